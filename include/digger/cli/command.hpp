@@ -1,0 +1,23 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace digger::cli {
+
+// Exit codes shared by every subcommand (documented in docs/digger-scan.1.md).
+enum ExitCode : int {
+  exit_ok = 0,
+  exit_partial = 1, // some hosts failed; for `diff`: something changed
+  exit_usage = 2,   // bad flags or bad input file
+  exit_catalog = 3, // the catalog cannot be opened, read or written
+};
+
+// Each subcommand adds itself to the app and, when chosen, stores in `action` the code that
+// main() runs once the whole command line has been parsed.
+using Action = std::function<int()>;
+
+// One declaration per subcommand, implemented in src/cli/<name>_command.cpp.
+
+} // namespace digger::cli
