@@ -1,0 +1,69 @@
+#pragma once
+
+#include "digger/ssh/known_hosts.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace digger::ssh {
+
+// Transport-level outcome of one host. Collection-level statuses (partial,
+// permission-denied) are decided later from the command's output.
+enum class Status { ok, unreachable, timeout, hostkey_mismatch, auth_failed, protocol_error };
+std::string_view status_name(Status status); // "ok", "unreachable", "hostkey-mismatch", ...
+
+enum class HostKeyMode { strict, accept_new, off };
+
+struct Target {
+  std::string name;         // as the user wrote it (known_hosts lookups use it)
+  std::string address;      // what to connect to (HostName), resolved by the engine
+  int port = 22;
+  std::string user;
+  std::vector<std::string> identity_files; // in order; empty = defaults from the key ring
+  std::chrono::milliseconds connect_timeout{5000};
+};
+
+struct Options {
+  std::size_t concurrency = 256; // hosts in flight
+  std::size_t workers = 0;       // threads doing crypto; 0 = one per core
+  std::chrono::milliseconds host_deadline{30000}; // connect + handshake + auth + command
+  int retries = 1;                       // extra attempts for failures before the banner only
+  std::size_t max_output_bytes = 16u << 20; // stdout bound per host; stderr gets 64 KiB
+  HostKeyMode host_key_mode = HostKeyMode::accept_new;
+};
+
+struct Timings {
+  std::chrono::milliseconds connect{0}, handshake{0}, auth{0}, command{0}, total{0};
+};
+
+struct Outcome {
+  Status status = Status::protocol_error;
+  std::string reason; // one line, no secrets
+  std::string stdout_data;
+  std::string stderr_data;
+  bool stdout_truncated = false;
+  HostKey host_key;                 // empty when the handshake did not get that far
+  std::string host_key_fingerprint; // SHA256:...
+  bool host_key_newly_accepted = false;
+  Timings timings;
+  int attempts = 0;
+};
+
+class KeyRing;      // identities loaded once per scan (agent + key files); see auth.hpp
+class HostKeyStore; // known_hosts files + Digger's own file for accept-new; see host_keys.hpp
+
+// Runs one fixed command on many hosts: non-blocking libssh2 sessions multiplexed with poll()
+// on a few worker threads. `on_done` is called exactly once per target, from a worker thread.
+// Setting `stop` lets in-flight hosts finish or hit their deadline and starts no new one;
+// targets never started are reported to nobody (the caller knows which were done).
+void run_fanout(const std::vector<Target>& targets, const std::string& command,
+                const Options& options, KeyRing& keys, HostKeyStore& host_keys,
+                const std::function<void(std::size_t index, Outcome&&)>& on_done,
+                const std::atomic<bool>& stop);
+
+} // namespace digger::ssh
