@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace digger::collect {
@@ -14,15 +15,21 @@ enum class SourceKind { user_crontab, system_crontab, cron_d };
 struct CronSource {
   std::string path;  // exactly as on the host (any bytes)
   SourceKind kind = SourceKind::user_crontab;
-  std::string owner; // user crontab: the file name; system: the file's owning account
+  std::string owner; // user crontab: the file name (cron's rule); system: the file's owner
+  std::string file_owner; // the account owning the file on the host
+  std::int64_t uid = -1;
   std::uint32_t mode = 0;
   std::int64_t mtime = 0; // seconds since the epoch
   std::int64_t size = 0;  // on the host; content may be shorter when truncated
   std::string content;
   bool truncated = false;
-  bool loaded_by_daemon = true; // false for dotfiles, backups, names cron skips
-  std::string not_loaded_reason;
-  std::string read_error; // non-empty when the file could not be read (permission, ...)
+};
+
+// A path the collector saw but did not read: unreadable, a symlink, a FIFO...
+struct PathNote {
+  SourceKind kind = SourceKind::user_crontab;
+  std::string path;
+  std::string reason;
 };
 
 struct HostFacts {
@@ -37,7 +44,9 @@ struct HostFacts {
 struct HostSnapshot {
   HostFacts facts;
   std::vector<CronSource> sources;
-  std::vector<std::string> unreadable; // paths the login could not read
+  std::vector<std::pair<std::string, std::string>> extra_facts; // uid, utc_offset, epoch, ...
+  std::vector<PathNote> unreadable; // paths the login could not read
+  std::vector<PathNote> skipped;    // symlinks and special files, never read
   std::string remote_stderr;           // bounded
   bool output_truncated = false;
   std::optional<int> script_exit_status; // from the sentinel record; absent = incomplete

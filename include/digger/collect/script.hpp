@@ -1,0 +1,25 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace digger::collect {
+
+// The collector: one fixed, read-only POSIX sh script, the same for every host. Nothing that
+// came from a host is ever put into it; the only parameters are our own byte budgets.
+std::string_view collector_script();
+
+struct CollectorLimits {
+  std::size_t total_bytes = 16u << 20;   // all file contents of one host together
+  std::size_t per_file_bytes = 4u << 20; // one file; the rest is counted but not sent
+};
+
+// The exec request sent to the host: the script under `sh -c`, behind `sudo -n` when the
+// login is not root. The login shell must be POSIX-like (sh, bash, dash, ksh, zsh).
+std::string collector_command(bool use_sudo, const CollectorLimits& limits);
+
+// The first line the script prints: anything before it (shell rc noise) is skipped.
+inline constexpr std::string_view start_marker = "@@digger-collect@@ 1\n";
+
+} // namespace digger::collect

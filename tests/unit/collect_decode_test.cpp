@@ -1,0 +1,87 @@
+#include "digger/collect/decode.hpp"
+#include "digger/collect/script.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using namespace digger::collect;
+
+namespace {
+// Builds collector output the way the script frames it.
+struct Framer {
+  std::string out{start_marker};
+  Framer& record(std::string_view type, std::initializer_list<std::string_view> fields) {
+    out += std::string(type) + " " + std::to_string(fields.size()) + "\n";
+    for (auto f : fields) {
+      out += std::to_string(f.size()) + "\n" + std::string(f) + "\n";
+    }
+    return *this;
+  }
+  Framer& end() { return record("END", {"0"}); }
+};
+} // namespace
+
+TEST_CASE("decoder reads facts, files and notes", "[collect][decode]") {
+  const std::string content = std::string("0 3 * * * /bin/true\n\0binary\xff", 27);
+  Framer f;
+  f.record("FACT", {"hostname", "web-01"})
+      .record("FACT", {"os_release", "NAME=\"Debian\"\nID=debian\nVERSION_ID=\"12\"\n"})
+      .record("FACT", {"localtime", "/usr/share/zoneinfo/Europe/Berlin"})
+      .record("FACT", {"daemon_cron", "/usr/sbin/cron"})
+      .record("FILE", {"user", "/var/spool/cron/crontabs/app", "1001", "app", "600", "27",
+                       "1700000000", content})
+      .record("FILE", {"cron.d", "/etc/cron.d/odd\nname; $(x)", "0", "root", "644", "99",
+                       "1700000001", "short"})
+      .record("LINK", {"user", "/var/spool/cron/evil", "/etc/shadow"})
+      .record("UNREADABLE", {"user", "/var/spool/cron/crontabs", "permission denied"})
+      .end();
+  auto decoded = decode_collector_output("motd noise\n" + f.out);
+  REQUIRE(decoded.error.empty());
+  CHECK(decoded.complete);
+  const auto& snap = decoded.snapshot;
+  CHECK(snap.facts.hostname == "web-01");
+  CHECK(snap.facts.os_id == "debian");
+  CHECK(snap.facts.os_version == "12");
+  CHECK(snap.facts.timezone == "Europe/Berlin");
+  CHECK(snap.facts.cron_daemon == "vixie");
+  REQUIRE(snap.sources.size() == 2);
+  CHECK(snap.sources[0].owner == "app");
+  CHECK(snap.sources[0].mode == 0600);
+  CHECK(snap.sources[0].content == content);
+  CHECK_FALSE(snap.sources[0].truncated);
+  CHECK(snap.sources[1].path == "/etc/cron.d/odd\nname; $(x)");
+  CHECK(snap.sources[1].kind == SourceKind::cron_d);
+  CHECK(snap.sources[1].owner == "root");
+  CHECK(snap.sources[1].truncated); // 5 bytes sent of 99
+  REQUIRE(snap.skipped.size() == 1);
+  CHECK(snap.skipped[0].reason.find("/etc/shadow") != std::string::npos);
+  REQUIRE(snap.unreadable.size() == 1);
+  CHECK(snap.unreadable[0].path == "/var/spool/cron/crontabs");
+  REQUIRE(snap.script_exit_status.has_value());
+  CHECK(*snap.script_exit_status == 0);
+}
+
+TEST_CASE("decoder keeps what it read before a cut", "[collect][decode]") {
+  Framer f;
+  f.record("FACT", {"hostname", "db-02"})
+      .record("FILE", {"user", "/var/spool/cron/root", "0", "root", "600", "10", "1", "0 * * * *\n"});
+  std::string cut = f.out + "FILE 8\n4\nuser\n200\n/var/sp";
+  auto decoded = decode_collector_output(cut);
+  CHECK_FALSE(decoded.complete);
+  CHECK_FALSE(decoded.error.empty());
+  CHECK(decoded.snapshot.facts.hostname == "db-02");
+  CHECK(decoded.snapshot.sources.size() == 1);
+}
+
+TEST_CASE("decoder rejects hostile framing without trusting lengths", "[collect][decode]") {
+  for (const std::string tail : {"FILE 8\n99999999999999999999\nx\n", "FACT 2\n-1\n\n",
+                                 "FACT 99\n", "END\n", "FACT 2\n3\nabcd\n", "WHAT 0\n",
+                                 "FACT 2\n1\na\n18446744073709551615\n"}) {
+    auto decoded = decode_collector_output(std::string(start_marker) + tail);
+    CHECK_FALSE(decoded.complete);
+    CHECK_FALSE(decoded.error.empty());
+  }
+  auto none = decode_collector_output("sudo: a password is required\n");
+  CHECK_FALSE(none.started);
+}
