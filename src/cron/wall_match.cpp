@@ -36,13 +36,14 @@ int WallMatcher::minutes_per_hour() const {
 }
 
 int WallMatcher::next_time_of_day(int minute_of_day) const {
-  int minute = minute_of_day % 60;
-  for (int hour = next_bit(hours_, minute_of_day / 60); hour >= 0 && hour < 24;
+  const int start_hour = minute_of_day / 60;
+  for (int hour = next_bit(hours_, start_hour); hour >= 0 && hour < 24;
        hour = next_bit(hours_, hour + 1)) {
-    if (const int m = next_bit(minutes_, minute); m >= 0 && m < 60) {
+    // Only the starting hour is entered part-way; later hours start at minute 0.
+    const int from_minute = hour == start_hour ? minute_of_day % 60 : 0;
+    if (const int m = next_bit(minutes_, from_minute); m >= 0 && m < 60) {
       return hour * 60 + m;
     }
-    minute = 0;
   }
   return -1;
 }

@@ -79,7 +79,7 @@ def matches(job, wall):
     return wall.minute in mins and wall.hour in hours and wall.month in months and day_ok
 
 
-def simulate(expr, start_utc, tz_name, count):
+def simulate(expr, start_utc, tz_name, count, span=timedelta(days=3 * 366)):
     job = parse(expr)
     wildcard = job[1][0] or job[1][1]
     zone = ZoneInfo(tz_name)
@@ -124,7 +124,7 @@ def simulate(expr, start_utc, tz_name, count):
                 find_jobs(virtual, now, True, True)
         else:
             find_jobs(running, now, True, False)
-        if now - start_utc > timedelta(days=3 * 366):
+        if now - start_utc > span:
             break
     return fires[:count]
 

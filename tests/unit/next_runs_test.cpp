@@ -49,6 +49,11 @@ TEST_CASE("plain schedules in UTC", "[cron][next]") {
   // Strictly after: a time equal to `from` is not included, seconds are rounded up.
   CHECK(next("0 * * * *", "2024-01-01T05:00:00Z", "UTC", 1) == Times{"2024-01-01T06:00:00+00:00"});
   CHECK(next("0 * * * *", "2024-01-01T04:59:59Z", "UTC", 1) == Times{"2024-01-01T05:00:00+00:00"});
+  // A start part-way through an hour must not carry its minute into the next matching hour.
+  CHECK(next("* 12 * * *", "2024-03-28T07:26:00Z", "UTC", 2) ==
+        Times{"2024-03-28T12:00:00+00:00", "2024-03-28T12:01:00+00:00"});
+  CHECK(next("0-26 8 6 * *", "2024-04-05T13:24:00Z", "UTC", 1) ==
+        Times{"2024-04-06T08:00:00+00:00"});
   CHECK(next("59 23 31 12 *", "2024-06-01T00:00:00Z", "UTC", 2) ==
         Times{"2024-12-31T23:59:00+00:00", "2025-12-31T23:59:00+00:00"});
   CHECK(next("0 9-17/4 * jul *", "2024-01-01T00:00:00Z", "UTC", 4) ==
