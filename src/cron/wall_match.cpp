@@ -25,12 +25,6 @@ WallMatcher::WallMatcher(const Schedule& schedule)
       days_of_week_(static_cast<std::uint32_t>(schedule.days_of_week.to_ulong()) & 0x7FU),
       and_rule_(schedule.dom_star || schedule.dow_star) {}
 
-bool WallMatcher::day_matches(const date::year_month_day& ymd, date::weekday weekday) const {
-  const bool dom = (days_of_month_ >> static_cast<unsigned>(ymd.day())) & 1U;
-  const bool dow = (days_of_week_ >> weekday.c_encoding()) & 1U;
-  return and_rule_ ? dom && dow : dom || dow;
-}
-
 int WallMatcher::minutes_per_hour() const {
   return std::popcount(minutes_);
 }

@@ -19,7 +19,14 @@ public:
   bool month_matches(unsigned month) const { return (months_ >> month) & 1U; }
   bool hour_matches(unsigned hour) const { return (hours_ >> hour) & 1U; }
   // cronie's rule: with a '*'-led day field both must match, otherwise either.
-  bool day_matches(const date::year_month_day& ymd, date::weekday weekday) const;
+  bool day_matches(const date::year_month_day& ymd, date::weekday weekday) const {
+    return day_matches(static_cast<unsigned>(ymd.day()), weekday.c_encoding());
+  }
+  bool day_matches(unsigned day_of_month, unsigned weekday) const { // weekday: Sunday = 0
+    const bool dom = (days_of_month_ >> day_of_month) & 1U;
+    const bool dow = (days_of_week_ >> weekday) & 1U;
+    return and_rule_ ? dom && dow : dom || dow;
+  }
   int minutes_per_hour() const; // how many minutes of a matching hour fire
 
   // The first matching minute of the day at or after `minute_of_day`, or -1.
