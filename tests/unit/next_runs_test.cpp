@@ -164,6 +164,11 @@ TEST_CASE("Europe/Berlin fall back, 2024-10-27 03:00 -> 02:00", "[cron][next][ds
   CHECK(
       next("15 * * * *", "2024-10-26T23:30:00Z", "Europe/Berlin", 3) ==
       Times{"2024-10-27T02:15:00+02:00", "2024-10-27T02:15:00+01:00", "2024-10-27T03:15:00+01:00"});
+  // Starting inside the second pass: the fixed-time job already ran in the first one.
+  CHECK(next("30 2 * * *", "2024-10-27T01:10:00Z", "Europe/Berlin", 1) ==
+        Times{"2024-10-28T02:30:00+01:00"});
+  CHECK(next("30 * * * *", "2024-10-27T01:10:00Z", "Europe/Berlin", 1) ==
+        Times{"2024-10-27T02:30:00+01:00"});
   const Times minutes_of_two = next("* 2 * * *", "2024-10-26T23:59:00Z", "Europe/Berlin", 121);
   REQUIRE(minutes_of_two.size() == 121);
   CHECK(minutes_of_two[59] == "2024-10-27T02:59:00+02:00");
