@@ -29,6 +29,7 @@ ScanTarget plan_one(const InventoryEntry& entry, const SshConfig& config,
   ResolvedHost resolved = resolve(config, entry.name, entry.user);
   ScanTarget target;
   target.name = entry.name;
+  target.source = entry.source; // named by warnings below
   target.address = resolved.hostname.value_or(entry.name);
   target.port = entry.port.value_or(resolved.port.value_or(defaults.port.value_or(22)));
   target.user =
@@ -49,7 +50,6 @@ ScanTarget plan_one(const InventoryEntry& entry, const SshConfig& config,
   }
   target.strict_host_key_checking = resolved.strict_host_key_checking;
   target.labels = entry.labels;
-  target.source = entry.source;
   return target;
 }
 

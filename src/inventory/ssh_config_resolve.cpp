@@ -156,6 +156,7 @@ ResolvedHost resolve(const SshConfig& config, std::string_view host_alias,
 
 util::Result<std::string> expand_path(std::string_view path, const LocalEnvironment& environment,
                                       const TokenValues& values) {
+  const std::string_view original = path;
   std::string out;
   if (path == "~" || path.rfind("~/", 0) == 0) {
     out = environment.home;
@@ -193,8 +194,8 @@ util::Result<std::string> expand_path(std::string_view path, const LocalEnvironm
       out += values.alias;
       break;
     default:
-      return util::Error{token == '\0' ? fmt::format("'{}' ends with '%'", path)
-                                       : fmt::format("unknown token %{} in '{}'", token, path)};
+      return util::Error{token == '\0' ? fmt::format("'{}' ends with '%'", original)
+                                       : fmt::format("unknown token %{} in '{}'", token, original)};
     }
   }
   return out;
