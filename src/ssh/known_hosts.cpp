@@ -1,13 +1,18 @@
 // OpenSSH known_hosts, read the way ssh's hostfile.c reads it: optional marker, host patterns
 // (or one hashed name), key type, base64 key, comment. libssh2 1.10's own parser ignores markers
 // and patterns and stops at the first odd line, so Digger does not use it.
+// The low-level SHA1 calls are deprecated in OpenSSL 3, but HMAC() costs ~4 us per call there
+// (provider lookups), and a hashed known_hosts file is HMACed once per entry for every host of
+// the fleet. With each entry's key schedule computed once, a match costs two SHA-1 blocks.
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include "digger/ssh/known_hosts.hpp"
 
 #include "digger/inventory/pattern.hpp"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <array>
@@ -20,7 +25,6 @@ namespace {
 
 constexpr size_t max_line_bytes = 64 * 1024;
 constexpr size_t max_entries = 1'000'000;
-constexpr size_t sha1_bytes = 20;
 
 constexpr std::string_view base64_alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -91,13 +95,40 @@ std::optional<std::string> blob_type(std::string_view blob) {
   return std::string(blob.substr(4, length));
 }
 
-std::string hmac_sha1(std::string_view key, std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data(), &length);
-  return std::string(reinterpret_cast<const char*>(digest.data()), length);
-}
+// HMAC-SHA1 with a fixed key (the entry's salt, at most one block long).
+class Sha1Hmac {
+public:
+  explicit Sha1Hmac(std::string_view key) {
+    std::array<unsigned char, SHA_CBLOCK> inner_pad{};
+    std::array<unsigned char, SHA_CBLOCK> outer_pad{};
+    for (size_t i = 0; i < SHA_CBLOCK; ++i) {
+      unsigned char byte = i < key.size() ? static_cast<unsigned char>(key[i]) : 0;
+      inner_pad[i] = byte ^ 0x36;
+      outer_pad[i] = byte ^ 0x5c;
+    }
+    SHA1_Init(&inner_);
+    SHA1_Update(&inner_, inner_pad.data(), inner_pad.size());
+    SHA1_Init(&outer_);
+    SHA1_Update(&outer_, outer_pad.data(), outer_pad.size());
+  }
+
+  using Digest = std::array<unsigned char, SHA_DIGEST_LENGTH>;
+
+  Digest mac(std::string_view data) const {
+    Digest digest;
+    SHA_CTX context = inner_;
+    SHA1_Update(&context, data.data(), data.size());
+    SHA1_Final(digest.data(), &context);
+    context = outer_;
+    SHA1_Update(&context, digest.data(), digest.size());
+    SHA1_Final(digest.data(), &context);
+    return digest;
+  }
+
+private:
+  SHA_CTX inner_{};
+  SHA_CTX outer_{};
+};
 
 std::string lowercase(std::string_view text) {
   std::string out(text);
@@ -138,16 +169,15 @@ std::vector<std::string_view> split_fields(std::string_view line) {
 struct HostLine {
   enum class Marker { none, revoked, cert_authority };
   Marker marker = Marker::none;
-  std::string patterns; // lowercased pattern list, when not hashed
-  bool hashed = false;
-  std::string salt;
-  std::string hash;
+  std::string patterns;         // lowercased pattern list, when not hashed
+  std::optional<Sha1Hmac> hmac; // keyed with the salt of a hashed name
+  Sha1Hmac::Digest hash{};
   HostKey key;
   std::string location; // "known_hosts:12"
 
   bool matches(const std::string& name) const {
-    if (hashed) {
-      return hmac_sha1(salt, name) == hash;
+    if (hmac) {
+      return hmac->mac(name) == hash;
     }
     return inventory::match_pattern_list(name, patterns, false) == inventory::ListMatch::positive;
   }
@@ -169,12 +199,11 @@ std::optional<std::string> parse_hosts_field(std::string_view field, HostLine& e
   }
   auto salt = base64_decode(field.substr(0, bar));
   auto hash = base64_decode(field.substr(bar + 1));
-  if (!salt || !hash || salt->size() != sha1_bytes || hash->size() != sha1_bytes) {
+  if (!salt || !hash || salt->size() != SHA_DIGEST_LENGTH || hash->size() != SHA_DIGEST_LENGTH) {
     return "bad hashed name";
   }
-  entry.hashed = true;
-  entry.salt = std::move(*salt);
-  entry.hash = std::move(*hash);
+  entry.hmac.emplace(*salt);
+  std::copy(hash->begin(), hash->end(), entry.hash.begin());
   return std::nullopt;
 }
 
