@@ -42,13 +42,15 @@ ListMatch match_pattern_list(std::string_view text, std::string_view list,
     if (negated) {
       item.remove_prefix(1);
     }
-    std::string pattern(item);
+    std::string lowered;
     if (lowercase_patterns) {
-      for (char& c : pattern) {
+      lowered = item;
+      for (char& c : lowered) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       }
+      item = lowered;
     }
-    if (match_pattern(text, pattern)) {
+    if (match_pattern(text, item)) {
       if (negated) {
         return ListMatch::negated;
       }

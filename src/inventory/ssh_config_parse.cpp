@@ -60,14 +60,25 @@ util::Result<std::vector<std::string>> split_arguments(std::string_view text) {
   }
 }
 
+// Other keywords are skipped unread: some (ProxyCommand, RemoteCommand) take the raw rest of
+// the line, which the argument splitter must not judge.
+bool is_used_keyword(const std::string& keyword) {
+  static const std::array<std::string_view, 11> used = {"host",
+                                                        "match",
+                                                        "include",
+                                                        "hostname",
+                                                        "user",
+                                                        "port",
+                                                        "identityfile",
+                                                        "connecttimeout",
+                                                        "hostkeyalias",
+                                                        "stricthostkeychecking",
+                                                        "userknownhostsfile"};
+  return std::find(used.begin(), used.end(), keyword) != used.end();
+}
+
 std::optional<std::string> check_option(const std::string& keyword,
                                         const std::vector<std::string>& args) {
-  static const std::array<std::string_view, 6> single = {
-      "hostname", "user", "port", "connecttimeout", "hostkeyalias", "stricthostkeychecking"};
-  bool is_single = std::find(single.begin(), single.end(), keyword) != single.end();
-  if (!is_single && keyword != "identityfile" && keyword != "userknownhostsfile") {
-    return std::nullopt; // ignored keyword: not our business
-  }
   if (args.empty() || args[0].empty()) {
     return "missing argument";
   }
@@ -140,6 +151,9 @@ util::Result<std::vector<ConfigItem>> Parser::parse(std::string_view text, std::
       ++end;
     }
     std::string_view keyword = line.substr(start, end - start);
+    if (!is_used_keyword(lowercase(keyword))) {
+      continue;
+    }
     while (end < line.size() && is_space(line[end])) {
       ++end;
     }

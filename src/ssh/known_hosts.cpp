@@ -1,6 +1,7 @@
 // OpenSSH known_hosts, read the way ssh's hostfile.c reads it: optional marker, host patterns
 // (or one hashed name), key type, base64 key, comment. libssh2 1.10's own parser ignores markers
 // and patterns and stops at the first odd line, so Digger does not use it.
+//
 // The low-level SHA1 calls are deprecated in OpenSSL 3, but HMAC() costs ~4 us per call there
 // (provider lookups), and a hashed known_hosts file is HMACed once per entry for every host of
 // the fleet. With each entry's key schedule computed once, a match costs two SHA-1 blocks.
@@ -228,7 +229,8 @@ std::optional<std::string> parse_entry(std::string_view line, HostLine& entry) {
     return problem;
   }
   std::string_view type = fields[first + 1];
-  if (std::all_of(type.begin(), type.end(), [](char c) { return std::isdigit(c) != 0; })) {
+  if (std::all_of(type.begin(), type.end(),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
     return "SSH-1 keys are not supported";
   }
   auto blob = base64_decode(fields[first + 2]);

@@ -101,7 +101,9 @@ TEST_CASE("ssh_config: syntax like readconf.c", "[inventory][ssh_config]") {
                                "  UserKnownHostsFile ~/.ssh/kh1 %d/kh2\n"
                                "  UserKnownHostsFile ~/.ssh/ignored\n"
                                "  ForwardAgent yes\n"
-                               "  NoSuchKeyword whatever\n");
+                               "  NoSuchKeyword whatever\n"
+                               "  RemoteCommand echo it's \"raw\n"
+                               "  ProxyCommand=nc %h %p\n");
   ResolvedHost host = resolve(config, "web1");
   CHECK(host.port == 2200);
   CHECK(host.user == "bob");
