@@ -2,7 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <unistd.h>
 
 using namespace digger::inventory;
 using namespace std::chrono_literals;
@@ -262,4 +265,44 @@ TEST_CASE("path tokens", "[inventory][ssh_config]") {
   CHECK(*expand_path("/abs/~/x", env, values) == "/abs/~/x");
   CHECK(expand_path("~/id_%C", env, values).error() == "unknown token %C in '~/id_%C'");
   CHECK(expand_path("key%", env, values).error() == "'key%' ends with '%'");
+}
+
+TEST_CASE("ssh_config: files and Include globs on disk", "[inventory][ssh_config]") {
+  namespace fs = std::filesystem;
+  fs::path home = fs::temp_directory_path() / ("digger-ssh-config-" + std::to_string(::getpid()));
+  fs::create_directories(home / ".ssh" / "conf.d");
+  auto write = [](const fs::path& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+  };
+  write(home / ".ssh" / "config", "Include conf.d/*.conf\nHost *\n  Port 22\n");
+  write(home / ".ssh" / "conf.d" / "20-web.conf", "Host web*\n  Port 2020\n  User second\n");
+  write(home / ".ssh" / "conf.d" / "10-all.conf", "Host web1\n  Port 1010\n");
+  write(home / ".ssh" / "conf.d" / "ignored.txt", "Port 9999\n");
+  const LocalEnvironment local{home.string(), "alice", "laptop"};
+
+  auto config = load_ssh_config(home / ".ssh" / "config", local);
+  REQUIRE(config.ok());
+  CHECK(resolve(*config, "web1").port == 1010); // 10-all.conf is read before 20-web.conf
+  CHECK(resolve(*config, "web1").user == "second");
+  CHECK(resolve(*config, "web2").port == 2020);
+  CHECK(resolve(*config, "db").port == 22);
+
+  write(home / ".ssh" / "conf.d" / "30-bad.conf", "\nPort x\n");
+  auto bad = load_ssh_config(home / ".ssh" / "config", local);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error() ==
+        (home / ".ssh" / "conf.d" / "30-bad.conf").string() + ":2: Port: bad port 'x'");
+  auto missing = load_ssh_config(home / "nope", local);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error() ==
+        "cannot open " + (home / "nope").string() + ": No such file or directory");
+  fs::remove_all(home);
+}
+
+TEST_CASE("the local environment", "[inventory][ssh_config]") {
+  LocalEnvironment local = current_environment();
+  CHECK_FALSE(local.user.empty());
+  CHECK_FALSE(local.home.empty());
+  CHECK(local.home.back() != '/');
+  CHECK_FALSE(local.hostname.empty());
 }
