@@ -57,10 +57,16 @@ bool label_value_char(char c) {
 }
 
 bool valid_ipv6(std::string_view text) {
-  std::string address(text.substr(0, text.find('%'))); // a zone ("%eth0") is not checked
+  size_t percent = text.find('%');
+  if (percent != std::string_view::npos) {
+    std::string_view zone = text.substr(percent + 1); // "%eth0": an interface name
+    if (zone.empty() || zone.size() > 32 || !all_of_chars(zone, host_char)) {
+      return false;
+    }
+  }
+  std::string address(text.substr(0, percent));
   unsigned char buffer[16];
-  return !address.empty() && text.find('%') != 0 && text.size() <= 64 &&
-         inet_pton(AF_INET6, address.c_str(), buffer) == 1;
+  return !address.empty() && inet_pton(AF_INET6, address.c_str(), buffer) == 1;
 }
 
 std::optional<int> parse_port(std::string_view text) {

@@ -52,7 +52,7 @@ util::Result<Inventory> parse_hosts(std::string_view text, std::string_view file
 // Reads the file (bounded) and parses it; the file name in messages is `path` as given.
 util::Result<Inventory> load_hosts_file(const std::filesystem::path& path);
 
-// Key used to spot the same target twice: user, lowercased host (IPv6 in canonical form), port.
+// A host as compared for duplicates: lowercased, an IPv6 address in canonical form.
 std::string normalized_host(std::string_view host);
 
 } // namespace digger::inventory
