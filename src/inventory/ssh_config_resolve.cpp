@@ -37,7 +37,8 @@ class Resolver {
 public:
   Resolver(const SshConfig& config, std::string_view alias,
            const std::optional<std::string>& explicit_user)
-      : config_(config), alias_(lowercase(alias)), explicit_user_(explicit_user) {}
+      : config_(config), alias_(alias), lowercase_alias_(lowercase(alias)),
+        explicit_user_(explicit_user) {}
 
   ResolvedHost run() {
     bool active = true; // lines before the first Host/Match apply to every host
@@ -52,7 +53,8 @@ private:
   void apply(const ConfigItem& item);
 
   const SshConfig& config_;
-  std::string alias_;
+  std::string alias_;           // Host lines compare it as given, case-sensitively, like ssh 9.2
+  std::string lowercase_alias_; // Match host/originalhost compare without case
   const std::optional<std::string>& explicit_user_;
   ResolvedHost result_;
   bool known_hosts_set_ = false;
@@ -103,10 +105,10 @@ bool Resolver::match_line_matches(const ConfigItem& item) const {
   for (const MatchCriterion& criterion : item.criteria) {
     bool hit = true; // "all"
     if (criterion.name == "host") {
-      std::string host = lowercase(result_.hostname.value_or(alias_));
+      std::string host = result_.hostname.value_or(lowercase_alias_);
       hit = match_pattern_list(host, criterion.argument, true) == ListMatch::positive;
     } else if (criterion.name == "originalhost") {
-      hit = match_pattern_list(alias_, criterion.argument, true) == ListMatch::positive;
+      hit = match_pattern_list(lowercase_alias_, criterion.argument, true) == ListMatch::positive;
     } else if (criterion.name == "user") {
       std::string user = explicit_user_.value_or(result_.user.value_or(config_.environment.user));
       hit = match_pattern_list(user, criterion.argument, false) == ListMatch::positive;
@@ -125,7 +127,7 @@ void Resolver::apply(const ConfigItem& item) {
   const std::string& keyword = item.keyword;
   const std::string& value = item.args.empty() ? std::string() : item.args[0];
   if (keyword == "hostname" && !result_.hostname) {
-    result_.hostname = expand_hostname(value, alias_);
+    result_.hostname = lowercase(expand_hostname(value, alias_)); // ssh lowercases it too
   } else if (keyword == "user" && !result_.user) {
     result_.user = value;
   } else if (keyword == "port" && !result_.port) {

@@ -71,8 +71,9 @@ TEST_CASE("ssh_config: Host patterns", "[inventory][ssh_config]") {
   };
   auto row = GENERATE(values<Row>({
       {"web1", "web1", true},
-      {"web1", "WEB1", true},  // the alias is lowercased, as ssh does
-      {"Web1", "web1", false}, // patterns are not
+      {"web1", "WEB1", false}, // case-sensitive, as `ssh -G WEB1` shows
+      {"Web1", "web1", false},
+      {"WEB1", "WEB1", true},
       {"web?", "web1", true},
       {"web?", "web10", false},
       {"*.example.com", "a.example.com", true},
@@ -128,8 +129,9 @@ TEST_CASE("ssh_config: HostName %h and IdentityFile accumulation", "[inventory][
                                "  HostName 100%%-%h\n"
                                "  IdentityFile ~/.ssh/id_ed25519\n"
                                "  IdentityFile ~/.ssh/id_web\n");
-  ResolvedHost web = resolve(config, "Web7");
+  ResolvedHost web = resolve(config, "web7");
   CHECK(web.hostname == "web7.prod.example.com");
+  CHECK(resolve(config, "WeB7").hostname == "100%-web7"); // "Host web*" is case-sensitive
   CHECK(web.identity_files == std::vector<std::string>{"~/.ssh/id_web", "~/.ssh/id_ed25519"});
   CHECK(resolve(config, "db").hostname == "100%-db");
 }
@@ -305,4 +307,30 @@ TEST_CASE("the local environment", "[inventory][ssh_config]") {
   CHECK_FALSE(local.home.empty());
   CHECK(local.home.back() != '/');
   CHECK_FALSE(local.hostname.empty());
+}
+
+TEST_CASE("ssh_config: letter case as `ssh -G` (OpenSSH 9.2) resolves it",
+          "[inventory][ssh_config]") {
+  struct Row {
+    const char* config;
+    const char* host;
+    std::optional<int> port; // what `ssh -G -F config host` printed (22 = not set here)
+    const char* hostname;
+  };
+  auto row = GENERATE(values<Row>({
+      {"Host WEB1\n Port 1\n", "WEB1", 1, "web1"},
+      {"Host WEB1\n Port 1\n", "web1", {}, "web1"},
+      {"Host web1\n Port 1\n", "WEB1", {}, "web1"},
+      {"Match originalhost web1\n Port 1\n", "WEB1", 1, "web1"},
+      {"Match originalhost WEB1\n Port 1\n", "web1", 1, "web1"},
+      {"Match host web1\n Port 1\n", "WEB1", 1, "web1"},
+      {"Match host WEB1\n Port 1\n", "WEB1", 1, "web1"},
+      {"Host web1\n HostName WEB1.x\nMatch host web1.x\n Port 1\n", "web1", 1, "web1.x"},
+      {"Host *\n HostName %h.x\n", "WeB1", {}, "web1.x"},
+  }));
+  INFO(row.config << " / " << row.host);
+  SshConfig config = config_of(row.config);
+  ResolvedHost resolved = resolve(config, row.host);
+  CHECK(resolved.port == row.port);
+  CHECK(resolved.hostname.value_or(digger::inventory::normalized_host(row.host)) == row.hostname);
 }

@@ -79,7 +79,7 @@ LocalEnvironment current_environment();
 // Values for one host; each is the first one obtained, as ssh_config(5) says. IdentityFile lines
 // accumulate. Paths keep their %tokens (they need the final user): see expand_path().
 struct ResolvedHost {
-  std::optional<std::string> hostname; // %h already replaced by the alias
+  std::optional<std::string> hostname; // %h replaced by the alias, lowercased like ssh does
   std::optional<std::string> user;
   std::optional<int> port;
   std::vector<std::string> identity_files;
@@ -89,7 +89,8 @@ struct ResolvedHost {
   std::optional<std::string> strict_host_key_checking; // lowercased: yes, no, ask, accept-new...
 };
 
-// `host_alias` is the name from hosts.txt; it is lowercased like ssh does before matching.
+// `host_alias` is the name from hosts.txt. As in OpenSSH 9.2 (checked with `ssh -G`), Host
+// patterns compare it case-sensitively as written, Match host/originalhost without case.
 // `explicit_user` is the user named in hosts.txt, which `Match user` sees and User cannot change.
 ResolvedHost resolve(const SshConfig& config, std::string_view host_alias,
                      const std::optional<std::string>& explicit_user = std::nullopt);
