@@ -52,7 +52,10 @@ util::Result<std::vector<ConfigFile>> read_glob(const std::string& pattern) {
     return util::Error{fmt::format("cannot expand '{}'", pattern)};
   }
   constexpr size_t max_files = 256;
-  for (size_t i = 0; i < matches.gl_pathc && i < max_files; ++i) {
+  if (matches.gl_pathc > max_files) {
+    return util::Error{fmt::format("'{}' matches more than {} files", pattern, max_files)};
+  }
+  for (size_t i = 0; i < matches.gl_pathc; ++i) {
     std::string path = matches.gl_pathv[i];
     auto text = read_bounded(path);
     if (!text) {
