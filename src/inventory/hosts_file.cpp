@@ -9,7 +9,6 @@
 #include <cstring>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 namespace digger::inventory {
 namespace {
