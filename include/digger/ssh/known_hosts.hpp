@@ -56,6 +56,7 @@ private:
   struct Entry; // defined in the .cpp
   std::vector<std::shared_ptr<const Entry>> entries_;
   std::vector<std::string> warnings_;
+  bool cert_authority_warned_ = false;
 };
 
 } // namespace digger::ssh

@@ -1,0 +1,339 @@
+// Reads ssh_config text into the item tree; which items apply to a host is decided in
+// ssh_config_resolve.cpp. Grammar follows OpenSSH's readconf.c (strdelim, argv_split).
+#include "digger/inventory/ssh_config.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace digger::inventory {
+namespace {
+
+using util::Error;
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// OpenSSH's argv_split(): blanks separate, "..." and '...' group, a backslash escapes a quote,
+// a backslash or (outside quotes) a blank, and a word starting with '#' ends the line.
+util::Result<std::vector<std::string>> split_arguments(std::string_view text) {
+  std::vector<std::string> args;
+  size_t i = 0;
+  while (true) {
+    while (i < text.size() && is_space(text[i])) {
+      ++i;
+    }
+    if (i >= text.size() || text[i] == '#') {
+      return args;
+    }
+    std::string arg;
+    char quote = 0;
+    for (; i < text.size() && (quote != 0 || !is_space(text[i])); ++i) {
+      char c = text[i];
+      char next = i + 1 < text.size() ? text[i + 1] : '\0';
+      if (c == '\\' &&
+          (next == '\'' || next == '"' || next == '\\' || (quote == 0 && next == ' '))) {
+        arg += next;
+        ++i;
+      } else if (quote == 0 && (c == '"' || c == '\'')) {
+        quote = c;
+      } else if (c == quote) {
+        quote = 0;
+      } else {
+        arg += c;
+      }
+    }
+    if (quote != 0) {
+      return Error{"unterminated quote"};
+    }
+    args.push_back(std::move(arg));
+  }
+}
+
+// Other keywords are skipped unread: some (ProxyCommand, RemoteCommand) take the raw rest of
+// the line, which the argument splitter must not judge.
+bool is_used_keyword(const std::string& keyword) {
+  static const std::array<std::string_view, 11> used = {"host",
+                                                        "match",
+                                                        "include",
+                                                        "hostname",
+                                                        "user",
+                                                        "port",
+                                                        "identityfile",
+                                                        "connecttimeout",
+                                                        "hostkeyalias",
+                                                        "stricthostkeychecking",
+                                                        "userknownhostsfile"};
+  return std::find(used.begin(), used.end(), keyword) != used.end();
+}
+
+std::optional<std::string> check_option(const std::string& keyword,
+                                        const std::vector<std::string>& args) {
+  if (args.empty() || args[0].empty()) {
+    return "missing argument";
+  }
+  if (keyword != "userknownhostsfile" && args.size() > 1) {
+    return fmt::format("garbage at end of line: '{}'", args[1]);
+  }
+  const std::string& value = args[0];
+  if (keyword == "port") {
+    bool digits = value.size() <= 5 && std::all_of(value.begin(), value.end(), [](char c) {
+                    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+                  });
+    if (!digits || std::stoi(value) < 1 || std::stoi(value) > 65535) {
+      return fmt::format("bad port '{}'", value);
+    }
+  } else if (keyword == "connecttimeout" && !parse_ssh_duration(value)) {
+    return fmt::format("bad time '{}'", value);
+  } else if (keyword == "stricthostkeychecking") {
+    static const std::array<std::string_view, 7> values = {"yes",        "no",   "ask",  "off",
+                                                           "accept-new", "true", "false"};
+    if (std::find(values.begin(), values.end(), lowercase(value)) == values.end()) {
+      return fmt::format("bad StrictHostKeyChecking '{}'", value);
+    }
+  }
+  return std::nullopt;
+}
+
+class Parser {
+public:
+  Parser(const LocalEnvironment& environment, const IncludeReader& reader)
+      : environment_(environment), reader_(reader) {}
+
+  util::Result<std::vector<ConfigItem>> parse(std::string_view text, std::string_view origin,
+                                              int depth);
+  std::vector<std::string> take_warnings() { return std::move(warnings_); }
+
+private:
+  util::Result<ConfigItem> parse_line(std::string_view keyword, std::vector<std::string> args,
+                                      const SourceRef& source, int depth);
+  std::optional<std::string> parse_match(ConfigItem& item);
+  std::optional<std::string> parse_include(ConfigItem& item, int depth);
+  std::string include_path(const std::string& arg) const;
+
+  const LocalEnvironment& environment_;
+  const IncludeReader& reader_;
+  std::vector<std::string> warnings_;
+};
+
+util::Result<std::vector<ConfigItem>> Parser::parse(std::string_view text, std::string_view origin,
+                                                    int depth) {
+  if (text.size() > max_config_file_bytes) {
+    return Error{fmt::format("{}: larger than {} KiB", origin, max_config_file_bytes >> 10)};
+  }
+  std::vector<ConfigItem> items;
+  size_t line_number = 0;
+  while (!text.empty()) {
+    ++line_number;
+    size_t newline = text.find('\n');
+    std::string_view line = text.substr(0, newline);
+    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+    SourceRef source{std::string(origin), line_number};
+    size_t start = 0;
+    while (start < line.size() && is_space(line[start])) {
+      ++start;
+    }
+    if (start == line.size() || line[start] == '#') {
+      continue;
+    }
+    size_t end = start;
+    while (end < line.size() && !is_space(line[end]) && line[end] != '=') {
+      ++end;
+    }
+    std::string_view keyword = line.substr(start, end - start);
+    if (!is_used_keyword(lowercase(keyword))) {
+      continue;
+    }
+    while (end < line.size() && is_space(line[end])) {
+      ++end;
+    }
+    if (end < line.size() && line[end] == '=') {
+      ++end;
+    }
+    auto args = split_arguments(line.substr(end));
+    if (!args) {
+      return Error{fmt::format("{}: {}", source.str(), args.error())};
+    }
+    auto item = parse_line(keyword, std::move(args).value(), source, depth);
+    if (!item) {
+      return Error{item.error()};
+    }
+    items.push_back(std::move(item).value());
+  }
+  return items;
+}
+
+util::Result<ConfigItem> Parser::parse_line(std::string_view keyword, std::vector<std::string> args,
+                                            const SourceRef& source, int depth) {
+  ConfigItem item;
+  item.keyword = lowercase(keyword);
+  item.args = std::move(args);
+  item.source = source;
+  std::optional<std::string> problem;
+  if (item.keyword == "host") {
+    item.kind = ConfigItem::Kind::host;
+    bool any_empty = std::any_of(item.args.begin(), item.args.end(),
+                                 [](const std::string& a) { return a.empty() || a == "!"; });
+    if (item.args.empty() || any_empty) {
+      problem = "Host needs non-empty patterns";
+    }
+  } else if (item.keyword == "match") {
+    item.kind = ConfigItem::Kind::match;
+    problem = parse_match(item);
+  } else if (item.keyword == "include") {
+    item.kind = ConfigItem::Kind::include;
+    problem = parse_include(item, depth);
+  } else {
+    problem = check_option(item.keyword, item.args);
+  }
+  if (problem) {
+    if (item.kind == ConfigItem::Kind::include) {
+      return Error{*problem}; // located already: it may come from an included file
+    }
+    return Error{fmt::format("{}: {}: {}", source.str(), keyword, *problem)};
+  }
+  return item;
+}
+
+std::optional<std::string> Parser::parse_match(ConfigItem& item) {
+  static const std::array<std::string_view, 4> with_argument = {"host", "originalhost", "user",
+                                                                "localuser"};
+  if (item.args.empty()) {
+    return "missing criteria";
+  }
+  for (size_t i = 0; i < item.args.size(); ++i) {
+    MatchCriterion criterion;
+    std::string_view name = item.args[i];
+    criterion.negated = !name.empty() && name[0] == '!';
+    criterion.name = lowercase(criterion.negated ? name.substr(1) : name);
+    if (criterion.name == "all") {
+      if (item.args.size() != 1) {
+        return "'all' cannot be combined with other Match attributes";
+      }
+    } else if (std::find(with_argument.begin(), with_argument.end(), criterion.name) !=
+               with_argument.end()) {
+      if (i + 1 >= item.args.size()) {
+        return fmt::format("missing argument for '{}'", criterion.name);
+      }
+      criterion.argument = item.args[++i];
+    } else {
+      item.unsupported_match = true;
+      warnings_.push_back(fmt::format("{}: Match {} is not supported; the block is skipped",
+                                      item.source.str(), criterion.name));
+      return std::nullopt;
+    }
+    item.criteria.push_back(std::move(criterion));
+  }
+  return std::nullopt;
+}
+
+std::string Parser::include_path(const std::string& arg) const {
+  if (arg.rfind("~/", 0) == 0) {
+    return environment_.home + arg.substr(1);
+  }
+  if (!arg.empty() && arg[0] == '/') {
+    return arg;
+  }
+  return environment_.home + "/.ssh/" + arg; // relative to ~/.ssh, as for a user config
+}
+
+std::optional<std::string> Parser::parse_include(ConfigItem& item, int depth) {
+  if (item.args.empty()) {
+    return fmt::format("{}: Include: missing argument", item.source.str());
+  }
+  if (!reader_) {
+    warnings_.push_back(fmt::format("{}: Include is not followed here", item.source.str()));
+    return std::nullopt;
+  }
+  if (depth + 1 > max_include_depth) {
+    return fmt::format("{}: Include nested deeper than {} levels", item.source.str(),
+                       max_include_depth);
+  }
+  for (const std::string& arg : item.args) {
+    auto files = reader_(include_path(arg));
+    if (!files) {
+      return fmt::format("{}: Include: {}", item.source.str(), files.error());
+    }
+    for (ConfigFile& file : files.value()) {
+      auto items = parse(file.text, file.name, depth + 1);
+      if (!items) {
+        return items.error(); // already "file:line: ..."
+      }
+      item.included.push_back({std::move(file.name), std::move(items).value()});
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::chrono::seconds> parse_ssh_duration(std::string_view text) {
+  long long total = 0;
+  size_t i = 0;
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  while (i < text.size()) {
+    long long number = 0;
+    size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+      number = number * 10 + (text[i++] - '0');
+      if (number > 100'000'000) {
+        return std::nullopt;
+      }
+    }
+    if (i == start) {
+      return std::nullopt;
+    }
+    long long unit = 1;
+    if (i < text.size()) {
+      switch (std::tolower(static_cast<unsigned char>(text[i++]))) {
+      case 's':
+        unit = 1;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      case 'd':
+        unit = 86400;
+        break;
+      case 'w':
+        unit = 604800;
+        break;
+      default:
+        return std::nullopt;
+      }
+    }
+    total += number * unit;
+    if (total > 100'000'000) {
+      return std::nullopt;
+    }
+  }
+  return std::chrono::seconds(total);
+}
+
+util::Result<SshConfig> parse_ssh_config(std::string_view text, std::string_view origin,
+                                         const LocalEnvironment& environment,
+                                         const IncludeReader& reader) {
+  Parser parser(environment, reader);
+  auto items = parser.parse(text, origin, 0);
+  if (!items) {
+    return Error{items.error()};
+  }
+  return SshConfig{environment, std::move(items).value(), parser.take_warnings()};
+}
+
+} // namespace digger::inventory
