@@ -46,8 +46,11 @@ ScanSummary read_summary(const Statement& row) {
 Database open_read_write(const std::string& path) {
   Database db(path, Database::Access::read_write_create);
   db.set_busy_timeout(busy_timeout_ms);
-  Statement wal = db.prepare("PRAGMA journal_mode = WAL");
-  std::string journal = wal.step() ? wal.column_text(0) : "";
+  std::string journal;
+  {
+    Statement wal = db.prepare("PRAGMA journal_mode = WAL");
+    journal = wal.step() ? wal.column_text(0) : "";
+  }
   if (journal != "wal") {
     throw CatalogError(fmt::format("{}: cannot switch the catalog to WAL mode ({})", path, journal));
   }

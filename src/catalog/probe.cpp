@@ -49,7 +49,7 @@ Inspection inspect(const std::string& path) {
   Database db(path, Database::Access::read_only);
   Inspection result;
   Statement check = db.prepare("PRAGMA quick_check(1)");
-  result.verdict = check.step() ? check.column_text(0) : "no answer";
+  result.verdict = check.step() ? one_line(check.column_text(0)) : "no answer";
   if (result.verdict == "ok") {
     result.version = db.query_int("PRAGMA user_version");
     result.app_id = db.query_int("PRAGMA application_id");

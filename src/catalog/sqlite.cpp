@@ -10,17 +10,20 @@ namespace digger::catalog {
 namespace {
 
 std::string error_text(sqlite3* db, int rc) {
-  std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  // The user sees this on one line.
-  for (char& c : message) {
-    if (c == '\n' || c == '\r') {
-      c = ' ';
-    }
-  }
-  return message;
+  return one_line(db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
 } // namespace
+
+std::string one_line(std::string_view text) {
+  std::string line(text);
+  for (char& c : line) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      c = ' ';
+    }
+  }
+  return line;
+}
 
 bool is_plain_text(std::string_view bytes) {
   std::size_t i = 0;
@@ -100,7 +103,7 @@ void Database::exec(std::string_view sql) {
     if (message.empty()) {
       message = error_text(db_, rc);
     }
-    throw CatalogError(fmt::format("{}: {}", path_, message));
+    throw CatalogError(fmt::format("{}: {}", path_, one_line(message)));
   }
 }
 

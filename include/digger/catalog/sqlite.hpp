@@ -123,6 +123,9 @@ private:
   bool done_ = false;
 };
 
+// Newlines and other control characters become spaces: error messages stay on one line.
+std::string one_line(std::string_view text);
+
 // True when the bytes can be stored as TEXT without loss (valid UTF-8, no NUL).
 bool is_plain_text(std::string_view bytes);
 
