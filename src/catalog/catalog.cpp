@@ -261,6 +261,12 @@ std::vector<HostIdentity> Catalog::hosts_recorded(std::int64_t scan_id) {
   return hosts;
 }
 
+std::optional<HostRecord> Catalog::host_record(std::int64_t scan_id,
+                                               const HostIdentity& host) {
+  std::lock_guard guard(state_->mutex);
+  return read_host_record(state_->db, scan_id, host);
+}
+
 std::vector<ScanSummary> Catalog::scans() {
   std::lock_guard guard(state_->mutex);
   Statement query =

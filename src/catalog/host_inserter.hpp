@@ -7,6 +7,7 @@
 #include "digger/catalog/sqlite.hpp"
 
 #include <cstdint>
+#include <optional>
 
 namespace digger::catalog {
 
@@ -37,6 +38,10 @@ private:
   Statement insert_entry_;
   Statement update_counts_;
 };
+
+// Reads one host result back into the record it was written from.
+std::optional<HostRecord> read_host_record(Database& db, std::int64_t scan_id,
+                                           const HostIdentity& identity);
 
 // Throws std::invalid_argument for a record the schema would reject, naming the bad value,
 // before anything is written.

@@ -46,6 +46,8 @@ public:
 
   std::optional<ScanSummary> latest_interrupted_scan();
   std::vector<HostIdentity> hosts_recorded(std::int64_t scan_id);
+  // One host's result in a scan, read back as recorded (labels are the host's latest).
+  std::optional<HostRecord> host_record(std::int64_t scan_id, const HostIdentity& host);
   std::vector<ScanSummary> scans(); // newest first
   std::optional<ScanSummary> scan(std::int64_t scan_id);
 

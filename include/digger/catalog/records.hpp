@@ -40,6 +40,7 @@ struct EntryRow {
   std::string fingerprint; // same job on several hosts => same fingerprint
   std::string error;       // invalid lines: the reason cron gives
   std::string cron_tz;     // CRON_TZ in effect; empty = the host's zone
+  friend bool operator==(const EntryRow&, const EntryRow&) = default;
 };
 
 // One cron file read from a host.
@@ -56,17 +57,20 @@ struct SourceRow {
   std::string not_loaded_reason;
   bool loads_under_cronie = true;
   bool loads_under_vixie = true;
-  std::vector<std::string> load_notes; // stored one per line
+  std::vector<std::string> load_notes; // one line each (stored newline-separated)
   std::string read_error;
   std::vector<EntryRow> entries;
+  friend bool operator==(const SourceRow&, const SourceRow&) = default;
 };
 
 struct TimingsMs {
   std::int64_t connect = 0, handshake = 0, auth = 0, command = 0, total = 0;
+  friend bool operator==(const TimingsMs&, const TimingsMs&) = default;
 };
 
 struct FactsRow {
   std::string hostname, os_id, os_version, timezone, cron_daemon;
+  friend bool operator==(const FactsRow&, const FactsRow&) = default;
 };
 
 // Everything one scan learned about one host.
@@ -88,6 +92,7 @@ struct HostRecord {
   std::string stderr_excerpt; // bounded by the caller; the catalog keeps at most 64 KiB
   bool output_truncated = false;
   std::vector<SourceRow> sources;
+  friend bool operator==(const HostRecord&, const HostRecord&) = default;
 };
 
 struct HostIdentity {
