@@ -4,8 +4,6 @@
 #include "digger/catalog/scan_lock.hpp"
 #include "digger/catalog/schema.hpp"
 
-#include "host_inserter.hpp"
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +11,8 @@
 #include <mutex>
 #include <stdexcept>
 #include <unistd.h>
+
+#include "host_inserter.hpp"
 
 namespace digger::catalog {
 
@@ -52,10 +52,12 @@ Database open_read_write(const std::string& path) {
     journal = wal.step() ? wal.column_text(0) : "";
   }
   if (journal != "wal") {
-    throw CatalogError(fmt::format("{}: cannot switch the catalog to WAL mode ({})", path, journal));
+    throw CatalogError(
+        fmt::format("{}: cannot switch the catalog to WAL mode ({})", path, journal));
   }
   // FULL: every commit (one per batch of hosts) is on disk before the writer moves on.
-  db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL");
+  // A 32 MiB page cache keeps the index pages of a big scan in memory while it is written.
+  db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -32768");
   migrate(db);
   return db;
 }
@@ -176,9 +178,9 @@ void Catalog::resume_scan(std::int64_t scan_id) {
   try {
     Transaction transaction(state_->db);
     state_->interrupt_stale_scans();
-    Statement resume = state_->db.prepare(
-        "UPDATE scans SET status = 'running', finished_at = NULL, pid = ?2 "
-        "WHERE id = ?1 AND status = 'interrupted'");
+    Statement resume =
+        state_->db.prepare("UPDATE scans SET status = 'running', finished_at = NULL, pid = ?2 "
+                           "WHERE id = ?1 AND status = 'interrupted'");
     resume.bind(1, scan_id).bind(2, std::int64_t{::getpid()}).run();
     if (state_->db.changes() == 0) {
       throw CatalogError(
@@ -220,8 +222,8 @@ void Catalog::finish_scan(std::int64_t scan_id, ScanStatus status) {
   std::lock_guard guard(state_->mutex);
   state_->require_writable();
   state_->require_own_scan(scan_id);
-  Statement finish = state_->db.prepare(fmt::format(
-      "UPDATE scans SET status = ?2, finished_at = {} WHERE id = ?1", now_sql));
+  Statement finish = state_->db.prepare(
+      fmt::format("UPDATE scans SET status = ?2, finished_at = {} WHERE id = ?1", now_sql));
   finish.bind(1, scan_id).bind(2, scan_status_name(status)).run();
   state_->lock.reset();
   state_->locked_scan = 0;
@@ -230,11 +232,12 @@ void Catalog::finish_scan(std::int64_t scan_id, ScanStatus status) {
 std::optional<ScanSummary> Catalog::latest_interrupted_scan() {
   std::lock_guard guard(state_->mutex);
   // A scan still marked running whose lock nobody holds was killed: it is interrupted too.
-  bool running_is_live = state_->mode == Mode::read_only || ScanLock::is_held(lock_key(state_->path));
-  Statement latest = state_->db.prepare(fmt::format(
-      "SELECT {} FROM scans WHERE status IN ('complete', 'interrupted', 'running') "
-      "ORDER BY id DESC LIMIT 1",
-      summary_columns));
+  bool running_is_live =
+      state_->mode == Mode::read_only || ScanLock::is_held(lock_key(state_->path));
+  Statement latest = state_->db.prepare(
+      fmt::format("SELECT {} FROM scans WHERE status IN ('complete', 'interrupted', 'running') "
+                  "ORDER BY id DESC LIMIT 1",
+                  summary_columns));
   if (!latest.step()) {
     return std::nullopt;
   }
@@ -261,8 +264,7 @@ std::vector<HostIdentity> Catalog::hosts_recorded(std::int64_t scan_id) {
   return hosts;
 }
 
-std::optional<HostRecord> Catalog::host_record(std::int64_t scan_id,
-                                               const HostIdentity& host) {
+std::optional<HostRecord> Catalog::host_record(std::int64_t scan_id, const HostIdentity& host) {
   std::lock_guard guard(state_->mutex);
   return read_host_record(state_->db, scan_id, host);
 }
@@ -294,8 +296,14 @@ int Catalog::schema_version() {
   return static_cast<int>(state_->db.query_int("PRAGMA user_version"));
 }
 
-const std::string& Catalog::path() const { return state_->path; }
-Mode Catalog::mode() const { return state_->mode; }
-Database& Catalog::database() { return state_->db; }
+const std::string& Catalog::path() const {
+  return state_->path;
+}
+Mode Catalog::mode() const {
+  return state_->mode;
+}
+Database& Catalog::database() {
+  return state_->db;
+}
 
 } // namespace digger::catalog

@@ -43,7 +43,9 @@ std::string join_lines(const std::vector<std::string>& lines) {
   return joined;
 }
 
-bool counts_as_ok(std::string_view status) { return status == "ok" || status == "partial"; }
+bool counts_as_ok(std::string_view status) {
+  return status == "ok" || status == "partial";
+}
 
 } // namespace
 
@@ -67,11 +69,10 @@ void validate(const HostRecord& host) {
 }
 
 HostInserter::HostInserter(Database& db)
-    : db_(db),
-      upsert_host_(db.prepare(
-          "INSERT INTO hosts (name, port, labels_json) VALUES (?1, ?2, ?3) "
-          "ON CONFLICT (name, port) DO UPDATE SET labels_json = excluded.labels_json "
-          "RETURNING id")),
+    : db_(db), upsert_host_(db.prepare(
+                   "INSERT INTO hosts (name, port, labels_json) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT (name, port) DO UPDATE SET labels_json = excluded.labels_json "
+                   "RETURNING id")),
       find_result_(db.prepare(
           "SELECT id, status, jobs FROM host_results WHERE scan_id = ?1 AND host_id = ?2")),
       delete_result_(db.prepare("DELETE FROM host_results WHERE id = ?1")),

@@ -25,8 +25,8 @@ private:
                              std::int64_t jobs);
   void insert_source(std::int64_t result_id, const SourceRow& source);
   void insert_entry(std::int64_t source_id, const EntryRow& entry);
-  void add_to_counts(std::int64_t scan_id, std::int64_t hosts, std::int64_t ok,
-                     std::int64_t failed, std::int64_t jobs);
+  void add_to_counts(std::int64_t scan_id, std::int64_t hosts, std::int64_t ok, std::int64_t failed,
+                     std::int64_t jobs);
 
   Database& db_;
   Statement upsert_host_;

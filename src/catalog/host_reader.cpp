@@ -1,6 +1,6 @@
-#include "host_inserter.hpp"
-
 #include <nlohmann/json.hpp>
+
+#include "host_inserter.hpp"
 
 namespace digger::catalog {
 
@@ -91,8 +91,8 @@ void read_sources(Database& db, std::int64_t result_id, HostRecord& host) {
 }
 
 void read_unreadable(Database& db, std::int64_t result_id, HostRecord& host) {
-  Statement paths = db.prepare(
-      "SELECT path FROM unreadable_paths WHERE host_result_id = ?1 ORDER BY rowid");
+  Statement paths =
+      db.prepare("SELECT path FROM unreadable_paths WHERE host_result_id = ?1 ORDER BY rowid");
   paths.bind(1, result_id);
   while (paths.step()) {
     host.unreadable_paths.push_back(paths.column_bytes(0));

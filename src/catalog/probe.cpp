@@ -82,8 +82,8 @@ FileProbe probe_catalog_file(const std::string& path) {
     throw CatalogError(fmt::format("{} (left untouched)", error.what()));
   }
   if (inspection.verdict != "ok") {
-    throw CatalogError(fmt::format("{}: the catalog is corrupt: {} (left untouched)", path,
-                                   inspection.verdict));
+    throw CatalogError(
+        fmt::format("{}: the catalog is corrupt: {} (left untouched)", path, inspection.verdict));
   }
   check_schema_compatible(path, inspection.version, inspection.app_id, inspection.has_tables);
   return FileProbe{.is_new = false, .schema_version = inspection.version};

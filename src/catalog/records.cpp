@@ -10,8 +10,8 @@ namespace {
 constexpr std::array<std::string_view, 4> scan_status_names{"running", "complete", "interrupted",
                                                             "failed"};
 constexpr std::array<std::string_view, 8> host_statuses{
-    "ok",          "partial",     "unreachable",       "timeout",
-    "hostkey-mismatch", "auth-failed", "permission-denied", "protocol-error"};
+    "ok",          "partial",           "unreachable",   "timeout", "hostkey-mismatch",
+    "auth-failed", "permission-denied", "protocol-error"};
 constexpr std::array<std::string_view, 3> source_kinds{"user", "system", "cron.d"};
 constexpr std::array<std::string_view, 6> entry_kinds{"job",     "env",   "disabled-job",
                                                       "comment", "blank", "invalid"};
@@ -35,8 +35,14 @@ std::optional<ScanStatus> scan_status_from_name(std::string_view name) {
   return static_cast<ScanStatus>(found - scan_status_names.begin());
 }
 
-bool is_host_status(std::string_view status) { return contains(host_statuses, status); }
-bool is_source_kind(std::string_view kind) { return contains(source_kinds, kind); }
-bool is_entry_kind(std::string_view kind) { return contains(entry_kinds, kind); }
+bool is_host_status(std::string_view status) {
+  return contains(host_statuses, status);
+}
+bool is_source_kind(std::string_view kind) {
+  return contains(source_kinds, kind);
+}
+bool is_entry_kind(std::string_view kind) {
+  return contains(entry_kinds, kind);
+}
 
 } // namespace digger::catalog

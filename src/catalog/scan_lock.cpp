@@ -83,9 +83,9 @@ ScanLock ScanLock::acquire(const std::string& catalog_path) {
       throw CatalogError(fmt::format("{}: cannot lock: {}", path, std::strerror(errno)));
     }
     std::string holder = read_holder(file.fd);
-    throw CatalogError(fmt::format(
-        "{}: another scan is writing this catalog ({}); wait for it or stop it", catalog_path,
-        holder.empty() ? "pid unknown" : holder));
+    throw CatalogError(
+        fmt::format("{}: another scan is writing this catalog ({}); wait for it or stop it",
+                    catalog_path, holder.empty() ? "pid unknown" : holder));
   }
   std::string note = fmt::format("pid {}\n", ::getpid());
   // The note only improves the refusal message: failing to write it is no reason to fail.
@@ -105,7 +105,9 @@ ScanLock& ScanLock::operator=(ScanLock&& other) noexcept {
   return *this;
 }
 
-ScanLock::~ScanLock() { release(); }
+ScanLock::~ScanLock() {
+  release();
+}
 
 void ScanLock::release() noexcept {
   if (fd_ >= 0) {

@@ -195,25 +195,29 @@ constexpr std::array<Migration, 2> all_migrations{{
 
 } // namespace
 
-std::span<const Migration> migrations() { return all_migrations; }
+std::span<const Migration> migrations() {
+  return all_migrations;
+}
 
-int latest_schema_version() { return all_migrations.back().version; }
+int latest_schema_version() {
+  return all_migrations.back().version;
+}
 
 void check_schema_compatible(const std::string& path, std::int64_t version, std::int64_t app_id,
                              bool has_tables) {
   if (version == 0 && has_tables) {
-    throw CatalogError(fmt::format(
-        "{}: is a SQLite database but not a Digger catalog (no schema version)", path));
+    throw CatalogError(
+        fmt::format("{}: is a SQLite database but not a Digger catalog (no schema version)", path));
   }
   if (version != 0 && app_id != application_id) {
     throw CatalogError(fmt::format(
         "{}: is a SQLite database but not a Digger catalog (application_id {})", path, app_id));
   }
   if (version > latest_schema_version()) {
-    throw CatalogError(fmt::format(
-        "{}: catalog schema version {} is newer than this digger-scan supports ({}); "
-        "use a newer digger-scan",
-        path, version, latest_schema_version()));
+    throw CatalogError(
+        fmt::format("{}: catalog schema version {} is newer than this digger-scan supports ({}); "
+                    "use a newer digger-scan",
+                    path, version, latest_schema_version()));
   }
 }
 
@@ -227,14 +231,13 @@ void migrate(Database& db) {
     // Read inside the write transaction: another process may have migrated meanwhile.
     std::int64_t version = db.query_int("PRAGMA user_version");
     bool has_tables = db.query_int("SELECT COUNT(*) FROM sqlite_schema") > 0;
-    check_schema_compatible(db.path(), version, db.query_int("PRAGMA application_id"),
-                            has_tables);
+    check_schema_compatible(db.path(), version, db.query_int("PRAGMA application_id"), has_tables);
     if (version >= step.version) {
       continue;
     }
     if (version != step.version - 1) {
-      throw CatalogError(fmt::format("{}: catalog schema version {} has no upgrade path",
-                                     db.path(), version));
+      throw CatalogError(
+          fmt::format("{}: catalog schema version {} has no upgrade path", db.path(), version));
     }
     db.exec(step.sql);
     db.exec(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", application_id,

@@ -1,10 +1,10 @@
 #include "digger/catalog/writer.hpp"
 
-#include "host_inserter.hpp"
-
 #include <algorithm>
 #include <iterator>
 #include <vector>
+
+#include "host_inserter.hpp"
 
 namespace digger::catalog {
 
@@ -26,9 +26,8 @@ Writer::~Writer() {
 void Writer::submit(HostRecord host) {
   validate(host); // here, so one bad record cannot sink the rest of its batch
   std::unique_lock lock(mutex_);
-  progress_.wait(lock, [&] {
-    return queue_.size() < options_.queue_capacity || failure_ || stopping_;
-  });
+  progress_.wait(lock,
+                 [&] { return queue_.size() < options_.queue_capacity || failure_ || stopping_; });
   rethrow_failure();
   if (stopping_) {
     throw CatalogError("catalog writer: submit after stop");

@@ -1,9 +1,9 @@
 #include "digger/catalog/catalog.hpp"
 #include "digger/catalog/schema.hpp"
 
-#include "catalog_test_support.hpp"
-
 #include <catch2/catch.hpp>
+
+#include "catalog_test_support.hpp"
 
 using namespace digger::catalog;
 using digger::catalog::test::TempDir;
@@ -208,8 +208,8 @@ TEST_CASE("a new catalog is created at the latest version with WAL and foreign k
   Statement journal = db.prepare("PRAGMA journal_mode");
   REQUIRE(journal.step());
   CHECK(journal.column_text(0) == "wal");
-  for (const char* table : {"scans", "hosts", "host_results", "unreadable_paths", "cron_sources",
-                            "entries"}) {
+  for (const char* table :
+       {"scans", "hosts", "host_results", "unreadable_paths", "cron_sources", "entries"}) {
     Statement count = db.prepare("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' "
                                  "AND name = ?1");
     count.bind(1, table);

@@ -1,10 +1,10 @@
 #include "digger/catalog/catalog.hpp"
 
-#include "catalog_test_support.hpp"
-
 #include <catch2/catch.hpp>
 
 #include <stdexcept>
+
+#include "catalog_test_support.hpp"
 
 using namespace digger::catalog;
 using namespace digger::catalog::test;
@@ -81,8 +81,8 @@ TEST_CASE("a host record round-trips byte-exact, hostile bytes included", "[cata
   CHECK(*back == host);
 
   // Plain paths stay TEXT for the sqlite3 shell; the rest are BLOBs.
-  Statement types = catalog.database().prepare(
-      "SELECT kind, typeof(path) FROM cron_sources ORDER BY id");
+  Statement types =
+      catalog.database().prepare("SELECT kind, typeof(path) FROM cron_sources ORDER BY id");
   REQUIRE(types.step());
   CHECK(types.column_text(1) == "blob");
   REQUIRE(types.step());

@@ -1,13 +1,13 @@
 #include "digger/catalog/catalog.hpp"
 #include "digger/catalog/scan_lock.hpp"
 
-#include "catalog_test_support.hpp"
-
 #include <catch2/catch.hpp>
 
 #include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "catalog_test_support.hpp"
 
 using namespace digger::catalog;
 using namespace digger::catalog::test;
@@ -87,8 +87,7 @@ TEST_CASE("a second scan on the same catalog is refused, naming the pid", "[cata
   second.finish_scan(next, ScanStatus::complete);
 }
 
-TEST_CASE("a scan in another process blocks us; once it is killed it does not",
-          "[catalog][scan]") {
+TEST_CASE("a scan in another process blocks us; once it is killed it does not", "[catalog][scan]") {
   TempDir dir;
   std::string path = dir.file("c.db");
   Catalog::open(path); // create it before forking
@@ -105,8 +104,7 @@ TEST_CASE("a scan in another process blocks us; once it is killed it does not",
   REQUIRE(dead.has_value());
   CHECK(dead->id == child.scan_id());
   CHECK(dead->status == ScanStatus::interrupted);
-  CHECK(catalog.hosts_recorded(child.scan_id()) ==
-        std::vector<HostIdentity>{{"from-child", 22}});
+  CHECK(catalog.hosts_recorded(child.scan_id()) == std::vector<HostIdentity>{{"from-child", 22}});
 
   std::int64_t scan = catalog.begin_scan(scan_info());
   CHECK(catalog.scan(child.scan_id())->status == ScanStatus::interrupted);

@@ -1,8 +1,8 @@
 #include "digger/catalog/sqlite.hpp"
 
-#include "catalog_test_support.hpp"
-
 #include <catch2/catch.hpp>
+
+#include "catalog_test_support.hpp"
 
 using namespace digger::catalog;
 using digger::catalog::test::TempDir;

@@ -96,8 +96,8 @@ inline HostRecord sample_host(const std::string& name, int jobs = 2,
   comment.raw = "# backups";
   source.entries.push_back(comment);
   for (int i = 0; i < jobs; ++i) {
-    source.entries.push_back(job_entry(i + 2, fmt::format("/usr/bin/python3 /opt/job{}.py", i),
-                                       "python"));
+    source.entries.push_back(
+        job_entry(i + 2, fmt::format("/usr/bin/python3 /opt/job{}.py", i), "python"));
   }
   host.sources.push_back(source);
   return host;

@@ -1,11 +1,11 @@
 #include "digger/catalog/catalog.hpp"
 
-#include "catalog_test_support.hpp"
-
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
+
+#include "catalog_test_support.hpp"
 
 using namespace digger::catalog;
 using namespace digger::catalog::test;

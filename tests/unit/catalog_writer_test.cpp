@@ -1,12 +1,12 @@
 #include "digger/catalog/writer.hpp"
 
-#include "catalog_test_support.hpp"
-
 #include <catch2/catch.hpp>
 
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include "catalog_test_support.hpp"
 
 using namespace digger::catalog;
 using namespace digger::catalog::test;
@@ -27,8 +27,9 @@ TEST_CASE("every host handed to the writer is in the catalog after stop", "[cata
   {
     Catalog catalog = Catalog::open(path);
     std::int64_t scan = catalog.begin_scan(scan_info());
-    Writer writer(catalog, scan, {.queue_capacity = 8, .batch_hosts = 7,
-                                  .batch_interval = std::chrono::milliseconds(20)});
+    Writer writer(
+        catalog, scan,
+        {.queue_capacity = 8, .batch_hosts = 7, .batch_interval = std::chrono::milliseconds(20)});
     std::vector<std::thread> workers;
     for (int worker = 0; worker < 4; ++worker) {
       workers.emplace_back([&writer, worker] {
@@ -58,8 +59,9 @@ TEST_CASE("flush commits without waiting for a full batch", "[catalog][writer]")
   Catalog catalog = Catalog::open(path);
   std::int64_t scan = catalog.begin_scan(scan_info());
   // A batch that would never fill and an interval longer than any test: only flush commits.
-  Writer writer(catalog, scan, {.queue_capacity = 100, .batch_hosts = 1000,
-                                .batch_interval = std::chrono::hours(1)});
+  Writer writer(
+      catalog, scan,
+      {.queue_capacity = 100, .batch_hosts = 1000, .batch_interval = std::chrono::hours(1)});
   for (int i = 0; i < 3; ++i) {
     writer.submit(sample_host(fmt::format("h{}", i)));
   }
@@ -77,8 +79,10 @@ TEST_CASE("a lone host is committed once the batch interval passes", "[catalog][
   std::string path = dir.file("c.db");
   Catalog catalog = Catalog::open(path);
   std::int64_t scan = catalog.begin_scan(scan_info());
-  Writer writer(catalog, scan, {.queue_capacity = 100, .batch_hosts = 1000,
-                                .batch_interval = std::chrono::milliseconds(30)});
+  Writer writer(catalog, scan,
+                {.queue_capacity = 100,
+                 .batch_hosts = 1000,
+                 .batch_interval = std::chrono::milliseconds(30)});
   writer.submit(sample_host("lonely"));
   // No flush and no stop: only the interval can commit it. Poll with a generous bound.
   for (int i = 0; i < 500 && writer.committed() == 0; ++i) {

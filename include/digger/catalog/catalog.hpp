@@ -25,8 +25,7 @@ public:
   // read_write creates the file if needed, checks it before any write (a corrupt or foreign
   // file is left byte-for-byte untouched), switches it to WAL and migrates it to the latest
   // schema. read_only never writes and refuses a catalog that would need migrating.
-  static Catalog open(const std::string& path = default_catalog_path,
-                      Mode mode = Mode::read_write);
+  static Catalog open(const std::string& path = default_catalog_path, Mode mode = Mode::read_write);
 
   Catalog(Catalog&&) noexcept;
   Catalog& operator=(Catalog&&) noexcept;

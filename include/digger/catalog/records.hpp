@@ -18,15 +18,15 @@ std::string_view scan_status_name(ScanStatus status); // "running", "complete", 
 std::optional<ScanStatus> scan_status_from_name(std::string_view name);
 
 // Allowed values of the text columns that are checked by the schema.
-bool is_host_status(std::string_view status);  // ok, partial, unreachable, timeout, ...
-bool is_source_kind(std::string_view kind);    // user, system, cron.d
-bool is_entry_kind(std::string_view kind);     // job, env, disabled-job, comment, blank, invalid
+bool is_host_status(std::string_view status); // ok, partial, unreachable, timeout, ...
+bool is_source_kind(std::string_view kind);   // user, system, cron.d
+bool is_entry_kind(std::string_view kind);    // job, env, disabled-job, comment, blank, invalid
 
 // One crontab line, as parsed and classified.
 struct EntryRow {
   int line_number = 0; // 1-based
   std::string kind = "job";
-  std::string raw; // the line without its terminator
+  std::string raw;                 // the line without its terminator
   std::string schedule_text;       // time fields or macro as written
   std::string macro;               // "daily", ... without '@'
   std::string normalized_schedule; // equal for schedules that fire identically

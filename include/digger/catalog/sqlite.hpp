@@ -73,8 +73,10 @@ public:
   Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view text); // always TEXT
   Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
-  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
-  Statement& bind(int index, Bytes bytes);            // TEXT or BLOB, see Bytes
+  Statement& bind(int index, const std::string& text) {
+    return bind(index, std::string_view(text));
+  }
+  Statement& bind(int index, Bytes bytes); // TEXT or BLOB, see Bytes
   Statement& bind(int index, std::nullptr_t);
   template <class T>
   Statement& bind(int index, const std::optional<T>& value) {
