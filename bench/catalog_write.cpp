@@ -1,6 +1,6 @@
 // Records a synthetic fleet (default 10,000 hosts x 30 entries) into a fresh catalog through the
 // Writer, as a scan does, then times reopening (quick_check) and the report views.
-//   bench_catalog_write [hosts] [entries-per-host] [submitting-threads]
+//   bench_catalog_write [hosts] [entries-per-host] [submitting-threads] [keep-db-path]
 // Prints figures; never fails on speed.
 
 #include "digger/catalog/catalog.hpp"
@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / fmt::format("digger-bench-{}", ::getpid());
   std::filesystem::create_directories(dir);
-  std::string path = (dir / "bench.db").string();
+  std::string path = argc > 4 ? argv[4] : (dir / "bench.db").string();
 
   std::vector<HostRecord> records;
   for (int i = 0; i < hosts; ++i) {
