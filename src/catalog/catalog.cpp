@@ -232,8 +232,7 @@ void Catalog::finish_scan(std::int64_t scan_id, ScanStatus status) {
 std::optional<ScanSummary> Catalog::latest_interrupted_scan() {
   std::lock_guard guard(state_->mutex);
   // A scan still marked running whose lock nobody holds was killed: it is interrupted too.
-  bool running_is_live =
-      state_->mode == Mode::read_only || ScanLock::is_held(lock_key(state_->path));
+  bool running_is_live = ScanLock::is_held(lock_key(state_->path));
   Statement latest = state_->db.prepare(
       fmt::format("SELECT {} FROM scans WHERE status IN ('complete', 'interrupted', 'running') "
                   "ORDER BY id DESC LIMIT 1",

@@ -67,7 +67,11 @@ Descriptor open_lock_file(const std::string& path) {
 } // namespace
 
 bool ScanLock::is_held(const std::string& catalog_path) {
-  Descriptor file = open_lock_file(lock_path(catalog_path));
+  // Read-only and without O_CREAT: a report may ask without write access to the folder.
+  Descriptor file{::open(lock_path(catalog_path).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
+  if (file.fd < 0) {
+    return false; // no lock file: no scan ever ran here since the catalog was created
+  }
   if (::flock(file.fd, LOCK_SH | LOCK_NB) != 0) {
     return true;
   }
