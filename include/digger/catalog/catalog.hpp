@@ -1,0 +1,66 @@
+#pragma once
+
+#include "digger/catalog/records.hpp"
+#include "digger/catalog/sqlite.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace digger::catalog {
+
+inline constexpr const char* default_catalog_path = "./digger.db";
+
+enum class Mode { read_write, read_only };
+
+// Digger's SQLite catalog: what every scan writes and every report reads (docs/catalog.md).
+// Pure storage: callers hand it plain rows. Every method may throw CatalogError, whose one-line
+// message the CLI prints before exiting 3. Methods are serialized by an internal mutex, so a
+// Writer thread and the scan's main thread may share one Catalog.
+class Catalog {
+public:
+  // read_write creates the file if needed, checks it before any write (a corrupt or foreign
+  // file is left byte-for-byte untouched), switches it to WAL and migrates it to the latest
+  // schema. read_only never writes and refuses a catalog that would need migrating.
+  static Catalog open(const std::string& path = default_catalog_path, Mode mode = Mode::read_write);
+
+  Catalog(Catalog&&) noexcept;
+  Catalog& operator=(Catalog&&) noexcept;
+  ~Catalog();
+
+  // Takes the scan lock (see scan_lock.hpp) and returns the new scan's id. Scans left
+  // "running" by a process that died are marked interrupted first.
+  std::int64_t begin_scan(const ScanInfo& info);
+  // For --resume: takes the scan lock and sets an interrupted scan running again.
+  void resume_scan(std::int64_t scan_id);
+  // One transaction. Recording a host twice in a scan replaces its earlier result.
+  void record_host(std::int64_t scan_id, const HostRecord& host);
+  // One transaction for the whole batch (what the Writer uses).
+  void record_hosts(std::int64_t scan_id, std::span<const HostRecord> hosts);
+  // Sets the final status and finished_at, and releases the scan lock.
+  void finish_scan(std::int64_t scan_id, ScanStatus status);
+
+  std::optional<ScanSummary> latest_interrupted_scan();
+  std::vector<HostIdentity> hosts_recorded(std::int64_t scan_id);
+  // One host's result in a scan, read back as recorded (labels are the host's latest).
+  std::optional<HostRecord> host_record(std::int64_t scan_id, const HostIdentity& host);
+  std::vector<ScanSummary> scans(); // newest first
+  std::optional<ScanSummary> scan(std::int64_t scan_id);
+
+  int schema_version();
+  const std::string& path() const;
+  Mode mode() const;
+  // For reports: run your own SELECTs (the views are meant for that). Do not use it while a
+  // Writer is running on this Catalog: the connection is not thread-safe.
+  Database& database();
+
+private:
+  struct State;
+  explicit Catalog(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+} // namespace digger::catalog

@@ -1,0 +1,130 @@
+#pragma once
+
+// Plain rows the scan hands to the catalog: strings and integers only, so the catalog depends
+// on no other stage. Strings that came from a host may hold any bytes; they are stored so they
+// round-trip byte-exact (see docs/catalog.md). An empty optional-ish string is stored as NULL.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace digger::catalog {
+
+enum class ScanStatus { running, complete, interrupted, failed };
+std::string_view scan_status_name(ScanStatus status); // "running", "complete", ...
+std::optional<ScanStatus> scan_status_from_name(std::string_view name);
+
+// Allowed values of the text columns that are checked by the schema.
+bool is_host_status(std::string_view status); // ok, partial, unreachable, timeout, ...
+bool is_source_kind(std::string_view kind);   // user, system, cron.d
+bool is_entry_kind(std::string_view kind);    // job, env, disabled-job, comment, blank, invalid
+
+// One crontab line, as parsed and classified.
+struct EntryRow {
+  int line_number = 0; // 1-based
+  std::string kind = "job";
+  std::string raw;                 // the line without its terminator
+  std::string schedule_text;       // time fields or macro as written
+  std::string macro;               // "daily", ... without '@'
+  std::string normalized_schedule; // equal for schedules that fire identically
+  std::string command;
+  std::optional<std::string> stdin_data; // after the first unescaped '%'; "" differs from none
+  std::string run_as;                    // system crontabs: the user column
+  std::string language;                  // python, shell, php, ...
+  std::string evidence;                  // why that language
+  std::string target;                    // the script or binary the command ends up running
+  std::string description;
+  std::string fingerprint; // same job on several hosts => same fingerprint
+  std::string error;       // invalid lines: the reason cron gives
+  std::string cron_tz;     // CRON_TZ in effect; empty = the host's zone
+  friend bool operator==(const EntryRow&, const EntryRow&) = default;
+};
+
+// One cron file read from a host.
+struct SourceRow {
+  std::string path; // exactly as received; any bytes but NUL
+  std::string kind = "user";
+  std::string owner;
+  std::int64_t mode = 0;
+  std::int64_t mtime = 0; // seconds since the epoch
+  std::int64_t size = 0;  // on the host
+  std::string sha256;     // of the content read, hex
+  bool truncated = false;
+  bool loaded_by_daemon = true;
+  std::string not_loaded_reason;
+  bool loads_under_cronie = true;
+  bool loads_under_vixie = true;
+  std::vector<std::string> load_notes; // one line each (stored newline-separated)
+  std::string read_error;
+  std::vector<EntryRow> entries;
+  friend bool operator==(const SourceRow&, const SourceRow&) = default;
+};
+
+struct TimingsMs {
+  std::int64_t connect = 0, handshake = 0, auth = 0, command = 0, total = 0;
+  friend bool operator==(const TimingsMs&, const TimingsMs&) = default;
+};
+
+struct FactsRow {
+  std::string hostname, os_id, os_version, timezone, cron_daemon;
+  friend bool operator==(const FactsRow&, const FactsRow&) = default;
+};
+
+// Everything one scan learned about one host.
+struct HostRecord {
+  // Identity across scans: the inventory name and port.
+  std::string name;
+  int port = 22;
+  std::string address; // what was connected to
+  std::string login_user;
+  std::map<std::string, std::string> labels; // from the inventory; latest scan wins
+  std::string status = "ok";                 // see is_host_status
+  std::string reason;                        // one line, no secrets
+  TimingsMs timings;
+  int attempts = 1;
+  FactsRow facts;
+  std::string host_key_type;        // ssh-ed25519, ...
+  std::string host_key_fingerprint; // SHA256:...
+  std::vector<std::string> unreadable_paths;
+  std::string stderr_excerpt; // bounded by the caller; the catalog keeps at most 64 KiB
+  bool output_truncated = false;
+  std::vector<SourceRow> sources;
+  friend bool operator==(const HostRecord&, const HostRecord&) = default;
+};
+
+struct HostIdentity {
+  std::string name;
+  int port = 22;
+  friend bool operator==(const HostIdentity&, const HostIdentity&) = default;
+  friend auto operator<=>(const HostIdentity&, const HostIdentity&) = default;
+};
+
+// What begin_scan records about the run itself.
+struct ScanInfo {
+  std::string inventory_path;
+  std::string options_json = "{}"; // the caller leaves secrets out
+  std::int64_t hosts_planned = 0;
+  std::string digger_version;
+};
+
+// One row of Catalog::scans().
+struct ScanSummary {
+  std::int64_t id = 0;
+  std::string started_at;  // ISO 8601 UTC
+  std::string finished_at; // "" while running
+  std::string inventory_path;
+  std::string options_json;
+  ScanStatus status = ScanStatus::running;
+  std::int64_t pid = 0;
+  std::string digger_version;
+  std::int64_t hosts_planned = 0;
+  std::int64_t hosts_recorded = 0;
+  std::int64_t hosts_ok = 0;     // status ok or partial
+  std::int64_t hosts_failed = 0; // any other status
+  std::int64_t jobs = 0;         // entries of kind job
+};
+
+} // namespace digger::catalog

@@ -1,0 +1,308 @@
+#include "digger/catalog/catalog.hpp"
+
+#include "digger/catalog/probe.hpp"
+#include "digger/catalog/scan_lock.hpp"
+#include "digger/catalog/schema.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <unistd.h>
+
+#include "host_inserter.hpp"
+
+namespace digger::catalog {
+
+namespace {
+
+constexpr int busy_timeout_ms = 5000;
+constexpr const char* now_sql = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
+constexpr const char* summary_columns =
+    "id, started_at, COALESCE(finished_at, ''), inventory_path, options_json, status, pid, "
+    "digger_version, hosts_planned, hosts_recorded, hosts_ok, hosts_failed, jobs";
+
+ScanSummary read_summary(const Statement& row) {
+  ScanSummary summary;
+  summary.id = row.column_int(0);
+  summary.started_at = row.column_text(1);
+  summary.finished_at = row.column_text(2);
+  summary.inventory_path = row.column_text(3);
+  summary.options_json = row.column_text(4);
+  summary.status = scan_status_from_name(row.column_text(5)).value_or(ScanStatus::failed);
+  summary.pid = row.column_int(6);
+  summary.digger_version = row.column_text(7);
+  summary.hosts_planned = row.column_int(8);
+  summary.hosts_recorded = row.column_int(9);
+  summary.hosts_ok = row.column_int(10);
+  summary.hosts_failed = row.column_int(11);
+  summary.jobs = row.column_int(12);
+  return summary;
+}
+
+Database open_read_write(const std::string& path) {
+  Database db(path, Database::Access::read_write_create);
+  db.set_busy_timeout(busy_timeout_ms);
+  std::string journal;
+  {
+    Statement wal = db.prepare("PRAGMA journal_mode = WAL");
+    journal = wal.step() ? wal.column_text(0) : "";
+  }
+  if (journal != "wal") {
+    throw CatalogError(
+        fmt::format("{}: cannot switch the catalog to WAL mode ({})", path, journal));
+  }
+  // FULL: every commit (one per batch of hosts) is on disk before the writer moves on.
+  // A 32 MiB page cache keeps the index pages of a big scan in memory while it is written.
+  db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -32768");
+  migrate(db);
+  return db;
+}
+
+Database open_read_only(const std::string& path, const FileProbe& probe) {
+  if (probe.is_new) {
+    throw CatalogError(fmt::format("{}: no catalog here yet (run a scan first)", path));
+  }
+  if (probe.schema_version < latest_schema_version()) {
+    throw CatalogError(fmt::format("{}: catalog schema version {} must be upgraded to {} by a "
+                                   "scan (read-only access cannot upgrade it)",
+                                   path, probe.schema_version, latest_schema_version()));
+  }
+  Database db(path, Database::Access::read_only);
+  db.set_busy_timeout(busy_timeout_ms);
+  db.exec("PRAGMA foreign_keys = ON");
+  return db;
+}
+
+// Symlinks to one catalog must share one scan lock.
+std::string lock_key(const std::string& path) {
+  std::error_code error;
+  std::filesystem::path canonical = std::filesystem::canonical(path, error);
+  return error ? path : canonical.string();
+}
+
+} // namespace
+
+struct Catalog::State {
+  State(std::string file, Mode access, Database connection)
+      : path(std::move(file)), mode(access), db(std::move(connection)) {}
+
+  std::string path;
+  Mode mode;
+  Database db;
+  std::mutex mutex;
+  std::optional<HostInserter> inserter; // prepared on the first record
+  std::optional<ScanLock> lock;
+  std::int64_t locked_scan = 0;
+
+  void require_writable() const {
+    if (mode != Mode::read_write) {
+      throw CatalogError(fmt::format("{}: the catalog was opened read-only", path));
+    }
+  }
+  void require_own_scan(std::int64_t scan_id) const {
+    if (!lock || locked_scan != scan_id) {
+      throw CatalogError(fmt::format("{}: scan {} is not running in this process", path, scan_id));
+    }
+  }
+  void take_lock() {
+    if (lock) {
+      throw CatalogError(fmt::format("{}: scan {} is still running here", path, locked_scan));
+    }
+    lock.emplace(ScanLock::acquire(lock_key(path)));
+  }
+  // Holding the lock proves that scans still marked running belong to dead processes.
+  void interrupt_stale_scans() {
+    db.exec(fmt::format("UPDATE scans SET status = 'interrupted', finished_at = "
+                        "COALESCE(finished_at, {}) WHERE status = 'running'",
+                        now_sql));
+  }
+};
+
+Catalog::Catalog(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Catalog::Catalog(Catalog&&) noexcept = default;
+Catalog& Catalog::operator=(Catalog&&) noexcept = default;
+
+Catalog::~Catalog() {
+  if (state_ && state_->lock) {
+    // Dropped without finish_scan (an exception, a signal handler's exit): say so.
+    try {
+      finish_scan(state_->locked_scan, ScanStatus::interrupted);
+    } catch (...) {
+      // The next scan marks it interrupted anyway once it holds the lock.
+    }
+  }
+}
+
+Catalog Catalog::open(const std::string& path, Mode mode) {
+  if (path.empty()) {
+    throw CatalogError("the catalog path is empty");
+  }
+  FileProbe probe = probe_catalog_file(path);
+  Database db = mode == Mode::read_only ? open_read_only(path, probe) : open_read_write(path);
+  return Catalog(std::make_unique<State>(path, mode, std::move(db)));
+}
+
+std::int64_t Catalog::begin_scan(const ScanInfo& info) {
+  if (!nlohmann::json::accept(info.options_json)) {
+    throw std::invalid_argument("catalog: ScanInfo::options_json is not JSON");
+  }
+  std::lock_guard guard(state_->mutex);
+  state_->require_writable();
+  state_->take_lock();
+  try {
+    Transaction transaction(state_->db);
+    state_->interrupt_stale_scans();
+    Statement insert = state_->db.prepare(
+        "INSERT INTO scans (inventory_path, options_json, status, pid, hosts_planned, "
+        "digger_version) VALUES (?1, ?2, 'running', ?3, ?4, ?5)");
+    insert.bind(1, info.inventory_path).bind(2, info.options_json);
+    insert.bind(3, std::int64_t{::getpid()}).bind(4, info.hosts_planned);
+    insert.bind(5, info.digger_version).run();
+    state_->locked_scan = state_->db.last_insert_rowid();
+    transaction.commit();
+  } catch (...) {
+    state_->lock.reset();
+    throw;
+  }
+  return state_->locked_scan;
+}
+
+void Catalog::resume_scan(std::int64_t scan_id) {
+  std::lock_guard guard(state_->mutex);
+  state_->require_writable();
+  state_->take_lock();
+  try {
+    Transaction transaction(state_->db);
+    state_->interrupt_stale_scans();
+    Statement resume =
+        state_->db.prepare("UPDATE scans SET status = 'running', finished_at = NULL, pid = ?2 "
+                           "WHERE id = ?1 AND status = 'interrupted'");
+    resume.bind(1, scan_id).bind(2, std::int64_t{::getpid()}).run();
+    if (state_->db.changes() == 0) {
+      throw CatalogError(
+          fmt::format("{}: scan {} is not an interrupted scan", state_->path, scan_id));
+    }
+    transaction.commit();
+    state_->locked_scan = scan_id;
+  } catch (...) {
+    state_->lock.reset();
+    throw;
+  }
+}
+
+void Catalog::record_host(std::int64_t scan_id, const HostRecord& host) {
+  record_hosts(scan_id, std::span<const HostRecord>(&host, 1));
+}
+
+void Catalog::record_hosts(std::int64_t scan_id, std::span<const HostRecord> hosts) {
+  for (const HostRecord& host : hosts) {
+    validate(host);
+  }
+  std::lock_guard guard(state_->mutex);
+  state_->require_writable();
+  state_->require_own_scan(scan_id);
+  if (!state_->inserter) {
+    state_->inserter.emplace(state_->db);
+  }
+  Transaction transaction(state_->db);
+  for (const HostRecord& host : hosts) {
+    state_->inserter->insert(scan_id, host);
+  }
+  transaction.commit();
+}
+
+void Catalog::finish_scan(std::int64_t scan_id, ScanStatus status) {
+  if (status == ScanStatus::running) {
+    throw std::invalid_argument("catalog: finish_scan needs a final status");
+  }
+  std::lock_guard guard(state_->mutex);
+  state_->require_writable();
+  state_->require_own_scan(scan_id);
+  Statement finish = state_->db.prepare(
+      fmt::format("UPDATE scans SET status = ?2, finished_at = {} WHERE id = ?1", now_sql));
+  finish.bind(1, scan_id).bind(2, scan_status_name(status)).run();
+  state_->lock.reset();
+  state_->locked_scan = 0;
+}
+
+std::optional<ScanSummary> Catalog::latest_interrupted_scan() {
+  std::lock_guard guard(state_->mutex);
+  // A scan still marked running whose lock nobody holds was killed: it is interrupted too.
+  bool running_is_live = ScanLock::is_held(lock_key(state_->path));
+  Statement latest = state_->db.prepare(
+      fmt::format("SELECT {} FROM scans WHERE status IN ('complete', 'interrupted', 'running') "
+                  "ORDER BY id DESC LIMIT 1",
+                  summary_columns));
+  if (!latest.step()) {
+    return std::nullopt;
+  }
+  ScanSummary summary = read_summary(latest);
+  if (summary.status == ScanStatus::running && !running_is_live) {
+    summary.status = ScanStatus::interrupted;
+  }
+  if (summary.status != ScanStatus::interrupted) {
+    return std::nullopt;
+  }
+  return summary;
+}
+
+std::vector<HostIdentity> Catalog::hosts_recorded(std::int64_t scan_id) {
+  std::lock_guard guard(state_->mutex);
+  Statement query = state_->db.prepare(
+      "SELECT h.name, h.port FROM host_results r JOIN hosts h ON h.id = r.host_id "
+      "WHERE r.scan_id = ?1 ORDER BY h.name, h.port");
+  query.bind(1, scan_id);
+  std::vector<HostIdentity> hosts;
+  while (query.step()) {
+    hosts.push_back({query.column_text(0), static_cast<int>(query.column_int(1))});
+  }
+  return hosts;
+}
+
+std::optional<HostRecord> Catalog::host_record(std::int64_t scan_id, const HostIdentity& host) {
+  std::lock_guard guard(state_->mutex);
+  return read_host_record(state_->db, scan_id, host);
+}
+
+std::vector<ScanSummary> Catalog::scans() {
+  std::lock_guard guard(state_->mutex);
+  Statement query =
+      state_->db.prepare(fmt::format("SELECT {} FROM scans ORDER BY id DESC", summary_columns));
+  std::vector<ScanSummary> result;
+  while (query.step()) {
+    result.push_back(read_summary(query));
+  }
+  return result;
+}
+
+std::optional<ScanSummary> Catalog::scan(std::int64_t scan_id) {
+  std::lock_guard guard(state_->mutex);
+  Statement query =
+      state_->db.prepare(fmt::format("SELECT {} FROM scans WHERE id = ?1", summary_columns));
+  query.bind(1, scan_id);
+  if (!query.step()) {
+    return std::nullopt;
+  }
+  return read_summary(query);
+}
+
+int Catalog::schema_version() {
+  std::lock_guard guard(state_->mutex);
+  return static_cast<int>(state_->db.query_int("PRAGMA user_version"));
+}
+
+const std::string& Catalog::path() const {
+  return state_->path;
+}
+Mode Catalog::mode() const {
+  return state_->mode;
+}
+Database& Catalog::database() {
+  return state_->db;
+}
+
+} // namespace digger::catalog

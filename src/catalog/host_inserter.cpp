@@ -1,0 +1,201 @@
+#include "host_inserter.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+
+namespace digger::catalog {
+
+namespace {
+
+constexpr std::size_t max_stderr_excerpt = 64 * 1024;
+
+// Optional columns hold NULL rather than "" so that `IS NULL` means "not applicable".
+std::optional<Bytes> optional_bytes(std::string_view text) {
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  return Bytes{text};
+}
+
+std::optional<std::string_view> optional_text(std::string_view text) {
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::string labels_json(const std::map<std::string, std::string>& labels) {
+  nlohmann::json object = nlohmann::json::object();
+  for (const auto& [key, value] : labels) {
+    object[key] = value;
+  }
+  return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string joined;
+  for (const std::string& line : lines) {
+    joined += joined.empty() ? "" : "\n";
+    joined += line;
+  }
+  return joined;
+}
+
+bool counts_as_ok(std::string_view status) {
+  return status == "ok" || status == "partial";
+}
+
+} // namespace
+
+void validate(const HostRecord& host) {
+  if (host.name.empty()) {
+    throw std::invalid_argument("catalog: host record without a name");
+  }
+  if (!is_host_status(host.status)) {
+    throw std::invalid_argument(fmt::format("catalog: unknown host status '{}'", host.status));
+  }
+  for (const SourceRow& source : host.sources) {
+    if (!is_source_kind(source.kind)) {
+      throw std::invalid_argument(fmt::format("catalog: unknown source kind '{}'", source.kind));
+    }
+    for (const EntryRow& entry : source.entries) {
+      if (!is_entry_kind(entry.kind)) {
+        throw std::invalid_argument(fmt::format("catalog: unknown entry kind '{}'", entry.kind));
+      }
+    }
+  }
+}
+
+HostInserter::HostInserter(Database& db)
+    : db_(db), upsert_host_(db.prepare(
+                   "INSERT INTO hosts (name, port, labels_json) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT (name, port) DO UPDATE SET labels_json = excluded.labels_json "
+                   "RETURNING id")),
+      find_result_(db.prepare(
+          "SELECT id, status, jobs FROM host_results WHERE scan_id = ?1 AND host_id = ?2")),
+      delete_result_(db.prepare("DELETE FROM host_results WHERE id = ?1")),
+      insert_result_(db.prepare(
+          "INSERT INTO host_results (scan_id, host_id, status, reason, address, login_user, "
+          "attempts, connect_ms, handshake_ms, auth_ms, command_ms, total_ms, hostname, os_id, "
+          "os_version, timezone, cron_daemon, host_key_type, host_key_fingerprint, "
+          "stderr_excerpt, output_truncated, jobs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+          "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)")),
+      insert_unreadable_(
+          db.prepare("INSERT INTO unreadable_paths (host_result_id, path) VALUES (?1, ?2)")),
+      insert_source_(db.prepare(
+          "INSERT INTO cron_sources (host_result_id, path, kind, owner, mode, mtime, size, "
+          "sha256, truncated, loaded_by_daemon, not_loaded_reason, loads_under_cronie, "
+          "loads_under_vixie, load_notes, read_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+          "?9, ?10, ?11, ?12, ?13, ?14, ?15)")),
+      insert_entry_(db.prepare(
+          "INSERT INTO entries (source_id, line_number, kind, raw, schedule_text, macro, "
+          "normalized_schedule, command, stdin, run_as, language, evidence, target, "
+          "description, fingerprint, error, cron_tz) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+          "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)")),
+      update_counts_(db.prepare(
+          "UPDATE scans SET hosts_recorded = hosts_recorded + ?2, hosts_ok = hosts_ok + ?3, "
+          "hosts_failed = hosts_failed + ?4, jobs = jobs + ?5 WHERE id = ?1")) {}
+
+void HostInserter::insert(std::int64_t scan_id, const HostRecord& host) {
+  std::int64_t jobs = 0;
+  for (const SourceRow& source : host.sources) {
+    for (const EntryRow& entry : source.entries) {
+      jobs += entry.kind == "job" ? 1 : 0;
+    }
+  }
+  std::int64_t host_id = upsert_host(host);
+  remove_earlier_result(scan_id, host_id);
+  std::int64_t result_id = insert_result(scan_id, host_id, host, jobs);
+  for (const std::string& path : host.unreadable_paths) {
+    insert_unreadable_.bind(1, result_id).bind(2, Bytes{path}).run();
+  }
+  for (const SourceRow& source : host.sources) {
+    insert_source(result_id, source);
+  }
+  bool ok = counts_as_ok(host.status);
+  add_to_counts(scan_id, 1, ok ? 1 : 0, ok ? 0 : 1, jobs);
+}
+
+std::int64_t HostInserter::upsert_host(const HostRecord& host) {
+  upsert_host_.bind(1, host.name).bind(2, host.port).bind(3, labels_json(host.labels));
+  if (!upsert_host_.step()) {
+    throw CatalogError(fmt::format("{}: could not record host {}", db_.path(), host.name));
+  }
+  std::int64_t id = upsert_host_.column_int(0);
+  upsert_host_.reset();
+  return id;
+}
+
+void HostInserter::remove_earlier_result(std::int64_t scan_id, std::int64_t host_id) {
+  find_result_.bind(1, scan_id).bind(2, host_id);
+  if (!find_result_.step()) {
+    find_result_.reset();
+    return;
+  }
+  std::int64_t id = find_result_.column_int(0);
+  bool ok = counts_as_ok(find_result_.column_text(1));
+  std::int64_t jobs = find_result_.column_int(2);
+  find_result_.reset();
+  delete_result_.bind(1, id).run(); // sources, entries and paths go by ON DELETE CASCADE
+  add_to_counts(scan_id, -1, ok ? -1 : 0, ok ? 0 : -1, -jobs);
+}
+
+std::int64_t HostInserter::insert_result(std::int64_t scan_id, std::int64_t host_id,
+                                         const HostRecord& host, std::int64_t jobs) {
+  std::string_view excerpt = host.stderr_excerpt;
+  excerpt = excerpt.substr(0, max_stderr_excerpt);
+  Statement& s = insert_result_;
+  s.bind(1, scan_id).bind(2, host_id).bind(3, host.status).bind(4, optional_text(host.reason));
+  s.bind(5, optional_text(host.address)).bind(6, optional_text(host.login_user));
+  s.bind(7, host.attempts).bind(8, host.timings.connect).bind(9, host.timings.handshake);
+  s.bind(10, host.timings.auth).bind(11, host.timings.command).bind(12, host.timings.total);
+  s.bind(13, optional_bytes(host.facts.hostname)).bind(14, optional_bytes(host.facts.os_id));
+  s.bind(15, optional_bytes(host.facts.os_version));
+  s.bind(16, optional_bytes(host.facts.timezone));
+  s.bind(17, optional_bytes(host.facts.cron_daemon));
+  s.bind(18, optional_text(host.host_key_type));
+  s.bind(19, optional_text(host.host_key_fingerprint));
+  s.bind(20, optional_bytes(excerpt)).bind(21, host.output_truncated).bind(22, jobs);
+  s.run();
+  return db_.last_insert_rowid();
+}
+
+void HostInserter::insert_source(std::int64_t result_id, const SourceRow& source) {
+  Statement& s = insert_source_;
+  s.bind(1, result_id).bind(2, Bytes{source.path}).bind(3, source.kind);
+  s.bind(4, optional_bytes(source.owner)).bind(5, source.mode).bind(6, source.mtime);
+  s.bind(7, source.size).bind(8, optional_text(source.sha256)).bind(9, source.truncated);
+  s.bind(10, source.loaded_by_daemon).bind(11, optional_bytes(source.not_loaded_reason));
+  s.bind(12, source.loads_under_cronie).bind(13, source.loads_under_vixie);
+  std::string notes = join_lines(source.load_notes);
+  s.bind(14, optional_bytes(notes)).bind(15, optional_bytes(source.read_error));
+  s.run();
+  std::int64_t source_id = db_.last_insert_rowid();
+  for (const EntryRow& entry : source.entries) {
+    insert_entry(source_id, entry);
+  }
+}
+
+void HostInserter::insert_entry(std::int64_t source_id, const EntryRow& entry) {
+  Statement& s = insert_entry_;
+  s.bind(1, source_id).bind(2, entry.line_number).bind(3, entry.kind).bind(4, Bytes{entry.raw});
+  s.bind(5, optional_bytes(entry.schedule_text)).bind(6, optional_text(entry.macro));
+  s.bind(7, optional_text(entry.normalized_schedule)).bind(8, optional_bytes(entry.command));
+  if (entry.stdin_data) {
+    s.bind(9, Bytes{*entry.stdin_data});
+  }
+  s.bind(10, optional_bytes(entry.run_as)).bind(11, optional_text(entry.language));
+  s.bind(12, optional_bytes(entry.evidence)).bind(13, optional_bytes(entry.target));
+  s.bind(14, optional_bytes(entry.description)).bind(15, optional_text(entry.fingerprint));
+  s.bind(16, optional_bytes(entry.error)).bind(17, optional_bytes(entry.cron_tz));
+  s.run();
+}
+
+void HostInserter::add_to_counts(std::int64_t scan_id, std::int64_t hosts, std::int64_t ok,
+                                 std::int64_t failed, std::int64_t jobs) {
+  update_counts_.bind(1, scan_id).bind(2, hosts).bind(3, ok).bind(4, failed).bind(5, jobs).run();
+}
+
+} // namespace digger::catalog

@@ -1,0 +1,139 @@
+#include <nlohmann/json.hpp>
+
+#include "host_inserter.hpp"
+
+namespace digger::catalog {
+
+namespace {
+
+std::map<std::string, std::string> parse_labels(const std::string& json) {
+  std::map<std::string, std::string> labels;
+  nlohmann::json object = nlohmann::json::parse(json, nullptr, false);
+  if (object.is_object()) {
+    for (const auto& [key, value] : object.items()) {
+      labels[key] = value.is_string() ? value.get<std::string>() : value.dump();
+    }
+  }
+  return labels;
+}
+
+std::vector<std::string> split_lines(const std::string& joined) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    std::size_t end = joined.find('\n', start);
+    end = end == std::string::npos ? joined.size() : end;
+    lines.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+EntryRow read_entry(const Statement& row) {
+  EntryRow entry;
+  entry.line_number = static_cast<int>(row.column_int(0));
+  entry.kind = row.column_text(1);
+  entry.raw = row.column_bytes(2);
+  entry.schedule_text = row.column_bytes(3);
+  entry.macro = row.column_text(4);
+  entry.normalized_schedule = row.column_text(5);
+  entry.command = row.column_bytes(6);
+  entry.stdin_data = row.column_optional_bytes(7);
+  entry.run_as = row.column_bytes(8);
+  entry.language = row.column_text(9);
+  entry.evidence = row.column_bytes(10);
+  entry.target = row.column_bytes(11);
+  entry.description = row.column_bytes(12);
+  entry.fingerprint = row.column_text(13);
+  entry.error = row.column_bytes(14);
+  entry.cron_tz = row.column_bytes(15);
+  return entry;
+}
+
+SourceRow read_source(const Statement& row) {
+  SourceRow source;
+  source.path = row.column_bytes(1);
+  source.kind = row.column_text(2);
+  source.owner = row.column_bytes(3);
+  source.mode = row.column_int(4);
+  source.mtime = row.column_int(5);
+  source.size = row.column_int(6);
+  source.sha256 = row.column_text(7);
+  source.truncated = row.column_int(8) != 0;
+  source.loaded_by_daemon = row.column_int(9) != 0;
+  source.not_loaded_reason = row.column_bytes(10);
+  source.loads_under_cronie = row.column_int(11) != 0;
+  source.loads_under_vixie = row.column_int(12) != 0;
+  source.load_notes = split_lines(row.column_bytes(13));
+  source.read_error = row.column_bytes(14);
+  return source;
+}
+
+void read_sources(Database& db, std::int64_t result_id, HostRecord& host) {
+  Statement sources = db.prepare(
+      "SELECT id, path, kind, owner, mode, mtime, size, sha256, truncated, loaded_by_daemon, "
+      "not_loaded_reason, loads_under_cronie, loads_under_vixie, load_notes, read_error "
+      "FROM cron_sources WHERE host_result_id = ?1 ORDER BY id");
+  Statement entries = db.prepare(
+      "SELECT line_number, kind, raw, schedule_text, macro, normalized_schedule, command, stdin, "
+      "run_as, language, evidence, target, description, fingerprint, error, cron_tz "
+      "FROM entries WHERE source_id = ?1 ORDER BY id");
+  sources.bind(1, result_id);
+  while (sources.step()) {
+    SourceRow source = read_source(sources);
+    entries.bind(1, sources.column_int(0));
+    while (entries.step()) {
+      source.entries.push_back(read_entry(entries));
+    }
+    entries.reset();
+    host.sources.push_back(std::move(source));
+  }
+}
+
+void read_unreadable(Database& db, std::int64_t result_id, HostRecord& host) {
+  Statement paths =
+      db.prepare("SELECT path FROM unreadable_paths WHERE host_result_id = ?1 ORDER BY rowid");
+  paths.bind(1, result_id);
+  while (paths.step()) {
+    host.unreadable_paths.push_back(paths.column_bytes(0));
+  }
+}
+
+} // namespace
+
+std::optional<HostRecord> read_host_record(Database& db, std::int64_t scan_id,
+                                           const HostIdentity& identity) {
+  Statement result = db.prepare(
+      "SELECT r.id, h.labels_json, r.status, r.reason, r.address, r.login_user, r.attempts, "
+      "r.connect_ms, r.handshake_ms, r.auth_ms, r.command_ms, r.total_ms, r.hostname, r.os_id, "
+      "r.os_version, r.timezone, r.cron_daemon, r.host_key_type, r.host_key_fingerprint, "
+      "r.stderr_excerpt, r.output_truncated FROM host_results r JOIN hosts h ON h.id = r.host_id "
+      "WHERE r.scan_id = ?1 AND h.name = ?2 AND h.port = ?3");
+  result.bind(1, scan_id).bind(2, identity.name).bind(3, identity.port);
+  if (!result.step()) {
+    return std::nullopt;
+  }
+  HostRecord host;
+  host.name = identity.name;
+  host.port = identity.port;
+  host.labels = parse_labels(result.column_text(1));
+  host.status = result.column_text(2);
+  host.reason = result.column_text(3);
+  host.address = result.column_text(4);
+  host.login_user = result.column_text(5);
+  host.attempts = static_cast<int>(result.column_int(6));
+  host.timings = {result.column_int(7), result.column_int(8), result.column_int(9),
+                  result.column_int(10), result.column_int(11)};
+  host.facts = {result.column_bytes(12), result.column_bytes(13), result.column_bytes(14),
+                result.column_bytes(15), result.column_bytes(16)};
+  host.host_key_type = result.column_text(17);
+  host.host_key_fingerprint = result.column_text(18);
+  host.stderr_excerpt = result.column_bytes(19);
+  host.output_truncated = result.column_int(20) != 0;
+  std::int64_t result_id = result.column_int(0);
+  read_unreadable(db, result_id, host);
+  read_sources(db, result_id, host);
+  return host;
+}
+
+} // namespace digger::catalog

@@ -1,0 +1,48 @@
+#include "digger/catalog/records.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace digger::catalog {
+
+namespace {
+
+constexpr std::array<std::string_view, 4> scan_status_names{"running", "complete", "interrupted",
+                                                            "failed"};
+constexpr std::array<std::string_view, 8> host_statuses{
+    "ok",          "partial",           "unreachable",   "timeout", "hostkey-mismatch",
+    "auth-failed", "permission-denied", "protocol-error"};
+constexpr std::array<std::string_view, 3> source_kinds{"user", "system", "cron.d"};
+constexpr std::array<std::string_view, 6> entry_kinds{"job",     "env",   "disabled-job",
+                                                      "comment", "blank", "invalid"};
+
+template <std::size_t N>
+bool contains(const std::array<std::string_view, N>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+} // namespace
+
+std::string_view scan_status_name(ScanStatus status) {
+  return scan_status_names.at(static_cast<std::size_t>(status));
+}
+
+std::optional<ScanStatus> scan_status_from_name(std::string_view name) {
+  auto found = std::find(scan_status_names.begin(), scan_status_names.end(), name);
+  if (found == scan_status_names.end()) {
+    return std::nullopt;
+  }
+  return static_cast<ScanStatus>(found - scan_status_names.begin());
+}
+
+bool is_host_status(std::string_view status) {
+  return contains(host_statuses, status);
+}
+bool is_source_kind(std::string_view kind) {
+  return contains(source_kinds, kind);
+}
+bool is_entry_kind(std::string_view kind) {
+  return contains(entry_kinds, kind);
+}
+
+} // namespace digger::catalog
