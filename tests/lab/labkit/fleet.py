@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from . import launch, materialize, outputs, procs
+from . import launch, materialize, outputs, paths, procs
 from .generate import generate, host_address
 
 STATE = "state.json"
@@ -130,8 +130,11 @@ def up(lab_dir, hosts, seed, faults, delay, wanted_slot=None):
     _assign_fronts(fleet, slot, seed, delay)
     keys = _keys(lab_dir, fleet)
     t_keys = time.monotonic()
+    volatile = paths.volatile_root(lab_dir)
     for d in ("hosts", "logs"):
-        os.makedirs(os.path.join(lab_dir, d), exist_ok=True)
+        os.makedirs(os.path.join(volatile, d), exist_ok=True)
+        if not os.path.islink(os.path.join(lab_dir, d)):
+            os.symlink(os.path.join(volatile, d), os.path.join(lab_dir, d))
     open(os.path.join(lab_dir, "empty"), "w").close()
     for host in fleet:
         if host.get("listener", "sshd") == "sshd":
@@ -240,6 +243,13 @@ def down(lab_dir, purge=False):
                 os.unlink(path)
         if purge:
             os.rmdir(lab_dir)
+    volatile = paths.volatile_root(lab_dir)
+    if os.path.isdir(volatile):
+        shutil.rmtree(volatile)
+    try:
+        os.rmdir(paths.SHM)
+    except OSError:
+        pass
     _release_slot(lab_dir)
     left = procs.lab_processes(lab_dir)
     if left:

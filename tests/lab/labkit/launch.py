@@ -35,7 +35,7 @@ def _mount(source, target, fstype, flags, data=None):
 
 def _enter_host_view(lab_dir, host):
     """Runs in the forked child: everything the host must see differently from the machine."""
-    root = host_dir(lab_dir, host)
+    root = os.path.realpath(host_dir(lab_dir, host))
     _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWUTS), "unshare")
     _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing leaks back to the machine
     _mount("overlay", "/etc", "overlay", 0,

@@ -41,7 +41,7 @@ def ssh_config(lab_dir, fleet):
         out.append("Host %s\n  HostName %s\n  Port %d\n  User %s\n" % (h["name"], h["connect_address"], h["port"],
                                                                          h["login"]))
     out.append("Host *\n  IdentityFile %s/id_ed25519\n  IdentitiesOnly yes\n  UserKnownHostsFile %s/known_hosts\n"
-               "  StrictHostKeyChecking yes\n  BatchMode yes\n  ConnectTimeout 5\n  LogLevel ERROR\n"
+               "  StrictHostKeyChecking yes\n  BatchMode yes\n  ConnectTimeout 5\n  LogLevel ERROR\n  KexAlgorithms curve25519-sha256\n"
                % (lab_dir, lab_dir))
     return "".join(out)
 

@@ -4,12 +4,14 @@ Markers, specific to the lab directory D so that concurrent labs never touch eac
   - sshd listeners: their command line (or proc title) has "-f D/hosts/";
   - helpers (fault server, delay proxy): their command line has "--lab-marker=D";
   - anything forked inside a host (sessions, shells, sudo): the mount namespace has an overlay
-    whose upperdir is under D/hosts/.
+    whose upperdir is under the lab's host trees (paths.volatile_root).
 """
 
 import os
 import signal
 import time
+
+from . import paths
 
 
 def _read(path):
@@ -24,7 +26,7 @@ def lab_processes(lab_dir):
     """Pids of every live process of the lab in lab_dir (never this process)."""
     d = os.path.realpath(lab_dir).encode()
     markers = (b"-f " + d + b"/hosts/", b"--lab-marker=" + d)
-    upper = b"upperdir=" + d + b"/hosts/"
+    uppers = (b"upperdir=" + d + b"/hosts/", b"upperdir=" + paths.volatile_root(lab_dir).encode() + b"/hosts/")
     me, found, seen_ns = os.getpid(), [], {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == me:
@@ -40,7 +42,8 @@ def lab_processes(lab_dir):
         except OSError:
             continue
         if ns not in seen_ns:
-            seen_ns[ns] = upper in _read("/proc/%s/mountinfo" % entry)
+            info = _read("/proc/%s/mountinfo" % entry)
+            seen_ns[ns] = any(u in info for u in uppers)
         if seen_ns[ns]:
             found.append(int(entry))
     return found
