@@ -109,7 +109,7 @@ def _garbage(host, rng):
 def _hostile(host, rng):
     for name in HOSTILE_USER_NAMES:
         f = user_crontab_for(host, name)
-        f.job("0 3 * * *", f.owner, "/opt/scripts/backup.sh", "shell", "/opt/scripts/backup.sh")
+        f.job("0 3 * * *", name, "/opt/scripts/backup.sh", "shell", "/opt/scripts/backup.sh")
         host["files"].append(f)
     for name in HOSTILE_CRON_D_NAMES:
         f = CronFile("/etc/cron.d/" + name, "cron.d", "root", "root", 0o644, system=True)

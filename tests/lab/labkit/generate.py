@@ -145,8 +145,8 @@ def _user_crontabs(rng, host):
         files.append(f)
     if rng.random() < 0.05:  # the account was deleted, its crontab stayed
         f = user_crontab(host, rng.choice(["olduser", "jenkins", "contractor1"]))
-        f.job("0 4 * * *", f.owner, "/home/%s/bin/sync.sh" % f.owner, "shell",
-              "/home/%s/bin/sync.sh" % f.owner)
+        name = f.file_name_owner
+        f.job("0 4 * * *", name, "/home/%s/bin/sync.sh" % name, "shell", "/home/%s/bin/sync.sh" % name)
         files.append(f)
     return files
 
