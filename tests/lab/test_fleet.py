@@ -148,6 +148,21 @@ class FleetMatchesTruth(unittest.TestCase):
                 s.close()
         self.assertEqual(banners, 150)
 
+    def test_up_again_changes_nothing(self):
+        with open(os.path.join(LAB, "state.json")) as f:
+            before = json.load(f)
+        settings = before["settings"]
+        argv = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "lab"), "up", "--dir", LAB,
+                "--hosts", str(settings["hosts"]), "--seed", settings["seed"],
+                "--faults", ",".join(settings["faults"]) or "none"]
+        if settings["delay"]:
+            argv += ["--delay-ms", "%g-%g" % tuple(settings["delay"])]
+        out = subprocess.run(argv, capture_output=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn(b"already up", out.stderr)
+        with open(os.path.join(LAB, "state.json")) as f:
+            self.assertEqual(json.load(f)["pids"], before["pids"])
+
     def test_inventory_names_every_host(self):
         with open(os.path.join(LAB, "hosts.txt")) as f:
             lines = [l.split() for l in f if l.strip() and not l.startswith("#")]

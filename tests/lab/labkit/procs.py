@@ -25,16 +25,18 @@ def _read(path):
 def lab_processes(lab_dir):
     """Pids of every live process of the lab in lab_dir (never this process)."""
     d = os.path.realpath(lab_dir).encode()
-    markers = (b"-f " + d + b"/hosts/", b"--lab-marker=" + d)
+    # The helper's marker is a whole argument (NUL-terminated): "D" must not match "D-other".
+    markers = (b"-f " + d + b"/hosts/", b"--lab-marker=" + d + b"\0")
     uppers = (b"upperdir=" + d + b"/hosts/", b"upperdir=" + paths.volatile_root(lab_dir).encode() + b"/hosts/")
     me, found, seen_ns = os.getpid(), [], {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == me:
             continue
-        cmd = _read("/proc/%s/cmdline" % entry).replace(b"\0", b" ")
-        if not cmd:
+        raw = _read("/proc/%s/cmdline" % entry)
+        cmd = raw.replace(b"\0", b" ")
+        if not raw:
             continue  # kernel thread or gone
-        if any(m in cmd for m in markers):
+        if markers[0] in cmd or markers[1] in raw:
             found.append(int(entry))
             continue
         try:
