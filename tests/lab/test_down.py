@@ -78,8 +78,9 @@ def main(lab_dir, up_args):
         problems.append("mounts still mention the lab in processes %s" % hits[:10])
     if os.path.exists(volatile):
         problems.append("%s still exists" % volatile)
-    if os.path.isdir(lab_dir) and set(os.listdir(lab_dir)) - {"cache"}:
-        problems.append("files left in %s: %s" % (lab_dir, sorted(set(os.listdir(lab_dir)) - {"cache"})))
+    kept = {"cache", fleet.MARK}
+    if os.path.isdir(lab_dir) and set(os.listdir(lab_dir)) - kept:
+        problems.append("files left in %s: %s" % (lab_dir, sorted(set(os.listdir(lab_dir)) - kept)))
     if os.path.isdir(fleet.SLOTS):
         for name in os.listdir(fleet.SLOTS):
             with open(os.path.join(fleet.SLOTS, name)) as f:

@@ -234,8 +234,8 @@ def down(lab_dir, purge=False):
             log("%s does not look like a lab directory; not deleting anything in it" % lab_dir)
             return 1
         for name in entries:
-            if name == "cache" and not purge:
-                continue
+            if name in ("cache", MARK) and not purge:
+                continue  # the key cache makes the next up fast
             path = os.path.join(lab_dir, name)
             if os.path.isdir(path) and not os.path.islink(path):
                 shutil.rmtree(path)
