@@ -111,6 +111,9 @@ def parse_delay(text):
 
 def up(lab_dir, hosts, seed, faults, delay, wanted_slot=None):
     lab_dir = os.path.realpath(lab_dir)
+    if any(c.isspace() or c in "\"'%,:#\\" for c in lab_dir):
+        # The path goes into sshd_config, ssh_config and mount options unquoted.
+        raise ValueError("the lab directory must not contain blanks, quotes, %%, ',', ':' or '#': %r" % lab_dir)
     settings = {"hosts": hosts, "seed": seed, "faults": faults, "delay": delay}
     state = _load_state(lab_dir)
     if state and state.get("settings") == settings and state.get("phase") == "up" \
