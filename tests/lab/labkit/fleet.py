@@ -37,14 +37,6 @@ def _save_state(lab_dir, state):
     os.replace(tmp, os.path.join(lab_dir, STATE))
 
 
-def _alive(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return ") Z " not in f.read()
-    except OSError:
-        return False
-
-
 # ---------------------------------------------------------------- address slots
 
 
@@ -117,7 +109,7 @@ def up(lab_dir, hosts, seed, faults, delay, wanted_slot=None):
     settings = {"hosts": hosts, "seed": seed, "faults": faults, "delay": delay}
     state = _load_state(lab_dir)
     if state and state.get("settings") == settings and state.get("phase") == "up" \
-            and all(_alive(p) for p in state["pids"].values()):
+            and all(launch.alive(p) for p in state["pids"].values()):
         log("already up: %d hosts in %s" % (len(state["pids"]), lab_dir))
         return 0
     if state or procs.lab_processes(lab_dir):
@@ -129,6 +121,16 @@ def up(lab_dir, hosts, seed, faults, delay, wanted_slot=None):
     slot = _claim_slot(lab_dir, wanted_slot)
     state = {"settings": settings, "slot": slot, "phase": "starting", "pids": {}, "dir": lab_dir}
     _save_state(lab_dir, state)
+    spawner = launch.Spawner(lab_dir)  # while this process is still small
+    try:
+        return _up(lab_dir, settings, state, spawner, t0)
+    finally:
+        spawner.close()
+
+
+def _up(lab_dir, settings, state, spawner, t0):
+    hosts, seed, faults, delay, slot = (settings["hosts"], settings["seed"], settings["faults"],
+                                        settings["delay"], state["slot"])
     fleet = generate(seed, hosts, faults, slot)
     _assign_fronts(fleet, slot, seed, delay)
     keys = _keys(lab_dir, fleet)
@@ -144,7 +146,7 @@ def up(lab_dir, hosts, seed, faults, delay, wanted_slot=None):
             materialize.write_host(lab_dir, host, keys)
     t_files = time.monotonic()
     try:
-        pids = _start_all(lab_dir, fleet, state)
+        pids = _start_all(lab_dir, fleet, state, spawner)
     except Exception:
         state["phase"] = "failed"
         _save_state(lab_dir, state)
@@ -189,13 +191,13 @@ def _keys(lab_dir, fleet):
     }
 
 
-def _start_all(lab_dir, fleet, state):
-    pids, expected, fake, routes = {}, set(), [], []
+def _start_all(lab_dir, fleet, state, spawner):
+    expected, fake, routes = set(), [], []
+    real = [h for h in fleet if h.get("listener", "sshd") == "sshd"]
+    pids = dict(zip((h["name"] for h in real), spawner.start(real)))
     for host in fleet:
         kind = host.get("listener", "sshd")
-        if kind == "sshd":
-            pids[host["name"]] = launch.start_sshd(lab_dir, host)
-        elif kind in ("tarpit", "stall"):
+        if kind in ("tarpit", "stall"):
             fake.append([host["address"], host["port"], kind])
         if kind != "none":
             expected.add((host["address"], host["port"]))
@@ -269,7 +271,7 @@ def status(lab_dir):
     if not state:
         print("no lab in %s (%d stray processes)" % (lab_dir, len(live)))
         return 1 if live else 3
-    alive = sum(1 for p in state["pids"].values() if _alive(p))
+    alive = sum(1 for p in state["pids"].values() if launch.alive(p))
     print("lab %s: phase %s, slot %d, %d/%d processes alive, %d processes in its namespaces"
           % (lab_dir, state["phase"], state["slot"], alive, len(state["pids"]), len(live)))
     print("settings: %s" % json.dumps(state["settings"]))

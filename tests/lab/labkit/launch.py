@@ -6,6 +6,7 @@ costs one fork and a handful of system calls instead of unshare(1) + mount(8) pr
 
 import concurrent.futures
 import ctypes
+import json
 import os
 import subprocess
 import time
@@ -83,6 +84,76 @@ def start_sshd(lab_dir, host):
             os._exit(127)
 
 
+class Spawner:
+    """Forks sshds from a small helper process forked before the fleet is generated.
+
+    os.fork() costs in proportion to the caller's memory: ~2 ms from a lean process, ~11 ms
+    from `up` once it holds 2,000 hosts' files. Several spawners (one per core) fork in parallel.
+    The sshds are the spawners' children and are inherited by init when the spawners exit.
+    """
+
+    def __init__(self, lab_dir, count=None):
+        self.workers, self.turn = [], 0
+        for _ in range(count or os.cpu_count() or 1):
+            to_child, from_parent = os.pipe()
+            to_parent, from_child = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(from_parent)
+                os.close(to_parent)
+                for _, inp, out in self.workers:  # else the earlier spawners never see EOF
+                    os.close(inp.fileno())
+                    os.close(out.fileno())
+                self._serve(lab_dir, to_child, from_child)
+            os.close(to_child)
+            os.close(from_child)
+            self.workers.append((pid, os.fdopen(from_parent, "w"), os.fdopen(to_parent, "r")))
+
+    @staticmethod
+    def _serve(lab_dir, requests, replies):
+        code = 0
+        try:
+            with os.fdopen(requests) as inp, os.fdopen(replies, "w") as out:
+                for line in inp:
+                    out.write("%d\n" % start_sshd(lab_dir, json.loads(line)))
+                    out.flush()
+        except BaseException:  # noqa: BLE001 - never return into the parent's code
+            code = 1
+        os._exit(code)
+
+    def start(self, hosts, window=512):
+        """Starts every host's sshd; returns their pids in order. Requests go out in windows
+        so that neither pipe ever fills while its reader is blocked on the other."""
+        pids, n = [], len(self.workers)
+        for base in range(0, len(hosts), window):
+            chunk = hosts[base:base + window]
+            for i, host in enumerate(chunk):
+                inp = self.workers[i % n][1]
+                inp.write(json.dumps({"name": host["name"], "drop_dac": host["drop_dac"]}) + "\n")
+            for _, inp, _ in self.workers:
+                inp.flush()
+            for i in range(len(chunk)):
+                line = self.workers[i % n][2].readline()
+                if not line:
+                    raise RuntimeError("a spawner died")
+                pids.append(int(line))
+        return pids
+
+    def close(self):
+        for pid, inp, out in self.workers:
+            inp.close()
+            out.close()
+            os.waitpid(pid, 0)
+
+
+def alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return ") Z " not in f.read()
+    except OSError:
+        return False
+
+
 def listening(addresses):
     """The subset of (address, port) pairs in LISTEN state, from /proc/net/tcp."""
     found = set()
@@ -104,10 +175,9 @@ def wait_listening(expected, children, timeout=60.0):
     pending = set(expected)
     while pending:
         pending -= listening(pending)
-        for name, pid in list(children.items()):
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                raise RuntimeError("%s exited during start-up (status %d); see its log" % (name, status))
+        for name, pid in children.items():
+            if not alive(pid):
+                raise RuntimeError("%s exited during start-up; see logs/%s.log" % (name, name))
         if not pending:
             break
         if time.monotonic() > deadline:
