@@ -89,9 +89,7 @@ def _fill(text, ctx):
 
 def _pick_jobs(rng, host, owner, count):
     pool = [j for j in catalog.JOBS if host["role"] in j.roles and owner in j.owners]
-    if not pool:
-        return []
-    return [rng.choice(pool) for _ in range(count)]
+    return rng.sample(pool, min(count, len(pool)))  # a job appears once per file
 
 
 def _schedule(rng):
@@ -133,6 +131,8 @@ def _user_crontabs(rng, host):
     if host["role"] == "db" and "postgres" not in chosen:
         chosen.append("postgres")
     for owner in chosen:
+        if not _pick_jobs(random.Random(0), host, owner, 1):
+            continue  # nothing this account would run on such a host
         f = user_crontab(host, owner)
         if host["layout"] == "debian" and rng.random() < 0.5:
             f.comment(catalog.COMMENTS[0])
