@@ -87,6 +87,10 @@ def cron_d_files(rng, host):
             f.job("0 1 * * Sun", "root", "/usr/sbin/raid-check", "shell", "/usr/sbin/raid-check")
             files.append(f)
         return files
+    f = CronFile("/etc/cron.d/.placeholder", "cron.d", "root", "root", 0o644, system=True)
+    f.comment("# DO NOT EDIT OR REMOVE")
+    f.comment("# This file is a simple placeholder to keep dpkg from removing this directory")
+    files.append(f)
     if rng.random() < 0.6:
         f = CronFile("/etc/cron.d/sysstat", "cron.d", "root", "root", 0o644, system=True)
         f.comment("# The first element of the path is a directory where the debian-sa1")

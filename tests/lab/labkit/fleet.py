@@ -1,5 +1,7 @@
 """lab up / down / status."""
 
+import contextlib
+import fcntl
 import json
 import os
 import random
@@ -74,6 +76,18 @@ def _release_slot(lab_dir):
             break
 
 
+@contextlib.contextmanager
+def _locked(lab_dir):
+    """One up or down at a time per lab directory."""
+    os.makedirs(lab_dir, exist_ok=True)
+    fd = os.open(lab_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 # ---------------------------------------------------------------- up
 
 
@@ -106,6 +120,11 @@ def up(lab_dir, hosts, seed, faults, delay, wanted_slot=None):
     if any(c.isspace() or c in "\"'%,:#\\" for c in lab_dir):
         # The path goes into sshd_config, ssh_config and mount options unquoted.
         raise ValueError("the lab directory must not contain blanks, quotes, %%, ',', ':' or '#': %r" % lab_dir)
+    with _locked(lab_dir):
+        return _up_locked(lab_dir, hosts, seed, faults, delay, wanted_slot)
+
+
+def _up_locked(lab_dir, hosts, seed, faults, delay, wanted_slot):
     settings = {"hosts": hosts, "seed": seed, "faults": faults, "delay": delay}
     state = _load_state(lab_dir)
     if state and state.get("settings") == settings and state.get("phase") == "up" \
@@ -114,7 +133,7 @@ def up(lab_dir, hosts, seed, faults, delay, wanted_slot=None):
         return 0
     if state or procs.lab_processes(lab_dir):
         log("replacing the previous lab in %s" % lab_dir)
-        down(lab_dir, purge=False)
+        _down_locked(lab_dir, purge=False)
     t0 = time.monotonic()
     os.makedirs(lab_dir, exist_ok=True)
     open(os.path.join(lab_dir, MARK), "w").close()
@@ -230,6 +249,13 @@ def _helper(lab_dir, name, config, argv):
 
 def down(lab_dir, purge=False):
     lab_dir = os.path.realpath(lab_dir)
+    if not os.path.isdir(lab_dir):
+        return _down_locked(lab_dir, purge)
+    with _locked(lab_dir):
+        return _down_locked(lab_dir, purge)
+
+
+def _down_locked(lab_dir, purge):
     left = procs.kill_lab(lab_dir)
     if left:
         log("could not kill: %s" % left)
