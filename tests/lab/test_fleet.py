@@ -130,7 +130,8 @@ class FleetMatchesTruth(unittest.TestCase):
         out = ssh(self.faults["closeauth"], "echo never")
         self.assertEqual(out.returncode, 255)
         self.assertEqual(out.stdout, b"")
-        self.assertIn(b"closed by remote host", out.stderr)
+        # Which of these the client prints depends on who notices first.
+        self.assertRegex(out.stderr, rb"closed by remote host|Broken pipe|Connection reset")
 
     def test_clock_host_lives_in_another_zone(self):
         host = self.faults["clock"]
