@@ -141,7 +141,7 @@ class FleetMatchesTruth(unittest.TestCase):
 
     def test_sshd_takes_a_burst_beyond_the_default_maxstartups(self):
         host = next(h for h in self.truth["hosts"] if not h["fault"])
-        socks = [socket.create_connection((host["address"], host["port"]), timeout=10) for _ in range(150)]
+        socks = [socket.create_connection((host["address"], host["port"]), timeout=60) for _ in range(150)]
         try:
             banners = sum(1 for s in socks if s.recv(8).startswith(b"SSH-2.0"))
         finally:
