@@ -22,7 +22,8 @@ def host_address(slot, index, front=False):
 
 
 def host_port(index):
-    return 22000 + index
+    """Below the ephemeral range (32768+); addresses alone keep (address, port) unique."""
+    return 22000 + index % 10000
 
 
 def generate(seed, hosts, faults, slot=0):
