@@ -42,38 +42,60 @@ def _save_state(lab_dir, state):
 # ---------------------------------------------------------------- address slots
 
 
+@contextlib.contextmanager
+def _slots_locked():
+    """Holds the slot registry's lock; the registry is removed when empty, so retry if the
+    directory we locked was deleted meanwhile."""
+    while True:
+        os.makedirs(SLOTS, exist_ok=True)
+        try:
+            fd = os.open(SLOTS, os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:
+            continue
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            same = os.path.isdir(SLOTS) and os.stat(SLOTS).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        os.close(fd)
+
+
 def _claim_slot(lab_dir, wanted=None):
     """One slot per running lab: its hosts live in 127.<100+slot>.0.0/16."""
-    os.makedirs(SLOTS, exist_ok=True)
-    for slot in ([wanted] if wanted is not None else range(MAX_SLOTS)):
-        path = os.path.join(SLOTS, str(slot))
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            with open(path) as f:
-                owner = f.read().strip()
-            if owner != lab_dir and os.path.exists(os.path.join(owner, STATE)):
-                continue  # another live lab
-            fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
-        os.write(fd, lab_dir.encode())
-        os.close(fd)
-        return slot
+    with _slots_locked():
+        for slot in ([wanted] if wanted is not None else range(MAX_SLOTS)):
+            path = os.path.join(SLOTS, str(slot))
+            if os.path.exists(path):
+                with open(path) as f:
+                    owner = f.read().strip()
+                if owner != lab_dir and any(os.path.exists(os.path.join(owner, n)) for n in (STATE, MARK)):
+                    continue  # another lab (down releases its slot; a deleted lab's is free)
+            with open(path, "w") as f:
+                f.write(lab_dir)
+            return slot
     raise RuntimeError("no free address slot (another lab holds %s)" % wanted)
 
 
 def _release_slot(lab_dir):
     if not os.path.isdir(SLOTS):
         return
-    for name in os.listdir(SLOTS):
-        path = os.path.join(SLOTS, name)
-        with open(path) as f:
-            if f.read().strip() == lab_dir:
-                os.unlink(path)
-    for d in (SLOTS, os.path.dirname(SLOTS)):
-        try:
-            os.rmdir(d)
-        except OSError:
-            break
+    with _slots_locked():
+        for name in os.listdir(SLOTS):
+            path = os.path.join(SLOTS, name)
+            with open(path) as f:
+                if f.read().strip() == lab_dir:
+                    os.unlink(path)
+        for d in (SLOTS, os.path.dirname(SLOTS)):
+            try:
+                os.rmdir(d)
+            except OSError:
+                break
 
 
 @contextlib.contextmanager
