@@ -108,7 +108,8 @@ def sshd_config(lab_dir, host, keys):
         "ListenAddress %s:%d" % (host["address"], host["port"]),
         "HostKey %s" % keys["host_key"][host["index"]],
         "PidFile none",
-        "AuthorizedKeysFile %s/authorized_keys/%%u" % host_dir(lab_dir, host),
+        # sshd opens it as the user: use the tmpfs path, not D/hosts (D may be mode 0700).
+        "AuthorizedKeysFile %s/authorized_keys/%%u" % os.path.realpath(host_dir(lab_dir, host)),
         # Keys and configs live under the lab directory, which may sit in a group-writable
         # build tree; the hosts' own accounts never own them, so the check would only fail.
         "StrictModes no",
