@@ -1,0 +1,132 @@
+"""Writes each host's private view of the machine under D/hosts/<name>/.
+
+  etc/            overlay upper layer on /etc: accounts, crontab, cron.d, sudoers.d, os-release...
+  etc-work/       overlay work directory
+  var-spool/      bound over /var/spool: cron/ with the distribution's spool layout
+  authorized_keys/<user>
+  digger-lab.sshd_config
+"""
+
+import os
+
+from . import distro
+
+OVERLAY_OPAQUE = "trusted.overlay.opaque"
+
+
+def host_dir(lab_dir, host):
+    return os.path.join(lab_dir, "hosts", host["name"])
+
+
+def write_host(lab_dir, host, keys):
+    root = host_dir(lab_dir, host)
+    etc = os.path.join(root, "etc")
+    for d in (etc, os.path.join(root, "etc-work"), os.path.join(root, "var-spool"),
+              os.path.join(root, "authorized_keys")):
+        os.makedirs(d, exist_ok=True)
+    _write_etc(etc, host)
+    _write_spool(os.path.join(root, "var-spool"), host)
+    _write_cron_files(root, host)
+    _write_authorized_keys(os.path.join(root, "authorized_keys"), host, keys)
+    _write(os.path.join(root, "digger-lab.sshd_config"), sshd_config(lab_dir, host, keys), 0o644)
+
+
+def _write(path, data, mode, uid=0, gid=0):
+    if isinstance(data, str):
+        data = data.encode()
+    with open(path, "wb") as f:
+        f.write(data)
+    os.chown(path, uid, gid)
+    os.chmod(path, mode)
+
+
+def _write_etc(etc, host):
+    passwd, group, shadow = distro.account_files(host)
+    _write(os.path.join(etc, "passwd"), passwd, 0o644)
+    _write(os.path.join(etc, "group"), group, 0o644)
+    _write(os.path.join(etc, "shadow"), shadow, 0o640, 0, 42)
+    _write(os.path.join(etc, "hostname"), host["name"] + "\n", 0o644)
+    _write(os.path.join(etc, "hosts"), "127.0.0.1\tlocalhost\n%s\t%s\n" % (host["address"], host["name"]), 0o644)
+    _write(os.path.join(etc, "os-release"), distro.os_release(host), 0o644)
+    for sub in ("cron.d", "sudoers.d"):
+        path = os.path.join(etc, sub)
+        os.makedirs(path, exist_ok=True)
+        os.chmod(path, 0o755 if sub == "cron.d" else 0o750)
+        os.setxattr(path, OVERLAY_OPAQUE, b"y")  # hide the machine's own files
+    if host["sudo"] != "none":
+        rule = "digger ALL=(ALL:ALL) %sALL\n" % ("NOPASSWD: " if host["sudo"] == "nopasswd" else "")
+        _write(os.path.join(etc, "sudoers.d", "digger"), rule, 0o440)
+    if host["timezone"] != "Etc/UTC":
+        link = os.path.join(etc, "localtime")
+        if os.path.lexists(link):
+            os.unlink(link)
+        os.symlink("/usr/share/zoneinfo/" + host["timezone"], link)
+        _write(os.path.join(etc, "timezone"), host["timezone"] + "\n", 0o644)
+
+
+def _write_spool(var_spool, host):
+    if not os.path.lexists(os.path.join(var_spool, "mail")):
+        os.symlink("../mail", os.path.join(var_spool, "mail"))
+    dirs = host["spool"]
+    for i, (path, owner, group, mode) in enumerate(dirs):
+        local = os.path.join(var_spool, os.path.relpath(path, "/var/spool"))
+        os.makedirs(local, exist_ok=True)
+        if i == len(dirs) - 1 and host["spool_owner"] != "root":
+            owner, mode = host["spool_owner"], 0o700
+        uid, gid = distro.uid_gid(owner, group)
+        os.chown(local, uid, gid)
+        os.chmod(local, mode)
+
+
+def _local_path(root, path):
+    if path.startswith("/var/spool/"):
+        return os.path.join(root, "var-spool", path[len("/var/spool/"):])
+    return os.path.join(root, "etc", path[len("/etc/"):])
+
+
+def _write_cron_files(root, host):
+    for f in host["files"]:
+        local = _local_path(root, f.path)
+        if f.symlink_to:
+            if os.path.lexists(local):
+                os.unlink(local)
+            os.symlink(f.symlink_to, local)
+            continue
+        uid, gid = distro.uid_gid(f.owner, f.group)
+        _write(local, f.content(), f.mode, uid, gid)
+
+
+def _write_authorized_keys(path, host, keys):
+    for user in ("root", "digger"):
+        key = keys["client_pub"] if host.get("authorized", True) else keys["stranger_pub"]
+        _write(os.path.join(path, user), key, 0o644)
+
+
+def sshd_config(lab_dir, host, keys):
+    lines = [
+        "# digger-lab host %s (generated; see docs/lab.md)" % host["name"],
+        "ListenAddress %s:%d" % (host["address"], host["port"]),
+        "HostKey %s" % keys["host_key"][host["index"]],
+        "PidFile none",
+        # sshd opens it as the user: use the tmpfs path, not D/hosts (D may be mode 0700).
+        "AuthorizedKeysFile %s/authorized_keys/%%u" % os.path.realpath(host_dir(lab_dir, host)),
+        # Keys and configs live under the lab directory, which may sit in a group-writable
+        # build tree; the hosts' own accounts never own them, so the check would only fail.
+        "StrictModes no",
+        "UsePAM no",
+        "PermitRootLogin prohibit-password",
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        # A scan opens hundreds of connections at once; the default 10:30:100 drops them.
+        "MaxStartups 4000:30:8000",
+        "LogLevel ERROR",
+        "UseDNS no",
+        "PrintMotd no",
+        "PrintLastLog no",
+        "Subsystem sftp internal-sftp",
+    ]
+    if keys.get("penalties"):
+        lines.append("PerSourcePenalties no")
+    if host.get("force_command"):
+        lines.append("ForceCommand %s" % host["force_command"])
+    return "\n".join(lines) + "\n"
