@@ -18,8 +18,9 @@ struct FieldSpec {
 
 constexpr std::array<std::string_view, 13> month_names = {
     "", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-constexpr std::array<std::string_view, 13> weekday_names = {
-    "sun", "mon", "tue", "wed", "thu", "fri", "sat", "", "", "", "", "", ""};
+constexpr std::array<std::string_view, 13> weekday_names = {"sun", "mon", "tue", "wed", "thu",
+                                                            "fri", "sat", "",    "",    "",
+                                                            "",    "",    ""};
 
 FieldSpec spec_of(Field field) {
   switch (field) {
@@ -103,9 +104,7 @@ private:
   size_t pos_ = 0;
 };
 
-bool in_range(int value, const FieldSpec& spec) {
-  return value >= spec.low && value <= spec.high;
-}
+bool in_range(int value, const FieldSpec& spec) { return value >= spec.low && value <= spec.high; }
 
 // One list item. Returns false on a syntax or range error.
 bool read_item(FieldReader& reader, const FieldSpec& spec, Field field, FieldValue& out) {

@@ -23,29 +23,29 @@ struct EnvSetting {
 
 struct Job {
   Schedule schedule;
-  std::string schedule_text;             // the time fields or macro exactly as written
-  std::optional<std::string> user;       // system crontabs: the user column
-  std::string command;                   // up to the first unescaped '%', with "\%" unescaped
+  std::string schedule_text;       // the time fields or macro exactly as written
+  std::optional<std::string> user; // system crontabs: the user column
+  std::string command;             // up to the first unescaped '%', with "\%" unescaped
   std::optional<std::string> stdin_data; // after that '%', each later '%' a newline
-  bool no_syslog = false;                // cronie's leading '-'
-  bool mail_on_error_only = false;       // cronie's "-n" option
-  std::string cron_tz;                   // CRON_TZ in effect; empty = the host's zone
-  std::vector<EnvSetting> environment;   // every env line above the job, in order
+  bool no_syslog = false;          // cronie's leading '-'
+  bool mail_on_error_only = false; // cronie's "-n" option
+  std::string cron_tz;             // CRON_TZ in effect; empty = the host's zone
+  std::vector<EnvSetting> environment; // every env line above the job, in order
 };
 
 struct Line {
   int number = 0; // 1-based
   LineKind kind = LineKind::blank;
-  std::string raw;        // without the line terminator
-  std::optional<Job> job; // job and disabled_job
+  std::string raw;            // without the line terminator
+  std::optional<Job> job;     // job and disabled_job
   std::optional<EnvSetting> env;
-  std::string error; // invalid: the reason cron gives ("bad minute", ...)
+  std::string error;          // invalid: the reason cron gives ("bad minute", ...)
 };
 
 struct ParsedCrontab {
   std::vector<Line> lines;
-  bool loads_under_cronie = true;      // cronie skips bad lines only (but see user limits)
-  bool loads_under_vixie = true;       // Debian's cron drops the whole file on any error
+  bool loads_under_cronie = true; // cronie skips bad lines only (but see user limits)
+  bool loads_under_vixie = true;  // Debian's cron drops the whole file on any error
   std::vector<std::string> load_notes; // why a daemon would not load it, one line each
 };
 
