@@ -194,7 +194,10 @@ private:
     if (is_helper_command(name)) {
       return 2;
     }
-    return command.pipe_input && is_pipe_sink_command(name) ? 1 : 0;
+    // A one-liner such as `perl -e 'sleep int(rand(3600))'` (Debian's certbot jitter) only
+    // counts when no program in the chain does named work.
+    const bool sink = command.pipe_input && is_pipe_sink_command(name);
+    return sink || classify_program(inv.argv).inline_code ? 1 : 0;
   }
 
   void note_lock(const Invocation& inv) {

@@ -34,6 +34,7 @@ Runtime inline_code(Language language, const Argv& argv, std::string_view flag) 
   r.language = language;
   r.evidence = "interpreter " + std::string(base_name(argv[0])) + " inline " + std::string(flag);
   r.target = argv[0];
+  r.inline_code = true;
   return r;
 }
 

@@ -19,6 +19,7 @@ struct Runtime {
   std::string evidence;        // short and stable, see docs/languages.md
   std::string target;          // the script, jar, package or program that does the work, as written
   bool target_is_path = false; // target names a file or directory relative to the cwd
+  bool inline_code = false;    // python -c, perl -e, php -r, node -e: no script file
   std::optional<std::string> module;     // python -m
   std::optional<std::string> framework;  // "laravel", "django", "rails", "wordpress", ...
   std::optional<std::string> subcommand; // artisan/manage.py/rake/wp/drush task
