@@ -18,7 +18,7 @@ const NameSet& helpers() {
       "shift",    "trap",   "mkdir",  "touch",    "type",   "which", "hash",   "pgrep",
       "pidof",    "id",     "whoami", "hostname", "read",   "let",   "local",  "declare",
       "readonly", "renice", "shopt",  "alias",    "flock",  "lckdo", "mktemp", "basename",
-      "dirname",  "uname",  "chronic"};
+      "dirname",  "uname",  "chronic", "command"};
   return names;
 }
 
