@@ -12,12 +12,12 @@ using NameSet = std::unordered_set<std::string_view>;
 
 const NameSet& helpers() {
   static const NameSet names = {
-      "cd",       "pushd",  "popd",   "test",     "[",      "[[",    "sleep",  "logger",
-      "echo",     "printf", "date",   "true",     "false",  ":",     "export", "set",
-      "unset",    "source", ".",      "umask",    "ulimit", "exit",  "return", "wait",
-      "shift",    "trap",   "mkdir",  "touch",    "type",   "which", "hash",   "pgrep",
-      "pidof",    "id",     "whoami", "hostname", "read",   "let",   "local",  "declare",
-      "readonly", "renice", "shopt",  "alias",    "flock",  "lckdo", "mktemp", "basename",
+      "cd",       "pushd",  "popd",    "test",     "[",      "[[",    "sleep",  "logger",
+      "echo",     "printf", "date",    "true",     "false",  ":",     "export", "set",
+      "unset",    "source", ".",       "umask",    "ulimit", "exit",  "return", "wait",
+      "shift",    "trap",   "mkdir",   "touch",    "type",   "which", "hash",   "pgrep",
+      "pidof",    "id",     "whoami",  "hostname", "read",   "let",   "local",  "declare",
+      "readonly", "renice", "shopt",   "alias",    "flock",  "lckdo", "mktemp", "basename",
       "dirname",  "uname",  "chronic", "command"};
   return names;
 }

@@ -15,7 +15,8 @@ TEST_CASE("non-blocking locks are detected wherever they are", "[cron][command]"
   CHECK(analyze_command("run-one /opt/a").nonblocking_lock);
   CHECK(analyze_command("setlock -n /var/lock/a /opt/a").nonblocking_lock);
   // The descriptor form: the lock is taken by a helper, the job is the next command.
-  const CommandAnalysis fd = analyze_command("( flock -n 9 || exit 1; /opt/job/run ) 9>/var/lock/job");
+  const CommandAnalysis fd =
+      analyze_command("( flock -n 9 || exit 1; /opt/job/run ) 9>/var/lock/job");
   CHECK(fd.nonblocking_lock);
   CHECK(fd.target == "/opt/job/run");
   CHECK(fd.lock_file == "9");
@@ -83,7 +84,8 @@ TEST_CASE("framework tasks, modules and URLs are kept", "[cron][command]") {
   CHECK(wp.framework == "wordpress");
   CHECK(wp.subcommand == "cron event run");
 
-  const CommandAnalysis curl = analyze_command("curl -s 'https://x.example/wp-cron.php?doing_wp_cron'");
+  const CommandAnalysis curl =
+      analyze_command("curl -s 'https://x.example/wp-cron.php?doing_wp_cron'");
   CHECK(curl.url == "https://x.example/wp-cron.php?doing_wp_cron");
   CHECK(curl.framework == "wordpress");
   CHECK_FALSE(analyze_command("curl -s https://x.example/ping").framework);

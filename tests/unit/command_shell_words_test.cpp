@@ -48,7 +48,8 @@ TEST_CASE("substitutions stay opaque inside their word", "[cron][shell]") {
         Words{"tar", "czf", "/b/etc-$(date +%F).tgz", "/etc"});
   CHECK(render("echo $(a \"$(b ')')\" c) d") == Words{"echo", "$(a \"$(b ')')\" c)", "d"});
   CHECK(render("echo `date +%s` x") == Words{"echo", "`date +%s`", "x"});
-  CHECK(render("echo ${HOME:-/root}/x $((1 + 2))") == Words{"echo", "${HOME:-/root}/x", "$((1 + 2))"});
+  CHECK(render("echo ${HOME:-/root}/x $((1 + 2))") ==
+        Words{"echo", "${HOME:-/root}/x", "$((1 + 2))"});
   CHECK(render("\"$(a b)\" c") == Words{"$(a b)", "c"});
   CHECK(render("diff <(sort a) <(sort b)") == Words{"diff", "<(sort a)", "<(sort b)"});
   const ShellWords words = split_shell_words("$HOME/bin/x");
@@ -62,7 +63,8 @@ TEST_CASE("operators and redirections", "[cron][shell]") {
         Words{"a", "[&&]", "b", "[||]", "c", "[;]", "d", "[|]", "e", "[|&]", "f", "[&]", "g"});
   CHECK(render("a >/dev/null 2>&1") == Words{"a", "<> /dev/null>", "<2>& 1>"});
   CHECK(render("a >> log 2>>err < in") == Words{"a", "<>> log>", "<2>> err>", "<< in>"});
-  CHECK(render("a &> all &>> more >| clobber") == Words{"a", "<&> all>", "<&>> more>", "<>| clobber>"});
+  CHECK(render("a &> all &>> more >| clobber") ==
+        Words{"a", "<&> all>", "<&>> more>", "<>| clobber>"});
   CHECK(render("a 2> \"my log\"") == Words{"a", "<2> my log>"});
   CHECK(render("a x2>f") == Words{"a", "x2", "<> f>"}); // only a whole-digit word is a descriptor
   CHECK(render("(a; b) > out") == Words{"[(]", "a", "[;]", "b", "[)]", "<> out>"});

@@ -12,12 +12,15 @@ namespace {
 
 using Words = std::vector<std::string>;
 
-Invocation peel(Words argv) { return unwrap(std::move(argv)); }
+Invocation peel(Words argv) {
+  return unwrap(std::move(argv));
+}
 
 } // namespace
 
 TEST_CASE("the option scanner steps over options like getopt", "[cron][wrappers]") {
-  const Words args = {"prog", "-xn", "-w", "10", "-ufoo", "--user=bar", "--group", "g", "file", "-n"};
+  const Words args = {"prog",       "-xn",     "-w", "10",   "-ufoo",
+                      "--user=bar", "--group", "g",  "file", "-n"};
   OptionScanner scanner(args, 1, {"wu", "", {"group"}});
   std::vector<std::string> seen;
   while (auto o = scanner.next()) {
@@ -40,8 +43,8 @@ TEST_CASE("the option scanner steps over options like getopt", "[cron][wrappers]
 }
 
 TEST_CASE("wrappers are peeled in order", "[cron][wrappers]") {
-  const Invocation inv = peel({"nice", "-n", "10", "ionice", "-c", "3", "timeout", "-k", "5",
-                               "1h", "chronic", "/opt/job", "--x"});
+  const Invocation inv = peel({"nice", "-n", "10", "ionice", "-c", "3", "timeout", "-k", "5", "1h",
+                               "chronic", "/opt/job", "--x"});
   CHECK(inv.wrappers == Words{"nice", "ionice", "timeout", "chronic"});
   CHECK(inv.argv == Words{"/opt/job", "--x"});
 
@@ -90,10 +93,10 @@ TEST_CASE("user switches", "[cron][wrappers]") {
   CHECK(sudo.argv == Words{"/opt/a"});
   CHECK(peel({"sudo", "--user=web", "/opt/a"}).run_as == "web");
 
-  for (const Words& su : {Words{"su", "-", "app", "-c", "/opt/a"}, Words{"su", "-c", "/opt/a", "app"},
-                          Words{"su", "-l", "app", "--command=/opt/a"},
-                          Words{"su", "-s", "/bin/sh", "app", "-c", "/opt/a"},
-                          Words{"su", "app", "-lc", "/opt/a"}}) {
+  for (const Words& su :
+       {Words{"su", "-", "app", "-c", "/opt/a"}, Words{"su", "-c", "/opt/a", "app"},
+        Words{"su", "-l", "app", "--command=/opt/a"},
+        Words{"su", "-s", "/bin/sh", "app", "-c", "/opt/a"}, Words{"su", "app", "-lc", "/opt/a"}}) {
     CAPTURE(su);
     const Invocation inv = peel(su);
     CHECK(inv.run_as == "app");
@@ -106,9 +109,10 @@ TEST_CASE("user switches", "[cron][wrappers]") {
 }
 
 TEST_CASE("shell -c strings are handed back for analysis", "[cron][wrappers]") {
-  for (const Words& sh : {Words{"sh", "-c", "x"}, Words{"/bin/bash", "-lc", "x"},
-                          Words{"bash", "-l", "-c", "x"}, Words{"bash", "-o", "pipefail", "-ec", "x"},
-                          Words{"bash", "--login", "-c", "x", "argv0"}}) {
+  for (const Words& sh :
+       {Words{"sh", "-c", "x"}, Words{"/bin/bash", "-lc", "x"}, Words{"bash", "-l", "-c", "x"},
+        Words{"bash", "-o", "pipefail", "-ec", "x"},
+        Words{"bash", "--login", "-c", "x", "argv0"}}) {
     CAPTURE(sh);
     CHECK(peel(sh).shell_script == "x");
   }
@@ -118,12 +122,14 @@ TEST_CASE("shell -c strings are handed back for analysis", "[cron][wrappers]") {
 }
 
 TEST_CASE("containers", "[cron][wrappers]") {
-  const Invocation exec = peel({"docker", "exec", "-it", "-u", "www-data", "-e", "A=1", "web", "php", "x"});
+  const Invocation exec =
+      peel({"docker", "exec", "-it", "-u", "www-data", "-e", "A=1", "web", "php", "x"});
   CHECK(exec.container == "web");
   CHECK(exec.argv == Words{"php", "x"});
   CHECK(peel({"docker-compose", "-f", "c.yml", "exec", "-T", "app", "php", "x"}).argv ==
         Words{"php", "x"});
-  const Invocation kube = peel({"kubectl", "exec", "-n", "jobs", "pod/x", "-c", "main", "--", "rake", "t"});
+  const Invocation kube =
+      peel({"kubectl", "exec", "-n", "jobs", "pod/x", "-c", "main", "--", "rake", "t"});
   CHECK(kube.container == "pod/x");
   CHECK(kube.argv == Words{"rake", "t"});
 }
