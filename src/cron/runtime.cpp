@@ -193,9 +193,17 @@ Runtime opaque(const Argv& argv) {
 namespace detail {
 
 std::optional<std::string> task_words(const Argv& argv, std::size_t from) {
+  // Leading options are stepped over (`drush -r /var/www cron`, `wp --path=/x cron ...`);
+  // a path right after an option without '=' is taken as that option's value.
+  std::size_t i = from;
+  while (i < argv.size() && !argv[i].empty() && argv[i][0] == '-') {
+    const bool separate_value = argv[i].find('=') == std::string::npos && i + 1 < argv.size() &&
+                                argv[i + 1].find('/') != std::string::npos;
+    i += separate_value ? 2 : 1;
+  }
   std::string words;
   int count = 0;
-  for (std::size_t i = from; i < argv.size() && count < 3; ++i, ++count) {
+  for (; i < argv.size() && count < 3; ++i, ++count) {
     const std::string& w = argv[i];
     if (w.empty() || w[0] == '-' || w.find('=') != std::string::npos ||
         w.find('/') != std::string::npos) {

@@ -84,6 +84,12 @@ TEST_CASE("framework tasks, modules and URLs are kept", "[cron][command]") {
   CHECK(wp.framework == "wordpress");
   CHECK(wp.subcommand == "cron event run");
 
+  CHECK(analyze_command("/usr/bin/drush -r /var/www/drupal cron").subcommand == "cron");
+  CHECK(analyze_command("wp --path=/var/www/site cron event run --due-now").subcommand ==
+        "cron event run");
+  CHECK(analyze_command("php -d memory_limit=1G bin/magento cron:run").subcommand == "cron:run");
+  CHECK_FALSE(analyze_command("php artisan").subcommand);
+
   const CommandAnalysis curl =
       analyze_command("curl -s 'https://x.example/wp-cron.php?doing_wp_cron'");
   CHECK(curl.url == "https://x.example/wp-cron.php?doing_wp_cron");
