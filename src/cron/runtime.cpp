@@ -239,6 +239,8 @@ void add_script_facts(Runtime& r, const Argv& argv, std::size_t index) {
     set("rails");
   } else if (name == "yii") {
     set("yii");
+  } else if (name == "drush") {
+    set("drupal");
   }
 }
 

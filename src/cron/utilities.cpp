@@ -18,7 +18,7 @@ const NameSet& helpers() {
       "shift",    "trap",   "mkdir",   "touch",    "type",   "which", "hash",   "pgrep",
       "pidof",    "id",     "whoami",  "hostname", "read",   "let",   "local",  "declare",
       "readonly", "renice", "shopt",   "alias",    "flock",  "lckdo", "mktemp", "basename",
-      "dirname",  "uname",  "chronic", "command"};
+      "dirname",  "uname",  "chronic", "command",  "exec"};
   return names;
 }
 
@@ -70,7 +70,7 @@ const NameSet& utilities() {
       "ps", "top", "vmstat", "iostat", "who", "w", "last", "hostname", "whoami", "id", "nice",
       "ionice", "timeout", "flock", "su", "sudo", "runuser", "pgrep", "pidof", "xargs", "expr",
       "bc", "seq", "basename", "dirname", "realpath", "readlink", "mktemp", "uname", "ts", "column",
-      "ifne", "chronic"};
+      "ifne", "chronic", "exec"};
   return names;
 }
 

@@ -100,6 +100,11 @@ TEST_CASE("framework tasks, modules and URLs are kept", "[cron][command]") {
   CHECK(symfony.framework == "symfony");
   CHECK(symfony.subcommand == "app:sync");
   CHECK(analyze_command("bin/rails runner 'X.y'").framework == "rails");
+  CHECK(analyze_command("php /srv/app/vendor/bin/drush cron").framework == "drupal");
+  // `exec` with only redirections sends the rest of the job's output to a log.
+  const CommandAnalysis logged = analyze_command("exec >> /var/log/x.log 2>&1; /opt/job");
+  CHECK(logged.target == "/opt/job");
+  CHECK(logged.output_files == std::vector<std::string>{"/var/log/x.log"});
   CHECK_FALSE(analyze_command("python /opt/job.py").framework);
 }
 
