@@ -102,7 +102,7 @@ private:
     } else if (c == '#' && !in_word_) {
       skip_comment();
     } else if ((c == '<' || c == '>') && i_ + 1 < s_.size() && s_[i_ + 1] == '(') {
-      take_opaque(i_ + 1, close_bracket(s_, i_ + 1)); // process substitution <(...)
+      take_opaque(close_bracket(s_, i_ + 1)); // process substitution <(...)
     } else if (is_operator_start(c)) {
       take_operator();
     } else if (c == '\\') {
@@ -192,16 +192,17 @@ private:
     word_.has_expansion = true;
     const char c = s_[i_];
     if (c == '`') {
-      take_opaque(i_, close_backtick(s_, i_));
+      take_opaque(close_backtick(s_, i_));
     } else if (i_ + 1 < s_.size() && (s_[i_ + 1] == '(' || s_[i_ + 1] == '{')) {
-      take_opaque(i_, close_bracket(s_, i_ + 1));
+      take_opaque(close_bracket(s_, i_ + 1));
     } else {
       word_.text.push_back('$');
       ++i_;
     }
   }
 
-  void take_opaque(std::size_t /*opener*/, std::size_t close) {
+  // Copies from the current position up to and including `close` (npos: to the end).
+  void take_opaque(std::size_t close) {
     in_word_ = true;
     word_.has_expansion = true;
     const std::size_t stop = close == std::string_view::npos ? s_.size() : close + 1;
