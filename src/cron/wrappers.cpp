@@ -218,6 +218,18 @@ bool peel_run_subcommand(Invocation&, Args& args, std::size_t& pos) {
   return rest_is_command(args, pos);
 }
 
+// `uv run job.py` runs the file with uv's Python, as `python job.py` would.
+bool peel_uv(Invocation& inv, Args& args, std::size_t& pos) {
+  if (!peel_run_subcommand(inv, args, pos)) {
+    return false;
+  }
+  const std::string& next = args[pos];
+  if (next.size() > 3 && next.compare(next.size() - 3, 3, ".py") == 0) {
+    args.insert(args.begin() + static_cast<std::ptrdiff_t>(pos), "python");
+  }
+  return true;
+}
+
 bool peel_cronitor(Invocation& inv, Args& args, std::size_t& pos) {
   if (pos + 1 >= args.size() || args[pos] != "exec") {
     return false;
@@ -288,7 +300,7 @@ constexpr std::array<Wrapper, 39> wrappers = {{
     {"bundler", "bundle exec", peel_bundle},
     {"pipenv", "pipenv run", peel_run_subcommand},
     {"poetry", "poetry run", peel_run_subcommand},
-    {"uv", "uv run", peel_run_subcommand},
+    {"uv", "uv run", peel_uv},
     {"cronitor", "cronitor exec", peel_cronitor},
     {"eval", "", peel_eval},
 }};
