@@ -16,28 +16,6 @@ namespace {
 // must not turn into long work.
 constexpr int max_wrappers = 32;
 
-bool has_option(std::vector<ScannedOption>& seen, std::string_view short_name,
-                std::string_view long_name = {}) {
-  return std::any_of(seen.begin(), seen.end(), [&](const ScannedOption& o) {
-    return o.is_long ? (!long_name.empty() && o.name == long_name) : o.name == short_name;
-  });
-}
-
-// Steps over the options of `args` from `pos`, returns them and moves `pos` past them.
-std::vector<ScannedOption> take_options(const Args& args, std::size_t& pos, OptionSpec spec) {
-  std::vector<ScannedOption> seen;
-  OptionScanner scanner(args, pos, std::move(spec));
-  while (auto option = scanner.next()) {
-    seen.push_back(std::move(*option));
-  }
-  pos = scanner.position();
-  return seen;
-}
-
-bool rest_is_command(const Args& args, std::size_t pos) {
-  return pos < args.size();
-}
-
 bool peel_plain(Invocation&, Args& args, std::size_t& pos) {
   take_options(args, pos, {});
   return rest_is_command(args, pos);
@@ -89,59 +67,6 @@ bool peel_ionice(Invocation&, Args& args, std::size_t& pos) {
 bool peel_timeout(Invocation&, Args& args, std::size_t& pos) {
   take_options(args, pos, {"sk", "", {"signal", "kill-after"}});
   ++pos; // the duration
-  return rest_is_command(args, pos);
-}
-
-bool peel_flock(Invocation& inv, Args& args, std::size_t& pos) {
-  auto seen = take_options(args, pos, {"wE", "", {"timeout", "wait", "conflict-exit-code"}});
-  if (pos >= args.size()) {
-    return false;
-  }
-  inv.nonblocking_lock =
-      inv.nonblocking_lock || has_option(seen, "n", "nonblock") || has_option(seen, "", "nb");
-  const std::string& lock = args[pos++];
-  inv.lock_file = lock;
-  if (pos < args.size() && (args[pos] == "-c" || args[pos] == "--command")) {
-    inv.shell_script = pos + 1 < args.size() ? args[pos + 1] : std::string{};
-    return true;
-  }
-  // `flock -n 9` locks an already open descriptor and runs nothing itself.
-  inv.lock_only = !rest_is_command(args, pos);
-  return true;
-}
-
-bool peel_lckdo(Invocation& inv, Args& args, std::size_t& pos) {
-  auto seen = take_options(args, pos, {});
-  inv.nonblocking_lock = inv.nonblocking_lock || !has_option(seen, "w");
-  if (pos >= args.size()) {
-    return false;
-  }
-  inv.lock_file = args[pos++];
-  return rest_is_command(args, pos);
-}
-
-bool peel_setlock(Invocation& inv, Args& args, std::size_t& pos) {
-  auto seen = take_options(args, pos, {});
-  inv.nonblocking_lock = inv.nonblocking_lock || has_option(seen, "n");
-  if (pos >= args.size()) {
-    return false;
-  }
-  inv.lock_file = args[pos++];
-  return rest_is_command(args, pos);
-}
-
-bool peel_with_lock_ex(Invocation& inv, Args& args, std::size_t& pos) {
-  auto seen = take_options(args, pos, {});
-  inv.nonblocking_lock = inv.nonblocking_lock || has_option(seen, "f");
-  if (pos >= args.size()) {
-    return false;
-  }
-  inv.lock_file = args[pos++];
-  return rest_is_command(args, pos);
-}
-
-bool peel_run_one(Invocation& inv, Args& args, std::size_t& pos) {
-  inv.nonblocking_lock = true; // run-one exits at once when another copy holds its lock
   return rest_is_command(args, pos);
 }
 
@@ -315,6 +240,23 @@ const Wrapper* find_wrapper(std::string_view name) {
 }
 
 } // namespace
+
+bool has_option(const std::vector<ScannedOption>& seen, std::string_view short_name,
+                std::string_view long_name) {
+  return std::any_of(seen.begin(), seen.end(), [&](const ScannedOption& o) {
+    return o.is_long ? (!long_name.empty() && o.name == long_name) : o.name == short_name;
+  });
+}
+
+std::vector<ScannedOption> take_options(const Args& args, std::size_t& pos, OptionSpec spec) {
+  std::vector<ScannedOption> seen;
+  OptionScanner scanner(args, pos, std::move(spec));
+  while (auto option = scanner.next()) {
+    seen.push_back(std::move(*option));
+  }
+  pos = scanner.position();
+  return seen;
+}
 
 std::string join_words(const Args& args, std::size_t from) {
   std::string joined;
