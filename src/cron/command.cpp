@@ -66,6 +66,7 @@ struct Candidate {
 class Analyzer {
 public:
   CommandAnalysis run(std::string_view command) {
+    out_.carriage_return = command.find('\r') != std::string_view::npos;
     analyze_level(command, Level{});
     if (unterminated_) {
       // The shell refuses such a line ("unexpected EOF"), so the job never runs its program;

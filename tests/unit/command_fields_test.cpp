@@ -150,3 +150,11 @@ TEST_CASE("inline code and computed programs", "[cron][command]") {
   // An extension still tells the language when only the directory is a variable.
   CHECK(analyze_command("$HOME/bin/job.py").language == Language::python);
 }
+
+TEST_CASE("a CRLF command is named but flagged as broken", "[cron][command]") {
+  const CommandAnalysis crlf = analyze_command("/opt/job.sh --all\r");
+  CHECK(crlf.carriage_return);
+  CHECK(crlf.target == "/opt/job.sh");
+  CHECK(crlf.arguments == std::vector<std::string>{"--all"});
+  CHECK_FALSE(analyze_command("/opt/job.sh --all").carriage_return);
+}
