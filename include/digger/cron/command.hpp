@@ -34,7 +34,11 @@ struct CommandAnalysis {
   bool redirects_output = false;         // stdout or stderr is redirected somewhere
   bool discards_output = false;          // stdout goes to /dev/null: cron mails nothing on failure
   bool complete = true;                  // false: unterminated quote, or nesting too deep to follow
-  int chain = 0;                         // simple commands in the job (;, &&, ||, |), 0 when empty
+  // A '\r' in the command (a crontab saved with CRLF endings). The shell takes it as part of
+  // a word, so `/opt/job.sh\r` is "not found" and the job fails on every run. The analysis
+  // reads '\r' as a blank to name what was meant; this flag says it cannot work as written.
+  bool carriage_return = false;
+  int chain = 0; // simple commands in the job (;, &&, ||, |), 0 when empty
 
   std::string_view language_name() const { return cron::language_name(language); }
 };
