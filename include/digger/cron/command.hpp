@@ -32,7 +32,7 @@ struct CommandAnalysis {
   std::vector<std::string> output_files; // redirection targets other than /dev/null
   bool nonblocking_lock = false;         // flock -n and friends: an overlapping run is skipped
   bool redirects_output = false;         // stdout or stderr is redirected somewhere
-  bool discards_output = false;          // stdout goes to /dev/null: cron mails nothing on failure
+  bool discards_output = false;          // stdout goes to /dev/null (cron mails only the rest)
   bool complete = true;                  // false: unterminated quote, or nesting too deep to follow
   // A '\r' in the command (a crontab saved with CRLF endings). The shell takes it as part of
   // a word, so `/opt/job.sh\r` is "not found" and the job fails on every run. The analysis
