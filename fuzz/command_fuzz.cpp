@@ -1,0 +1,41 @@
+// libFuzzer target: any byte string must be classified without crashing, hanging or
+// tripping a sanitizer, and the answer must respect the documented invariants.
+#include "digger/cron/command.hpp"
+#include "digger/cron/fingerprint.hpp"
+#include "digger/cron/shell_commands.hpp"
+#include "digger/cron/shell_words.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+namespace {
+
+void require(bool condition) {
+  if (!condition) {
+    std::abort(); // libFuzzer reports the input that broke an invariant
+  }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+
+  const digger::cron::ShellWords words = digger::cron::split_shell_words(text);
+  const digger::cron::CommandList list = digger::cron::split_commands(words.tokens);
+  require(list.commands.size() <= words.tokens.size());
+
+  const digger::cron::CommandAnalysis a = digger::cron::analyze_command(text);
+  require(a.chain >= 0);
+  require(!a.language_name().empty());
+  // The shell refuses a line with an open quote, so nothing in it can be said to run.
+  require(words.complete || a.language == digger::cron::Language::unknown);
+  require(!a.program.empty() || a.language == digger::cron::Language::unknown);
+
+  const std::string collapsed = digger::cron::collapse_command_blanks(text);
+  require(collapsed.size() <= text.size());
+  require(digger::cron::collapse_command_blanks(collapsed) == collapsed);
+  return 0;
+}
