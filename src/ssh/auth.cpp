@@ -1,5 +1,7 @@
 #include "digger/ssh/auth.hpp"
 
+#include "digger/ssh/wire.hpp"
+
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 

@@ -10,6 +10,7 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 
 #include <cstring>
@@ -139,8 +140,8 @@ Result<EvpPkeyPtr> ecdsa_from_private(wire::Reader& reader) {
       !OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get())) {
     return Error{"openssh key: cannot build the ECDSA key"};
   }
-  std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_clear_free)> params(
-      OSSL_PARAM_BLD_to_param(build.get()), OSSL_PARAM_clear_free);
+  std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(
+      OSSL_PARAM_BLD_to_param(build.get()), OSSL_PARAM_free);
   std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> context(
       EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr), EVP_PKEY_CTX_free);
   EVP_PKEY* key = nullptr;
