@@ -161,16 +161,19 @@ std::unique_ptr<Identity> KeyRing::load_file(const std::string& path, bool expli
   auto identity = std::make_unique<Identity>();
   identity->origin = path;
   bool encrypted = key_is_encrypted(pem);
-  if (encrypted && detect_key_encoding(pem) == KeyEncoding::openssh) {
-    // No bcrypt-pbkdf here: libssh2 decrypts the file at each authentication instead.
-    auto blob = openssh_public_blob(pem);
+  if (detect_key_encoding(pem) == KeyEncoding::openssh) {
+    auto blob = openssh_public_blob(pem); // readable without the passphrase
     if (!blob) {
       warnings_.push_back(fmt::format("{}: {}", path, blob.error()));
       return nullptr;
     }
-    identity->kind = Identity::Kind::libssh2_file;
     identity->public_blob = std::move(blob).value();
     identity->type = wire::key_type_of_blob(identity->public_blob);
+    // No bcrypt-pbkdf nor openssh RSA parser here: libssh2 reads those files at each
+    // authentication instead (about 0.6 ms of CPU per host more).
+    if (encrypted || is_rsa(identity->type)) {
+      identity->kind = Identity::Kind::libssh2_file;
+    }
   }
   if (is_rsa(identity->type) && !options_.try_rsa_last) {
     warnings_.push_back(rsa_refusal_warning(path));
