@@ -1,5 +1,6 @@
 #include "digger/ssh/private_key.hpp"
 
+#include "digger/ssh/openssh_key.hpp"
 #include "digger/ssh/wire.hpp"
 
 #include <fmt/format.h>
@@ -23,9 +24,6 @@ namespace {
 using util::Error;
 using util::Result;
 
-constexpr std::string_view openssh_begin = "-----BEGIN OPENSSH PRIVATE KEY-----";
-constexpr std::string_view openssh_end = "-----END OPENSSH PRIVATE KEY-----";
-constexpr std::string_view openssh_magic{"openssh-key-v1\0", 15};
 
 struct BnDeleter {
   void operator()(BIGNUM* bn) const { BN_clear_free(bn); }
@@ -66,128 +64,6 @@ const Curve* curve_by_openssl(std::string_view name) {
     }
   }
   return nullptr;
-}
-
-// The base64 body of the openssh-key-v1 armour, decoded.
-Result<std::string> openssh_body(std::string_view text) {
-  auto begin = text.find(openssh_begin);
-  auto end = text.find(openssh_end);
-  if (begin == std::string_view::npos || end == std::string_view::npos || end < begin) {
-    return Error{"not an openssh-key-v1 file"};
-  }
-  begin += openssh_begin.size();
-  std::string body = base64_decode(text.substr(begin, end - begin));
-  if (body.size() < openssh_magic.size() || body.compare(0, 15, openssh_magic) != 0) {
-    return Error{"openssh key: bad magic"};
-  }
-  return body.substr(openssh_magic.size());
-}
-
-struct OpensshContainer {
-  std::string_view cipher, kdf, public_blob, private_section;
-};
-
-Result<OpensshContainer> read_container(std::string_view body) {
-  wire::Reader reader(body);
-  auto cipher = reader.string();
-  auto kdf = reader.string();
-  auto kdf_options = reader.string();
-  auto count = reader.u32();
-  if (!cipher || !kdf || !kdf_options || !count) {
-    return Error{"openssh key: truncated header"};
-  }
-  if (*count != 1) {
-    return Error{"openssh key: files holding several keys are not supported"};
-  }
-  auto public_blob = reader.string();
-  auto private_section = reader.string();
-  if (!public_blob || !private_section) {
-    return Error{"openssh key: truncated"};
-  }
-  return OpensshContainer{*cipher, *kdf, *public_blob, *private_section};
-}
-
-Result<EvpPkeyPtr> ed25519_from_private(wire::Reader& reader) {
-  auto public_key = reader.string();
-  auto secret = reader.string(); // seed (32) || public key (32)
-  if (!public_key || !secret || public_key->size() != 32 || secret->size() != 64) {
-    return Error{"openssh key: malformed ssh-ed25519 key"};
-  }
-  EVP_PKEY* key =
-      EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, as_bytes(*secret), 32);
-  if (key == nullptr) {
-    return Error{"openssh key: OpenSSL refused the ssh-ed25519 key"};
-  }
-  return adopt_evp_pkey(key);
-}
-
-Result<EvpPkeyPtr> ecdsa_from_private(wire::Reader& reader) {
-  auto curve_name = reader.string();
-  auto point = reader.string();
-  auto scalar = reader.string();
-  const Curve* curve = curve_name ? curve_by_ssh(*curve_name) : nullptr;
-  if (curve == nullptr || !point || !scalar) {
-    return Error{"openssh key: malformed or unsupported ECDSA key"};
-  }
-  BnPtr d(BN_bin2bn(as_bytes(*scalar), static_cast<int>(scalar->size()), nullptr));
-  std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> build(OSSL_PARAM_BLD_new(),
-                                                                        OSSL_PARAM_BLD_free);
-  if (!d || !build ||
-      !OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve->openssl,
-                                       0) ||
-      !OSSL_PARAM_BLD_push_octet_string(build.get(), OSSL_PKEY_PARAM_PUB_KEY, point->data(),
-                                        point->size()) ||
-      !OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get())) {
-    return Error{"openssh key: cannot build the ECDSA key"};
-  }
-  std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(
-      OSSL_PARAM_BLD_to_param(build.get()), OSSL_PARAM_free);
-  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> context(
-      EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr), EVP_PKEY_CTX_free);
-  EVP_PKEY* key = nullptr;
-  if (!params || !context || EVP_PKEY_fromdata_init(context.get()) <= 0 ||
-      EVP_PKEY_fromdata(context.get(), &key, EVP_PKEY_KEYPAIR, params.get()) <= 0) {
-    return Error{"openssh key: OpenSSL refused the ECDSA key"};
-  }
-  return adopt_evp_pkey(key);
-}
-
-Result<PrivateKey> parse_openssh(std::string_view text) {
-  auto body = openssh_body(text);
-  if (!body) {
-    return Error{body.error()};
-  }
-  auto container = read_container(*body);
-  if (!container) {
-    return Error{container.error()};
-  }
-  if (container->cipher != "none") {
-    return Error{fmt::format("encrypted openssh key (cipher {})", container->cipher)};
-  }
-  wire::Reader reader(container->private_section);
-  auto check1 = reader.u32();
-  auto check2 = reader.u32();
-  auto type = reader.string();
-  if (!check1 || !check2 || *check1 != *check2 || !type) {
-    return Error{"openssh key: corrupt private section"};
-  }
-  Result<EvpPkeyPtr> key = Error{fmt::format("openssh key: unsupported key type {}", *type)};
-  if (*type == "ssh-ed25519") {
-    key = ed25519_from_private(reader);
-  } else if (type->substr(0, 11) == "ecdsa-sha2-") {
-    key = ecdsa_from_private(reader);
-  }
-  if (!key) {
-    return Error{key.error()};
-  }
-  auto blob = ssh_public_blob(key->get());
-  if (!blob) {
-    return Error{blob.error()};
-  }
-  if (*blob != container->public_blob) {
-    return Error{"openssh key: public and private halves do not match"};
-  }
-  return PrivateKey{std::move(key).value(), std::string(*type), std::move(blob).value()};
 }
 
 int passphrase_callback(char* buffer, int size, int, void* user) {
@@ -257,8 +133,13 @@ const EVP_MD* digest_for(const PrivateKey& key) {
 
 } // namespace
 
+const char* openssl_curve_name(std::string_view ssh_curve) {
+  const Curve* curve = curve_by_ssh(ssh_curve);
+  return curve != nullptr ? curve->openssl : nullptr;
+}
+
 KeyEncoding detect_key_encoding(std::string_view text) {
-  if (text.find(openssh_begin) != std::string_view::npos) {
+  if (text.find("-----BEGIN OPENSSH PRIVATE KEY-----") != std::string_view::npos) {
     return KeyEncoding::openssh;
   }
   if (text.find("-----BEGIN ") != std::string_view::npos) {
@@ -269,9 +150,7 @@ KeyEncoding detect_key_encoding(std::string_view text) {
 
 bool key_is_encrypted(std::string_view text) {
   if (detect_key_encoding(text) == KeyEncoding::openssh) {
-    auto body = openssh_body(text);
-    auto container = body ? read_container(*body) : Result<OpensshContainer>(Error{""});
-    return container && container->cipher != "none";
+    return openssh_key_is_encrypted(text);
   }
   return text.find("ENCRYPTED") != std::string_view::npos;
 }
@@ -279,25 +158,13 @@ bool key_is_encrypted(std::string_view text) {
 Result<PrivateKey> parse_private_key(std::string_view text, const std::string& passphrase) {
   switch (detect_key_encoding(text)) {
   case KeyEncoding::openssh:
-    return parse_openssh(text);
+    return parse_openssh_key(text, passphrase);
   case KeyEncoding::pem:
     return parse_pem(text, passphrase);
   case KeyEncoding::unknown:
     break;
   }
   return Error{"not a private key file"};
-}
-
-Result<std::string> openssh_public_blob(std::string_view text) {
-  auto body = openssh_body(text);
-  if (!body) {
-    return Error{body.error()};
-  }
-  auto container = read_container(*body);
-  if (!container) {
-    return Error{container.error()};
-  }
-  return std::string(container->public_blob);
 }
 
 Result<std::string> ssh_public_blob(EVP_PKEY* key) {
@@ -363,41 +230,6 @@ Result<std::string> sign_data(const PrivateKey& key, std::string_view data) {
     return ecdsa_signature(signature);
   }
   return signature;
-}
-
-std::string base64_decode(std::string_view text) {
-  std::string clean;
-  for (char c : text) {
-    if (c != '\n' && c != '\r' && c != ' ' && c != '\t') {
-      clean.push_back(c);
-    }
-  }
-  if (clean.size() % 4 != 0) {
-    return {};
-  }
-  std::string out(clean.size() / 4 * 3, '\0');
-  int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), as_bytes(clean),
-                               static_cast<int>(clean.size()));
-  if (length < 0) {
-    return {};
-  }
-  std::size_t padding = 0;
-  for (auto it = clean.rbegin(); it != clean.rend() && *it == '=' && padding < 2; ++it) {
-    ++padding;
-  }
-  out.resize(static_cast<std::size_t>(length) - padding);
-  return out;
-}
-
-std::string base64_encode(std::string_view bytes, bool pad) {
-  std::string out((bytes.size() + 2) / 3 * 4 + 1, '\0');
-  int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), as_bytes(bytes),
-                               static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(length));
-  while (!pad && !out.empty() && out.back() == '=') {
-    out.pop_back();
-  }
-  return out;
 }
 
 } // namespace digger::ssh

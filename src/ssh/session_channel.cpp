@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 #include <libssh2.h>
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -47,10 +50,20 @@ bool is_refusal(int rc) {
          rc == LIBSSH2_ERROR_FILE; // libssh2 could not decrypt an encrypted key file
 }
 
+// Like ssh: no user given means the local user name.
+std::string local_user_name() {
+  if (const passwd* entry = getpwuid(geteuid()); entry != nullptr && entry->pw_name != nullptr) {
+    return entry->pw_name;
+  }
+  const char* user = std::getenv("USER");
+  return user != nullptr ? user : "root";
+}
+
 } // namespace
 
 HostSession::Step HostSession::authenticate(Clock::time_point now) {
-  const std::string& user = target_.user;
+  static const std::string local_user = local_user_name();
+  const std::string& user = target_.user.empty() ? local_user : target_.user;
   while (identity_ < identities_.size() && identity_ < max_identities_per_host) {
     const Identity& identity = *identities_[identity_];
     int rc = 0;
@@ -145,7 +158,9 @@ int HostSession::read_stream(int stream, std::string& sink, std::size_t bound, b
 HostSession::Step HostSession::read_output(Clock::time_point now) {
   const Options& options = context_.options;
   std::size_t stdout_discarded = 0;
-  for (;;) {
+  // libssh2 may have EOF already buffered while one stream still says EAGAIN: go round a few
+  // times before waiting on the socket, never forever.
+  for (int idle_rounds = 0;; ++idle_rounds) {
     int out = read_stream(0, outcome_.stdout_data, options.max_output_bytes,
                           outcome_.stdout_truncated, stdout_discarded);
     int err = read_stream(SSH_EXTENDED_DATA_STDERR, outcome_.stderr_data,
@@ -168,7 +183,9 @@ HostSession::Step HostSession::read_output(Clock::time_point now) {
       enter(Phase::closing, now);
       return Step::next;
     }
-    if (out == LIBSSH2_ERROR_EAGAIN && err == LIBSSH2_ERROR_EAGAIN) {
+    if (out > 0 || err > 0) {
+      idle_rounds = 0;
+    } else if ((out == LIBSSH2_ERROR_EAGAIN && err == LIBSSH2_ERROR_EAGAIN) || idle_rounds >= 3) {
       return wait_for_libssh2(deadline_);
     }
   }

@@ -177,12 +177,27 @@ TEST_CASE("PEM and encrypted openssh keys authenticate; RSA keys are skipped", "
   for (const auto& path : {fleet.key_ecdsa_pem, fleet.key_ecdsa_enc}) {
     KeyRing keys = key_ring_with({path});
     CHECK(keys.warnings().empty());
+    auto identities = keys.identities_for({});
+    REQUIRE(identities.size() == 1);
+    CHECK(identities[0]->kind == Identity::Kind::parsed_key); // parsed once, not per host
     auto result = run({target_for(fleet.address["a"])}, "echo ok",
                       options_with(HostKeyMode::off), keys, store);
     INFO(path << ": " << result.outcomes[0].reason);
     CHECK(result.outcomes[0].status == Status::ok);
     CHECK(result.outcomes[0].stdout_data == "ok\n");
   }
+  KeyRingOptions wrong_passphrase;
+  wrong_passphrase.use_agent = false;
+  wrong_passphrase.default_identity_files = false;
+  wrong_passphrase.identity_files = {fleet.key_ecdsa_enc};
+  wrong_passphrase.passphrase = [](const std::string&) -> std::optional<SecretString> {
+    return SecretString("not the passphrase");
+  };
+  KeyRing wrong = KeyRing::load(wrong_passphrase);
+  REQUIRE(wrong.warnings().size() == 1);
+  CHECK(wrong.warnings()[0].find("wrong passphrase") != std::string::npos);
+  CHECK(wrong.warnings()[0].find("not the passphrase") == std::string::npos);
+  CHECK(wrong.identities_for({}).empty());
   KeyRing rsa = key_ring_with({fleet.key_rsa});
   REQUIRE(rsa.warnings().size() == 1);
   CHECK(rsa.warnings()[0].find("RSA") != std::string::npos);

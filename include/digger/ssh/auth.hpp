@@ -6,6 +6,7 @@
 
 #include "digger/ssh/agent.hpp"
 #include "digger/ssh/private_key.hpp"
+#include "digger/ssh/secret.hpp"
 #include "digger/util/result.hpp"
 
 #include <functional>
@@ -16,22 +17,6 @@
 #include <vector>
 
 namespace digger::ssh {
-
-// A string wiped from memory when destroyed (passphrases, key file contents).
-class SecretString {
-public:
-  SecretString() = default;
-  explicit SecretString(std::string value) : value_(std::move(value)) {}
-  SecretString(SecretString&&) = default;
-  SecretString& operator=(SecretString&&) = default;
-  SecretString(const SecretString&) = delete;
-  SecretString& operator=(const SecretString&) = delete;
-  ~SecretString();
-  const std::string& get() const { return value_; }
-
-private:
-  std::string value_;
-};
 
 // Returns the passphrase for `key_path`, or nothing to skip that key.
 using PassphraseProvider = std::function<std::optional<SecretString>(const std::string&)>;

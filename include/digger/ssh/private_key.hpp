@@ -4,6 +4,7 @@
 // (Ed25519, ECDSA) by our own parser. Signing produces the signature blob libssh2's
 // userauth_publickey sign callback must return (without the algorithm-name wrapper).
 
+#include "digger/ssh/base64.hpp"
 #include "digger/ssh/handles.hpp"
 #include "digger/util/result.hpp"
 
@@ -24,12 +25,8 @@ KeyEncoding detect_key_encoding(std::string_view text);
 // True when the key needs a passphrase (encrypted PEM, or openssh-key-v1 with a cipher).
 bool key_is_encrypted(std::string_view text);
 
-// `passphrase` is only used for PEM. Encrypted openssh-key-v1 files are refused with an error
-// starting "encrypted openssh key": the caller hands them to libssh2 instead.
+// PEM (OpenSSL) or openssh-key-v1 (our parser; Ed25519 and ECDSA, encrypted or not).
 util::Result<PrivateKey> parse_private_key(std::string_view text, const std::string& passphrase);
-
-// The public blob of an openssh-key-v1 file (readable without the passphrase).
-util::Result<std::string> openssh_public_blob(std::string_view text);
 
 util::Result<std::string> ssh_public_blob(evp_pkey_st* key);
 
@@ -37,7 +34,7 @@ util::Result<std::string> ssh_public_blob(evp_pkey_st* key);
 // RSA PKCS#1 v1.5 with SHA-1 (the only RSA scheme libssh2 1.10 sends).
 util::Result<std::string> sign_data(const PrivateKey& key, std::string_view data);
 
-std::string base64_decode(std::string_view text); // whitespace ignored; "" on garbage
-std::string base64_encode(std::string_view bytes, bool pad);
+// "prime256v1" for "nistp256", ...; nullptr for curves SSH does not use.
+const char* openssl_curve_name(std::string_view ssh_curve);
 
 } // namespace digger::ssh
