@@ -6,11 +6,10 @@
 #include <fmt/format.h>
 #include <libssh2.h>
 
-#include <sys/socket.h>
-#include <sys/un.h>
-
 #include <cerrno>
 #include <cstring>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 namespace digger::ssh {
 namespace {
@@ -90,9 +89,9 @@ Result<std::vector<AgentIdentity>> list_agent_identities(const std::string& sock
   libssh2_agent_publickey* previous = nullptr;
   libssh2_agent_publickey* current = nullptr;
   while (libssh2_agent_get_identity(agent.get(), &current, previous) == 0) {
-    identities.push_back({std::string(reinterpret_cast<const char*>(current->blob),
-                                      current->blob_len),
-                          current->comment != nullptr ? current->comment : ""});
+    identities.push_back(
+        {std::string(reinterpret_cast<const char*>(current->blob), current->blob_len),
+         current->comment != nullptr ? current->comment : ""});
     previous = current;
   }
   agent.reset(); // before the session it allocates from

@@ -6,14 +6,13 @@
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 
-#include <fcntl.h>
-#include <termios.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
+#include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <termios.h>
+#include <unistd.h>
 
 namespace digger::ssh {
 namespace {
@@ -28,7 +27,9 @@ std::string env_or(const char* name, const std::string& fallback) {
   return value != nullptr ? std::string(value) : fallback;
 }
 
-bool file_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+bool file_exists(const std::string& path) {
+  return ::access(path.c_str(), F_OK) == 0;
+}
 
 Result<SecretString> read_key_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -75,7 +76,9 @@ std::optional<SecretString> prompt_on_tty(const std::string& key_path) {
   return secret;
 }
 
-bool is_rsa(const std::string& type) { return type == "ssh-rsa"; }
+bool is_rsa(const std::string& type) {
+  return type == "ssh-rsa";
+}
 
 } // namespace
 
@@ -132,7 +135,9 @@ KeyRing KeyRing::load(const KeyRingOptions& options) {
   return ring;
 }
 
-void KeyRing::add_identity_file(const std::string& path) { add_file(path, true, false); }
+void KeyRing::add_identity_file(const std::string& path) {
+  add_file(path, true, false);
+}
 
 void KeyRing::add_file(const std::string& path, bool explicitly_given, bool for_every_target) {
   for (auto& entry : files_) {
@@ -229,9 +234,8 @@ std::vector<const Identity*> KeyRing::identities_for(const std::vector<std::stri
     take(identity.get());
   }
   for (const auto& entry : files_) {
-    bool wanted = files.empty()
-                      ? entry.for_every_target
-                      : std::find(files.begin(), files.end(), entry.path) != files.end();
+    bool wanted = files.empty() ? entry.for_every_target
+                                : std::find(files.begin(), files.end(), entry.path) != files.end();
     if (wanted) {
       take(entry.identity.get());
     }

@@ -176,7 +176,9 @@ void bcrypt_hash(const unsigned char* sha2_pass, const unsigned char* sha2_salt,
 
 } // namespace
 
-std::uint32_t blowfish_initial_word(std::size_t i) { return pi_words().at(i); }
+std::uint32_t blowfish_initial_word(std::size_t i) {
+  return pi_words().at(i);
+}
 
 std::string bcrypt_pbkdf(std::string_view passphrase, std::string_view salt, std::size_t length,
                          unsigned rounds) {

@@ -6,14 +6,13 @@
 #include "digger/ssh/resolver.hpp"
 #include "digger/ssh/session.hpp"
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <mutex>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <thread>
+#include <unistd.h>
 
 namespace digger::ssh {
 namespace {
@@ -38,8 +37,9 @@ struct Shared {
 class Worker {
 public:
   Worker(Shared& shared, std::size_t slots, unsigned seed)
-      : shared_(shared), slots_(slots), agent_(shared.keys.agent_socket()), random_(seed),
-        context_{shared.command, shared.options, shared.keys, shared.host_keys, agent_, random_},
+      : shared_(shared), slots_(slots), agent_(shared.keys.agent_socket()),
+        random_(seed), context_{shared.command,   shared.options, shared.keys,
+                                shared.host_keys, agent_,         random_},
         wake_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
 
   void run();
@@ -227,9 +227,9 @@ void run_fanout(const std::vector<Target>& targets, const std::string& command,
     }
   }
   std::size_t workers = default_worker_count(options);
-  std::size_t concurrency = std::min({std::max<std::size_t>(options.concurrency, 1),
-                                      concurrency_cap(raise_open_file_limit(), workers),
-                                      targets.size()});
+  std::size_t concurrency =
+      std::min({std::max<std::size_t>(options.concurrency, 1),
+                concurrency_cap(raise_open_file_limit(), workers), targets.size()});
   workers = std::min(workers, concurrency);
 
   Shared shared{targets, command, options, keys, host_keys, on_done, stop, nullptr};

@@ -44,9 +44,13 @@ void AgentDeleter::operator()(LIBSSH2_AGENT* agent) const noexcept {
   libssh2_agent_free(agent);
 }
 
-void EvpPkeyDeleter::operator()(EVP_PKEY* key) const noexcept { EVP_PKEY_free(key); }
+void EvpPkeyDeleter::operator()(EVP_PKEY* key) const noexcept {
+  EVP_PKEY_free(key);
+}
 
-EvpPkeyPtr adopt_evp_pkey(EVP_PKEY* key) { return EvpPkeyPtr(key, EvpPkeyDeleter{}); }
+EvpPkeyPtr adopt_evp_pkey(EVP_PKEY* key) {
+  return EvpPkeyPtr(key, EvpPkeyDeleter{});
+}
 
 SessionPtr make_session() {
   ensure_libssh2_initialized();

@@ -2,23 +2,21 @@
 
 #include <fmt/format.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 namespace digger::ssh {
 namespace {
 
 // What libssh2 1.10 can verify, in OpenSSH's order of preference.
 constexpr const char* supported_hostkey_types[] = {
-    "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
-    "ssh-rsa"};
+    "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"};
 
 constexpr std::size_t max_known_hosts_bytes = 64u << 20;
 
@@ -58,9 +56,9 @@ std::string describe(const HostKey& key) {
 std::string hostkey_method_preference(const std::vector<std::string>& known_types) {
   std::vector<std::string> order;
   for (const auto& type : known_types) {
-    bool supported = std::any_of(std::begin(supported_hostkey_types),
-                                 std::end(supported_hostkey_types),
-                                 [&](const char* candidate) { return type == candidate; });
+    bool supported =
+        std::any_of(std::begin(supported_hostkey_types), std::end(supported_hostkey_types),
+                    [&](const char* candidate) { return type == candidate; });
     if (supported && std::find(order.begin(), order.end(), type) == order.end()) {
       order.push_back(type);
     }
@@ -75,8 +73,7 @@ std::string hostkey_method_preference(const std::vector<std::string>& known_type
   return joined;
 }
 
-HostKeyStore::HostKeyStore(const HostKeyStoreOptions& options)
-    : digger_file_(options.digger_file) {
+HostKeyStore::HostKeyStore(const HostKeyStoreOptions& options) : digger_file_(options.digger_file) {
   std::vector<std::string> user_files;
   if (options.user_files) {
     user_files = *options.user_files;
@@ -171,8 +168,8 @@ HostKeyDecision HostKeyStore::decide(const std::vector<std::string>& names, int 
     return decision;
   case HostKeyVerdict::unknown:
     if (mode == HostKeyMode::strict) {
-      decision.reason = fmt::format("host key not known (strict checking): server offers {}",
-                                    describe(key));
+      decision.reason =
+          fmt::format("host key not known (strict checking): server offers {}", describe(key));
       return decision;
     }
     decision.kind = HostKeyDecision::Kind::accepted;
@@ -186,7 +183,7 @@ HostKeyDecision HostKeyStore::decide(const std::vector<std::string>& names, int 
   case HostKeyVerdict::revoked:
     break;
   }
-  const char* what = check.verdict == HostKeyVerdict::revoked  ? "HOST KEY REVOKED"
+  const char* what = check.verdict == HostKeyVerdict::revoked   ? "HOST KEY REVOKED"
                      : check.verdict == HostKeyVerdict::changed ? "HOST KEY CHANGED"
                                                                 : "HOST KEY TYPE CHANGED";
   decision.reason = fmt::format("{}: server offers {}, expected: {}", what, describe(key),

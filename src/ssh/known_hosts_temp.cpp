@@ -1,7 +1,6 @@
 // TEMPORARY stand-in for src/ssh/known_hosts.cpp (written by another helper): plain names,
 // "[host]:port", comma lists and @revoked only. Deleted before the branch is handed over.
 #include "digger/ssh/known_hosts.hpp"
-
 #include "digger/ssh/private_key.hpp"
 #include "digger/ssh/wire.hpp"
 
@@ -95,8 +94,8 @@ HostKeyCheck KnownHosts::check(std::string_view host, int port, const HostKey& k
     if (!named || entry->revoked) {
       continue;
     }
-    std::string detail = fmt::format("{} has {} {}", entry->where, entry->key.type,
-                                     fingerprint_sha256(entry->key));
+    std::string detail =
+        fmt::format("{} has {} {}", entry->where, entry->key.type, fingerprint_sha256(entry->key));
     if (entry->key.type == key.type && entry->key.blob == key.blob) {
       return {HostKeyVerdict::known, detail};
     }

@@ -78,8 +78,7 @@ Result<EvpPkeyPtr> ed25519_from_private(wire::Reader& reader) {
   if (!public_key || !secret || public_key->size() != 32 || secret->size() != 64) {
     return Error{"openssh key: malformed ssh-ed25519 key"};
   }
-  EVP_PKEY* key =
-      EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, as_bytes(*secret), 32);
+  EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, as_bytes(*secret), 32);
   if (key == nullptr) {
     return Error{"openssh key: OpenSSL refused the ssh-ed25519 key"};
   }
@@ -98,8 +97,7 @@ Result<EvpPkeyPtr> ecdsa_from_private(wire::Reader& reader) {
   std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> build(OSSL_PARAM_BLD_new(),
                                                                         OSSL_PARAM_BLD_free);
   if (!d || !build ||
-      !OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve,
-                                       0) ||
+      !OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve, 0) ||
       !OSSL_PARAM_BLD_push_octet_string(build.get(), OSSL_PKEY_PARAM_PUB_KEY, point->data(),
                                         point->size()) ||
       !OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get())) {
@@ -121,10 +119,9 @@ struct Cipher {
   std::string_view name;
   const EVP_CIPHER* (*make)();
 };
-constexpr Cipher ciphers[] = {
-    {"aes256-ctr", EVP_aes_256_ctr}, {"aes192-ctr", EVP_aes_192_ctr},
-    {"aes128-ctr", EVP_aes_128_ctr}, {"aes256-cbc", EVP_aes_256_cbc},
-    {"aes192-cbc", EVP_aes_192_cbc}, {"aes128-cbc", EVP_aes_128_cbc}};
+constexpr Cipher ciphers[] = {{"aes256-ctr", EVP_aes_256_ctr}, {"aes192-ctr", EVP_aes_192_ctr},
+                              {"aes128-ctr", EVP_aes_128_ctr}, {"aes256-cbc", EVP_aes_256_cbc},
+                              {"aes192-cbc", EVP_aes_192_cbc}, {"aes128-cbc", EVP_aes_128_cbc}};
 
 // Decrypts the private section in place of a copy; the caller wipes the result.
 Result<SecretString> decrypt_section(const OpensshContainer& container, std::string_view kdf,

@@ -24,7 +24,6 @@ namespace {
 using util::Error;
 using util::Result;
 
-
 struct BnDeleter {
   void operator()(BIGNUM* bn) const { BN_clear_free(bn); }
 };

@@ -7,11 +7,10 @@
 #include <fmt/format.h>
 #include <libssh2.h>
 
-#include <poll.h>
-#include <sys/socket.h>
-
 #include <cerrno>
 #include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
 
 namespace digger::ssh {
 namespace {
@@ -83,7 +82,9 @@ HostSession::HostSession(std::size_t index, const Target& target, WorkerContext&
   }
 }
 
-HostSession::~HostSession() { tear_down(); }
+HostSession::~HostSession() {
+  tear_down();
+}
 
 void HostSession::on_resolved(util::Result<std::vector<SocketAddress>> addresses,
                               Clock::time_point now) {
@@ -195,9 +196,9 @@ HostSession::Step HostSession::poll_connect(Clock::time_point now) {
       return wait_for_fd(POLLOUT, connect_deadline_);
     }
     connect_timed_out_ = true;
-    connect_error_ = fmt::format("connect to {} timed out after {} ms",
-                                 addresses_[next_address_ - 1].text,
-                                 target_.connect_timeout.count());
+    connect_error_ =
+        fmt::format("connect to {} timed out after {} ms", addresses_[next_address_ - 1].text,
+                    target_.connect_timeout.count());
     fd_.reset();
     return connect_next_address(now);
   }

@@ -5,11 +5,10 @@
 #include <fmt/format.h>
 #include <libssh2.h>
 
-#include <pwd.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <cstring>
+#include <pwd.h>
+#include <unistd.h>
 
 namespace digger::ssh {
 namespace {
@@ -28,10 +27,9 @@ struct SignRequestView {
 int sign_callback(LIBSSH2_SESSION*, unsigned char** signature, size_t* length,
                   const unsigned char* data, size_t data_length, void** abstract) {
   auto* request = static_cast<SignRequestView*>(*abstract);
-  auto signed_data =
-      sign_with(*request->identity,
-                std::string_view(reinterpret_cast<const char*>(data), data_length),
-                *request->agent);
+  auto signed_data = sign_with(*request->identity,
+                               std::string_view(reinterpret_cast<const char*>(data), data_length),
+                               *request->agent);
   if (!signed_data) {
     *request->error = signed_data.error();
     return -1;
@@ -92,10 +90,10 @@ HostSession::Step HostSession::authenticate(Clock::time_point now) {
       return fail(refused_.empty() ? Status::protocol_error : Status::auth_failed,
                   fmt::format("authentication as {} failed: {}", user, last_libssh2_error()));
     }
-    refused_.push_back(sign_request_.error.empty()
-                           ? fmt::format("{} {}", identity.type, identity.origin)
-                           : fmt::format("{} {} ({})", identity.type, identity.origin,
-                                         sign_request_.error));
+    refused_.push_back(
+        sign_request_.error.empty()
+            ? fmt::format("{} {}", identity.type, identity.origin)
+            : fmt::format("{} {} ({})", identity.type, identity.origin, sign_request_.error));
     ++identity_;
   }
   if (refused_.empty()) {
@@ -106,8 +104,8 @@ HostSession::Step HostSession::authenticate(Clock::time_point now) {
   for (const auto& entry : refused_) {
     tried += tried.empty() ? entry : "; " + entry;
   }
-  return fail(Status::auth_failed, fmt::format("public key refused for user {} (tried: {})",
-                                               user, tried));
+  return fail(Status::auth_failed,
+              fmt::format("public key refused for user {} (tried: {})", user, tried));
 }
 
 HostSession::Step HostSession::open_channel(Clock::time_point now) {
@@ -163,8 +161,8 @@ HostSession::Step HostSession::read_output(Clock::time_point now) {
   for (int idle_rounds = 0;; ++idle_rounds) {
     int out = read_stream(0, outcome_.stdout_data, options.max_output_bytes,
                           outcome_.stdout_truncated, stdout_discarded);
-    int err = read_stream(SSH_EXTENDED_DATA_STDERR, outcome_.stderr_data,
-                          options.max_stderr_bytes, outcome_.stderr_truncated, stderr_discarded_);
+    int err = read_stream(SSH_EXTENDED_DATA_STDERR, outcome_.stderr_data, options.max_stderr_bytes,
+                          outcome_.stderr_truncated, stderr_discarded_);
     if (outcome_.stdout_truncated || stderr_discarded_ > options.max_output_bytes) {
       // Stop reading: the rest would only cost time. The channel is dropped, not drained.
       outcome_.status = Status::ok;
@@ -203,8 +201,8 @@ HostSession::Step HostSession::close_channel(Clock::time_point now) {
     outcome_.exit_status = libssh2_channel_get_exit_status(channel_.get());
     char* signal = nullptr;
     std::size_t signal_length = 0;
-    if (libssh2_channel_get_exit_signal(channel_.get(), &signal, &signal_length, nullptr,
-                                        nullptr, nullptr, nullptr) == 0 &&
+    if (libssh2_channel_get_exit_signal(channel_.get(), &signal, &signal_length, nullptr, nullptr,
+                                        nullptr, nullptr) == 0 &&
         signal != nullptr) {
       outcome_.exit_signal.assign(signal, signal_length);
       libssh2_free(session_.get(), signal);

@@ -3,15 +3,14 @@
 #include <fmt/format.h>
 
 #include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 namespace digger::ssh {
 

@@ -1,6 +1,4 @@
 // Integration tests of the SSH engine against real sshd processes (see ssh_fleet.hpp).
-#include "ssh_fleet.hpp"
-
 #include "digger/ssh/host_keys.hpp"
 
 #include <catch2/catch.hpp>
@@ -9,6 +7,8 @@
 #include <chrono>
 #include <fstream>
 #include <sstream>
+
+#include "ssh_fleet.hpp"
 
 using namespace digger::ssh;
 using namespace digger::ssh::testing;
@@ -77,8 +77,8 @@ TEST_CASE("fingerprint matches ssh-keygen", "[ssh]") {
   Fleet& fleet = Fleet::get();
   KeyRing keys = key_ring_with({fleet.key_ed25519});
   auto store = store_with({});
-  auto result = run({target_for(fleet.address["b"])}, "true", options_with(HostKeyMode::off),
-                    keys, store);
+  auto result =
+      run({target_for(fleet.address["b"])}, "true", options_with(HostKeyMode::off), keys, store);
   REQUIRE(result.outcomes[0].status == Status::ok);
   std::string keygen = run_shell(
       fmt::format("ssh-keygen -l -E sha256 -f '{}/b/ssh_host_ed25519_key.pub'", fleet.dir));
@@ -113,11 +113,11 @@ TEST_CASE("a host known only by its ECDSA key is verified with ECDSA", "[ssh]") 
   Fleet& fleet = Fleet::get();
   KeyRing keys = key_ring_with({fleet.key_ed25519});
   std::string pub = fleet.host_pub("c", "ecdsa");
-  std::string known = fleet.write_file(
-      "known_ecdsa_only", fmt::format("[127.0.61.3]:{} {}", fleet_port, pub));
+  std::string known =
+      fleet.write_file("known_ecdsa_only", fmt::format("[127.0.61.3]:{} {}", fleet_port, pub));
   auto store = store_with({known});
-  auto result = run({target_for(fleet.address["c"])}, "true", options_with(HostKeyMode::strict),
-                    keys, store);
+  auto result =
+      run({target_for(fleet.address["c"])}, "true", options_with(HostKeyMode::strict), keys, store);
   INFO(result.outcomes[0].reason);
   REQUIRE(result.outcomes[0].status == Status::ok);
   CHECK(result.outcomes[0].host_key.type.rfind("ecdsa-sha2-", 0) == 0);
@@ -127,9 +127,9 @@ TEST_CASE("a changed host key is refused before any credential is sent", "[ssh]"
   Fleet& fleet = Fleet::get();
   KeyRing keys = key_ring_with({fleet.key_ed25519});
   // Server d is recorded with server b's key: d's real key looks like an impostor.
-  std::string known = fleet.write_file(
-      "known_changed",
-      fmt::format("[127.0.61.4]:{} {}", fleet_port, fleet.host_pub("b", "ed25519")));
+  std::string known =
+      fleet.write_file("known_changed", fmt::format("[127.0.61.4]:{} {}", fleet_port,
+                                                    fleet.host_pub("b", "ed25519")));
   auto store = store_with({known}, fleet.dir + "/digger_known_hosts_changed");
   auto result = run({target_for(fleet.address["d"])}, "echo must-not-run",
                     options_with(HostKeyMode::accept_new), keys, store);
@@ -151,8 +151,8 @@ TEST_CASE("strict mode refuses an unknown host", "[ssh]") {
   Fleet& fleet = Fleet::get();
   KeyRing keys = key_ring_with({fleet.key_ed25519});
   auto store = store_with({fleet.write_file("known_empty", "")});
-  auto result = run({target_for(fleet.address["a"])}, "true", options_with(HostKeyMode::strict),
-                    keys, store);
+  auto result =
+      run({target_for(fleet.address["a"])}, "true", options_with(HostKeyMode::strict), keys, store);
   CHECK(result.outcomes[0].status == Status::hostkey_unknown);
   CHECK(result.outcomes[0].reason.find("not known") != std::string::npos);
 }
@@ -165,8 +165,8 @@ TEST_CASE("unknown user and unauthorized key fail authentication", "[ssh]") {
                           options_with(HostKeyMode::off), good, store);
   CHECK(unknown_user.outcomes[0].status == Status::auth_failed);
   KeyRing wrong = key_ring_with({fleet.key_unauthorized});
-  auto wrong_key = run({target_for(fleet.address["a"])}, "true", options_with(HostKeyMode::off),
-                       wrong, store);
+  auto wrong_key =
+      run({target_for(fleet.address["a"])}, "true", options_with(HostKeyMode::off), wrong, store);
   CHECK(wrong_key.outcomes[0].status == Status::auth_failed);
   CHECK(wrong_key.outcomes[0].reason.find(fleet.key_unauthorized) != std::string::npos);
 }
@@ -180,8 +180,8 @@ TEST_CASE("PEM and encrypted openssh keys authenticate; RSA keys are skipped", "
     auto identities = keys.identities_for({});
     REQUIRE(identities.size() == 1);
     CHECK(identities[0]->kind == Identity::Kind::parsed_key); // parsed once, not per host
-    auto result = run({target_for(fleet.address["a"])}, "echo ok",
-                      options_with(HostKeyMode::off), keys, store);
+    auto result = run({target_for(fleet.address["a"])}, "echo ok", options_with(HostKeyMode::off),
+                      keys, store);
     INFO(path << ": " << result.outcomes[0].reason);
     CHECK(result.outcomes[0].status == Status::ok);
     CHECK(result.outcomes[0].stdout_data == "ok\n");
@@ -202,8 +202,8 @@ TEST_CASE("PEM and encrypted openssh keys authenticate; RSA keys are skipped", "
   REQUIRE(rsa.warnings().size() == 1);
   CHECK(rsa.warnings()[0].find("RSA") != std::string::npos);
   CHECK(rsa.warnings()[0].find(fleet.key_rsa) != std::string::npos);
-  auto result = run({target_for(fleet.address["a"])}, "true", options_with(HostKeyMode::off),
-                    rsa, store);
+  auto result =
+      run({target_for(fleet.address["a"])}, "true", options_with(HostKeyMode::off), rsa, store);
   CHECK(result.outcomes[0].status == Status::auth_failed);
   // Tried anyway on request: libssh2 1.10 signs ssh-rsa (SHA-1), which OpenSSH 9.2 refuses.
   KeyRing rsa_last = key_ring_with({fleet.key_rsa}, true);
@@ -262,8 +262,8 @@ TEST_CASE("output bounds truncate and stop reading", "[ssh]") {
   auto store = store_with({});
   Options options = options_with(HostKeyMode::off);
   options.max_output_bytes = 1000;
-  auto result = run({target_for(fleet.address["a"])}, "head -c 5000000 /dev/zero", options,
-                    keys, store);
+  auto result =
+      run({target_for(fleet.address["a"])}, "head -c 5000000 /dev/zero", options, keys, store);
   const Outcome& outcome = result.outcomes[0];
   CHECK(outcome.status == Status::ok);
   CHECK(outcome.stdout_truncated);
@@ -322,5 +322,33 @@ TEST_CASE("the stop flag starts no new host", "[ssh]") {
     if (result.reported[i]) {
       CHECK(result.outcomes[i].status == Status::ok);
     }
+  }
+}
+
+TEST_CASE("ssh-agent identities come first and sign through the agent", "[ssh]") {
+  Fleet& fleet = Fleet::get();
+  std::string socket = fleet.dir + "/agent.sock";
+  std::string started = run_shell(fmt::format("ssh-agent -s -a '{}'", socket));
+  auto at = started.find("SSH_AGENT_PID=");
+  REQUIRE(at != std::string::npos);
+  fleet.pids.push_back(std::stoi(started.substr(at + 14)));
+  run_shell(fmt::format("SSH_AUTH_SOCK='{}' ssh-add -q '{}' 2>&1", socket, fleet.key_ed25519));
+  KeyRingOptions options;
+  options.agent_socket = socket;
+  options.default_identity_files = false;
+  options.identity_files = {fleet.key_unauthorized};
+  KeyRing keys = KeyRing::load(options);
+  CHECK(keys.warnings().empty());
+  auto identities = keys.identities_for({});
+  REQUIRE(identities.size() == 2);
+  CHECK(identities[0]->kind == Identity::Kind::agent);
+  CHECK(identities[1]->origin == fleet.key_unauthorized);
+  auto store = store_with({});
+  std::vector<Target> targets(6, target_for(fleet.address["a"]));
+  auto result = run(targets, "echo via-agent", options_with(HostKeyMode::off), keys, store);
+  for (const auto& outcome : result.outcomes) {
+    INFO(outcome.reason);
+    CHECK(outcome.status == Status::ok);
+    CHECK(outcome.stdout_data == "via-agent\n");
   }
 }

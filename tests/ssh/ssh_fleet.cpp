@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <unistd.h>
-
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +9,7 @@
 #include <memory>
 #include <sstream>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace digger::ssh::testing {
 namespace {
@@ -65,17 +64,17 @@ Fleet& Fleet::get() {
       authorized += slurp(key + ".pub");
     }
     std::string authorized_path = f.write_file("authorized_keys", authorized);
-    f.address = {{"a", "127.0.61.1"}, {"b", "127.0.61.2"}, {"c", "127.0.61.3"},
-                 {"d", "127.0.61.4"}};
+    f.address = {
+        {"a", "127.0.61.1"}, {"b", "127.0.61.2"}, {"c", "127.0.61.3"}, {"d", "127.0.61.4"}};
     for (const auto& [name, address] : f.address) {
-      f.pids.push_back(std::stoi(run_shell(fmt::format("'{}' start '{}' {} {} {} '{}'",
-                                                       DIGGER_SSH_FIXTURE, f.dir, name,
-                                                       address, fleet_port, authorized_path))));
+      f.pids.push_back(
+          std::stoi(run_shell(fmt::format("'{}' start '{}' {} {} {} '{}'", DIGGER_SSH_FIXTURE,
+                                          f.dir, name, address, fleet_port, authorized_path))));
     }
-    f.pids.push_back(std::stoi(run_shell(fmt::format(
-        "'{}' tarpit '{}' tarpit 127.0.61.9 {}", DIGGER_SSH_FIXTURE, f.dir, fleet_port))));
-    f.pids.push_back(std::stoi(run_shell(fmt::format(
-        "'{}' dropper '{}' dropper 127.0.61.10 {}", DIGGER_SSH_FIXTURE, f.dir, fleet_port))));
+    f.pids.push_back(std::stoi(run_shell(fmt::format("'{}' tarpit '{}' tarpit 127.0.61.9 {}",
+                                                     DIGGER_SSH_FIXTURE, f.dir, fleet_port))));
+    f.pids.push_back(std::stoi(run_shell(fmt::format("'{}' dropper '{}' dropper 127.0.61.10 {}",
+                                                     DIGGER_SSH_FIXTURE, f.dir, fleet_port))));
     return f;
   }();
   return fleet;
@@ -132,25 +131,25 @@ KeyRing key_ring_with(const std::vector<std::string>& files, bool try_rsa_last) 
 }
 
 Run run(const std::vector<Target>& targets, const std::string& command, const Options& options,
-        KeyRing& keys, HostKeyStore& store, const std::atomic<bool>* stop,
-        std::size_t stop_after) {
+        KeyRing& keys, HostKeyStore& store, const std::atomic<bool>* stop, std::size_t stop_after) {
   Run result;
   result.outcomes.resize(targets.size());
   result.reported.assign(targets.size(), false);
   std::atomic<bool> never{false};
   auto& stop_flag = const_cast<std::atomic<bool>&>(stop != nullptr ? *stop : never);
-  run_fanout(targets, command, options, keys, store,
-             [&](std::size_t index, Outcome&& outcome) {
-               if (result.reported[index]) {
-                 ++result.duplicates; // asserted by the tests: must stay 0
-               }
-               result.reported[index] = true;
-               result.outcomes[index] = std::move(outcome);
-               if (++result.count == stop_after) {
-                 stop_flag.store(true);
-               }
-             },
-             stop_flag);
+  run_fanout(
+      targets, command, options, keys, store,
+      [&](std::size_t index, Outcome&& outcome) {
+        if (result.reported[index]) {
+          ++result.duplicates; // asserted by the tests: must stay 0
+        }
+        result.reported[index] = true;
+        result.outcomes[index] = std::move(outcome);
+        if (++result.count == stop_after) {
+          stop_flag.store(true);
+        }
+      },
+      stop_flag);
   return result;
 }
 

@@ -16,11 +16,11 @@ constexpr int fleet_port = 2201;
 
 struct Fleet {
   std::string dir;
-  std::string key_ed25519;        // authorized, unencrypted openssh-key-v1
-  std::string key_ecdsa_pem;      // authorized, PEM (OpenSSL parses it)
-  std::string key_ecdsa_enc;      // authorized, openssh-key-v1 encrypted with passphrase
-  std::string key_rsa;            // authorized, but RSA: must be skipped
-  std::string key_unauthorized;   // valid Ed25519 key that no server accepts
+  std::string key_ed25519;      // authorized, unencrypted openssh-key-v1
+  std::string key_ecdsa_pem;    // authorized, PEM (OpenSSL parses it)
+  std::string key_ecdsa_enc;    // authorized, openssh-key-v1 encrypted with passphrase
+  std::string key_rsa;          // authorized, but RSA: must be skipped
+  std::string key_unauthorized; // valid Ed25519 key that no server accepts
   std::string passphrase = "correct horse";
   std::map<std::string, std::string> address; // server name -> address ("a" -> 127.0.61.1)
   std::vector<int> pids;
@@ -28,7 +28,7 @@ struct Fleet {
   static Fleet& get();
   ~Fleet();
 
-  std::string log_of(const std::string& server) const;        // sshd's log text
+  std::string log_of(const std::string& server) const;                            // sshd's log text
   std::string host_pub(const std::string& server, const std::string& type) const; // .pub line
   std::string write_file(const std::string& name, const std::string& text) const;
 };

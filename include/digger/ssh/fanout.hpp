@@ -36,8 +36,8 @@ struct Target {
 };
 
 struct Options {
-  std::size_t concurrency = 256; // hosts in flight (capped below RLIMIT_NOFILE)
-  std::size_t workers = 0;       // threads doing crypto; 0 = one per core
+  std::size_t concurrency = 256;                  // hosts in flight (capped below RLIMIT_NOFILE)
+  std::size_t workers = 0;                        // threads doing crypto; 0 = one per core
   std::chrono::milliseconds host_deadline{30000}; // connect + handshake + auth + command
   int retries = 1; // extra attempts for failures before the banner only (MaxStartups drops)
   std::chrono::milliseconds retry_backoff{300}; // first backoff; doubled, jittered
@@ -60,8 +60,8 @@ struct Outcome {
   // libssh2 1.10 reports 0 both for "exited 0" and for "no exit status received": the caller
   // must frame its output with an in-band sentinel carrying $? to know the command finished.
   int exit_status = 0;
-  std::string exit_signal; // "" or the signal name ("KILL", ...) when the server sent one
-  HostKey host_key;        // empty when the handshake did not get that far
+  std::string exit_signal;          // "" or the signal name ("KILL", ...) when the server sent one
+  HostKey host_key;                 // empty when the handshake did not get that far
   std::string host_key_fingerprint; // SHA256:...
   bool host_key_newly_accepted = false;
   Timings timings;

@@ -51,8 +51,7 @@ public:
   const std::vector<std::string>& warnings() const { return warnings_; }
 
 private:
-  HostKeyCheck check_all(const std::vector<std::string>& names, int port,
-                         const HostKey& key) const;
+  HostKeyCheck check_all(const std::vector<std::string>& names, int port, const HostKey& key) const;
   std::string record(const std::string& name, int port, const HostKey& key);
 
   mutable std::shared_mutex mutex_;

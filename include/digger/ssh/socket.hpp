@@ -2,10 +2,9 @@
 
 #include "digger/util/result.hpp"
 
-#include <sys/socket.h>
-
 #include <cstddef>
 #include <string>
+#include <sys/socket.h>
 #include <vector>
 
 namespace digger::ssh {
