@@ -25,7 +25,7 @@ ssize_t quick_ack_recv(libssh2_socket_t fd, void* buffer, size_t length, int fla
   if (got < 0) {
     return -errno;
   }
-  if (got > 0) {
+  if (got > 0 && length > 1) { // libssh2 reads the banner byte by byte: no need there
     request_quick_ack(fd);
   }
   return got;
