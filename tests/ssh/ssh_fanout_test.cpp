@@ -243,6 +243,22 @@ TEST_CASE("a tarpit costs its deadline and nothing more", "[ssh]") {
   CHECK(elapsed < options.host_deadline + 3s); // correctness: the deadline is enforced
 }
 
+TEST_CASE("a command that outlives the deadline is a timeout with its output so far", "[ssh]") {
+  Fleet& fleet = Fleet::get();
+  KeyRing keys = key_ring_with({fleet.key_ed25519});
+  auto store = store_with({});
+  Options options = options_with(HostKeyMode::off);
+  options.host_deadline = 2s;
+  auto started = std::chrono::steady_clock::now();
+  auto result =
+      run({target_for(fleet.address["b"])}, "echo partial; exec sleep 30", options, keys, store);
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  CHECK(result.outcomes[0].status == Status::timeout);
+  CHECK(result.outcomes[0].reason.find("command output") != std::string::npos);
+  CHECK(result.outcomes[0].stdout_data == "partial\n");
+  CHECK(elapsed < options.host_deadline + 3s);
+}
+
 TEST_CASE("connections dropped before the banner are retried, then reported", "[ssh]") {
   Fleet& fleet = Fleet::get();
   KeyRing keys = key_ring_with({fleet.key_ed25519});
