@@ -30,6 +30,18 @@ struct BnDeleter {
 };
 using BnPtr = std::unique_ptr<BIGNUM, BnDeleter>;
 
+// OpenSSL 3.0 has no OSSL_PARAM_clear_free, and the array holds a copy of the private scalar.
+struct ParamsWiper {
+  void operator()(OSSL_PARAM* params) const {
+    for (OSSL_PARAM* p = params; p->key != nullptr; ++p) {
+      if (p->data != nullptr) {
+        OPENSSL_cleanse(p->data, p->data_size);
+      }
+    }
+    OSSL_PARAM_free(params);
+  }
+};
+
 const unsigned char* as_bytes(std::string_view text) {
   return reinterpret_cast<const unsigned char*>(text.data());
 }
@@ -103,8 +115,7 @@ Result<EvpPkeyPtr> ecdsa_from_private(wire::Reader& reader) {
       !OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get())) {
     return Error{"openssh key: cannot build the ECDSA key"};
   }
-  std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(
-      OSSL_PARAM_BLD_to_param(build.get()), OSSL_PARAM_free);
+  std::unique_ptr<OSSL_PARAM, ParamsWiper> params(OSSL_PARAM_BLD_to_param(build.get()));
   std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> context(
       EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr), EVP_PKEY_CTX_free);
   EVP_PKEY* key = nullptr;

@@ -72,7 +72,7 @@ class KeyRing; // identities loaded once per scan (agent + key files); see auth.
 
 // Runs one fixed command on many hosts: non-blocking libssh2 sessions multiplexed with poll()
 // on a few worker threads. `on_done` is called exactly once per started target, from a
-// worker thread (calls are serialised: it needs no lock of its own).
+// worker thread (calls are serialised: it needs no lock of its own; it must not throw).
 // Setting `stop` lets in-flight hosts finish or hit their deadline and starts no new one;
 // targets never started are reported to nobody (the caller knows which were done).
 // Identity files named by targets are loaded into `keys` before any connection starts.
