@@ -11,6 +11,7 @@
 #include <cstring>
 #include <poll.h>
 #include <sys/socket.h>
+#include <utility>
 
 namespace digger::ssh {
 namespace {
@@ -40,6 +41,19 @@ bool dropped_before_banner(LIBSSH2_SESSION* session, int rc) {
   return rc == LIBSSH2_ERROR_BANNER_RECV || rc == LIBSSH2_ERROR_SOCKET_DISCONNECT ||
          rc == LIBSSH2_ERROR_SOCKET_RECV || rc == LIBSSH2_ERROR_SOCKET_SEND ||
          rc == LIBSSH2_ERROR_KEX_FAILURE;
+}
+
+// The names a host's key is filed under: exactly ssh's lookup key when the inventory gave
+// one, else the name as written and the address connected to (the worst verdict wins).
+std::pair<std::vector<std::string>, int> known_hosts_keys(const Target& target) {
+  if (!target.known_hosts_host.empty()) {
+    return {{target.known_hosts_host}, target.known_hosts_port};
+  }
+  std::vector<std::string> names{target.name};
+  if (target.address != target.name) {
+    names.push_back(target.address);
+  }
+  return {names, target.port};
 }
 
 } // namespace
@@ -224,12 +238,8 @@ HostSession::Step HostSession::handshake(Clock::time_point now) {
                                  reinterpret_cast<void*>(&quick_ack_recv));
     // Ask for the key types already recorded for this host: libssh2 1.10 would otherwise
     // pick ECDSA where OpenSSH recorded Ed25519, and the known key would look unknown.
-    std::vector<std::string> names{target_.name};
-    if (target_.address != target_.name) {
-      names.push_back(target_.address);
-    }
-    std::string preference =
-        hostkey_method_preference(context_.host_keys.known_types(names, target_.port));
+    auto [names, port] = known_hosts_keys(target_);
+    std::string preference = hostkey_method_preference(context_.host_keys.known_types(names, port));
     libssh2_session_method_pref(session_.get(), LIBSSH2_METHOD_HOSTKEY, preference.c_str());
   }
   int rc = libssh2_session_handshake(session_.get(), fd_.get());
@@ -260,12 +270,9 @@ HostSession::Step HostSession::check_host_key(Clock::time_point now) {
   key.blob.assign(raw, length);
   key.type = wire::key_type_of_blob(key.blob);
   outcome_.host_key_fingerprint = fingerprint_sha256(key);
-  std::vector<std::string> names{target_.name};
-  if (target_.address != target_.name) {
-    names.push_back(target_.address);
-  }
+  auto [names, port] = known_hosts_keys(target_);
   HostKeyDecision decision =
-      context_.host_keys.decide(names, target_.port, key, context_.options.host_key_mode);
+      context_.host_keys.decide(names, port, key, context_.options.host_key_mode);
   outcome_.host_key = std::move(key);
   // Nothing has been sent beyond the key exchange yet: a refused key costs no credentials.
   switch (decision.kind) {

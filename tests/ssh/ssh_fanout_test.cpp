@@ -109,6 +109,33 @@ TEST_CASE("accept-new records the key in Digger's file and verifies it next time
   CHECK(count_lines(read_text(digger_file)) == 1);
 }
 
+TEST_CASE("the inventory's known_hosts key (HostKeyAlias) is used as given", "[ssh]") {
+  Fleet& fleet = Fleet::get();
+  KeyRing keys = key_ring_with({fleet.key_ed25519});
+  Target target = target_for(fleet.address["c"]);
+  target.known_hosts_host = "alias-of-c";
+  target.known_hosts_port = 22;
+  std::string known =
+      fleet.write_file("known_alias", "alias-of-c " + fleet.host_pub("c", "ed25519"));
+  auto store = store_with({known});
+  auto result = run({target}, "true", options_with(HostKeyMode::strict), keys, store);
+  INFO(result.outcomes[0].reason);
+  CHECK(result.outcomes[0].status == Status::ok);
+  // Filed under the alias only: the same key under the address alone is not enough.
+  std::string by_address =
+      fleet.write_file("known_address", fmt::format("[{}]:{} {}", fleet.address["c"], fleet_port,
+                                                    fleet.host_pub("c", "ed25519")));
+  auto other_store = store_with({by_address});
+  auto refused = run({target}, "true", options_with(HostKeyMode::strict), keys, other_store);
+  CHECK(refused.outcomes[0].status == Status::hostkey_unknown);
+  // accept-new records the alias.
+  std::string digger_file = fleet.dir + "/digger_known_hosts_alias";
+  auto recording = store_with({}, digger_file);
+  auto recorded = run({target}, "true", options_with(HostKeyMode::accept_new), keys, recording);
+  CHECK(recorded.outcomes[0].status == Status::ok);
+  CHECK(read_text(digger_file).rfind("alias-of-c ssh-ed25519 ", 0) == 0);
+}
+
 TEST_CASE("a host known only by its ECDSA key is verified with ECDSA", "[ssh]") {
   Fleet& fleet = Fleet::get();
   KeyRing keys = key_ring_with({fleet.key_ed25519});

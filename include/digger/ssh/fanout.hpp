@@ -33,6 +33,11 @@ struct Target {
   std::string user;
   std::vector<std::string> identity_files; // in order; empty = defaults from the key ring
   std::chrono::milliseconds connect_timeout{5000};
+  // The known_hosts lookup key exactly as ssh forms it (HostKeyAlias with port 22, else the
+  // address with the port). Empty: both `name` and `address` are looked up with `port`, and
+  // accept-new records `name`.
+  std::string known_hosts_host;
+  int known_hosts_port = 22;
 };
 
 struct Options {
