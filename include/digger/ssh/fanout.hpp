@@ -1,5 +1,6 @@
 #pragma once
 
+#include "digger/ssh/host_keys.hpp"
 #include "digger/ssh/known_hosts.hpp"
 
 #include <atomic>
@@ -14,26 +15,39 @@ namespace digger::ssh {
 
 // Transport-level outcome of one host. Collection-level statuses (partial,
 // permission-denied) are decided later from the command's output.
-enum class Status { ok, unreachable, timeout, hostkey_mismatch, auth_failed, protocol_error };
+enum class Status {
+  ok,
+  unreachable,      // refused, no route, DNS failure
+  timeout,          // connect timeout or the host deadline
+  hostkey_mismatch, // changed, other type or revoked: nothing was sent to the host
+  hostkey_unknown,  // strict mode and no known key: nothing was sent to the host
+  auth_failed,
+  protocol_error,
+};
 std::string_view status_name(Status status); // "ok", "unreachable", "hostkey-mismatch", ...
 
-enum class HostKeyMode { strict, accept_new, off };
-
 struct Target {
-  std::string name;         // as the user wrote it (known_hosts lookups use it)
-  std::string address;      // what to connect to (HostName), resolved by the engine
+  std::string name;    // as the user wrote it (known_hosts lookups use it, and the address)
+  std::string address; // what to connect to (HostName), resolved by the engine
   int port = 22;
   std::string user;
   std::vector<std::string> identity_files; // in order; empty = defaults from the key ring
   std::chrono::milliseconds connect_timeout{5000};
+  // The known_hosts lookup key exactly as ssh forms it (HostKeyAlias with port 22, else the
+  // address with the port). Empty: both `name` and `address` are looked up with `port`, and
+  // accept-new records `name`.
+  std::string known_hosts_host;
+  int known_hosts_port = 22;
 };
 
 struct Options {
-  std::size_t concurrency = 256; // hosts in flight
-  std::size_t workers = 0;       // threads doing crypto; 0 = one per core
+  std::size_t concurrency = 256;                  // hosts in flight (capped below RLIMIT_NOFILE)
+  std::size_t workers = 0;                        // threads doing crypto; 0 = one per core
   std::chrono::milliseconds host_deadline{30000}; // connect + handshake + auth + command
-  int retries = 1;                       // extra attempts for failures before the banner only
-  std::size_t max_output_bytes = 16u << 20; // stdout bound per host; stderr gets 64 KiB
+  int retries = 1; // extra attempts for failures before the banner only (MaxStartups drops)
+  std::chrono::milliseconds retry_backoff{300}; // first backoff; doubled, jittered
+  std::size_t max_output_bytes = 16u << 20;     // stdout bound per host
+  std::size_t max_stderr_bytes = 64u << 10;     // stderr bound per host
   HostKeyMode host_key_mode = HostKeyMode::accept_new;
 };
 
@@ -47,6 +61,11 @@ struct Outcome {
   std::string stdout_data;
   std::string stderr_data;
   bool stdout_truncated = false;
+  bool stderr_truncated = false;
+  // libssh2 1.10 reports 0 both for "exited 0" and for "no exit status received": the caller
+  // must frame its output with an in-band sentinel carrying $? to know the command finished.
+  int exit_status = 0;
+  std::string exit_signal;          // "" or the signal name ("KILL", ...) when the server sent one
   HostKey host_key;                 // empty when the handshake did not get that far
   std::string host_key_fingerprint; // SHA256:...
   bool host_key_newly_accepted = false;
@@ -54,13 +73,14 @@ struct Outcome {
   int attempts = 0;
 };
 
-class KeyRing;      // identities loaded once per scan (agent + key files); see auth.hpp
-class HostKeyStore; // known_hosts files + Digger's own file for accept-new; see host_keys.hpp
+class KeyRing; // identities loaded once per scan (agent + key files); see auth.hpp
 
 // Runs one fixed command on many hosts: non-blocking libssh2 sessions multiplexed with poll()
-// on a few worker threads. `on_done` is called exactly once per target, from a worker thread.
+// on a few worker threads. `on_done` is called exactly once per started target, from a
+// worker thread (calls are serialised: it needs no lock of its own; it must not throw).
 // Setting `stop` lets in-flight hosts finish or hit their deadline and starts no new one;
 // targets never started are reported to nobody (the caller knows which were done).
+// Identity files named by targets are loaded into `keys` before any connection starts.
 void run_fanout(const std::vector<Target>& targets, const std::string& command,
                 const Options& options, KeyRing& keys, HostKeyStore& host_keys,
                 const std::function<void(std::size_t index, Outcome&&)>& on_done,

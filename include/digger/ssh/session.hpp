@@ -1,0 +1,130 @@
+#pragma once
+
+// One host's SSH exchange as a non-blocking state machine. A worker thread owns many of
+// these, polls their sockets and calls advance() when one is ready or its deadline passed.
+
+#include "digger/ssh/agent.hpp"
+#include "digger/ssh/auth.hpp"
+#include "digger/ssh/fanout.hpp"
+#include "digger/ssh/handles.hpp"
+#include "digger/ssh/socket.hpp"
+
+#include <chrono>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace digger::ssh {
+
+using Clock = std::chrono::steady_clock;
+
+// What every session of one worker shares.
+struct WorkerContext {
+  const std::string& command;
+  const Options& options;
+  const KeyRing& keys;
+  HostKeyStore& host_keys;
+  AgentConnection& agent; // one per worker thread
+  std::mt19937& random;
+};
+
+enum class Phase {
+  resolving, // waiting for a resolver thread (names only; addresses skip it)
+  backoff,   // waiting before a retry
+  connecting,
+  handshake, // banner + key exchange; the host key is checked right after, before auth
+  auth,
+  channel_open,
+  exec,
+  reading, // stdout and stderr until both reach EOF or a bound
+  closing, // channel close, exit status, disconnect: bounded by the deadline
+  done,
+};
+std::string_view phase_name(Phase phase);
+
+// What the session waits for: readiness of `fd` (when >= 0) or the clock reaching `until`.
+struct Wait {
+  int fd = -1;
+  short events = 0;
+  Clock::time_point until;
+};
+
+class HostSession {
+public:
+  HostSession(std::size_t index, const Target& target, WorkerContext& context,
+              Clock::time_point now);
+  HostSession(const HostSession&) = delete;
+  HostSession& operator=(const HostSession&) = delete;
+  ~HostSession();
+
+  std::size_t index() const { return index_; }
+  const Target& target() const { return target_; }
+  Phase phase() const { return phase_; }
+  bool done() const { return phase_ == Phase::done; }
+  bool wants_resolution() const { return phase_ == Phase::resolving; }
+  const Wait& wait() const { return wait_; }
+
+  void on_resolved(util::Result<std::vector<SocketAddress>> addresses, Clock::time_point now);
+  // Runs phases until one must wait; also handles deadlines. Cheap to call spuriously.
+  void advance(Clock::time_point now);
+  Outcome take_outcome() { return std::move(outcome_); }
+
+private:
+  enum class Step { next, wait, finished };
+
+  Step run_phase(Clock::time_point now);
+  Step start_attempt(Clock::time_point now);
+  Step connect_next_address(Clock::time_point now);
+  Step poll_connect(Clock::time_point now);
+  Step handshake(Clock::time_point now);
+  Step check_host_key(Clock::time_point now);
+  Step authenticate(Clock::time_point now);
+  Step open_channel(Clock::time_point now);
+  Step exec(Clock::time_point now);
+  Step read_output(Clock::time_point now);
+  Step close_channel(Clock::time_point now);
+
+  Step wait_for_libssh2(Clock::time_point until);
+  Step wait_for_fd(short events, Clock::time_point until);
+  Step fail(Status status, std::string reason);
+  Step fail_from_libssh2(Status status, const char* what);
+  Step retry_or_fail(Clock::time_point now, Status status, std::string reason);
+  void enter(Phase phase, Clock::time_point now);
+  void on_deadline(Clock::time_point now);
+  void tear_down();
+  std::string last_libssh2_error() const;
+  int read_stream(int stream, std::string& sink, std::size_t bound, bool& truncated,
+                  std::size_t& discarded);
+
+  std::size_t index_;
+  const Target& target_;
+  WorkerContext& context_;
+  Phase phase_ = Phase::resolving;
+  Wait wait_;
+  Outcome outcome_;
+
+  Clock::time_point started_, phase_started_, deadline_, connect_deadline_;
+  std::vector<SocketAddress> addresses_;
+  std::size_t next_address_ = 0;
+  std::string connect_error_;
+  bool connect_timed_out_ = false;
+
+  std::vector<const Identity*> identities_;
+  std::size_t identity_ = 0;
+  std::vector<std::string> refused_;
+  struct SignRequest {
+    const Identity* identity = nullptr;
+    AgentConnection* agent = nullptr;
+    std::string error;
+  };
+  SignRequest sign_request_;
+
+  std::size_t stderr_discarded_ = 0;
+
+  // Destruction order matters: channel, then session, then the socket they use.
+  UniqueFd fd_;
+  SessionPtr session_;
+  ChannelPtr channel_;
+};
+
+} // namespace digger::ssh

@@ -1,0 +1,253 @@
+// The scan engine: W worker threads, each an event loop over up to concurrency/W host state
+// machines (session.hpp), fed from one shared cursor over the targets (a sliding window).
+#include "digger/ssh/fanout.hpp"
+
+#include "digger/ssh/auth.hpp"
+#include "digger/ssh/resolver.hpp"
+#include "digger/ssh/session.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <mutex>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <thread>
+#include <unistd.h>
+
+namespace digger::ssh {
+namespace {
+
+using util::Result;
+
+constexpr std::size_t resolver_threads = 8;
+
+struct Shared {
+  const std::vector<Target>& targets;
+  const std::string& command;
+  const Options& options;
+  const KeyRing& keys;
+  HostKeyStore& host_keys;
+  const std::function<void(std::size_t, Outcome&&)>& on_done;
+  const std::atomic<bool>& stop;
+  Resolver* resolver = nullptr;
+  std::atomic<std::size_t> next{0};
+  std::mutex done_mutex{};
+};
+
+class Worker {
+public:
+  Worker(Shared& shared, std::size_t slots, unsigned seed)
+      : shared_(shared), slots_(slots), agent_(shared.keys.agent_socket()),
+        random_(seed), context_{shared.command,   shared.options, shared.keys,
+                                shared.host_keys, agent_,         random_},
+        wake_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+
+  void run();
+
+  // Called from resolver threads.
+  void deliver(std::size_t index, Result<std::vector<SocketAddress>> addresses) {
+    {
+      std::lock_guard lock(inbox_mutex_);
+      inbox_.emplace_back(index, std::move(addresses));
+    }
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto written = ::write(wake_.get(), &one, sizeof one);
+  }
+
+private:
+  void refill(Clock::time_point now);
+  void reap();
+  void wait_for_events(Clock::time_point now);
+  void take_inbox(Clock::time_point now);
+
+  Shared& shared_;
+  std::size_t slots_;
+  AgentConnection agent_;
+  std::mt19937 random_;
+  WorkerContext context_;
+  UniqueFd wake_;
+  std::vector<std::unique_ptr<HostSession>> sessions_;
+  std::vector<pollfd> pollfds_;
+  std::vector<int> poll_slot_; // per session: its index in pollfds_, or -1
+  bool exhausted_ = false;
+  std::mutex inbox_mutex_;
+  std::vector<std::pair<std::size_t, Result<std::vector<SocketAddress>>>> inbox_;
+};
+
+void Worker::run() {
+  for (;;) {
+    refill(Clock::now());
+    reap();
+    if (sessions_.empty()) {
+      if (exhausted_) {
+        return;
+      }
+      continue;
+    }
+    wait_for_events(Clock::now());
+    Clock::time_point now = Clock::now();
+    take_inbox(now);
+    for (std::size_t i = 0; i < sessions_.size(); ++i) {
+      HostSession& session = *sessions_[i];
+      bool ready = poll_slot_[i] >= 0 && pollfds_[static_cast<std::size_t>(poll_slot_[i])].revents;
+      if (ready || now >= session.wait().until) {
+        session.advance(now);
+      }
+    }
+  }
+}
+
+void Worker::refill(Clock::time_point now) {
+  while (!exhausted_ && sessions_.size() < slots_) {
+    if (shared_.stop.load()) {
+      exhausted_ = true;
+      return;
+    }
+    std::size_t index = shared_.next.fetch_add(1);
+    if (index >= shared_.targets.size()) {
+      exhausted_ = true;
+      return;
+    }
+    const Target& target = shared_.targets[index];
+    auto session = std::make_unique<HostSession>(index, target, context_, now);
+    if (session->wants_resolution()) {
+      shared_.resolver->submit(target.address, target.port,
+                               [this, index](Result<std::vector<SocketAddress>> addresses) {
+                                 deliver(index, std::move(addresses));
+                               });
+    }
+    sessions_.push_back(std::move(session));
+  }
+}
+
+void Worker::reap() {
+  auto finished = std::stable_partition(sessions_.begin(), sessions_.end(),
+                                        [](const auto& session) { return !session->done(); });
+  for (auto it = finished; it != sessions_.end(); ++it) {
+    std::size_t index = (*it)->index();
+    Outcome outcome = (*it)->take_outcome();
+    it->reset(); // release the socket before reporting: nothing of the host is kept
+    std::lock_guard lock(shared_.done_mutex);
+    shared_.on_done(index, std::move(outcome));
+  }
+  sessions_.erase(finished, sessions_.end());
+}
+
+void Worker::wait_for_events(Clock::time_point now) {
+  pollfds_.clear();
+  poll_slot_.assign(sessions_.size(), -1);
+  pollfds_.push_back({wake_.get(), POLLIN, 0});
+  Clock::time_point earliest = Clock::time_point::max();
+  for (std::size_t i = 0; i < sessions_.size(); ++i) {
+    const Wait& wait = sessions_[i]->wait();
+    earliest = std::min(earliest, wait.until);
+    if (wait.fd >= 0) {
+      poll_slot_[i] = static_cast<int>(pollfds_.size());
+      pollfds_.push_back({wait.fd, wait.events, 0});
+    }
+  }
+  int timeout_ms = 0;
+  if (earliest > now) {
+    // Round up so a wake-up never comes before the deadline it is for.
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(earliest - now).count() + 1;
+    timeout_ms = static_cast<int>(std::min<long long>(ms, 60'000));
+  }
+  if (::poll(pollfds_.data(), pollfds_.size(), timeout_ms) < 0 && errno != EINTR) {
+    pollfds_.resize(1); // should not happen; fall back to deadline handling
+    poll_slot_.assign(sessions_.size(), -1);
+  }
+}
+
+void Worker::take_inbox(Clock::time_point now) {
+  std::uint64_t count = 0;
+  [[maybe_unused]] auto got = ::read(wake_.get(), &count, sizeof count);
+  std::vector<std::pair<std::size_t, Result<std::vector<SocketAddress>>>> arrived;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    arrived.swap(inbox_);
+  }
+  for (auto& [index, addresses] : arrived) {
+    for (auto& session : sessions_) {
+      if (session->index() == index) {
+        session->on_resolved(std::move(addresses), now);
+        session->advance(now);
+        break;
+      }
+    }
+  }
+}
+
+std::size_t default_worker_count(const Options& options) {
+  std::size_t workers = options.workers;
+  if (workers == 0) {
+    workers = std::max(1u, std::thread::hardware_concurrency());
+  }
+  return workers;
+}
+
+// Sockets per host: one. Keep room for the catalog, resolver, agent and eventfds.
+std::size_t concurrency_cap(std::size_t open_files, std::size_t workers) {
+  std::size_t reserve = 64 + 4 * workers;
+  return open_files > 2 * reserve ? open_files - reserve : std::max<std::size_t>(1, open_files / 2);
+}
+
+} // namespace
+
+std::string_view status_name(Status status) {
+  switch (status) {
+  case Status::ok:
+    return "ok";
+  case Status::unreachable:
+    return "unreachable";
+  case Status::timeout:
+    return "timeout";
+  case Status::hostkey_mismatch:
+    return "hostkey-mismatch";
+  case Status::hostkey_unknown:
+    return "hostkey-unknown";
+  case Status::auth_failed:
+    return "auth-failed";
+  case Status::protocol_error:
+    break;
+  }
+  return "protocol-error";
+}
+
+void run_fanout(const std::vector<Target>& targets, const std::string& command,
+                const Options& options, KeyRing& keys, HostKeyStore& host_keys,
+                const std::function<void(std::size_t index, Outcome&&)>& on_done,
+                const std::atomic<bool>& stop) {
+  if (targets.empty()) {
+    return;
+  }
+  ensure_libssh2_initialized();
+  for (const auto& target : targets) {
+    for (const auto& path : target.identity_files) {
+      keys.add_identity_file(path);
+    }
+  }
+  std::size_t workers = default_worker_count(options);
+  std::size_t concurrency =
+      std::min({std::max<std::size_t>(options.concurrency, 1),
+                concurrency_cap(raise_open_file_limit(), workers), targets.size()});
+  workers = std::min(workers, concurrency);
+
+  Shared shared{targets, command, options, keys, host_keys, on_done, stop, nullptr};
+  std::random_device seed;
+  std::vector<std::unique_ptr<Worker>> loops;
+  for (std::size_t i = 0; i < workers; ++i) {
+    std::size_t slots = concurrency / workers + (i < concurrency % workers ? 1 : 0);
+    loops.push_back(std::make_unique<Worker>(shared, slots, seed()));
+  }
+  Resolver resolver(resolver_threads); // destroyed before the workers its callbacks reach
+  shared.resolver = &resolver;
+  std::vector<std::thread> threads;
+  for (auto& loop : loops) {
+    threads.emplace_back([&loop] { loop->run(); });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+}
+
+} // namespace digger::ssh

@@ -1,0 +1,367 @@
+// Connection half of the host state machine: resolve, connect, handshake, host key check,
+// deadlines, retries and teardown. The channel half is in session_channel.cpp.
+#include "digger/ssh/session.hpp"
+
+#include "digger/ssh/wire.hpp"
+
+#include <fmt/format.h>
+#include <libssh2.h>
+
+#include <cerrno>
+#include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
+#include <utility>
+
+namespace digger::ssh {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+// TCP_QUICKACK after every read: sshd's Nagle plus our delayed ACK otherwise stall the
+// exchange after auth by ~40 ms per host (measured, see docs/ssh.md).
+ssize_t quick_ack_recv(libssh2_socket_t fd, void* buffer, size_t length, int flags, void**) {
+  ssize_t got = ::recv(fd, buffer, length, flags);
+  if (got < 0) {
+    return -errno;
+  }
+  if (got > 0 && length > 1) { // libssh2 reads the banner byte by byte: no need there
+    request_quick_ack(fd);
+  }
+  return got;
+}
+
+// Failures that happen before the server's banner: typically sshd's MaxStartups dropping a
+// connection it accepted. Worth a retry; nothing was authenticated.
+bool dropped_before_banner(LIBSSH2_SESSION* session, int rc) {
+  if (libssh2_session_banner_get(session) != nullptr) {
+    return false;
+  }
+  return rc == LIBSSH2_ERROR_BANNER_RECV || rc == LIBSSH2_ERROR_SOCKET_DISCONNECT ||
+         rc == LIBSSH2_ERROR_SOCKET_RECV || rc == LIBSSH2_ERROR_SOCKET_SEND ||
+         rc == LIBSSH2_ERROR_KEX_FAILURE;
+}
+
+// The names a host's key is filed under: exactly ssh's lookup key when the inventory gave
+// one, else the name as written and the address connected to (the worst verdict wins).
+std::pair<std::vector<std::string>, int> known_hosts_keys(const Target& target) {
+  if (!target.known_hosts_host.empty()) {
+    return {{target.known_hosts_host}, target.known_hosts_port};
+  }
+  std::vector<std::string> names{target.name};
+  if (target.address != target.name) {
+    names.push_back(target.address);
+  }
+  return {names, target.port};
+}
+
+} // namespace
+
+std::string_view phase_name(Phase phase) {
+  switch (phase) {
+  case Phase::resolving:
+    return "name resolution";
+  case Phase::backoff:
+    return "retry backoff";
+  case Phase::connecting:
+    return "connect";
+  case Phase::handshake:
+    return "handshake";
+  case Phase::auth:
+    return "authentication";
+  case Phase::channel_open:
+    return "channel open";
+  case Phase::exec:
+    return "exec";
+  case Phase::reading:
+    return "command output";
+  case Phase::closing:
+    return "close";
+  case Phase::done:
+    break;
+  }
+  return "done";
+}
+
+HostSession::HostSession(std::size_t index, const Target& target, WorkerContext& context,
+                         Clock::time_point now)
+    : index_(index), target_(target), context_(context), started_(now), phase_started_(now),
+      deadline_(now + context.options.host_deadline) {
+  sign_request_.agent = &context.agent;
+  wait_.until = deadline_;
+  if (is_numeric_host(target.address)) {
+    // Numeric addresses never touch DNS, so the loop may resolve them itself.
+    on_resolved(resolve_host(target.address, target.port), now);
+  }
+}
+
+HostSession::~HostSession() {
+  tear_down();
+}
+
+void HostSession::on_resolved(util::Result<std::vector<SocketAddress>> addresses,
+                              Clock::time_point now) {
+  if (phase_ != Phase::resolving) {
+    return;
+  }
+  if (!addresses) {
+    fail(Status::unreachable, addresses.error());
+    return;
+  }
+  addresses_ = std::move(addresses).value();
+  start_attempt(now);
+}
+
+void HostSession::advance(Clock::time_point now) {
+  if (phase_ == Phase::done) {
+    return;
+  }
+  if (now >= deadline_) {
+    on_deadline(now);
+    return;
+  }
+  while (run_phase(now) == Step::next) {
+  }
+}
+
+HostSession::Step HostSession::run_phase(Clock::time_point now) {
+  switch (phase_) {
+  case Phase::resolving:
+    return Step::wait;
+  case Phase::backoff:
+    return now >= wait_.until ? start_attempt(now) : Step::wait;
+  case Phase::connecting:
+    return poll_connect(now);
+  case Phase::handshake:
+    return handshake(now);
+  case Phase::auth:
+    return authenticate(now);
+  case Phase::channel_open:
+    return open_channel(now);
+  case Phase::exec:
+    return exec(now);
+  case Phase::reading:
+    return read_output(now);
+  case Phase::closing:
+    return close_channel(now);
+  case Phase::done:
+    break;
+  }
+  return Step::finished;
+}
+
+void HostSession::enter(Phase phase, Clock::time_point now) {
+  auto spent = duration_cast<milliseconds>(now - phase_started_);
+  Timings& timings = outcome_.timings;
+  switch (phase_) {
+  case Phase::resolving:
+  case Phase::backoff:
+  case Phase::connecting:
+    timings.connect += spent;
+    break;
+  case Phase::handshake:
+    timings.handshake += spent;
+    break;
+  case Phase::auth:
+    timings.auth += spent;
+    break;
+  case Phase::channel_open:
+  case Phase::exec:
+  case Phase::reading:
+  case Phase::closing:
+    timings.command += spent;
+    break;
+  case Phase::done:
+    break;
+  }
+  phase_ = phase;
+  phase_started_ = now;
+  if (phase == Phase::done) {
+    timings.total = duration_cast<milliseconds>(now - started_);
+  }
+}
+
+HostSession::Step HostSession::start_attempt(Clock::time_point now) {
+  ++outcome_.attempts;
+  next_address_ = 0;
+  enter(Phase::connecting, now);
+  return connect_next_address(now);
+}
+
+HostSession::Step HostSession::connect_next_address(Clock::time_point now) {
+  while (next_address_ < addresses_.size()) {
+    auto fd = start_connect(addresses_[next_address_++]);
+    if (!fd) {
+      connect_error_ = fd.error();
+      continue;
+    }
+    fd_ = std::move(fd).value();
+    connect_deadline_ = std::min(now + target_.connect_timeout, deadline_);
+    return wait_for_fd(POLLOUT, connect_deadline_);
+  }
+  return fail(connect_timed_out_ ? Status::timeout : Status::unreachable, connect_error_);
+}
+
+HostSession::Step HostSession::poll_connect(Clock::time_point now) {
+  pollfd ready{fd_.get(), POLLOUT, 0};
+  if (::poll(&ready, 1, 0) == 0) {
+    if (now < connect_deadline_) {
+      return wait_for_fd(POLLOUT, connect_deadline_);
+    }
+    connect_timed_out_ = true;
+    connect_error_ =
+        fmt::format("connect to {} timed out after {} ms", addresses_[next_address_ - 1].text,
+                    target_.connect_timeout.count());
+    fd_.reset();
+    return connect_next_address(now);
+  }
+  if (int error = connect_result(fd_.get()); error != 0) {
+    connect_timed_out_ = error == ETIMEDOUT;
+    connect_error_ =
+        fmt::format("connect to {}: {}", addresses_[next_address_ - 1].text, std::strerror(error));
+    fd_.reset();
+    return connect_next_address(now);
+  }
+  enter(Phase::handshake, now);
+  return Step::next;
+}
+
+HostSession::Step HostSession::handshake(Clock::time_point now) {
+  if (!session_) {
+    session_ = make_session();
+    if (!session_) {
+      return fail(Status::protocol_error, "cannot allocate a libssh2 session");
+    }
+    libssh2_session_set_blocking(session_.get(), 0);
+    libssh2_session_callback_set(session_.get(), LIBSSH2_CALLBACK_RECV,
+                                 reinterpret_cast<void*>(&quick_ack_recv));
+    // Ask for the key types already recorded for this host: libssh2 1.10 would otherwise
+    // pick ECDSA where OpenSSH recorded Ed25519, and the known key would look unknown.
+    auto [names, port] = known_hosts_keys(target_);
+    std::string preference = hostkey_method_preference(context_.host_keys.known_types(names, port));
+    libssh2_session_method_pref(session_.get(), LIBSSH2_METHOD_HOSTKEY, preference.c_str());
+  }
+  int rc = libssh2_session_handshake(session_.get(), fd_.get());
+  if (rc == LIBSSH2_ERROR_EAGAIN) {
+    return wait_for_libssh2(deadline_);
+  }
+  if (rc != 0) {
+    std::string reason = fmt::format("handshake failed: {}", last_libssh2_error());
+    if (dropped_before_banner(session_.get(), rc)) {
+      return retry_or_fail(now, Status::protocol_error,
+                           fmt::format("connection closed before the SSH banner ({}): "
+                                       "server busy (MaxStartups?)",
+                                       last_libssh2_error()));
+    }
+    return fail(Status::protocol_error, reason);
+  }
+  return check_host_key(now);
+}
+
+HostSession::Step HostSession::check_host_key(Clock::time_point now) {
+  std::size_t length = 0;
+  int type = 0;
+  const char* raw = libssh2_session_hostkey(session_.get(), &length, &type);
+  if (raw == nullptr || length == 0) {
+    return fail(Status::protocol_error, "the server sent no host key");
+  }
+  HostKey key;
+  key.blob.assign(raw, length);
+  key.type = wire::key_type_of_blob(key.blob);
+  outcome_.host_key_fingerprint = fingerprint_sha256(key);
+  auto [names, port] = known_hosts_keys(target_);
+  HostKeyDecision decision =
+      context_.host_keys.decide(names, port, key, context_.options.host_key_mode);
+  outcome_.host_key = std::move(key);
+  // Nothing has been sent beyond the key exchange yet: a refused key costs no credentials.
+  switch (decision.kind) {
+  case HostKeyDecision::Kind::rejected_changed:
+    return fail(Status::hostkey_mismatch, decision.reason);
+  case HostKeyDecision::Kind::rejected_unknown:
+    return fail(Status::hostkey_unknown, decision.reason);
+  case HostKeyDecision::Kind::accepted:
+    break;
+  }
+  outcome_.host_key_newly_accepted = decision.newly_recorded;
+  outcome_.reason = decision.reason;
+  identities_ = context_.keys.identities_for(target_.identity_files);
+  enter(Phase::auth, now);
+  return Step::next;
+}
+
+HostSession::Step HostSession::retry_or_fail(Clock::time_point now, Status status,
+                                             std::string reason) {
+  const Options& options = context_.options;
+  auto backoff = options.retry_backoff * (1 << std::min(outcome_.attempts - 1, 6));
+  std::uniform_int_distribution<long long> jitter(backoff.count() / 2, backoff.count());
+  auto wake = now + milliseconds(jitter(context_.random));
+  if (outcome_.attempts > options.retries || wake >= deadline_) {
+    return fail(status, std::move(reason));
+  }
+  tear_down();
+  enter(Phase::backoff, now);
+  wait_ = Wait{-1, 0, wake};
+  return Step::wait;
+}
+
+HostSession::Step HostSession::wait_for_libssh2(Clock::time_point until) {
+  int directions = libssh2_session_block_directions(session_.get());
+  short events = 0;
+  if ((directions & LIBSSH2_SESSION_BLOCK_INBOUND) != 0) {
+    events |= POLLIN;
+  }
+  if ((directions & LIBSSH2_SESSION_BLOCK_OUTBOUND) != 0) {
+    events |= POLLOUT;
+  }
+  return wait_for_fd(events != 0 ? events : POLLIN, until);
+}
+
+HostSession::Step HostSession::wait_for_fd(short events, Clock::time_point until) {
+  wait_ = Wait{fd_.get(), events, std::min(until, deadline_)};
+  return Step::wait;
+}
+
+HostSession::Step HostSession::fail(Status status, std::string reason) {
+  outcome_.status = status;
+  outcome_.reason = std::move(reason);
+  tear_down();
+  enter(Phase::done, Clock::now());
+  return Step::finished;
+}
+
+void HostSession::on_deadline(Clock::time_point now) {
+  if (phase_ == Phase::closing) {
+    // The command's output is complete; only the polite goodbye timed out.
+    tear_down();
+    enter(Phase::done, now);
+    return;
+  }
+  std::string reason =
+      phase_ == Phase::connecting && !connect_error_.empty() && connect_timed_out_
+          ? connect_error_
+          : fmt::format("no result within the host deadline of {} ms (during {})",
+                        context_.options.host_deadline.count(), phase_name(phase_));
+  fail(Status::timeout, std::move(reason));
+}
+
+void HostSession::tear_down() {
+  if (fd_) {
+    // After shutdown every libssh2 call fails at once instead of returning EAGAIN, so the
+    // frees below cannot block or spin.
+    ::shutdown(fd_.get(), SHUT_RDWR);
+  }
+  channel_.reset();
+  session_.reset();
+  fd_.reset();
+  wait_ = Wait{-1, 0, deadline_};
+}
+
+std::string HostSession::last_libssh2_error() const {
+  char* message = nullptr;
+  int length = 0;
+  int code = libssh2_session_last_error(session_.get(), &message, &length, 0);
+  return fmt::format("{} ({})", message != nullptr ? std::string(message, length) : "", code);
+}
+
+} // namespace digger::ssh

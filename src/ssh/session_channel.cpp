@@ -1,0 +1,221 @@
+// Channel half of the host state machine: authenticate, open a session channel, exec the
+// command, drain stdout and stderr within bounds, then close politely within the deadline.
+#include "digger/ssh/session.hpp"
+
+#include <fmt/format.h>
+#include <libssh2.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <pwd.h>
+#include <unistd.h>
+
+namespace digger::ssh {
+namespace {
+
+constexpr std::size_t read_chunk = 32 * 1024;
+// sshd disconnects after MaxAuthTries (6) failures; stop before to keep a clean reason.
+constexpr std::size_t max_identities_per_host = 5;
+
+struct SignRequestView {
+  const Identity* identity;
+  AgentConnection* agent;
+  std::string* error;
+};
+
+// libssh2 frees the signature with its allocator: the session uses the default (free()).
+int sign_callback(LIBSSH2_SESSION*, unsigned char** signature, size_t* length,
+                  const unsigned char* data, size_t data_length, void** abstract) {
+  auto* request = static_cast<SignRequestView*>(*abstract);
+  auto signed_data = sign_with(*request->identity,
+                               std::string_view(reinterpret_cast<const char*>(data), data_length),
+                               *request->agent);
+  if (!signed_data) {
+    *request->error = signed_data.error();
+    return -1;
+  }
+  *signature = static_cast<unsigned char*>(std::malloc(signed_data->size()));
+  if (*signature == nullptr) {
+    return -1;
+  }
+  std::memcpy(*signature, signed_data->data(), signed_data->size());
+  *length = signed_data->size();
+  return 0;
+}
+
+bool is_refusal(int rc) {
+  return rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED || rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED ||
+         rc == LIBSSH2_ERROR_FILE; // libssh2 could not decrypt an encrypted key file
+}
+
+// Like ssh: no user given means the local user name.
+std::string local_user_name() {
+  if (const passwd* entry = getpwuid(geteuid()); entry != nullptr && entry->pw_name != nullptr) {
+    return entry->pw_name;
+  }
+  const char* user = std::getenv("USER");
+  return user != nullptr ? user : "root";
+}
+
+} // namespace
+
+HostSession::Step HostSession::authenticate(Clock::time_point now) {
+  static const std::string local_user = local_user_name();
+  const std::string& user = target_.user.empty() ? local_user : target_.user;
+  while (identity_ < identities_.size() && identity_ < max_identities_per_host) {
+    const Identity& identity = *identities_[identity_];
+    int rc = 0;
+    sign_request_.error.clear();
+    if (identity.kind == Identity::Kind::libssh2_file) {
+      rc = libssh2_userauth_publickey_frommemory(
+          session_.get(), user.data(), user.size(), nullptr, 0, identity.pem->get().data(),
+          identity.pem->get().size(), identity.passphrase->get().c_str());
+    } else {
+      sign_request_.identity = &identity;
+      SignRequestView view{&identity, sign_request_.agent, &sign_request_.error};
+      void* abstract = &view;
+      rc = libssh2_userauth_publickey(
+          session_.get(), user.c_str(),
+          reinterpret_cast<const unsigned char*>(identity.public_blob.data()),
+          identity.public_blob.size(), sign_callback, &abstract);
+    }
+    if (rc == LIBSSH2_ERROR_EAGAIN) {
+      return wait_for_libssh2(deadline_);
+    }
+    if (rc == 0) {
+      enter(Phase::channel_open, now);
+      return Step::next;
+    }
+    if (!is_refusal(rc)) {
+      return fail(refused_.empty() ? Status::protocol_error : Status::auth_failed,
+                  fmt::format("authentication as {} failed: {}", user, last_libssh2_error()));
+    }
+    refused_.push_back(
+        sign_request_.error.empty()
+            ? fmt::format("{} {}", identity.type, identity.origin)
+            : fmt::format("{} {} ({})", identity.type, identity.origin, sign_request_.error));
+    ++identity_;
+  }
+  if (refused_.empty()) {
+    return fail(Status::auth_failed,
+                "no usable identity: no agent key and no Ed25519/ECDSA key file");
+  }
+  std::string tried;
+  for (const auto& entry : refused_) {
+    tried += tried.empty() ? entry : "; " + entry;
+  }
+  return fail(Status::auth_failed,
+              fmt::format("public key refused for user {} (tried: {})", user, tried));
+}
+
+HostSession::Step HostSession::open_channel(Clock::time_point now) {
+  LIBSSH2_CHANNEL* channel = libssh2_channel_open_session(session_.get());
+  if (channel == nullptr) {
+    if (libssh2_session_last_errno(session_.get()) == LIBSSH2_ERROR_EAGAIN) {
+      return wait_for_libssh2(deadline_);
+    }
+    return fail(Status::protocol_error,
+                fmt::format("cannot open a session channel: {}", last_libssh2_error()));
+  }
+  channel_.reset(channel);
+  enter(Phase::exec, now);
+  return Step::next;
+}
+
+HostSession::Step HostSession::exec(Clock::time_point now) {
+  int rc = libssh2_channel_exec(channel_.get(), context_.command.c_str());
+  if (rc == LIBSSH2_ERROR_EAGAIN) {
+    return wait_for_libssh2(deadline_);
+  }
+  if (rc != 0) {
+    return fail(Status::protocol_error,
+                fmt::format("the server refused to run the command: {}", last_libssh2_error()));
+  }
+  enter(Phase::reading, now);
+  return Step::next;
+}
+
+// Returns >0 when bytes were read, 0 at EOF, EAGAIN, or another negative libssh2 error.
+int HostSession::read_stream(int stream, std::string& sink, std::size_t bound, bool& truncated,
+                             std::size_t& discarded) {
+  char buffer[read_chunk];
+  ssize_t got = libssh2_channel_read_ex(channel_.get(), stream, buffer, sizeof buffer);
+  if (got <= 0) {
+    return static_cast<int>(got);
+  }
+  auto size = static_cast<std::size_t>(got);
+  std::size_t room = bound > sink.size() ? bound - sink.size() : 0;
+  sink.append(buffer, std::min(room, size));
+  if (size > room) {
+    truncated = true;
+    discarded += size - room;
+  }
+  return 1;
+}
+
+HostSession::Step HostSession::read_output(Clock::time_point now) {
+  const Options& options = context_.options;
+  std::size_t stdout_discarded = 0;
+  // libssh2 may have EOF already buffered while one stream still says EAGAIN: go round a few
+  // times before waiting on the socket, never forever.
+  for (int idle_rounds = 0;; ++idle_rounds) {
+    int out = read_stream(0, outcome_.stdout_data, options.max_output_bytes,
+                          outcome_.stdout_truncated, stdout_discarded);
+    int err = read_stream(SSH_EXTENDED_DATA_STDERR, outcome_.stderr_data, options.max_stderr_bytes,
+                          outcome_.stderr_truncated, stderr_discarded_);
+    if (outcome_.stdout_truncated || stderr_discarded_ > options.max_output_bytes) {
+      // Stop reading: the rest would only cost time. The channel is dropped, not drained.
+      outcome_.status = Status::ok;
+      tear_down();
+      enter(Phase::done, now);
+      return Step::finished;
+    }
+    for (int rc : {out, err}) {
+      if (rc < 0 && rc != LIBSSH2_ERROR_EAGAIN) {
+        return fail(Status::protocol_error,
+                    fmt::format("reading the command output failed: {}", last_libssh2_error()));
+      }
+    }
+    if (out == 0 && err == 0) {
+      outcome_.status = Status::ok;
+      enter(Phase::closing, now);
+      return Step::next;
+    }
+    if (out > 0 || err > 0) {
+      idle_rounds = 0;
+    } else if ((out == LIBSSH2_ERROR_EAGAIN && err == LIBSSH2_ERROR_EAGAIN) || idle_rounds >= 3) {
+      return wait_for_libssh2(deadline_);
+    }
+  }
+}
+
+HostSession::Step HostSession::close_channel(Clock::time_point now) {
+  if (channel_) {
+    int rc = libssh2_channel_close(channel_.get());
+    if (rc == 0) {
+      rc = libssh2_channel_wait_closed(channel_.get());
+    }
+    if (rc == LIBSSH2_ERROR_EAGAIN) {
+      return wait_for_libssh2(deadline_);
+    }
+    outcome_.exit_status = libssh2_channel_get_exit_status(channel_.get());
+    char* signal = nullptr;
+    std::size_t signal_length = 0;
+    if (libssh2_channel_get_exit_signal(channel_.get(), &signal, &signal_length, nullptr, nullptr,
+                                        nullptr, nullptr) == 0 &&
+        signal != nullptr) {
+      outcome_.exit_signal.assign(signal, signal_length);
+      libssh2_free(session_.get(), signal);
+    }
+    channel_.reset();
+  }
+  int rc = libssh2_session_disconnect(session_.get(), "done");
+  if (rc == LIBSSH2_ERROR_EAGAIN) {
+    return wait_for_libssh2(deadline_);
+  }
+  tear_down();
+  enter(Phase::done, now);
+  return Step::finished;
+}
+
+} // namespace digger::ssh

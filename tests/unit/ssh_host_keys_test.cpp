@@ -1,0 +1,106 @@
+#include "digger/ssh/base64.hpp"
+#include "digger/ssh/host_keys.hpp"
+#include "digger/ssh/wire.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+using namespace digger::ssh;
+
+namespace {
+
+HostKey make_key(const std::string& type, char fill) {
+  HostKey key{type, {}};
+  wire::put_string(key.blob, type);
+  wire::put_string(key.blob, std::string(32, fill));
+  return key;
+}
+
+std::string line_for(const std::string& host, const HostKey& key, const std::string& marker = "") {
+  return (marker.empty() ? "" : marker + " ") + host + " " + key.type + " " +
+         base64_encode(key.blob, true) + "\n";
+}
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char pattern[] = "/tmp/digger-hostkeys-XXXXXX";
+    path = mkdtemp(pattern);
+  }
+  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path + "/" + name) << text;
+    return path + "/" + name;
+  }
+  std::string read(const std::string& name) const {
+    std::ifstream in(path + "/" + name);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+};
+
+} // namespace
+
+TEST_CASE("host key decisions per mode", "[ssh][hostkeys]") {
+  TempDir dir;
+  HostKey known = make_key("ssh-ed25519", 'a');
+  HostKey impostor = make_key("ssh-ed25519", 'b');
+  HostKey other_type = make_key("ecdsa-sha2-nistp256", 'c');
+  std::string user =
+      dir.write("known_hosts", line_for("web1", known) + line_for("[web2]:2222", known) +
+                                   line_for("*", impostor, "@revoked"));
+  HostKeyStoreOptions options;
+  options.user_files = std::vector<std::string>{user};
+  options.digger_file = dir.path + "/digger_known_hosts";
+  HostKeyStore store(options);
+
+  using Kind = HostKeyDecision::Kind;
+  for (auto mode : {HostKeyMode::strict, HostKeyMode::accept_new, HostKeyMode::off}) {
+    CHECK(store.decide({"web1"}, 22, known, mode).kind == Kind::accepted);
+    CHECK(store.decide({"web2"}, 2222, known, mode).kind == Kind::accepted);
+  }
+  CHECK(store.known_types({"web1", "10.0.0.1"}, 22) == std::vector<std::string>{"ssh-ed25519"});
+
+  auto changed = store.decide({"web1"}, 22, other_type, HostKeyMode::accept_new);
+  CHECK(changed.kind == Kind::rejected_changed);
+  CHECK(changed.reason.find(fingerprint_sha256(other_type)) != std::string::npos);
+  CHECK(changed.reason.find(fingerprint_sha256(known)) != std::string::npos);
+  CHECK(store.decide({"web1"}, 22, other_type, HostKeyMode::off).kind == Kind::accepted);
+  auto revoked = store.decide({"web9"}, 22, impostor, HostKeyMode::accept_new);
+  CHECK(revoked.kind == Kind::rejected_changed);
+  CHECK(revoked.reason.find("REVOKED") != std::string::npos);
+
+  // The name is fine but the address is known with another key: still an alarm.
+  CHECK(store.decide({"fresh-name", "web1"}, 22, other_type, HostKeyMode::accept_new).kind ==
+        Kind::rejected_changed);
+
+  auto unknown = store.decide({"web3"}, 22, other_type, HostKeyMode::strict);
+  CHECK(unknown.kind == Kind::rejected_unknown);
+  CHECK(dir.read("digger_known_hosts").empty());
+
+  auto accepted = store.decide({"web3", "10.0.0.3"}, 22, other_type, HostKeyMode::accept_new);
+  CHECK(accepted.kind == Kind::accepted);
+  CHECK(accepted.newly_recorded);
+  CHECK(dir.read("digger_known_hosts") == KnownHosts::format_entry("web3", 22, other_type));
+  auto again = store.decide({"web3"}, 22, other_type, HostKeyMode::strict);
+  CHECK(again.kind == Kind::accepted);
+  CHECK_FALSE(again.newly_recorded);
+  CHECK(dir.read("known_hosts").find("web3") == std::string::npos); // user file untouched
+
+  HostKeyStore reloaded(options); // the record survives the run
+  CHECK(reloaded.decide({"web3"}, 22, other_type, HostKeyMode::strict).kind == Kind::accepted);
+}
+
+TEST_CASE("missing extra known_hosts files are reported", "[ssh][hostkeys]") {
+  HostKeyStoreOptions options;
+  options.user_files = std::vector<std::string>{"/nonexistent/known_hosts"};
+  options.extra_files = {"/nonexistent/extra_known_hosts"};
+  HostKeyStore store(options);
+  REQUIRE(store.warnings().size() == 1);
+  CHECK(store.warnings()[0].find("/nonexistent/extra_known_hosts") != std::string::npos);
+}
