@@ -103,6 +103,30 @@ std::string_view after_blanks(std::string_view raw) {
   return raw.substr(detail::skip_blanks(raw, 0));
 }
 
+// Example lines that distributions ship inside comments: /etc/crontab's field legend and the
+// template `crontab -e` writes on Debian. They parse as jobs but were never meant to run.
+bool is_shipped_example(std::string_view body) {
+  static constexpr std::string_view examples[] = {
+      "* * * * * user-name command to be executed",
+      "0 5 * * 1 tar -zcf /var/backups/home.tgz /home/",
+  };
+  std::string squeezed;
+  for (char c : body) {
+    if (!detail::is_blank(c)) {
+      squeezed.push_back(c);
+    } else if (!squeezed.empty() && squeezed.back() != ' ') {
+      squeezed.push_back(' ');
+    }
+    if (squeezed.size() > 64) {
+      return false;
+    }
+  }
+  while (!squeezed.empty() && squeezed.back() == ' ') {
+    squeezed.pop_back();
+  }
+  return std::find(std::begin(examples), std::end(examples), squeezed) != std::end(examples);
+}
+
 bool is_garbage(const Line& line) {
   return line.kind == LineKind::blank || line.kind == LineKind::comment ||
          line.kind == LineKind::disabled_job;
@@ -195,7 +219,8 @@ private:
   void classify_comment(Line& line, std::string_view text) {
     line.kind = LineKind::comment;
     const std::string_view body = after_blanks(text.substr(1));
-    if (body.empty() || std::memchr(body.data(), '\0', body.size()) != nullptr) {
+    if (body.empty() || std::memchr(body.data(), '\0', body.size()) != nullptr ||
+        is_shipped_example(body)) {
       return;
     }
     auto outcome = detail::parse_cronie_job(body, options_);
