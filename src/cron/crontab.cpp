@@ -160,7 +160,7 @@ struct CronieLimits {
       }
     }
     if (refusal.empty() && garbage > cronie_max_garbage) {
-      refusal = fmt::format("more than {} bytes of comments and blank lines before line {}",
+      refusal = fmt::format("more than {} bytes of comments and blank lines in a row (line {})",
                             cronie_max_garbage, line.number);
     }
     if (!is_garbage(line)) {

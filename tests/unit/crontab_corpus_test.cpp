@@ -143,7 +143,7 @@ TEST_CASE("corpus: CRLF file", "[cron][crontab][corpus]") {
 TEST_CASE("corpus: broken file", "[cron][crontab][corpus]") {
   auto parsed = parse_data_file("user/broken", CrontabFlavor::user);
   CHECK_FALSE(line_at(parsed, 15).cronie_ignores);
-  CHECK(line_at(parsed, 16).cronie_ignores); // no final newline
-  CHECK(line_at(parsed, 5).vixie_error.empty()); // 5#3 is 5 for Debian's cron
+  CHECK(line_at(parsed, 16).cronie_ignores);             // no final newline
+  CHECK(line_at(parsed, 5).vixie_error.empty());         // 5#3 is 5 for Debian's cron
   CHECK(line_at(parsed, 2).vixie_error == "bad minute"); // MAILTO=
 }
