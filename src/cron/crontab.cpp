@@ -173,8 +173,10 @@ class CrontabParser {
 public:
   explicit CrontabParser(const ParseOptions& options) : options_(options) {}
 
+  void reserve(std::size_t lines) { result_.lines.reserve(lines); }
+
   void add_line(int number, std::string_view raw, bool terminated) {
-    Line line;
+    Line& line = result_.lines.emplace_back();
     line.number = number;
     line.raw = std::string(raw);
     classify(line);
@@ -187,7 +189,6 @@ public:
     if (options_.flavor == CrontabFlavor::user) {
       limits_.count(line, terminated);
     }
-    result_.lines.push_back(std::move(line));
   }
 
   ParsedCrontab finish() && {
@@ -359,6 +360,7 @@ private:
 
 ParsedCrontab parse_crontab(std::string_view text, const ParseOptions& options) {
   CrontabParser parser(options);
+  parser.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   std::size_t pos = 0;
   int number = 0;
   while (pos < text.size()) {

@@ -7,28 +7,40 @@ namespace {
 
 enum class EnvState { name_start, name, eq1, eq2, value_start, value, fini, error };
 
+// Name and value are each one contiguous run of the line (quotes excluded), so the machine
+// records where they start and end instead of copying characters: most lines it sees are
+// jobs, and those must cost no allocation.
 struct EnvMachine {
+  explicit EnvMachine(std::string_view line) : text(line) {}
+
+  std::string_view text;
   EnvState state = EnvState::name_start;
   char quote = '\0';
-  std::string name;
-  std::string value;
+  std::size_t name_begin = 0;
+  std::size_t name_end = 0;
+  std::size_t value_begin = 0;
+  std::size_t value_end = 0;
 
-  std::string& target() { return state <= EnvState::eq1 ? name : value; }
-
-  // One step of load_env's loop; returns how many characters it consumed (0 or 1).
-  std::size_t step(char c) {
+  // One step of load_env's loop at `pos`; returns how many characters it consumed (0 or 1).
+  std::size_t step(std::size_t pos) {
+    const char c = text[pos];
     switch (state) {
     case EnvState::name_start:
-    case EnvState::value_start:
-      state = state == EnvState::name_start ? EnvState::name : EnvState::value;
-      if (c == '\'' || c == '"') {
+    case EnvState::value_start: {
+      const bool name = state == EnvState::name_start;
+      state = name ? EnvState::name : EnvState::value;
+      const std::size_t begin = c == '\'' || c == '"' ? pos + 1 : pos;
+      (name ? name_begin : value_begin) = begin;
+      (name ? name_end : value_end) = begin;
+      if (begin != pos) {
         quote = c;
         return 1;
       }
-      return in_word(c);
+      return in_word(pos);
+    }
     case EnvState::name:
     case EnvState::value:
-      return in_word(c);
+      return in_word(pos);
     case EnvState::eq1:
       if (c == '=') {
         state = EnvState::eq2;
@@ -50,7 +62,8 @@ struct EnvMachine {
     return 0;
   }
 
-  std::size_t in_word(char c) {
+  std::size_t in_word(std::size_t pos) {
+    const char c = text[pos];
     if (quote != '\0') {
       if (c == quote) {
         state = state == EnvState::name ? EnvState::eq1 : EnvState::fini;
@@ -70,7 +83,7 @@ struct EnvMachine {
         return 0;
       }
     }
-    target().push_back(c);
+    (state == EnvState::name ? name_end : value_end) = pos + 1;
     return 1;
   }
 };
@@ -91,10 +104,10 @@ std::optional<EnvSetting> parse_env_line(std::string_view text, Daemon daemon) {
   if (text.size() > limit - 1) {
     text = text.substr(0, limit - 1);
   }
-  EnvMachine machine;
+  EnvMachine machine(text);
   std::size_t pos = 0;
   while (machine.state != EnvState::error && pos < text.size()) {
-    pos += machine.step(text[pos]);
+    pos += machine.step(pos);
   }
   const bool unquoted_value = machine.state == EnvState::value && machine.quote == '\0';
   // cronie >= 1.6 also accepts "NAME=" with nothing after it; Debian's cron does not.
@@ -102,15 +115,21 @@ std::optional<EnvSetting> parse_env_line(std::string_view text, Daemon daemon) {
   if (machine.state != EnvState::fini && !unquoted_value && !empty_value) {
     return std::nullopt;
   }
+  std::string_view value;
+  if (machine.state != EnvState::eq2) {
+    value = text.substr(machine.value_begin, machine.value_end - machine.value_begin);
+  }
   if (unquoted_value) {
-    while (!machine.value.empty() && is_c_space(machine.value.back())) {
-      machine.value.pop_back();
+    while (!value.empty() && is_c_space(value.back())) {
+      value.remove_suffix(1);
     }
   }
   if (daemon == Daemon::vixie) {
-    machine.value = std::string(strip_matching_quotes(machine.value));
+    value = strip_matching_quotes(value);
   }
-  return EnvSetting{std::move(machine.name), std::move(machine.value)};
+  return EnvSetting{
+      std::string(text.substr(machine.name_begin, machine.name_end - machine.name_begin)),
+      std::string(value)};
 }
 
 } // namespace digger::cron::detail

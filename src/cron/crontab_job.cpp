@@ -1,6 +1,8 @@
 // One job line as cronie's entry.c (load_entry) reads it, and do_command.c's '%' split.
 
+#include <algorithm>
 #include <array>
+#include <type_traits>
 
 #include "crontab_detail.hpp"
 
@@ -25,9 +27,8 @@ std::string bad(Field field) {
 
 void store_field(Schedule& schedule, Field field, const FieldValue& value) {
   auto copy = [&](auto& bits) {
-    for (std::size_t i = 0; i < bits.size(); ++i) {
-      bits.set(i, value.bits.test(i));
-    }
+    using Bits = std::remove_reference_t<decltype(bits)>;
+    bits = Bits(value.bits.to_ullong()); // keeps the low bits that fit
   };
   schedule.randomized = schedule.randomized || value.randomized;
   switch (field) {
@@ -157,6 +158,12 @@ JobOutcome parse_cronie_job(std::string_view text, const ParseOptions& options) 
 
 CommandParts split_command(std::string_view text) {
   CommandParts parts;
+  // Most commands have neither '%' nor '\\'. (string_view::find_first_of would call memchr
+  // once per character.)
+  if (std::none_of(text.begin(), text.end(), [](char c) { return c == '%' || c == '\\'; })) {
+    parts.command = std::string(text);
+    return parts;
+  }
   parts.command.reserve(text.size());
   bool escaped = false;
   std::size_t i = 0;

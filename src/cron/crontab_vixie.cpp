@@ -13,6 +13,14 @@
 namespace digger::cron::detail {
 namespace {
 
+// cron runs in the "C" locale; these never depend on the process's locale.
+constexpr bool is_ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+constexpr bool is_ascii_alnum(char c) {
+  return is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 struct VixieSpec {
   int low;
   int high;
@@ -53,7 +61,7 @@ bool same_ignoring_case(std::string_view token, const char* name) {
 std::optional<std::int64_t> vixie_number(std::string_view token, std::size_t& pos,
                                          const char* const* names, int low) {
   const std::size_t start = pos;
-  while (pos < token.size() && std::isalnum(static_cast<unsigned char>(token[pos]))) {
+  while (pos < token.size() && is_ascii_alnum(token[pos])) {
     ++pos;
   }
   const std::string_view run = token.substr(start, pos - start);
@@ -68,7 +76,7 @@ std::optional<std::int64_t> vixie_number(std::string_view token, std::size_t& po
   constexpr std::uint64_t long_max = 9223372036854775807ULL;
   std::uint64_t value = 0;
   for (char c : run) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) {
+    if (!is_ascii_digit(c)) {
       return std::nullopt;
     }
     const auto digit = static_cast<std::uint64_t>(c - '0');

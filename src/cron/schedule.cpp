@@ -11,6 +11,14 @@
 namespace digger::cron {
 namespace {
 
+// cron runs in the "C" locale; these never depend on the process's locale.
+constexpr bool is_ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+constexpr bool is_ascii_alnum(char c) {
+  return is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 struct FieldSpec {
   int low;
   int high;
@@ -69,18 +77,18 @@ public:
   // cronie does ("4294967296" is 0), or a 3-letter name. Runs of MAX_TEMPSTR are refused.
   std::optional<int> number(bool names_allowed = true) {
     size_t start = pos_;
-    while (!at_end() && std::isalnum(static_cast<unsigned char>(text_[pos_]))) {
+    while (!at_end() && is_ascii_alnum(text_[pos_])) {
       ++pos_;
     }
     std::string_view token = text_.substr(start, pos_ - start);
     if (token.empty() || token.size() >= max_tempstr) {
       return std::nullopt;
     }
-    if (std::isdigit(static_cast<unsigned char>(token[0]))) {
+    if (is_ascii_digit(token[0])) {
       constexpr std::uint64_t long_max = 9223372036854775807ULL;
       std::uint64_t value = 0;
       for (char c : token) {
-        if (!std::isdigit(static_cast<unsigned char>(c))) {
+        if (!is_ascii_digit(c)) {
           return std::nullopt;
         }
         const auto digit = static_cast<std::uint64_t>(c - '0');
