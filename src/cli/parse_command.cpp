@@ -2,6 +2,7 @@
 // files, line by line, without touching any host.
 
 #include "digger/cli/command.hpp"
+#include "digger/cli/parse_output.hpp"
 #include "digger/cron/crontab.hpp"
 
 #include <fmt/format.h>
@@ -59,8 +60,9 @@ std::optional<std::string> read_file(const std::string& name, std::string& error
   return text;
 }
 
-// Every field of one line that applies to its kind; the only place a Line becomes JSON.
-nlohmann::ordered_json entry_to_json(const cron::Line& line) {
+} // namespace
+
+nlohmann::ordered_json crontab_entry_json(const cron::Line& line) {
   nlohmann::ordered_json entry = {{"line", line.number}, {"kind", cron::line_kind_name(line.kind)}};
   if (line.job) {
     const cron::Job& job = *line.job;
@@ -104,10 +106,11 @@ nlohmann::ordered_json entry_to_json(const cron::Line& line) {
   return entry;
 }
 
-nlohmann::ordered_json crontab_to_json(const std::string& file, const cron::ParsedCrontab& parsed) {
+nlohmann::ordered_json crontab_file_json(const std::string& file,
+                                         const cron::ParsedCrontab& parsed) {
   nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   for (const auto& line : parsed.lines) {
-    entries.push_back(entry_to_json(line));
+    entries.push_back(crontab_entry_json(line));
   }
   return {{"file", file},
           {"loads",
@@ -117,11 +120,37 @@ nlohmann::ordered_json crontab_to_json(const std::string& file, const cron::Pars
           {"entries", std::move(entries)}};
 }
 
-// Crontab text comes from untrusted hosts: never send its control bytes to a terminal.
+namespace {
+
+// The length of the valid UTF-8 sequence at `i` that is no C1 control, or 0.
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  std::size_t length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+  if (lead < 0xc2 || lead > 0xf4 || i + length > text.size()) {
+    return 0;
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) {
+      return 0;
+    }
+  }
+  const unsigned char second = byte(i + 1);
+  const bool bad = (lead == 0xc2 && second < 0xa0) || // C1 controls U+0080..U+009F
+                   (lead == 0xe0 && second < 0xa0) || // overlong
+                   (lead == 0xed && second > 0x9f) || // surrogates
+                   (lead == 0xf0 && second < 0x90) || // overlong
+                   (lead == 0xf4 && second > 0x8f);   // past U+10FFFF
+  return bad ? 0 : length;
+}
+
+} // namespace
+
 std::string printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (unsigned char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
     if (c == '\\') {
       out += "\\\\";
     } else if (c >= 0x20 && c < 0x7f) {
@@ -129,13 +158,18 @@ std::string printable(std::string_view text) {
     } else if (c == '\n') {
       out += "\\n";
     } else if (c == '\t') {
-      out += "\\t";
+      out.push_back('\t'); // harmless, and crontabs align their fields with tabs
+    } else if (const std::size_t length = c >= 0x80 ? utf8_length(text, i) : 0; length > 0) {
+      out.append(text.substr(i, length));
+      i += length - 1;
     } else {
       out += fmt::format("\\x{:02x}", c);
     }
   }
   return out;
 }
+
+namespace {
 
 std::string describe(const cron::Line& line) {
   switch (line.kind) {
@@ -195,10 +229,12 @@ int run_parse(const ParseArgs& args) {
     cron::ParseOptions options;
     options.flavor = args.system || implies_system(file) ? cron::CrontabFlavor::system
                                                          : cron::CrontabFlavor::user;
+    // A spool crontab is named after its owner; root's may use cronie's '-' prefix.
+    options.privileged_owner = fs::path(file).filename() == "root";
     const auto parsed = cron::parse_crontab(*text, options);
     if (args.format == "json") {
       fmt::print("{}\n",
-                 crontab_to_json(file, parsed)
+                 crontab_file_json(file, parsed)
                      .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
     } else {
       print_text(file, parsed);
