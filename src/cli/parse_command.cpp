@@ -8,10 +8,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,7 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 using cron::LineKind;
 
-constexpr std::uintmax_t max_file_bytes = 64U << 20; // crontabs are a few KB
+// Crontabs are a few KB; every parsed line costs about 500 bytes of memory.
+constexpr std::uintmax_t max_file_bytes = 16U << 20;
 
 struct ParseArgs {
   bool system = false;
@@ -42,19 +43,24 @@ std::optional<std::string> read_file(const std::string& name, std::string& error
     error = "is a directory";
     return std::nullopt;
   }
-  const auto size = fs::file_size(name, ec);
-  if (!ec && size > max_file_bytes) {
-    error = fmt::format("larger than {} MiB", max_file_bytes >> 20);
-    return std::nullopt;
-  }
   std::ifstream in(name, std::ios::binary);
   if (!in) {
     error = std::error_code(errno, std::generic_category()).message();
     return std::nullopt;
   }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Read at most one byte past the limit: the file may be a pipe or a device with no size.
+  std::string text;
+  std::array<char, 65536> chunk{};
+  while (in && text.size() <= max_file_bytes) {
+    in.read(chunk.data(), chunk.size());
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+  }
   if (in.bad()) {
     error = "read error";
+    return std::nullopt;
+  }
+  if (text.size() > max_file_bytes) {
+    error = fmt::format("larger than {} MiB", max_file_bytes >> 20);
     return std::nullopt;
   }
   return text;

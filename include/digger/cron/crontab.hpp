@@ -100,6 +100,8 @@ struct ParseOptions {
   std::optional<std::vector<std::string>> known_users;
 };
 
+// Reads any bytes in one linear pass; never throws on content. Memory: every line is kept
+// (about 500 bytes plus its text), so callers bound the size of what they pass in.
 ParsedCrontab parse_crontab(std::string_view text, const ParseOptions& options);
 
 // The limits cron applies, exposed for tests and documentation.
