@@ -35,6 +35,8 @@ namespace {
 
 using detail::Daemon;
 
+constexpr std::string_view nul_error = "NUL byte in line";
+
 // Jobs share the snapshot of the env in effect; a hostile file alternating env lines and
 // jobs would otherwise copy env x jobs settings. Past this budget, jobs carry no env.
 constexpr std::size_t env_copy_budget_bytes = 64U << 20;
@@ -206,10 +208,10 @@ private:
       classify_comment(line, text);
     } else if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
       line.kind = LineKind::invalid;
-      line.error = "NUL byte in line";
-      line.vixie_error = line.error;
-      line.daemon_note = "cron reads a NUL byte as an end of line: what it runs from this "
-                         "line is unpredictable";
+      line.error = std::string(nul_error);
+      auto reading = detail::read_nul_segments(text, options_);
+      line.vixie_error = std::move(reading.vixie_error);
+      line.daemon_note = std::move(reading.note);
     } else if (auto env = detail::parse_env_line(text, Daemon::cronie)) {
       classify_env(line, text, std::move(*env));
     } else {
@@ -292,12 +294,15 @@ private:
 
   void judge_cronie() {
     std::vector<std::string> skipped;
+    std::vector<std::string> split;
     for (const Line& line : result_.lines) {
       if (line.kind == LineKind::invalid && !line.cronie_ignores) {
-        skipped.push_back(fmt::format("{} ({})", line.number, line.error));
+        (line.error == nul_error ? split : skipped)
+            .push_back(fmt::format("{} ({})", line.number, line.error));
       }
     }
     add_list_note("cronie: skips line", skipped);
+    add_list_note("cronie: reads as several lines (split at NUL bytes) line", split);
     if (unterminated_line_ != 0) {
       result_.load_notes.push_back(
           fmt::format("cronie: ignores line {}: no newline at end of file", unterminated_line_));
@@ -375,43 +380,6 @@ ParsedCrontab parse_crontab(std::string_view text, const ParseOptions& options) 
     pos = end + 1;
   }
   return std::move(parser).finish();
-}
-
-// EnvironmentList
-
-EnvironmentList::EnvironmentList(std::initializer_list<EnvSetting> settings) {
-  for (const auto& setting : settings) {
-    set(setting);
-  }
-}
-
-EnvironmentList::EnvironmentList(std::vector<EnvSetting> settings)
-    : items_(std::make_shared<const std::vector<EnvSetting>>(std::move(settings))) {}
-
-const std::vector<EnvSetting>& EnvironmentList::items() const {
-  static const std::vector<EnvSetting> none;
-  return items_ ? *items_ : none;
-}
-
-std::optional<std::string_view> EnvironmentList::get(std::string_view name) const {
-  for (const auto& setting : items()) {
-    if (setting.name == name) {
-      return setting.value;
-    }
-  }
-  return std::nullopt;
-}
-
-void EnvironmentList::set(EnvSetting setting) {
-  auto copy = std::make_shared<std::vector<EnvSetting>>(items());
-  auto found = std::find_if(copy->begin(), copy->end(),
-                            [&](const EnvSetting& s) { return s.name == setting.name; });
-  if (found != copy->end()) {
-    *found = std::move(setting);
-  } else {
-    copy->push_back(std::move(setting));
-  }
-  items_ = std::move(copy);
 }
 
 } // namespace digger::cron

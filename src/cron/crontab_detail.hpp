@@ -51,6 +51,14 @@ JobOutcome parse_cronie_job(std::string_view text, const ParseOptions& options);
 // it. Only the verdict is computed; the job's meaning is taken from cronie.
 std::string vixie_job_error(std::string_view text, const ParseOptions& options);
 
+// A line holding NUL bytes: cron's get_string() stops at a NUL as at a newline, so the daemons
+// read the text after a NUL as a new line, and a job or setting can hide behind one.
+struct NulReading {
+  std::string note;        // what cronie reads, part by part
+  std::string vixie_error; // why Debian's cron refuses one of the parts, if it does
+};
+NulReading read_nul_segments(std::string_view text, const ParseOptions& options);
+
 // do_command.c: the command up to the first unescaped '%' and the stdin text after it.
 struct CommandParts {
   std::string command;

@@ -1,4 +1,8 @@
-// The env-line state machine of cronie's and Debian cron's env.c (load_env).
+// The env-line state machine of cronie's and Debian cron's env.c (load_env), and the
+// EnvironmentList jobs carry.
+
+#include <algorithm>
+#include <memory>
 
 #include "crontab_detail.hpp"
 
@@ -133,3 +137,44 @@ std::optional<EnvSetting> parse_env_line(std::string_view text, Daemon daemon) {
 }
 
 } // namespace digger::cron::detail
+
+namespace digger::cron {
+
+// EnvironmentList
+
+EnvironmentList::EnvironmentList(std::initializer_list<EnvSetting> settings) {
+  for (const auto& setting : settings) {
+    set(setting);
+  }
+}
+
+EnvironmentList::EnvironmentList(std::vector<EnvSetting> settings)
+    : items_(std::make_shared<const std::vector<EnvSetting>>(std::move(settings))) {}
+
+const std::vector<EnvSetting>& EnvironmentList::items() const {
+  static const std::vector<EnvSetting> none;
+  return items_ ? *items_ : none;
+}
+
+std::optional<std::string_view> EnvironmentList::get(std::string_view name) const {
+  for (const auto& setting : items()) {
+    if (setting.name == name) {
+      return setting.value;
+    }
+  }
+  return std::nullopt;
+}
+
+void EnvironmentList::set(EnvSetting setting) {
+  auto copy = std::make_shared<std::vector<EnvSetting>>(items());
+  auto found = std::find_if(copy->begin(), copy->end(),
+                            [&](const EnvSetting& s) { return s.name == setting.name; });
+  if (found != copy->end()) {
+    *found = std::move(setting);
+  } else {
+    copy->push_back(std::move(setting));
+  }
+  items_ = std::move(copy);
+}
+
+} // namespace digger::cron

@@ -132,9 +132,30 @@ TEST_CASE("NUL bytes and invalid UTF-8", "[cron][crontab][file][hostile]") {
   CHECK(parsed.lines[0].kind == LineKind::invalid);
   CHECK(parsed.lines[0].error == "NUL byte in line");
   CHECK(parsed.lines[0].raw.size() == 38);
+  CHECK(has_note(parsed, "cronie: reads as several lines (split at NUL bytes) line 1"));
+  CHECK_FALSE(has_note(parsed, "cronie: skips"));
+  CHECK(parsed.lines[0].vixie_error.empty()); // Debian's cron reads both jobs too
+  // The entry hidden behind the NUL is named.
+  CHECK(parsed.lines[0].daemon_note.find("job `0 1 * * * /bin/x`; job `* * * * * /bin/hidden`") !=
+        std::string::npos);
   CHECK(parsed.lines[1].kind == LineKind::comment);
   CHECK(parsed.lines[2].kind == LineKind::job);
   CHECK(parsed.lines[2].job->command == "echo \xc3\x28");
+}
+
+TEST_CASE("what cronie reads around NUL bytes", "[cron][crontab][file][hostile]") {
+  using namespace std::string_literals;
+  auto note = [](const std::string& text) {
+    return parse_crontab(text + "\n", ParseOptions{}).lines.at(0).daemon_note;
+  };
+  CHECK(note("A=b\0* * * * * /bin/x"s).find("setting A `A=b`; job `* * * * * /bin/x`") !=
+        std::string::npos);
+  CHECK(note("0 1\0 * * * /bin/x"s).find("bad hour `0 1`") != std::string::npos);
+  CHECK(note("0 1 * * * /bin/x\0# c\0* * * * * /bin/y"s).find("/bin/y") == std::string::npos);
+  CHECK(note("\0\0\0"s).find("bad minute ``") != std::string::npos);
+  auto bad_part = parse_crontab("0 1 * * * /bin/x\0oops\n"s, ParseOptions{});
+  CHECK(bad_part.lines[0].vixie_error == "bad minute");
+  CHECK_FALSE(bad_part.loads_under_vixie);
 }
 
 TEST_CASE("very long lines", "[cron][crontab][file][hostile]") {
