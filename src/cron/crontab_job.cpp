@@ -130,7 +130,9 @@ JobOutcome parse_cronie_job(std::string_view text, const ParseOptions& options) 
   }
   // "check for premature EOL and catch a common typo": a 6th time field or no command.
   if (pos == text.size() || text[pos] == '*') {
-    return refuse("bad command", pos == text.size() ? "no command" : "a sixth time field");
+    return refuse("bad command", pos == text.size()
+                                     ? "no command"
+                                     : "a '*' where the command starts: a sixth time field?");
   }
   if (options.flavor == CrontabFlavor::system) {
     const std::size_t user_end = skip_nonblanks(text, pos);
