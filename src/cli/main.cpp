@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   Action action;
   // Subcommands register here, one line each.
   add_next_command(app, action);
+  add_parse_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

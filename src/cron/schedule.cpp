@@ -4,11 +4,20 @@
 
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
 namespace digger::cron {
 namespace {
+
+// cron runs in the "C" locale; these never depend on the process's locale.
+constexpr bool is_ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+constexpr bool is_ascii_alnum(char c) {
+  return is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 struct FieldSpec {
   int low;
@@ -18,9 +27,8 @@ struct FieldSpec {
 
 constexpr std::array<std::string_view, 13> month_names = {
     "", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-constexpr std::array<std::string_view, 13> weekday_names = {"sun", "mon", "tue", "wed", "thu",
-                                                            "fri", "sat", "",    "",    "",
-                                                            "",    "",    ""};
+constexpr std::array<std::string_view, 13> weekday_names = {
+    "sun", "mon", "tue", "wed", "thu", "fri", "sat", "", "", "", "", "", ""};
 
 FieldSpec spec_of(Field field) {
   switch (field) {
@@ -65,30 +73,30 @@ public:
   }
   bool peek(char c) const { return !at_end() && text_[pos_] == c; }
 
-  // get_number: a maximal run of [A-Za-z0-9], then a decimal number or a 3-letter name.
-  std::optional<int> number() {
+  // get_number: a maximal run of [A-Za-z0-9] read as strtol() does, then cast to int as
+  // cronie does ("4294967296" is 0), or a 3-letter name. Runs of MAX_TEMPSTR are refused.
+  std::optional<int> number(bool names_allowed = true) {
     size_t start = pos_;
-    while (!at_end() && std::isalnum(static_cast<unsigned char>(text_[pos_]))) {
+    while (!at_end() && is_ascii_alnum(text_[pos_])) {
       ++pos_;
     }
     std::string_view token = text_.substr(start, pos_ - start);
-    if (token.empty()) {
+    if (token.empty() || token.size() >= max_tempstr) {
       return std::nullopt;
     }
-    if (std::isdigit(static_cast<unsigned char>(token[0]))) {
-      int value = 0;
+    if (is_ascii_digit(token[0])) {
+      constexpr std::uint64_t long_max = 9223372036854775807ULL;
+      std::uint64_t value = 0;
       for (char c : token) {
-        if (!std::isdigit(static_cast<unsigned char>(c))) {
+        if (!is_ascii_digit(c)) {
           return std::nullopt;
         }
-        value = value * 10 + (c - '0');
-        if (value > 1000) {
-          return std::nullopt; // out of every range; avoid overflow on long digit runs
-        }
+        const auto digit = static_cast<std::uint64_t>(c - '0');
+        value = value > (long_max - digit) / 10 ? long_max : value * 10 + digit;
       }
-      return value;
+      return static_cast<int>(static_cast<std::uint32_t>(value)); // (int) strtol(...)
     }
-    if (spec_.names != nullptr) {
+    if (names_allowed && spec_.names != nullptr) {
       for (size_t i = 0; i < spec_.names->size(); ++i) {
         if (!(*spec_.names)[i].empty() && equals_ignoring_case(token, (*spec_.names)[i])) {
           return static_cast<int>(i);
@@ -98,84 +106,95 @@ public:
     return std::nullopt;
   }
 
+  static constexpr size_t max_tempstr = 131072;
+
 private:
   std::string_view text_;
   const FieldSpec& spec_;
   size_t pos_ = 0;
 };
 
-bool in_range(int value, const FieldSpec& spec) { return value >= spec.low && value <= spec.high; }
+bool in_range(std::int64_t value, const FieldSpec& spec) {
+  return value >= spec.low && value <= spec.high;
+}
 
-// One list item. Returns false on a syntax or range error.
-bool read_item(FieldReader& reader, const FieldSpec& spec, Field field, FieldValue& out) {
-  int first = 0;
-  int last = 0;
-  bool range_given = false;
-  if (reader.accept('*')) {
-    first = spec.low;
-    last = spec.high;
-    range_given = true;
-  } else if (reader.peek('~')) {
-    first = spec.low;
-    last = spec.high;
-  } else {
+// Sets first..last by step like get_range's final loop: only the values actually set are
+// checked against the field's range, so a reversed range is never checked at all.
+bool set_values(std::int64_t first, std::int64_t last, std::int64_t step, const FieldSpec& spec,
+                FieldValue& out) {
+  if (first > last) {
+    return true;
+  }
+  if (step < 0) {
+    return false; // counts down from a valid value until one is out of range
+  }
+  for (std::int64_t v = first; v <= last; v += step) {
+    if (!in_range(v, spec)) {
+      return false;
+    }
+    out.bits.set(static_cast<size_t>(v));
+  }
+  return true;
+}
+
+// "[num]~[num]": cronie picks one value when it loads the file; any value of the range can
+// be the one, and a range reaching out of the field may fail to load, so it is refused.
+bool read_random(FieldReader& reader, const FieldSpec& spec, std::int64_t first, FieldValue& out) {
+  std::int64_t last = spec.high;
+  if (!reader.at_end() && !reader.peek(',')) {
+    auto end = reader.number();
+    if (!end) {
+      return false;
+    }
+    last = *end;
+  }
+  if (first > last) {
+    return false;
+  }
+  out.randomized = true;
+  return set_values(first, last, 1, spec, out);
+}
+
+// One list item, following the states of cronie's get_range (R_START ... R_FINISH). What
+// may end an item (',' or the end of the field) is checked by the caller.
+bool read_item(FieldReader& reader, const FieldSpec& spec, FieldValue& out) {
+  std::int64_t first = spec.low;
+  std::int64_t last = spec.high;
+  if (reader.accept('~')) {
+    return read_random(reader, spec, spec.low, out);
+  }
+  if (!reader.accept('*')) {
     auto number = reader.number();
-    if (!number || !in_range(*number, spec)) {
+    if (!number) {
       return false;
     }
     first = last = *number;
-    if (reader.accept('-')) {
-      auto end = reader.number();
-      if (!end || !in_range(*end, spec)) {
-        return false;
-      }
-      last = *end;
-      range_given = true;
-      // Sunday written as 0 at the end of a weekday range ("fri-sun" as 5-0) means 7.
-      if (field == Field::day_of_week && last == 0 && first > 0) {
-        last = 7;
-      }
+    if (reader.accept('~')) {
+      return read_random(reader, spec, first, out);
     }
-  }
-  if (reader.accept('~')) {
-    // [num]~[num]: cron chooses one value at load time; every value in range is possible.
-    if (range_given && first != spec.low) {
+    if (!reader.accept('-')) {
+      return set_values(first, first, 1, spec, out); // a '/' left over is refused ("5/10")
+    }
+    auto end = reader.number();
+    if (!end) {
       return false;
     }
-    if (!reader.at_end() && !reader.peek(',')) {
-      auto end = reader.number();
-      if (!end || !in_range(*end, spec)) {
-        return false;
-      }
-      last = *end;
-    } else {
-      last = spec.high;
+    last = *end;
+    // cronie HEAD (2025): a reversed range ending in 0 ends at 7 instead, in every field
+    // (meant for "fri-sun" in day-of-week; minute "5-0" is 5,6,7). Not when a step follows.
+    if (first > last && last == 0 && !reader.peek('/')) {
+      last = 7;
     }
-    if (first > last) {
-      return false;
-    }
-    for (int v = first; v <= last; ++v) {
-      out.bits.set(static_cast<size_t>(v));
-    }
-    out.randomized = true;
-    return true;
   }
-  int step = 1;
+  std::int64_t step = 1;
   if (reader.accept('/')) {
-    if (!range_given) {
-      return false; // cronie: a step needs '*' or a range ("5/10" is rejected)
-    }
-    auto n = reader.number();
+    auto n = reader.number(false);
     if (!n || *n == 0) {
       return false;
     }
     step = *n;
   }
-  // A reversed range ("5-2") is accepted and matches nothing.
-  for (int v = first; v <= last; v += step) {
-    out.bits.set(static_cast<size_t>(v));
-  }
-  return true;
+  return set_values(first, last, step, spec, out);
 }
 
 std::string render_bits(const std::vector<int>& values, int low, int high) {
@@ -265,20 +284,20 @@ std::string_view macro_name(Macro macro) {
 
 util::Result<FieldValue> parse_field(Field field, std::string_view text) {
   const FieldSpec spec = spec_of(field);
-  const auto bad = util::Error{fmt::format("bad {}", field_name(field))};
+  auto bad = [field] { return util::Error{"bad " + std::string(field_name(field))}; };
   if (text.empty()) {
-    return bad;
+    return bad();
   }
   FieldValue value;
   value.star = text.front() == '*';
   FieldReader reader(text, spec);
   do {
-    if (!read_item(reader, spec, field, value)) {
-      return bad;
+    if (!read_item(reader, spec, value)) {
+      return bad();
     }
   } while (reader.accept(','));
   if (!reader.at_end()) {
-    return bad;
+    return bad();
   }
   if (field == Field::day_of_week && (value.bits.test(0) || value.bits.test(7))) {
     value.bits.set(0);
@@ -287,40 +306,56 @@ util::Result<FieldValue> parse_field(Field field, std::string_view text) {
   return value;
 }
 
+namespace {
+
+struct KnownMacro {
+  std::string_view name;
+  Macro macro;
+  const char* fields;
+};
+
+constexpr std::array<KnownMacro, 8> known_macros = {{
+    {"@reboot", Macro::reboot, nullptr},
+    {"@yearly", Macro::yearly, "0 0 1 1 *"},
+    {"@annually", Macro::annually, "0 0 1 1 *"},
+    {"@monthly", Macro::monthly, "0 0 1 * *"},
+    {"@weekly", Macro::weekly, "0 0 * * 0"},
+    {"@daily", Macro::daily, "0 0 * * *"},
+    {"@midnight", Macro::midnight, "0 0 * * *"},
+    {"@hourly", Macro::hourly, "0 * * * *"},
+}};
+
+Schedule build_macro_schedule(const KnownMacro& k) {
+  Schedule schedule;
+  if (k.fields != nullptr) {
+    schedule = parse_schedule(k.fields).value();
+  }
+  // cronie sets only these flags for macros: yearly/monthly DOW_STAR, weekly DOM_STAR,
+  // hourly HR_STAR; @daily has none, so across DST it is a fixed-time job.
+  schedule.minute_star = false;
+  schedule.hour_star = k.macro == Macro::hourly;
+  schedule.dom_star = k.macro == Macro::weekly;
+  schedule.dow_star =
+      k.macro == Macro::yearly || k.macro == Macro::annually || k.macro == Macro::monthly;
+  schedule.macro = k.macro;
+  return schedule;
+}
+
+} // namespace
+
 util::Result<Schedule> schedule_from_macro(std::string_view word) {
-  struct Known {
-    std::string_view name;
-    Macro macro;
-    const char* fields;
-  };
-  static constexpr std::array<Known, 8> known = {{
-      {"@reboot", Macro::reboot, nullptr},
-      {"@yearly", Macro::yearly, "0 0 1 1 *"},
-      {"@annually", Macro::annually, "0 0 1 1 *"},
-      {"@monthly", Macro::monthly, "0 0 1 * *"},
-      {"@weekly", Macro::weekly, "0 0 * * 0"},
-      {"@daily", Macro::daily, "0 0 * * *"},
-      {"@midnight", Macro::midnight, "0 0 * * *"},
-      {"@hourly", Macro::hourly, "0 * * * *"},
-  }};
-  for (const auto& k : known) {
-    if (word != k.name) {
-      continue;
+  // Built once: the crontab parser calls this for every macro line.
+  static const std::array<Schedule, known_macros.size()> schedules = [] {
+    std::array<Schedule, known_macros.size()> out;
+    for (size_t i = 0; i < known_macros.size(); ++i) {
+      out[i] = build_macro_schedule(known_macros[i]);
     }
-    Schedule schedule;
-    if (k.fields != nullptr) {
-      auto parsed = parse_schedule(k.fields);
-      schedule = parsed.value();
+    return out;
+  }();
+  for (size_t i = 0; i < known_macros.size(); ++i) {
+    if (word == known_macros[i].name) {
+      return schedules[i];
     }
-    // cronie sets only these flags for macros: yearly/monthly DOW_STAR, weekly DOM_STAR,
-    // hourly HR_STAR; @daily has none, so across DST it is a fixed-time job.
-    schedule.minute_star = false;
-    schedule.hour_star = k.macro == Macro::hourly;
-    schedule.dom_star = k.macro == Macro::weekly;
-    schedule.dow_star =
-        k.macro == Macro::yearly || k.macro == Macro::annually || k.macro == Macro::monthly;
-    schedule.macro = k.macro;
-    return schedule;
   }
   return util::Error{"bad time specifier"};
 }

@@ -82,3 +82,53 @@ TEST_CASE("star flags follow the first character", "[cron][schedule]") {
   CHECK(random->randomized);
   CHECK(random->minutes.count() == 31);
 }
+
+TEST_CASE("X-0 ranges end at 7 in every field, as in cronie HEAD", "[cron][schedule]") {
+  CHECK(norm("5-0 * * * *") == "5-7 * * * *");
+  CHECK(norm("0 5-0 * * *") == "0 5-7 * * *");
+  CHECK(norm("0 0 5-0 * *") == "0 0 5-7 * *"); // 0 is no day of the month, yet accepted
+  CHECK(norm("0 0 * * fri-sun") == "0 0 * * 0,5-6");
+  auto stepped = parse_schedule("5-0/1 * * * *"); // not with a step: reversed, empty
+  REQUIRE(stepped.ok());
+  CHECK(stepped->minutes.none());
+}
+
+TEST_CASE("only the values a range sets are checked", "[cron][schedule]") {
+  auto reversed = parse_schedule("70-60 * * * *"); // sets nothing, checks nothing
+  REQUIRE(reversed.ok());
+  CHECK(reversed->minutes.none());
+  CHECK(error_of("50-70 * * * *") == "bad minute");
+  CHECK(error_of("0 0 0-0 * *") == "bad day-of-month");
+}
+
+TEST_CASE("numbers are read like strtol and cast to int", "[cron][schedule]") {
+  CHECK(norm("4294967296 * * * *") == "0 * * * *"); // 2^32 is 0 as an int
+  CHECK(norm("*/1001 * * * *") == "0 * * * *");     // a step far past the range
+  CHECK(norm("*/4294967297 * * * *") == norm("* * * * *"));
+  CHECK(error_of("*/4294967295 * * * *") == "bad minute"); // -1 as an int
+  CHECK(error_of(("1" + std::string(131072, '0') + " * * * *").c_str()) == "bad minute");
+}
+
+TEST_CASE("random items follow get_range's states", "[cron][schedule]") {
+  auto any = parse_schedule("~ * * * *");
+  REQUIRE(any.ok());
+  CHECK(any->randomized);
+  CHECK(any->minutes.count() == 60);
+  auto from = parse_schedule("50~ * * * *");
+  REQUIRE(from.ok());
+  CHECK(from->minutes.count() == 10);
+  CHECK(error_of("*~10 * * * *") == "bad minute");
+  CHECK(error_of("0-5~10 * * * *") == "bad minute");
+  CHECK(error_of("30~10 * * * *") == "bad minute");
+  CHECK(error_of("0~30/5 * * * *") == "bad minute");
+  CHECK(error_of("0~70 * * * *") == "bad minute");
+  CHECK(norm("0~1,30 * * * *") == "0-1,30 * * * * ~");
+}
+
+TEST_CASE("step syntax", "[cron][schedule]") {
+  CHECK(error_of("*/ * * * *") == "bad minute");
+  CHECK(error_of("*/x * * * *") == "bad minute");
+  CHECK(error_of("0 0 * */jan *") == "bad month"); // a step is a number, never a name
+  CHECK(norm("0 0 * jan-dec/3 *") == "0 0 * 1,4,7,10 *");
+  CHECK(error_of("*- * * * *") == "bad minute");
+}

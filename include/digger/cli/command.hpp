@@ -20,5 +20,6 @@ using Action = std::function<int()>;
 
 // One declaration per subcommand, implemented in src/cli/<name>_command.cpp.
 void add_next_command(CLI::App& app, Action& action);
+void add_parse_command(CLI::App& app, Action& action);
 
 } // namespace digger::cli

@@ -1,0 +1,28 @@
+#pragma once
+
+// How `digger-scan parse` renders parsed crontabs (implemented in src/cli/parse_command.cpp).
+
+#include "digger/cron/crontab.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace digger::cli {
+
+// One line as JSON: line, kind, then only the fields that apply (schedule, macro, user,
+// command, stdin, cron_tz, no_syslog, mail_on_error_only, name, value, error,
+// cronie_ignores, vixie_error, note). The single place a Line becomes JSON.
+nlohmann::ordered_json crontab_entry_json(const cron::Line& line);
+
+// {"file":..,"loads":{"cronie":..,"vixie":..,"notes":[..]},"entries":[..]}
+nlohmann::ordered_json crontab_file_json(const std::string& file,
+                                         const cron::ParsedCrontab& parsed);
+
+// Text from untrusted hosts made safe for a terminal: printable ASCII, tabs and valid UTF-8
+// stay; a newline becomes "\n", a backslash "\\", other control bytes, C1 controls and
+// invalid bytes "\xNN".
+std::string printable(std::string_view text);
+
+} // namespace digger::cli

@@ -1,0 +1,76 @@
+// The JSON and text renderings of `digger-scan parse`.
+
+#include "digger/cli/parse_output.hpp"
+#include "digger/cron/crontab.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace digger;
+
+namespace {
+
+cron::ParsedCrontab parse(const std::string& text,
+                          cron::CrontabFlavor flavor = cron::CrontabFlavor::user) {
+  cron::ParseOptions options;
+  options.flavor = flavor;
+  return cron::parse_crontab(text, options);
+}
+
+} // namespace
+
+TEST_CASE("JSON entries carry only the fields that apply", "[cli][parse][json]") {
+  auto parsed = parse("# note\n\nMAILTO=ops\n*/5 * * * * root date +%F\n@daily root x\nbad\n",
+                      cron::CrontabFlavor::system);
+  auto comment = cli::crontab_entry_json(parsed.lines[0]);
+  CHECK(comment.dump() == R"({"line":1,"kind":"comment"})");
+  CHECK(cli::crontab_entry_json(parsed.lines[1]).dump() == R"({"line":2,"kind":"blank"})");
+  auto env = cli::crontab_entry_json(parsed.lines[2]);
+  CHECK(env.dump() == R"({"line":3,"kind":"env","name":"MAILTO","value":"ops"})");
+  auto job = cli::crontab_entry_json(parsed.lines[3]);
+  CHECK(job["schedule"] == "*/5 * * * *");
+  CHECK(job["user"] == "root");
+  CHECK(job["command"] == "date +");
+  CHECK(job["stdin"] == "F\n");
+  CHECK_FALSE(job.contains("macro"));
+  CHECK_FALSE(job.contains("error"));
+  auto daily = cli::crontab_entry_json(parsed.lines[4]);
+  CHECK(daily["macro"] == "@daily");
+  CHECK_FALSE(daily.contains("stdin"));
+  auto bad = cli::crontab_entry_json(parsed.lines[5]);
+  CHECK(bad["kind"] == "invalid");
+  CHECK(bad["error"] == "bad minute");
+  CHECK_FALSE(bad.contains("command"));
+}
+
+TEST_CASE("JSON file object", "[cli][parse][json]") {
+  auto parsed = parse("0 1 * * * x\n0 2 * * * y");
+  auto file = cli::crontab_file_json("/var/spool/cron/crontabs/alice", parsed);
+  CHECK(file["file"] == "/var/spool/cron/crontabs/alice");
+  CHECK(file["loads"]["cronie"] == true);
+  CHECK(file["loads"]["vixie"] == false);
+  CHECK(file["loads"]["notes"].size() == 2);
+  REQUIRE(file["entries"].size() == 2);
+  CHECK(file["entries"][1]["cronie_ignores"] == true);
+  // Keys keep the documented order.
+  CHECK(file.dump().starts_with(R"({"file":"/var/spool/cron/crontabs/alice","loads":{"cronie")"));
+}
+
+TEST_CASE("JSON survives invalid UTF-8", "[cli][parse][json]") {
+  auto parsed = parse("0 1 * * * echo \xff\xfe\n");
+  auto entry = cli::crontab_entry_json(parsed.lines[0]);
+  CHECK_NOTHROW(entry.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+}
+
+TEST_CASE("printable text keeps terminals safe", "[cli][parse]") {
+  CHECK(cli::printable("echo ok") == "echo ok");
+  CHECK(cli::printable("a\tb") == "a\tb");
+  CHECK(cli::printable("a\nb\r") == "a\\nb\\x0d");
+  CHECK(cli::printable("\x1b[31mred") == "\\x1b[31mred");
+  CHECK(cli::printable("back\\slash") == "back\\\\slash");
+  CHECK(cli::printable("caf\xc3\xa9") == "caf\xc3\xa9"); // valid UTF-8 stays
+  CHECK(cli::printable("\xc2\x9b"
+                       "2J") == "\\xc2\\x9b2J");              // C1 CSI does not
+  CHECK(cli::printable("\xff\xc3") == "\\xff\\xc3");          // invalid, truncated
+  CHECK(cli::printable("\xe0\x80\xaf") == "\\xe0\\x80\\xaf"); // overlong
+  CHECK(cli::printable(std::string("a\0b", 3)) == "a\\x00b");
+}
