@@ -1,3 +1,4 @@
+#include "digger/catalog/sqlite.hpp"
 #include "digger/cli/command.hpp"
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   // Subcommands register here, one line each.
   add_next_command(app, action);
   add_parse_command(app, action);
+  add_scan_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -26,6 +28,9 @@ int main(int argc, char** argv) {
   }
   try {
     return action();
+  } catch (const digger::catalog::CatalogError& e) {
+    fmt::print(stderr, "digger-scan: {}\n", e.what());
+    return exit_catalog;
   } catch (const std::exception& e) {
     fmt::print(stderr, "digger-scan: {}\n", e.what());
     return exit_usage;

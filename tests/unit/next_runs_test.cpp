@@ -110,7 +110,7 @@ TEST_CASE("rare and impossible dates", "[cron][next]") {
         Times{"2024-01-08T00:00:00+00:00"});
 }
 
-TEST_CASE("macros", "[cron][next]") {
+TEST_CASE("next runs of macros", "[cron][next]") {
   const char* from = "2024-01-01T00:00:00Z"; // a Monday, midnight
   CHECK(next("@yearly", from, "UTC", 1) == Times{"2025-01-01T00:00:00+00:00"});
   CHECK(next("@annually", from, "UTC", 1) == Times{"2025-01-01T00:00:00+00:00"});

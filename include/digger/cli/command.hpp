@@ -21,5 +21,7 @@ using Action = std::function<int()>;
 // One declaration per subcommand, implemented in src/cli/<name>_command.cpp.
 void add_next_command(CLI::App& app, Action& action);
 void add_parse_command(CLI::App& app, Action& action);
+// The scan is the top-level command: its options sit on the app itself.
+void add_scan_command(CLI::App& app, Action& action);
 
 } // namespace digger::cli

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace digger::catalog {
+class Catalog;
+}
+
+namespace digger::cli {
+
+struct FailedHost {
+  std::string name;
+  int port = 22;
+  std::string status;
+  std::string reason;
+};
+
+// What the end of a scan prints: read back from the catalog, so a resumed scan's summary
+// covers every part of it.
+struct ScanOverview {
+  std::int64_t scan_id = 0;
+  std::int64_t hosts = 0;
+  std::vector<std::pair<std::string, std::int64_t>> hosts_by_status;
+  std::vector<FailedHost> not_ok; // every host whose status is not ok
+  std::int64_t files = 0;
+  std::int64_t entries = 0;
+  std::int64_t jobs = 0;
+  std::vector<std::pair<std::string, std::int64_t>> jobs_by_language;
+  std::vector<std::pair<std::string, std::int64_t>> jobs_by_owner;
+
+  bool all_ok() const { return not_ok.empty(); }
+};
+
+ScanOverview summarize_scan(catalog::Catalog& catalog, std::int64_t scan_id);
+
+// "text" for people, "json" for machines; on stdout.
+void print_summary(const ScanOverview& overview, const std::string& format, bool interrupted);
+
+} // namespace digger::cli

@@ -1,0 +1,253 @@
+#include "digger/catalog/catalog.hpp"
+#include "digger/catalog/writer.hpp"
+#include "digger/cli/command.hpp"
+#include "digger/cli/progress.hpp"
+#include "digger/cli/scan_summary.hpp"
+#include "digger/collect/scan.hpp"
+#include "digger/inventory/hosts_file.hpp"
+#include "digger/inventory/plan.hpp"
+#include "digger/inventory/ssh_config.hpp"
+#include "digger/ssh/auth.hpp"
+#include "digger/ssh/host_keys.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <unistd.h>
+
+namespace digger::cli {
+namespace {
+
+struct ScanFlags {
+  std::string inventory;
+  std::string db = catalog::default_catalog_path;
+  std::string ssh_config;
+  std::string user;
+  int port = 0;
+  std::vector<std::string> identities;
+  std::vector<std::string> known_hosts;
+  std::string host_key_check = "accept-new";
+  bool sudo = false;
+  std::size_t concurrency = 256;
+  double timeout = 30;
+  double connect_timeout = 0;
+  int retries = 1;
+  std::size_t max_output = 16u << 20;
+  bool resume = false;
+  bool quiet = false;
+  bool verbose = false;
+  std::string summary_format = "text";
+};
+
+// A user error that stops the scan before any connection: one line, exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::chrono::milliseconds seconds_to_ms(double seconds) {
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+std::vector<inventory::ScanTarget> plan(const ScanFlags& flags) {
+  auto hosts = inventory::load_hosts_file(flags.inventory);
+  if (!hosts) {
+    throw UsageError(hosts.error());
+  }
+  for (const auto& warning : hosts->warnings) {
+    fmt::print(stderr, "digger-scan: warning: {}\n", warning);
+  }
+  auto environment = inventory::current_environment();
+  std::string config_path =
+      flags.ssh_config.empty() ? environment.home + "/.ssh/config" : flags.ssh_config;
+  inventory::SshConfig config;
+  config.environment = environment;
+  if (!flags.ssh_config.empty() || std::filesystem::exists(config_path)) {
+    auto loaded = inventory::load_ssh_config(config_path, environment);
+    if (!loaded) {
+      throw UsageError(loaded.error());
+    }
+    config = std::move(loaded.value());
+  }
+  for (const auto& warning : config.warnings) {
+    fmt::print(stderr, "digger-scan: warning: {}\n", warning);
+  }
+  inventory::TargetDefaults defaults;
+  if (!flags.user.empty()) {
+    defaults.user = flags.user;
+  }
+  if (flags.port > 0) {
+    defaults.port = flags.port;
+  }
+  defaults.identity_files = flags.identities;
+  if (flags.connect_timeout > 0) {
+    defaults.connect_timeout = seconds_to_ms(flags.connect_timeout);
+  }
+  std::vector<std::string> warnings;
+  auto targets = inventory::plan_targets(hosts->entries, config, defaults, &warnings);
+  for (const auto& warning : warnings) {
+    fmt::print(stderr, "digger-scan: warning: {}\n", warning);
+  }
+  return targets;
+}
+
+ssh::HostKeyMode host_key_mode(const std::string& word) {
+  if (word == "strict") {
+    return ssh::HostKeyMode::strict;
+  }
+  return word == "off" ? ssh::HostKeyMode::off : ssh::HostKeyMode::accept_new;
+}
+
+// Options kept with the scan: what was asked, never a secret (no passphrase ever reaches here).
+std::string options_json(const ScanFlags& flags) {
+  nlohmann::json j = {{"sudo", flags.sudo},
+                      {"host_key_check", flags.host_key_check},
+                      {"concurrency", flags.concurrency},
+                      {"timeout_s", flags.timeout},
+                      {"retries", flags.retries},
+                      {"max_output", flags.max_output}};
+  if (!flags.user.empty()) {
+    j["user"] = flags.user;
+  }
+  return j.dump();
+}
+
+ssh::KeyRing load_keys(const ScanFlags& flags, const std::vector<inventory::ScanTarget>& targets) {
+  ssh::KeyRingOptions options;
+  options.identity_files = flags.identities;
+  auto keys = ssh::KeyRing::load(options);
+  std::set<std::string> seen(flags.identities.begin(), flags.identities.end());
+  for (const auto& target : targets) {
+    for (const auto& file : target.identity_files) {
+      if (seen.insert(file).second) {
+        keys.add_identity_file(file);
+      }
+    }
+  }
+  for (const auto& warning : keys.warnings()) {
+    fmt::print(stderr, "digger-scan: warning: {}\n", warning);
+  }
+  return keys;
+}
+
+std::vector<inventory::ScanTarget> not_yet_recorded(std::vector<inventory::ScanTarget> targets,
+                                                    const std::vector<catalog::HostIdentity>& done) {
+  std::set<catalog::HostIdentity> finished(done.begin(), done.end());
+  std::erase_if(targets, [&](const auto& t) { return finished.count({t.name, t.port}) > 0; });
+  return targets;
+}
+
+int run_scan(const ScanFlags& flags) {
+  auto targets = plan(flags);
+  auto catalog = catalog::Catalog::open(flags.db);
+  std::int64_t scan_id = 0;
+  if (flags.resume) {
+    auto interrupted = catalog.latest_interrupted_scan();
+    if (!interrupted) {
+      throw UsageError(fmt::format("{}: no interrupted scan to resume", flags.db));
+    }
+    scan_id = interrupted->id;
+    targets = not_yet_recorded(std::move(targets), catalog.hosts_recorded(scan_id));
+    catalog.resume_scan(scan_id);
+  } else {
+    scan_id = catalog.begin_scan({flags.inventory, options_json(flags),
+                                  static_cast<std::int64_t>(targets.size()), DIGGER_VERSION});
+  }
+  auto keys = load_keys(flags, targets);
+  ssh::HostKeyStoreOptions key_options;
+  key_options.extra_files = flags.known_hosts;
+  key_options.digger_file = flags.db + ".known_hosts";
+  ssh::HostKeyStore host_keys(key_options);
+
+  collect::ScanRequest request;
+  request.targets = std::move(targets);
+  request.use_sudo = flags.sudo;
+  request.limits.total_bytes = flags.max_output;
+  request.limits.per_file_bytes = std::min<std::size_t>(flags.max_output, 4u << 20);
+  request.ssh.concurrency = flags.concurrency;
+  request.ssh.host_deadline = seconds_to_ms(flags.timeout);
+  request.ssh.retries = flags.retries;
+  request.ssh.host_key_mode = host_key_mode(flags.host_key_check);
+
+  const auto& stop = install_stop_handlers();
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  Progress progress(request.targets.size(), tty && !flags.quiet && !flags.verbose);
+  {
+    catalog::Writer writer(catalog, scan_id);
+    collect::scan_hosts(
+        request, keys, host_keys, writer,
+        [&](const catalog::HostRecord& host) {
+          progress.host_done(host.status == "ok");
+          if (flags.verbose) {
+            fmt::print(stderr, "{:<30} {:<17} {}\n", host.name, host.status, host.reason);
+          }
+        },
+        stop);
+    writer.stop();
+  }
+  progress.finish();
+  const bool interrupted = stop.load();
+  catalog.finish_scan(scan_id, interrupted ? catalog::ScanStatus::interrupted
+                                           : catalog::ScanStatus::complete);
+  auto summary = summarize_scan(catalog, scan_id);
+  if (!flags.quiet) {
+    print_summary(summary, flags.summary_format, interrupted);
+  }
+  return summary.all_ok() && !interrupted ? exit_ok : exit_partial;
+}
+
+} // namespace
+
+void add_scan_command(CLI::App& app, Action& action) {
+  auto flags = std::make_shared<ScanFlags>();
+  app.add_option("--inventory", flags->inventory, "hosts to scan, one per line")
+      ->check(CLI::ExistingFile);
+  app.add_option("--db", flags->db, "catalog file (default ./digger.db)");
+  app.add_option("-F", flags->ssh_config, "OpenSSH client config (default ~/.ssh/config)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--user", flags->user, "login user for hosts that do not name one");
+  app.add_option("--port", flags->port, "SSH port for hosts that do not name one")
+      ->check(CLI::Range(1, 65535));
+  app.add_option("-i,--identity", flags->identities, "private key file (repeatable)");
+  app.add_option("--known-hosts", flags->known_hosts, "extra known_hosts file (read-only)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--host-key-check", flags->host_key_check, "strict, accept-new or off")
+      ->check(CLI::IsMember({"strict", "accept-new", "off"}));
+  app.add_flag("--sudo", flags->sudo, "read crontabs through sudo -n");
+  app.add_option("--concurrency", flags->concurrency, "hosts in flight (default 256)")
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--timeout", flags->timeout, "total seconds per host (default 30)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--connect-timeout", flags->connect_timeout, "TCP connect seconds (default 5)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--retries", flags->retries, "retries before the SSH banner (default 1)")
+      ->check(CLI::Range(0, 10));
+  app.add_option("--max-output", flags->max_output, "bytes one host may send (default 16 MiB)")
+      ->check(CLI::Range(std::size_t{4096}, std::size_t{1} << 32));
+  app.add_flag("--resume", flags->resume, "continue the latest interrupted scan");
+  auto* quiet = app.add_flag("-q,--quiet", flags->quiet, "no progress bar, no summary");
+  app.add_flag("-v,--verbose", flags->verbose, "one line per host")->excludes(quiet);
+  app.add_option("--summary-format", flags->summary_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.final_callback([&app, &action, flags] {
+    if (action || flags->inventory.empty()) {
+      return; // a subcommand ran, or nothing to scan (main prints the help)
+    }
+    action = [flags] {
+      try {
+        return run_scan(*flags);
+      } catch (const UsageError& e) {
+        fmt::print(stderr, "digger-scan: {}\n", e.what());
+        return static_cast<int>(exit_usage);
+      } catch (const catalog::CatalogError& e) {
+        fmt::print(stderr, "digger-scan: {}\n", e.what());
+        return static_cast<int>(exit_catalog);
+      }
+    };
+    (void)app;
+  });
+}
+
+} // namespace digger::cli

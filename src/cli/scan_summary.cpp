@@ -1,0 +1,127 @@
+#include "digger/cli/scan_summary.hpp"
+
+#include "digger/catalog/catalog.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace digger::cli {
+namespace {
+
+using Counts = std::vector<std::pair<std::string, std::int64_t>>;
+
+Counts counts(catalog::Database& db, std::string_view sql, std::int64_t scan_id) {
+  auto statement = db.prepare(sql);
+  statement.bind(1, scan_id);
+  Counts out;
+  while (statement.step()) {
+    out.emplace_back(statement.column_text(0), statement.column_int(1));
+  }
+  return out;
+}
+
+std::int64_t count(catalog::Database& db, std::string_view sql, std::int64_t scan_id) {
+  auto statement = db.prepare(sql);
+  statement.bind(1, scan_id);
+  return statement.step() ? statement.column_int(0) : 0;
+}
+
+nlohmann::json counts_json(const Counts& c) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : c) {
+    out[key] = value;
+  }
+  return out;
+}
+
+void print_counts(std::string_view title, const Counts& c, std::size_t limit) {
+  fmt::print("\n{}\n", title);
+  for (std::size_t i = 0; i < c.size() && i < limit; ++i) {
+    fmt::print("  {:<28} {:>7}\n", c[i].first, c[i].second);
+  }
+  if (c.size() > limit) {
+    fmt::print("  ... {} more\n", c.size() - limit);
+  }
+}
+
+} // namespace
+
+ScanOverview summarize_scan(catalog::Catalog& catalog, std::int64_t scan_id) {
+  auto& db = catalog.database();
+  ScanOverview o;
+  o.scan_id = scan_id;
+  o.hosts_by_status = counts(db,
+                             "SELECT status, COUNT(*) FROM host_results WHERE scan_id = ?1 "
+                             "GROUP BY status ORDER BY COUNT(*) DESC, status",
+                             scan_id);
+  for (const auto& [status, n] : o.hosts_by_status) {
+    o.hosts += n;
+  }
+  auto failed = db.prepare("SELECT h.name, h.port, r.status, r.reason FROM host_results r "
+                           "JOIN hosts h ON h.id = r.host_id WHERE r.scan_id = ?1 AND "
+                           "r.status <> 'ok' ORDER BY r.status, h.name, h.port");
+  failed.bind(1, scan_id);
+  while (failed.step()) {
+    o.not_ok.push_back({failed.column_text(0), static_cast<int>(failed.column_int(1)),
+                        failed.column_text(2), failed.column_text(3)});
+  }
+  o.files = count(db,
+                  "SELECT COUNT(*) FROM cron_sources s JOIN host_results r "
+                  "ON r.id = s.host_result_id WHERE r.scan_id = ?1",
+                  scan_id);
+  o.entries = count(db,
+                    "SELECT COUNT(*) FROM entries e JOIN cron_sources s ON s.id = e.source_id "
+                    "JOIN host_results r ON r.id = s.host_result_id WHERE r.scan_id = ?1",
+                    scan_id);
+  o.jobs = count(db, "SELECT COUNT(*) FROM all_jobs WHERE scan_id = ?1", scan_id);
+  o.jobs_by_language = counts(db,
+                              "SELECT COALESCE(language, 'unknown'), COUNT(*) FROM all_jobs "
+                              "WHERE scan_id = ?1 GROUP BY 1 ORDER BY 2 DESC, 1",
+                              scan_id);
+  o.jobs_by_owner = counts(db,
+                           "SELECT owner, COUNT(*) FROM all_jobs WHERE scan_id = ?1 "
+                           "GROUP BY 1 ORDER BY 2 DESC, 1",
+                           scan_id);
+  return o;
+}
+
+void print_summary(const ScanOverview& o, const std::string& format, bool interrupted) {
+  if (format == "json") {
+    nlohmann::json failed = nlohmann::json::array();
+    for (const auto& f : o.not_ok) {
+      failed.push_back(
+          {{"host", f.name}, {"port", f.port}, {"status", f.status}, {"reason", f.reason}});
+    }
+    nlohmann::json j = {{"scan_id", o.scan_id},
+                        {"status", interrupted ? "interrupted" : "complete"},
+                        {"hosts", o.hosts},
+                        {"hosts_by_status", counts_json(o.hosts_by_status)},
+                        {"not_ok", failed},
+                        {"files", o.files},
+                        {"entries", o.entries},
+                        {"jobs", o.jobs},
+                        {"jobs_by_language", counts_json(o.jobs_by_language)},
+                        {"jobs_by_owner", counts_json(o.jobs_by_owner)}};
+    fmt::print("{}\n", j.dump(2));
+    return;
+  }
+  fmt::print("Scan {} {}: {} hosts, {} cron files, {} lines, {} jobs\n", o.scan_id,
+             interrupted ? "INTERRUPTED (resume with --resume)" : "complete", o.hosts, o.files,
+             o.entries, o.jobs);
+  print_counts("Hosts by status", o.hosts_by_status, 20);
+  if (!o.not_ok.empty()) {
+    fmt::print("\nHosts not ok\n");
+    for (std::size_t i = 0; i < o.not_ok.size() && i < 50; ++i) {
+      const auto& f = o.not_ok[i];
+      fmt::print("  {:<28} {:<17} {}\n", f.port == 22 ? f.name : fmt::format("{}:{}", f.name, f.port),
+                 f.status, f.reason.substr(0, 120));
+    }
+    if (o.not_ok.size() > 50) {
+      fmt::print("  ... {} more (sqlite3: SELECT * FROM failed_hosts)\n", o.not_ok.size() - 50);
+    }
+  }
+  print_counts("Jobs by language", o.jobs_by_language, 20);
+  print_counts("Jobs by owner", o.jobs_by_owner, 20);
+}
+
+} // namespace digger::cli
