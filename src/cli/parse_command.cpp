@@ -32,11 +32,6 @@ struct ParseArgs {
   std::vector<std::string> files;
 };
 
-// /etc/crontab and /etc/cron.d/* carry a user column.
-bool implies_system(const fs::path& path) {
-  return path.filename() == "crontab" || path.parent_path().filename() == "cron.d";
-}
-
 std::optional<std::string> read_file(const std::string& name, std::string& error) {
   std::error_code ec;
   if (fs::is_directory(name, ec)) {
@@ -67,6 +62,11 @@ std::optional<std::string> read_file(const std::string& name, std::string& error
 }
 
 } // namespace
+
+bool implies_system_crontab(const std::string& path) {
+  const fs::path p(path);
+  return p.filename() == "crontab" || p.parent_path().filename() == "cron.d";
+}
 
 nlohmann::ordered_json crontab_entry_json(const cron::Line& line) {
   nlohmann::ordered_json entry = {{"line", line.number}, {"kind", cron::line_kind_name(line.kind)}};
@@ -233,8 +233,8 @@ int run_parse(const ParseArgs& args) {
       continue;
     }
     cron::ParseOptions options;
-    options.flavor = args.system || implies_system(file) ? cron::CrontabFlavor::system
-                                                         : cron::CrontabFlavor::user;
+    options.flavor = args.system || implies_system_crontab(file) ? cron::CrontabFlavor::system
+                                                                 : cron::CrontabFlavor::user;
     // A spool crontab is named after its owner; root's may use cronie's '-' prefix.
     options.privileged_owner = fs::path(file).filename() == "root";
     const auto parsed = cron::parse_crontab(*text, options);

@@ -260,15 +260,18 @@ private:
   void classify_job(Line& line, std::string_view text) {
     auto outcome = detail::parse_cronie_job(text, options_);
     // Debian's cron keeps only 999 bytes of a line for its env check, so in contrived cases
-    // it reads as a setting what cronie reads as a job.
-    if (!detail::parse_env_line(text, Daemon::vixie)) {
-      line.vixie_error = detail::vixie_job_error(text, options_);
+    // it reads as a setting what cronie reads as a job. A shorter line is no setting for it
+    // either: its env parser accepts a subset of cronie's.
+    std::string vixie_note;
+    if (text.size() < vixie_max_envstr - 1 || !detail::parse_env_line(text, Daemon::vixie)) {
+      line.vixie_error = detail::vixie_job_error(text, options_, &vixie_note);
     }
     if (outcome.job) {
       line.kind = LineKind::job;
       line.job = std::move(outcome.job);
       attach_environment(*line.job);
       append_note(line.daemon_note, outcome.note);
+      append_note(line.daemon_note, vixie_note);
       if (!line.vixie_error.empty()) {
         append_note(line.daemon_note,
                     fmt::format("Debian cron refuses this line ({})", line.vixie_error));

@@ -48,8 +48,10 @@ struct JobOutcome {
 JobOutcome parse_cronie_job(std::string_view text, const ParseOptions& options);
 
 // Debian's Vixie cron 3.0pl1 load_entry: the reason it refuses the line, empty if it accepts
-// it. Only the verdict is computed; the job's meaning is taken from cronie.
-std::string vixie_job_error(std::string_view text, const ParseOptions& options);
+// it. Only the verdict is computed; the job's meaning is taken from cronie. `note`, if given,
+// receives how Debian's cron reads an accepted line differently.
+std::string vixie_job_error(std::string_view text, const ParseOptions& options,
+                            std::string* note = nullptr);
 
 // A line holding NUL bytes: cron's get_string() stops at a NUL as at a newline, so the daemons
 // read the text after a NUL as a new line, and a job or setting can hide behind one.

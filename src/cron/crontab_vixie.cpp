@@ -89,8 +89,10 @@ bool in_vixie_range(std::int64_t v, const VixieSpec& spec) {
   return v >= spec.low && v <= spec.high;
 }
 
-// get_range on one item; `pos` ends on the character that stopped it.
-bool vixie_item(std::string_view token, std::size_t& pos, const VixieSpec& spec) {
+// get_range on one item; `pos` ends on the character that stopped it. `empty_x0` is set for
+// a reversed range ending in 0 ("fri-sun"): cronie now reads it as ending in 7, Debian's cron
+// as an empty set.
+bool vixie_item(std::string_view token, std::size_t& pos, const VixieSpec& spec, bool& empty_x0) {
   std::int64_t first = spec.low;
   std::int64_t last = spec.high;
   if (pos < token.size() && token[pos] == '*') {
@@ -112,21 +114,23 @@ bool vixie_item(std::string_view token, std::size_t& pos, const VixieSpec& spec)
     }
     last = *end;
   }
-  if (pos < token.size() && token[pos] == '/') {
+  const bool stepped = pos < token.size() && token[pos] == '/';
+  if (stepped) {
     ++pos;
     auto step = vixie_number(token, pos, nullptr, 0);
     if (!step || *step <= 0) {
       return false;
     }
   }
+  empty_x0 = empty_x0 || (!stepped && first > last && last == 0);
   return in_vixie_range(first, spec) && in_vixie_range(last, spec);
 }
 
-bool vixie_field_ok(Field field, std::string_view token) {
+bool vixie_field_ok(Field field, std::string_view token, bool& empty_x0) {
   const VixieSpec spec = vixie_spec(field);
   std::size_t pos = 0;
   while (true) {
-    if (!vixie_item(token, pos, spec)) {
+    if (!vixie_item(token, pos, spec, empty_x0)) {
       return false;
     }
     if (pos < token.size() && token[pos] == ',') {
@@ -145,8 +149,9 @@ bool is_vixie_macro(std::string_view word) {
 
 } // namespace
 
-std::string vixie_job_error(std::string_view text, const ParseOptions& options) {
+std::string vixie_job_error(std::string_view text, const ParseOptions& options, std::string* note) {
   std::size_t pos = 0;
+  bool empty_x0 = false;
   if (!text.empty() && text[0] == '@') {
     const std::size_t end = skip_nonblanks(text, 0);
     if (!is_vixie_macro(text.substr(0, end))) {
@@ -158,7 +163,7 @@ std::string vixie_job_error(std::string_view text, const ParseOptions& options) 
                                                    Field::month, Field::day_of_week};
     for (Field field : order) {
       const std::size_t end = skip_nonblanks(text, pos);
-      if (end == pos || !vixie_field_ok(field, text.substr(pos, end - pos))) {
+      if (end == pos || !vixie_field_ok(field, text.substr(pos, end - pos), empty_x0)) {
         return "bad " + std::string(field_name(field));
       }
       pos = skip_blanks(text, end);
@@ -178,6 +183,9 @@ std::string vixie_job_error(std::string_view text, const ParseOptions& options) 
   }
   if (text.size() - pos >= vixie_max_command - 1) {
     return "bad command";
+  }
+  if (empty_x0 && note != nullptr) {
+    *note = "Debian cron reads a range ending in 0 (like fri-sun) as empty, not as ending in 7";
   }
   return {};
 }

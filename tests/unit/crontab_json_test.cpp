@@ -74,3 +74,13 @@ TEST_CASE("printable text keeps terminals safe", "[cli][parse]") {
   CHECK(cli::printable("\xe0\x80\xaf") == "\\xe0\\x80\\xaf"); // overlong
   CHECK(cli::printable(std::string("a\0b", 3)) == "a\\x00b");
 }
+
+TEST_CASE("which files have a user column", "[cli][parse]") {
+  CHECK(cli::implies_system_crontab("/etc/crontab"));
+  CHECK(cli::implies_system_crontab("crontab"));
+  CHECK(cli::implies_system_crontab("/etc/cron.d/sysstat"));
+  CHECK(cli::implies_system_crontab("snap/etc/cron.d/php"));
+  CHECK_FALSE(cli::implies_system_crontab("/var/spool/cron/crontabs/alice"));
+  CHECK_FALSE(cli::implies_system_crontab("/etc/cron.daily/logrotate"));
+  CHECK_FALSE(cli::implies_system_crontab("/etc/cron.d"));
+}

@@ -240,7 +240,11 @@ TEST_CASE("Debian's cron ignores junk after a valid item", "[cron][crontab][vixi
   CHECK(one("70-60 * * * * x").vixie_error == "bad minute");
   CHECK(one("0 0 * * Mon/2 x").vixie_error == "bad day-of-week");
   CHECK(one("0 0 * JANUARY * x").vixie_error == "bad month");
-  CHECK(one("0 0 * * fri-sun x").vixie_error.empty());
+  Line weekend = one("0 0 * * fri-sun x");
+  CHECK(weekend.vixie_error.empty());
+  CHECK(weekend.job->schedule.days_of_week.test(6)); // cronie: Fri..Sun
+  CHECK(weekend.daemon_note.find("range ending in 0") != std::string::npos);
+  CHECK(one("0 0 * * 5-0/1 x").daemon_note.empty()); // both read it as empty
 }
 
 TEST_CASE("Debian's cron refuses commands of 999 bytes or more", "[cron][crontab][vixie]") {

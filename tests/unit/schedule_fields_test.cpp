@@ -24,14 +24,14 @@ TEST_CASE("fields accept cronie's grammar", "[cron][schedule]") {
   CHECK(norm("0 0 * * 7") == "0 0 * * 0");
   CHECK(norm("0 0 * * 0-7") == "0 0 * * *");
   CHECK(norm("*/35 * * * *") == "0,35 * * * *");
-  CHECK(norm("*/60 * * * *") == "0 * * * *");    // step past the range: first value only
-  CHECK(norm("005 00 * * *") == "5 0 * * *");    // leading zeros are plain numbers
+  CHECK(norm("*/60 * * * *") == "0 * * * *");        // step past the range: first value only
+  CHECK(norm("005 00 * * *") == "5 0 * * *");        // leading zeros are plain numbers
   CHECK(norm("0 0 * * fri-sun") == "0 0 * * 0,5-6"); // a range ending in Sunday as 0
   CHECK(norm("*/5,10 * * * *") == norm("0,5,10,15,20,25,30,35,40,45,50,55 * * * *"));
 }
 
 TEST_CASE("the day rule is resolved in the normal form", "[cron][schedule]") {
-  CHECK(norm("0 0 1-31 * 1") == "0 0 * * *");   // both restricted: OR, every day
+  CHECK(norm("0 0 1-31 * 1") == "0 0 * * *"); // both restricted: OR, every day
   CHECK(norm("30 4 1,15 * 5") == "30 4 1,15 * 5");
   CHECK(norm("0 0 */2 * sun") == "0 0 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31 * 0 &");
   CHECK(norm("@weekly") == norm("0 0 * * 0"));

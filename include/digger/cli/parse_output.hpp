@@ -11,6 +11,10 @@
 
 namespace digger::cli {
 
+// /etc/crontab and /etc/cron.d/* have a user column: a file named "crontab" or in a directory
+// named "cron.d".
+bool implies_system_crontab(const std::string& path);
+
 // One line as JSON: line, kind, then only the fields that apply (schedule, macro, user,
 // command, stdin, cron_tz, no_syslog, mail_on_error_only, name, value, error,
 // cronie_ignores, vixie_error, note). The single place a Line becomes JSON.
