@@ -3,6 +3,9 @@
 
 #include "digger/cli/command.hpp"
 #include "digger/cli/parse_output.hpp"
+#include "digger/cron/fingerprint.hpp"
+#include "digger/cron/describe.hpp"
+#include "digger/cron/command.hpp"
 #include "digger/cron/crontab.hpp"
 
 #include <fmt/format.h>
@@ -68,7 +71,12 @@ bool implies_system_crontab(const std::string& path) {
   return p.filename() == "crontab" || p.parent_path().filename() == "cron.d";
 }
 
-nlohmann::ordered_json crontab_entry_json(const cron::Line& line) {
+std::string crontab_owner(const std::string& path) {
+  // A user crontab is named after its owner; system crontabs name the user on each line.
+  return std::filesystem::path(path).filename().string();
+}
+
+nlohmann::ordered_json crontab_entry_json(const cron::Line& line, std::string_view file_owner) {
   nlohmann::ordered_json entry = {{"line", line.number}, {"kind", cron::line_kind_name(line.kind)}};
   if (line.job) {
     const cron::Job& job = *line.job;
@@ -92,6 +100,13 @@ nlohmann::ordered_json crontab_entry_json(const cron::Line& line) {
     if (job.mail_on_error_only) {
       entry["mail_on_error_only"] = true;
     }
+    const auto analysis = cron::analyze_command(job.command);
+    entry["target"] = analysis.target;
+    entry["language"] = analysis.language_name();
+    entry["evidence"] = analysis.evidence;
+    entry["description"] = cron::describe(job.schedule);
+    entry["fingerprint"] =
+        cron::job_fingerprint(job.user.value_or(std::string(file_owner)), job.schedule, job.command);
   }
   if (line.env) {
     entry["name"] = line.env->name;
@@ -116,7 +131,7 @@ nlohmann::ordered_json crontab_file_json(const std::string& file,
                                          const cron::ParsedCrontab& parsed) {
   nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   for (const auto& line : parsed.lines) {
-    entries.push_back(crontab_entry_json(line));
+    entries.push_back(crontab_entry_json(line, crontab_owner(file)));
   }
   return {{"file", file},
           {"loads",
@@ -216,6 +231,12 @@ void print_text(const std::string& file, const cron::ParsedCrontab& parsed) {
   }
   for (const auto& line : parsed.lines) {
     fmt::print("  {:>5} {:<12} {}\n", line.number, cron::line_kind_name(line.kind), describe(line));
+    if (line.job) {
+      const auto analysis = cron::analyze_command(line.job->command);
+      fmt::print("  {:>5} {:<12} {} {} ({}); {}\n", "", "", analysis.language_name(),
+                 printable(analysis.target), printable(analysis.evidence),
+                 cron::describe(line.job->schedule));
+    }
     if (!line.daemon_note.empty()) {
       fmt::print("  {:>5} {:<12} ({})\n", "", "", printable(line.daemon_note));
     }

@@ -68,12 +68,18 @@ void scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStor
                 catalog::Writer& writer,
                 const std::function<void(const catalog::HostRecord&)>& on_host,
                 const std::atomic<bool>& stop) {
+  // sudo only where the login is not root: root reads everything, and a host without sudo
+  // installed must still be scannable as root.
+  const std::string command = collector_command(request.use_sudo, request.limits);
+  const std::string as_root = collector_command(false, request.limits);
   std::vector<ssh::Target> targets;
   targets.reserve(request.targets.size());
   for (const auto& target : request.targets) {
     targets.push_back(ssh_target(target));
+    if (request.use_sudo && target.user == "root") {
+      targets.back().command = as_root;
+    }
   }
-  const std::string command = collector_command(request.use_sudo, request.limits);
   ssh::Options options = request.ssh;
   // Room for the framing around the file bytes the script may send.
   options.max_output_bytes = request.limits.total_bytes + (1u << 20);

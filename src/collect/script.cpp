@@ -12,8 +12,7 @@ namespace {
 //
 // The script never follows symlinks, reads only regular files, and never executes anything
 // it found. It must not contain a single quote: it travels inside '...'.
-constexpr std::string_view script = R"SH(set -f
-LC_ALL=C; export LC_ALL
+constexpr std::string_view script = R"SH(LC_ALL=C; export LC_ALL
 PATH=/usr/sbin:/usr/bin:/sbin:/bin; export PATH
 total=${1:-16777216}; perfile=${2:-4194304}; left=$total
 seg() { printf "%s\n%s\n" "${#1}" "$1"; }
@@ -40,7 +39,7 @@ one() {
   fi
   m=$(stat -c "%u %a %s %Y %U" -- "$f" 2>/dev/null)
   [ -n "$m" ] || m="-1 0 $(wc -c < "$f" 2>/dev/null || echo 0) 0 ?"
-  set -- $m
+  set -f; set -- $m; set +f
   n=$3
   [ "$n" -gt "$perfile" ] && n=$perfile
   [ "$n" -gt "$left" ] && n=$left

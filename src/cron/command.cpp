@@ -69,10 +69,11 @@ public:
     out_.carriage_return = command.find('\r') != std::string_view::npos;
     analyze_level(command, Level{});
     if (unterminated_) {
-      // The shell refuses such a line ("unexpected EOF"), so the job never runs its program;
-      // program and target stay filled in as a best guess of what was meant.
-      out_.language = Language::unknown;
-      out_.evidence = "unterminated quote or substitution";
+      // The shell refuses such a line ("unexpected EOF"), so the job never runs its program.
+      // It is still that language's job, broken: keep the language and say why it fails.
+      out_.evidence = out_.language == Language::unknown
+                          ? "unterminated quote or substitution"
+                          : out_.evidence + "; broken: unterminated quote or substitution";
     }
     return std::move(out_);
   }

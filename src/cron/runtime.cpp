@@ -5,6 +5,7 @@
 #include "digger/cron/detail/runtime_rules.hpp"
 #include "digger/cron/wrappers.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace digger::cron {
@@ -153,14 +154,24 @@ std::optional<std::string> run_parts_dir(const Argv& argv) {
   return dir;
 }
 
+// Shell scripts that distributions ship outside the bin directories (sysstat, php, mdadm...):
+// their names are specific enough to be known wherever the package puts them.
+bool is_distribution_script(std::string_view name) {
+  static constexpr std::array<std::string_view, 7> names = {
+      "sa1", "sa2", "debian-sa1", "sessionclean", "raid-check", "0anacron", "e2scrub_all_cron"};
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 std::optional<Runtime> as_utility(const Argv& argv, std::string_view name) {
   const bool bare = argv[0].find('/') == std::string::npos;
-  if (!is_known_utility(name) || !(bare || in_system_dir(argv[0]))) {
+  const bool distribution_script = is_distribution_script(name);
+  if (!distribution_script && (!is_known_utility(name) || !(bare || in_system_dir(argv[0])))) {
     return std::nullopt;
   }
   Runtime r;
   r.language = Language::shell;
-  r.evidence = "shell builtin/utility " + std::string(name);
+  r.evidence = (distribution_script ? "distribution shell script " : "shell builtin/utility ") +
+               std::string(name);
   r.target = argv[0];
   if (name == "curl" || name == "wget") {
     r.url = first_url(argv);

@@ -123,7 +123,8 @@ HostSession::Step HostSession::open_channel(Clock::time_point now) {
 }
 
 HostSession::Step HostSession::exec(Clock::time_point now) {
-  int rc = libssh2_channel_exec(channel_.get(), context_.command.c_str());
+  const std::string& command = target_.command.empty() ? context_.command : target_.command;
+  int rc = libssh2_channel_exec(channel_.get(), command.c_str());
   if (rc == LIBSSH2_ERROR_EAGAIN) {
     return wait_for_libssh2(deadline_);
   }

@@ -38,15 +38,30 @@ TEST_CASE("empty and comment-only commands are unknown", "[cron][command][robust
   CHECK(analyze_command("sh -c ''").evidence == "empty shell string");
 }
 
-TEST_CASE("unterminated quoting makes the line unknown", "[cron][command][robust]") {
+TEST_CASE("unterminated quoting is flagged as broken", "[cron][command][robust]") {
   // cron cut `date +'%Y'` at the '%', leaving a quote open: the shell rejects the line.
-  for (const char* text : {"tar czf /b/$(date +'", "/opt/a 'x", "/opt/a \"x", "/opt/a $(x",
-                           "/opt/a `x", "sh -c '/opt/a \"x'"}) {
+  for (const char* text : {"/opt/a 'x", "/opt/a \"x", "/opt/a $(x", "/opt/a `x",
+                           "sh -c '/opt/a \"x'"}) {
     CAPTURE(text);
     const CommandAnalysis a = analyze_command(text);
-    CHECK(a.language == Language::unknown);
-    CHECK(a.evidence == "unterminated quote or substitution");
+    CHECK(a.language == Language::binary);
+    CHECK(a.evidence.find("broken: unterminated quote or substitution") != std::string::npos);
     CHECK_FALSE(a.complete);
+  }
+  const CommandAnalysis tar = analyze_command("tar czf /b/$(date +'");
+  CHECK(tar.language == Language::shell);
+  CHECK(tar.target == "tar");
+  CHECK_FALSE(tar.complete);
+  CHECK(analyze_command("'").language == Language::unknown);
+}
+
+TEST_CASE("distribution scripts are shell wherever they live", "[cron][command]") {
+  for (const char* text : {"/usr/lib64/sa/sa1 1 1", "/usr/lib/php/sessionclean",
+                           "/usr/sbin/raid-check", "command -v debian-sa1 > /dev/null && debian-sa1 1 1"}) {
+    CAPTURE(text);
+    const CommandAnalysis a = analyze_command(text);
+    CHECK(a.language == Language::shell);
+    CHECK(a.evidence.find("distribution shell script") != std::string::npos);
   }
 }
 

@@ -21,22 +21,30 @@ cron::ParsedCrontab parse(const std::string& text,
 TEST_CASE("JSON entries carry only the fields that apply", "[cli][parse][json]") {
   auto parsed = parse("# note\n\nMAILTO=ops\n*/5 * * * * root date +%F\n@daily root x\nbad\n",
                       cron::CrontabFlavor::system);
-  auto comment = cli::crontab_entry_json(parsed.lines[0]);
+  auto comment = cli::crontab_entry_json(parsed.lines[0], "app");
   CHECK(comment.dump() == R"({"line":1,"kind":"comment"})");
-  CHECK(cli::crontab_entry_json(parsed.lines[1]).dump() == R"({"line":2,"kind":"blank"})");
-  auto env = cli::crontab_entry_json(parsed.lines[2]);
+  CHECK(cli::crontab_entry_json(parsed.lines[1], "app").dump() == R"({"line":2,"kind":"blank"})");
+  auto env = cli::crontab_entry_json(parsed.lines[2], "app");
   CHECK(env.dump() == R"({"line":3,"kind":"env","name":"MAILTO","value":"ops"})");
-  auto job = cli::crontab_entry_json(parsed.lines[3]);
+  auto job = cli::crontab_entry_json(parsed.lines[3], "app");
   CHECK(job["schedule"] == "*/5 * * * *");
   CHECK(job["user"] == "root");
   CHECK(job["command"] == "date +");
   CHECK(job["stdin"] == "F\n");
   CHECK_FALSE(job.contains("macro"));
   CHECK_FALSE(job.contains("error"));
-  auto daily = cli::crontab_entry_json(parsed.lines[4]);
+  CHECK(job["language"] == "shell");
+  CHECK(job["target"] == "date");
+  CHECK(job["description"] == "Every 5 minutes");
+  // The fingerprint uses the line's user column, not the file owner.
+  auto root_job = cron::parse_crontab("*/5 * * * * date +%F\n", {});
+  CHECK(job["fingerprint"] ==
+        cli::crontab_entry_json(root_job.lines[0], "root")["fingerprint"]);
+  CHECK(job["fingerprint"] != cli::crontab_entry_json(root_job.lines[0], "app")["fingerprint"]);
+  auto daily = cli::crontab_entry_json(parsed.lines[4], "app");
   CHECK(daily["macro"] == "@daily");
   CHECK_FALSE(daily.contains("stdin"));
-  auto bad = cli::crontab_entry_json(parsed.lines[5]);
+  auto bad = cli::crontab_entry_json(parsed.lines[5], "app");
   CHECK(bad["kind"] == "invalid");
   CHECK(bad["error"] == "bad minute");
   CHECK_FALSE(bad.contains("command"));
@@ -57,7 +65,7 @@ TEST_CASE("JSON file object", "[cli][parse][json]") {
 
 TEST_CASE("JSON survives invalid UTF-8", "[cli][parse][json]") {
   auto parsed = parse("0 1 * * * echo \xff\xfe\n");
-  auto entry = cli::crontab_entry_json(parsed.lines[0]);
+  auto entry = cli::crontab_entry_json(parsed.lines[0], "app");
   CHECK_NOTHROW(entry.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 

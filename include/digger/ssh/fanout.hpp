@@ -36,6 +36,7 @@ struct Target {
   // The known_hosts lookup key exactly as ssh forms it (HostKeyAlias with port 22, else the
   // address with the port). Empty: both `name` and `address` are looked up with `port`, and
   // accept-new records `name`.
+  std::string command; // empty: the command given to run_fanout (e.g. no sudo for root)
   std::string known_hosts_host;
   int known_hosts_port = 22;
 };

@@ -41,7 +41,7 @@ JOBS = [
         "/var/lib/postgresql/bin/vacuum_report.py"),
     # PHP.
     Job(("web",), ("www-data", "deploy"), "cd /var/www/{app} && php artisan schedule:run >> /dev/null 2>&1",
-        "php", "artisan"),
+        "php", "/var/www/{app}/artisan"),
     Job(("web",), ("www-data",), "/usr/bin/php8.2 -q /var/www/html/wp-cron.php", "php",
         "/var/www/html/wp-cron.php"),
     Job(("web",), ("www-data", "root"), "sudo -u www-data php /var/www/shop/bin/magento cron:run", "php",
@@ -79,7 +79,7 @@ JOBS = [
     Job(("api", "web"), ("app",), "node /srv/{app}/dist/jobs/digest.js", "javascript",
         "/srv/{app}/dist/jobs/digest.js"),
     Job(("api",), ("app", "deploy"), "cd /srv/{app} && /usr/bin/env node scripts/sync-search.js", "javascript",
-        "scripts/sync-search.js"),
+        "/srv/{app}/scripts/sync-search.js"),
     Job(("batch", "search"), ("app",), "java -Xmx512m -jar /opt/{app}/{app}-batch.jar --job=reconcile",
         "java", "/opt/{app}/{app}-batch.jar"),
     Job(("batch",), ("app", "root"), "/usr/bin/java -cp /opt/{app}/lib/app.jar com.acme.billing.MonthEnd",

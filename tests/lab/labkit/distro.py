@@ -56,7 +56,7 @@ def etc_crontab(rng, host):
               sep="\t")
         for sched, period in (("25 6\t* * *", "daily"), ("47 6\t* * 7", "weekly"), ("52 6\t1 * *", "monthly")):
             f.job(sched, "root", "test -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.%s; }"
-                  % period, "shell", "test", sep="\t")
+                  % period, "shell", "run-parts", sep="\t")
         f.comment("#")
     if rng.random() < 0.25:  # an admin added a line to the system file
         from .generate import add_jobs

@@ -92,11 +92,18 @@ def _after_options(words, takes_value=()):
 
 
 def _unwrap(w):
+    """The words of the program that does the work, and the directory a `cd` moved to."""
+    cwd = None
     while w:
         if re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", w[0]):
             w = w[1:]
         elif w[0] == "cd" and len(w) > 2 and w[2] in ("&&", ";"):
+            cwd = w[1]
             w = w[3:]
+        elif w[:2] == ["test", "-x"] and len(w) > 3 and w[3] == "||":
+            w = w[4:]
+        elif w[0] in ("{", "("):
+            w = w[1:]
         elif w[0] in ("/usr/bin/env", "env"):
             w = w[1:]
         elif w[0] == "nice":
@@ -113,13 +120,17 @@ def _unwrap(w):
         elif w[:2] == ["command", "-v"] and len(w) > 5 and w[3:6] == [">", "/dev/null", "&&"]:
             w = w[6:]
         else:
-            return w
-    return w
+            return w, cwd
+    return w, cwd
+
+
+def _in_dir(path, cwd):
+    return path if not path or path.startswith("/") or not cwd else cwd.rstrip("/") + "/" + path
 
 
 def language(command):
     """(language, program) for a command as cron would run it (after the '%' split)."""
-    w = _unwrap(command.split())
+    w, cwd = _unwrap(command.split())
     if not w:
         return "unknown", None
     head, base = w[0], os.path.basename(w[0])
@@ -132,7 +143,7 @@ def language(command):
                 if "-jar" in args:
                     return lang, args[args.index("-jar") + 1]
                 return lang, _after_options(args, ("-cp", "-classpath"))
-            return lang, _after_options(args)
+            return lang, _in_dir(_after_options(args), cwd)
     if base == "bundle" and w[1:2] == ["exec"]:
         return "ruby", w[2]
     if base == "go" and w[1:2] == ["run"]:
