@@ -35,7 +35,7 @@ const std::vector<Row> rows = {
   {"[ -x /usr/lib/x86_64-linux-gnu/e2fsprogs/e2scrub_all_cron ] && /usr/lib/x86_64-linux-gnu/e2fsprogs/e2scrub_all_cron", "/usr/lib/x86_64-linux-gnu/e2fsprogs/e2scrub_all_cron", "shell", "distribution shell script", "", {}},
   {"test -x /etc/cron.daily/popularity-contest && /etc/cron.daily/popularity-contest --crond", "/etc/cron.daily/popularity-contest", "shell", "distribution shell script", "", {}},
   {"test -e /run/systemd/system || SERVICE_MODE=1 /usr/lib/x86_64-linux-gnu/e2fsprogs/e2scrub_all_cron", "/usr/lib/x86_64-linux-gnu/e2fsprogs/e2scrub_all_cron", "shell", "distribution shell script", "", {}},
-  {"if [ $(date +%w) -eq 0 ] && [ -x /usr/lib/zfs-linux/scrub ]; then /usr/lib/zfs-linux/scrub; fi", "/usr/lib/zfs-linux/scrub", "shell", "distribution shell script", "", {}},
+  {"if [ $(date +%w) -eq 0 ] && [ -x /usr/lib/zfs-linux/scrub ]; then /usr/lib/zfs-linux/scrub; fi", "/usr/lib/zfs-linux/scrub", "binary", "executable path", "", {}},
   {"/usr/lib64/sa/sa1 1 1", "/usr/lib64/sa/sa1", "shell", "distribution shell script", "", {}},
   {"/usr/bin/updatedb", "/usr/bin/updatedb", "shell", "utility updatedb", "", {}},
   {"/usr/sbin/ntpdate -s pool.ntp.org", "/usr/sbin/ntpdate", "shell", "utility ntpdate", "", {}},
