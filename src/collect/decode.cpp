@@ -121,7 +121,7 @@ void apply_fact(HostFacts& facts, std::string_view name, std::string_view value,
     apply_os_release(facts, value);
   } else if (name.starts_with("daemon_") && facts.cron_daemon.empty()) {
     std::string_view which = name.substr(7);
-    facts.cron_daemon = which == "crond" ? "cronie" : which == "cron" ? "vixie" : "busybox";
+    facts.cron_daemon = which == "crond" ? "cronie" : "vixie";
   } else {
     snapshot.extra_facts.emplace_back(std::string(name), std::string(value));
   }
@@ -181,6 +181,10 @@ Decoded decode_collector_output(std::string_view stdout_bytes) {
     if (out.complete) {
       break;
     }
+  }
+  auto& facts = out.snapshot.facts;
+  if (facts.os_id == "alpine" && facts.cron_daemon == "cronie") {
+    facts.cron_daemon = "busybox"; // Alpine's /usr/sbin/crond is the BusyBox applet
   }
   if (!out.complete && out.error.empty()) {
     out.error = "output ended before the collector finished";

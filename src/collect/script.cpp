@@ -64,14 +64,21 @@ dir() {
 }
 printf "@@digger-collect@@ 1\n"
 fact uid "$(id -u 2>/dev/null)"
-fact hostname "$(cat /proc/sys/kernel/hostname 2>/dev/null || hostname 2>/dev/null)"
-fact os_release "$(head -c 65536 /etc/os-release 2>/dev/null)"
-fact timezone "$(head -c 256 /etc/timezone 2>/dev/null)"
+h=; read -r h < /proc/sys/kernel/hostname 2>/dev/null || h=$(hostname 2>/dev/null)
+fact hostname "$h"
+os=; i=0
+while [ $i -lt 200 ] && IFS= read -r line; do
+  i=$((i + 1))
+  case $line in ID=*|VERSION_ID=*) os="$os$line
+" ;; esac
+done < /etc/os-release 2>/dev/null
+fact os_release "$os"
+tz=; read -r tz < /etc/timezone 2>/dev/null
+fact timezone "$tz"
 fact localtime "$(readlink /etc/localtime 2>/dev/null)"
-fact utc_offset "$(date +%z 2>/dev/null)"
-fact epoch "$(date +%s 2>/dev/null)"
-for c in crond cron busybox; do
-  p=$(command -v "$c" 2>/dev/null) && fact "daemon_$c" "$p"
+fact clock "$(date "+%z %s" 2>/dev/null)"
+for c in /usr/sbin/crond /usr/sbin/cron; do
+  [ -x "$c" ] && fact "daemon_${c##*/}" "$c"
 done
 dir user /var/spool/cron
 dir user /var/spool/cron/crontabs

@@ -30,7 +30,7 @@ def truth(lab):
 def scan(binary, lab, db, *extra, check=None, timeout=600, **popen):
     args = [binary, "--inventory", os.path.join(lab, "hosts.txt"),
             "-i", os.path.join(lab, "id_ed25519"), "--known-hosts", os.path.join(lab, "known_hosts"),
-            "--sudo", "--db", db, "--timeout", "6", "--connect-timeout", "3",
+            "--sudo", "--db", db, "--timeout", "20", "--connect-timeout", "5", "--concurrency", "48",
             "--summary-format", "json", *extra]
     env = dict(os.environ, HOME=os.path.dirname(db))  # never the user's ~/.ssh
     env.pop("SSH_AUTH_SOCK", None)
