@@ -19,5 +19,6 @@ enum ExitCode : int {
 using Action = std::function<int()>;
 
 // One declaration per subcommand, implemented in src/cli/<name>_command.cpp.
+void add_convert_command(CLI::App& app, Action& action);
 
 } // namespace digger::cli
