@@ -13,10 +13,10 @@ namespace {
 constexpr FieldSyntax cron_syntax{"-", StepForm::cron};
 constexpr FieldSyntax eventbridge_syntax{"-", StepForm::start_only};
 constexpr FieldSyntax eventbridge_dow_syntax{"-", StepForm::none}; // dow steps: unverified
-constexpr FieldSyntax systemd_time_syntax{"..", StepForm::start_range};
-// systemd#22665: a day-of-month repetition ("*-*-1/5") misses its first elapse after a
-// month change, so days are written as lists and ranges only.
-constexpr FieldSyntax systemd_day_syntax{"..", StepForm::none};
+// systemd repetitions ("0/7", "*-*-1/5") skip their first value after the next larger
+// component rolls over (systemd#22665; reproduced with systemd-analyze 252 on minutes and
+// hours too: "*:0/7" after 23:59 gives 00:07, not 00:00), so systemd gets lists and ranges.
+constexpr FieldSyntax systemd_syntax{"..", StepForm::none};
 
 struct TimeFields {
   std::vector<int> minutes;
@@ -198,12 +198,11 @@ std::string kubernetes_schedule(const cron::Schedule& schedule) {
 std::vector<std::string> systemd_calendars(const cron::Schedule& schedule, std::string_view zone) {
   const TimeFields t = time_fields(schedule);
   const DayRule days = resolve_days(schedule);
-  const std::string month = render_field(t.months, 1, 12, systemd_time_syntax);
-  const std::string time =
-      fmt::format("{}:{}:00", render_field(t.hours, 0, 23, systemd_time_syntax),
-                  render_field(t.minutes, 0, 59, systemd_time_syntax));
+  const std::string month = render_field(t.months, 1, 12, systemd_syntax);
+  const std::string time = fmt::format("{}:{}:00", render_field(t.hours, 0, 23, systemd_syntax),
+                                       render_field(t.minutes, 0, 59, systemd_syntax));
   const std::string suffix = zone.empty() ? "" : fmt::format(" {}", zone);
-  const std::string dom = render_field(dom_values(days), 1, 31, systemd_day_syntax);
+  const std::string dom = render_field(dom_values(days), 1, 31, systemd_syntax);
   // systemd rejects '*' as a weekday: an unrestricted weekday is left out.
   auto calendar = [&](const std::string& weekdays, const std::string& d) {
     return fmt::format("{}*-{}-{} {}{}", weekdays.empty() ? "" : weekdays + " ", month, d, time,

@@ -141,8 +141,9 @@ TEST_CASE("systemd: OnCalendar with names and the OR split", "[migrate][systemd]
   // Weekday ranges are built Monday first ("Mon..Fri", systemd.time(7)).
   CHECK(systemd("0 9 * * 1-5") == Strings{"Mon..Fri *-*-* 9:0:00"});
   CHECK(systemd("0 9 * * 0,1,2") == Strings{"Mon,Tue,Sun *-*-* 9:0:00"});
-  // Repetition "a/n" only where it runs to the field's end; "a..b/n" otherwise.
-  CHECK(systemd("*/15 0-12/3 * * *") == Strings{"*-*-* 0..12/3:0/15:00"});
+  // No repetitions: systemd skips the first value of "a/n" after a rollover (systemd#22665,
+  // checked with systemd-analyze 252 in tests/migrate), so steps become lists.
+  CHECK(systemd("*/15 0-12/3 * * *") == Strings{"*-*-* 0,3,6,9,12:0,15,30,45:00"});
   // The AND of a '*'-led day field is native (weekday and date are ANDed).
   CHECK(systemd("0 0 */2 * sun") ==
         Strings{"Sun *-*-1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31 0:0:00"});
