@@ -241,6 +241,13 @@ int check(const char* text) {
       return 1;
     }
   }
+  // The zone suffix written for CRON_TZ jobs must parse as well.
+  for (const auto& calendar : migrate::systemd_calendars(s, "America/New_York")) {
+    if (run({"systemd-analyze", "calendar", calendar}).status != 0) {
+      fmt::print("FAIL {}: systemd-analyze rejects '{}'\n", text, calendar);
+      return 1;
+    }
+  }
   fmt::print("ok   {} -> {} ({} elapses compared)\n", text,
              fmt::join(migrate::systemd_calendars(s, "UTC"), " | "), wanted);
   return 0;
