@@ -109,6 +109,11 @@ Conversion convert_job(const cron::Job& job, const JobContext& context, Target t
                                         "times cannot be placed",
                                         facts.zone)});
   }
+  if (!is_portable_user_name(facts.run_as)) {
+    return refused(target, {"run-as-user", LossLevel::impossible,
+                            fmt::format("'{}' is not a user name the targets accept",
+                                        printable(facts.run_as))});
+  }
   if (auto problem = schedule_problem(job.schedule, target)) {
     return refused(target, *problem);
   }

@@ -73,7 +73,7 @@ std::string jenkins_pipeline(const cron::Job& job, const JobFacts& facts,
   // The sh step runs its script with "sh -xe"; a child shell keeps cron's semantics for
   // command lists (no stop at the first failing command).
   const std::string step =
-      fmt::format("{} -c {}", facts.shell, shell_quote(command_with_stdin(job)));
+      fmt::format("{} -c {}", shell_word(facts.shell), shell_quote(command_with_stdin(job)));
   text += fmt::format("  stages {{\n    stage('cron job') {{\n      steps {{\n        sh {}\n"
                       "      }}\n    }}\n  }}\n}}\n",
                       groovy_quote(step));

@@ -77,6 +77,16 @@ bool runs_under_nonblocking_flock(std::string_view command) {
   return false;
 }
 
+bool is_portable_user_name(std::string_view name) {
+  if (name.ends_with('$')) {
+    name.remove_suffix(1);
+  }
+  return !name.empty() && name.size() <= 256 && name.front() != '-' &&
+         name.find_first_not_of(
+             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+             std::string_view::npos;
+}
+
 std::string stdin_text(const cron::Job& job) {
   std::string text = job.stdin_data.value_or("");
   if (!text.empty() && text.back() != '\n') {
@@ -107,6 +117,23 @@ std::string shell_quote(std::string_view text) {
     }
   }
   return out + "'";
+}
+
+std::string shell_word(std::string_view text) {
+  const bool plain =
+      !text.empty() && text.find_first_not_of(
+                           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") ==
+                           std::string_view::npos;
+  return plain ? std::string(text) : shell_quote(text);
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? '?' : c;
+  }
+  return out;
 }
 
 std::string base64(std::string_view data) {
@@ -148,7 +175,8 @@ std::string host_script(const cron::Job& job, const JobFacts& facts) {
     }
     line += " ";
   }
-  return line + fmt::format("{} -c {}", facts.shell, shell_quote(command_with_stdin(job)));
+  return line +
+         fmt::format("{} -c {}", shell_word(facts.shell), shell_quote(command_with_stdin(job)));
 }
 
 JobFacts job_facts(const cron::Job& job, const JobContext& context) {
@@ -177,8 +205,10 @@ JobFacts job_facts(const cron::Job& job, const JobContext& context) {
     }
   }
   facts.base_name = base;
-  facts.description = fmt::format("digger: '{}' of {} on {}", job.schedule_text, facts.run_as,
-                                  context.host.empty() ? "unknown host" : context.host);
+  // One line of plain text: it lands in unit files, Groovy comments and descriptions.
+  facts.description =
+      printable(fmt::format("digger: '{}' of {} on {}", job.schedule_text, facts.run_as,
+                            context.host.empty() ? "unknown host" : context.host));
   facts.batch_timeout_seconds = std::max(60, context.batch_timeout_seconds);
   return facts;
 }

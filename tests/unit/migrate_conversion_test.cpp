@@ -338,3 +338,19 @@ TEST_CASE("JSON form", "[migrate][conversion]") {
   CHECK(refused["lost"][0]["feature"] == "never-fires");
   CHECK(refused["lost"][0]["level"] == "impossible");
 }
+
+TEST_CASE("untrusted text stays inside its quotes", "[migrate][conversion]") {
+  auto job = make_job("0 1 * * *", "x");
+  job.environment.push_back({"SHELL", "/bin/bash; touch /tmp/pwned"});
+  const auto eb = convert(job, Target::eventbridge);
+  const std::string input = content_of(eb, "scheduler-schedule")["Target"]["Input"];
+  CHECK(contains(input, "'/bin/bash; touch /tmp/pwned' -c 'x'"));
+  job.user = "bob\nExecStartPre=/bin/evil"; // not a user name: refused, not written
+  const auto sd = convert(job, Target::systemd);
+  CHECK_FALSE(sd.converted);
+  CHECK(lost_as(sd, "run-as-user", LossLevel::impossible));
+  CHECK(sd.definitions.empty());
+  auto cr = make_job("0 1 * * *", "x");
+  cr.schedule_text = "0 1 * * *\r";
+  CHECK_FALSE(contains(text_of(convert(cr, Target::systemd), "systemd-timer"), "\r"));
+}

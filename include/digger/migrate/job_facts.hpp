@@ -35,6 +35,10 @@ JobFacts job_facts(const cron::Job& job, const JobContext& context);
 // one still holds the lock): the job itself forbids overlapping runs.
 bool runs_under_nonblocking_flock(std::string_view command);
 
+// A user name every target accepts: [A-Za-z0-9._-] (and a trailing '$'), not starting with
+// '-'. Crontabs are untrusted: anything else is refused rather than written into units.
+bool is_portable_user_name(std::string_view name);
+
 // The command with its `%` stdin restored as a here-doc on a brace group, so the whole
 // command line reads it as cron feeds it: for targets with no stdin of their own.
 std::string command_with_stdin(const cron::Job& job);
@@ -43,6 +47,8 @@ std::string command_with_stdin(const cron::Job& job);
 std::string stdin_text(const cron::Job& job);
 
 std::string shell_quote(std::string_view text); // POSIX single quotes
+std::string shell_word(std::string_view text);  // as is when plainly safe, else quoted
+std::string printable(std::string_view text);   // control characters replaced by '?'
 std::string base64(std::string_view data);
 
 // A shell line that runs the job as cron would on the host: run-as user, environment, stdin.
