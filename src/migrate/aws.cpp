@@ -107,7 +107,9 @@ void build_eventbridge(const cron::Job& job, const cron::Schedule& schedule, con
   }
   const NameRules rules = name_rules(target == Target::batch ? Target::eventbridge : target);
   for (size_t i = 0; i < expressions.size(); ++i) {
-    const std::string suffix = expressions.size() > 1 ? (i == 0 ? "-dom" : "-dow") : "";
+    // The job definition already holds the base name: its schedules say what they are.
+    std::string suffix = target == Target::batch ? "-schedule" : "";
+    suffix += expressions.size() > 1 ? (i == 0 ? "-dom" : "-dow") : "";
     const std::string name = unique_name(facts.base_name + suffix, used_names, rules);
     const std::string description = facts.description + part_note(i, expressions.size());
     out.schedules.push_back(expressions[i]);

@@ -53,8 +53,10 @@ std::string jenkins_pipeline(const cron::Job& job, const JobFacts& facts,
   for (size_t i = 0; i < lines.size(); ++i) {
     spec += (i > 0 ? "\n" : "") + lines[i];
   }
-  std::string text = fmt::format("// {}\npipeline {{\n  agent {{ label {} }}\n", facts.description,
-                                 groovy_quote(facts.host.empty() ? facts.run_as : facts.host));
+  // The host's own agent keeps the job on its host; with no host known, any agent.
+  const std::string agent =
+      facts.host.empty() ? std::string("any") : "{ label " + groovy_quote(facts.host) + " }";
+  std::string text = fmt::format("// {}\npipeline {{\n  agent {}\n", facts.description, agent);
   text += fmt::format("  triggers {{\n    cron({})\n  }}\n", groovy_quote(spec));
   std::string environment;
   for (const auto& env : job.environment) {

@@ -297,7 +297,12 @@ TEST_CASE("Batch: job definition and its schedule", "[migrate][conversion]") {
   CHECK(def["containerProperties"]["environment"] ==
         nlohmann::json::array({{{"name", "PGHOST"}, {"value", "db"}}}));
   CHECK(def["timeout"]["attemptDurationSeconds"] == 3600);
+  CHECK(c.definitions[0].name == "web01-alice-pg_dump");
+  CHECK(c.definitions[1].name == "web01-alice-pg_dump-schedule");
   const auto& schedule = content_of(c, "scheduler-schedule");
+  CHECK(schedule["Name"] == "web01-alice-pg_dump-schedule");
+  CHECK(nlohmann::json::parse(schedule["Target"]["Input"].get<std::string>())["JobDefinition"] ==
+        "web01-alice-pg_dump");
   CHECK(schedule["Target"]["Arn"] == "arn:aws:scheduler:::aws-sdk:batch:submitJob");
   CHECK(lost_as(c, "environment", LossLevel::impossible)); // AWS_BATCH_X
   CHECK(lost_as(c, "host-binding", LossLevel::impossible));
@@ -353,4 +358,44 @@ TEST_CASE("untrusted text stays inside its quotes", "[migrate][conversion]") {
   auto cr = make_job("0 1 * * *", "x");
   cr.schedule_text = "0 1 * * *\r";
   CHECK_FALSE(contains(text_of(convert(cr, Target::systemd), "systemd-timer"), "\r"));
+}
+
+namespace {
+
+// Reads back a Groovy single-quoted string starting at `text[pos]` (the opening quote).
+std::string groovy_unquote(const std::string& text, size_t pos) {
+  REQUIRE(text.at(pos) == '\'');
+  std::string out;
+  for (size_t i = pos + 1; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      const char next = text.at(++i);
+      out += next == 'n' ? '\n' : next;
+    } else if (text[i] == '\'') {
+      return out;
+    } else {
+      out += text[i];
+    }
+  }
+  FAIL("unterminated Groovy string");
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("Jenkins pipeline: spec lines, zone and a step that survives quoting",
+          "[migrate][conversion]") {
+  auto job = make_job("30 4 1,15 * 5", "echo \"it's\" \\ ok");
+  job.cron_tz = "Europe/Paris";
+  const std::string pipeline = text_of(convert(job, Target::jenkins), "jenkins-pipeline");
+  CHECK(contains(pipeline, "agent { label 'web01' }"));
+  const auto cron_at = pipeline.find("cron(");
+  REQUIRE(cron_at != std::string::npos);
+  CHECK(groovy_unquote(pipeline, cron_at + 5) == "TZ=Europe/Paris\n30 4 1,15 * *\n30 4 * * 5");
+  const auto sh_at = pipeline.find("sh '");
+  REQUIRE(sh_at != std::string::npos);
+  CHECK(groovy_unquote(pipeline, sh_at + 3) == "/bin/sh -c 'echo \"it'\\''s\" \\ ok'");
+
+  auto c = context();
+  c.host.clear();
+  CHECK(contains(text_of(convert(job, Target::jenkins, c), "jenkins-pipeline"), "agent any\n"));
 }
