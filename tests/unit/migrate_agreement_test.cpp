@@ -3,6 +3,7 @@
 // bitsets. The evaluators are independent of the production renderer on purpose.
 
 #include "digger/cron/schedule.hpp"
+#include "digger/migrate/conversion.hpp"
 #include "digger/migrate/expressions.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,6 +13,7 @@
 #include <bitset>
 #include <functional>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -330,4 +332,59 @@ TEST_CASE("the evaluators see the documented differences", "[migrate][agreement]
             .has_value());
   // A Jenkins line with both days is an AND; cron's OR needs two lines.
   CHECK(first_disagreement(weekly.value(), jenkins_evaluator({"0 12 15 * 1"}), count).has_value());
+}
+
+namespace {
+
+Moment moment_at(date::sys_time<std::chrono::minutes> t) {
+  const auto day = date::floor<date::days>(t);
+  const date::year_month_day ymd{day};
+  const date::hh_mm_ss hms{t - day};
+  return {static_cast<int>(static_cast<unsigned>(ymd.month())),
+          static_cast<int>(static_cast<unsigned>(ymd.day())),
+          static_cast<int>(date::weekday{day}.c_encoding()), static_cast<int>(hms.hours().count()),
+          static_cast<int>(hms.minutes().count())};
+}
+
+} // namespace
+
+TEST_CASE("EventBridge rules moved to UTC fire when cron fires in Tokyo", "[migrate][agreement]") {
+  using namespace date;
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  migrate::JobContext context;
+  context.host_zone = "Asia/Tokyo"; // UTC+9, no DST
+  context.reference = sys_seconds{sys_days{2028_y / January / 1}};
+  std::set<std::string> converted;
+  for (const char* text : battery) {
+    auto parsed = cron::parse_schedule(text);
+    REQUIRE(parsed.ok());
+    cron::Job job;
+    job.schedule = parsed.value();
+    job.schedule_text = text;
+    job.command = "x";
+    std::set<std::string> used;
+    const auto c = migrate::convert_job(job, context, Target::eventbridge_rule, used);
+    INFO("cron: " << text);
+    if (!c.converted) {
+      continue;
+    }
+    converted.insert(text);
+    std::vector<Evaluator> parts;
+    for (const auto& e : c.schedules) {
+      parts.push_back(eventbridge_evaluator(e));
+    }
+    const auto start = sys_time<minutes>{sys_days{2028_y / January / 8}};
+    for (auto utc = start; utc < start + days{358}; utc += minutes{1}) {
+      const bool fires = std::any_of(parts.begin(), parts.end(),
+                                     [&](const Evaluator& p) { return p(moment_at(utc)); });
+      if (fires != cron_fires(job.schedule, moment_at(utc + hours{9}))) {
+        FAIL("disagree at " << date::format("%F %R UTC", utc) << " with " << c.schedules[0]);
+      }
+    }
+  }
+  // Midnight in Tokyo is the previous day in UTC: these need the weekdays moved, or none.
+  for (const char* text : {"0 0 * * 7", "0 0 * * */2", "@weekly", "@daily", "0 22 * * 1-5"}) {
+    CHECK(converted.count(text) == 1);
+  }
 }
