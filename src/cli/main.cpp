@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   add_next_command(app, action);
   add_parse_command(app, action);
   add_scan_command(app, action);
+  add_convert_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

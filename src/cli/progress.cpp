@@ -13,9 +13,13 @@ Progress::Progress(std::size_t total, bool enabled) : total_(total), enabled_(en
   }
 }
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
-void Progress::host_done(bool ok) { (ok ? ok_ : failed_).fetch_add(1); }
+void Progress::host_done(bool ok) {
+  (ok ? ok_ : failed_).fetch_add(1);
+}
 
 void Progress::finish() {
   {
@@ -57,8 +61,8 @@ void Progress::draw() {
   std::string eta = rate > 0 && done < total_
                         ? fmt::format("ETA {:.0f}s", static_cast<double>(total_ - done) / rate)
                         : "";
-  fmt::print(stderr, "\r\033[K[{}] {}/{} hosts  ok {}  failed {}  {:.0f}/s  {}", bar, done,
-             total_, ok, failed, rate, eta);
+  fmt::print(stderr, "\r\033[K[{}] {}/{} hosts  ok {}  failed {}  {:.0f}/s  {}", bar, done, total_,
+             ok, failed, rate, eta);
   std::fflush(stderr);
 }
 

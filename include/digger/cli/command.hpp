@@ -23,5 +23,6 @@ void add_next_command(CLI::App& app, Action& action);
 void add_parse_command(CLI::App& app, Action& action);
 // The scan is the top-level command: its options sit on the app itself.
 void add_scan_command(CLI::App& app, Action& action);
+void add_convert_command(CLI::App& app, Action& action);
 
 } // namespace digger::cli

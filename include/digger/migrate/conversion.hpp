@@ -1,0 +1,55 @@
+#pragma once
+
+#include "digger/cron/crontab.hpp"
+#include "digger/migrate/target.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace digger::migrate {
+
+// Where the job comes from: what the crontab line alone does not say.
+struct JobContext {
+  std::string host;  // inventory name of the host
+  std::string owner; // crontab owner (the spool file name), or "root" for system crontabs
+  // The host's zone, used when the job has no CRON_TZ. Empty: unknown.
+  std::string host_zone;
+  std::map<std::string, long> uids; // user name -> UID, where known (root is always 0)
+  // Start of the year scanned for DST effects; callers pass "now" (pure logic has no clock).
+  std::chrono::sys_seconds reference{};
+  int batch_timeout_seconds = 3600; // AWS Batch attemptDurationSeconds (cron has no limit)
+};
+
+// One resource to create on the target. `content` is the target's own format: API input
+// JSON for AWS, a manifest for Kubernetes, unit-file or Jenkinsfile text in a string.
+struct Definition {
+  std::string kind; // "scheduler-schedule", "events-rule", "batch-job-definition",
+                    // "jenkins-pipeline", "k8s-cronjob", "systemd-timer", "systemd-service"
+  std::string name;
+  nlohmann::ordered_json content;
+};
+
+struct Conversion {
+  Target target = Target::eventbridge;
+  // False when the schedule cannot be expressed on the target: then schedules and
+  // definitions are empty and `lost` says why (level impossible). Never a guessed schedule.
+  bool converted = false;
+  std::vector<std::string> schedules; // one per definition that fires, in target syntax
+  std::vector<Definition> definitions;
+  std::vector<Lost> lost;
+};
+
+// Converts one parsed job. `used_names` holds the names already given on this target (all
+// jobs of one export share it); the new names are added to it.
+Conversion convert_job(const cron::Job& job, const JobContext& context, Target target,
+                       std::set<std::string>& used_names);
+
+nlohmann::ordered_json to_json(const Conversion& conversion);
+
+} // namespace digger::migrate

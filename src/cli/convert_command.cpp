@@ -1,0 +1,148 @@
+// `digger-scan convert LINE... --target T [--system] [--tz ZONE] [--format text|json]`:
+// what one crontab job becomes on another scheduler, and what does not carry over.
+
+#include "digger/cli/command.hpp"
+#include "digger/cron/crontab.hpp"
+#include "digger/migrate/conversion.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace digger::cli {
+namespace {
+
+struct ConvertArgs {
+  std::vector<std::string> lines;
+  std::string target = "eventbridge";
+  bool system = false;
+  std::string tz;
+  std::string host;
+  std::string owner = "root";
+  std::optional<long> uid;
+  std::string format = "text";
+};
+
+constexpr std::size_t max_input_bytes = 1U << 20; // one job and its env lines
+
+// The one job among the given lines, read exactly as cron reads a crontab (env lines such
+// as CRON_TZ= above it apply to it).
+std::optional<cron::Job> read_job(const ConvertArgs& args, std::string& error) {
+  std::string text;
+  for (const auto& line : args.lines) {
+    text += line + "\n";
+  }
+  if (text.size() > max_input_bytes) {
+    error = "the input is larger than 1 MiB";
+    return std::nullopt;
+  }
+  cron::ParseOptions options;
+  options.flavor = args.system ? cron::CrontabFlavor::system : cron::CrontabFlavor::user;
+  options.privileged_owner = args.owner == "root";
+  const cron::ParsedCrontab parsed = cron::parse_crontab(text, options);
+  std::optional<cron::Job> job;
+  for (const auto& line : parsed.lines) {
+    if (line.kind == cron::LineKind::invalid) {
+      error = fmt::format("line {}: {}", line.number, line.error);
+      return std::nullopt;
+    }
+    if (line.kind == cron::LineKind::job) {
+      if (job) {
+        error = "give one job line (and the env lines above it)";
+        return std::nullopt;
+      }
+      job = line.job;
+    }
+  }
+  if (!job) {
+    error = "no job line in the input";
+  }
+  return job;
+}
+
+void print_text(const migrate::Conversion& conversion) {
+  fmt::print("target: {}\nconverted: {}\n", migrate::target_name(conversion.target),
+             conversion.converted ? "yes" : "no");
+  if (!conversion.schedules.empty()) {
+    fmt::print("schedules:\n");
+    for (const auto& s : conversion.schedules) {
+      fmt::print("  {}\n", s);
+    }
+  }
+  for (const auto& d : conversion.definitions) {
+    fmt::print("\n--- {} {}\n", d.kind, d.name);
+    fmt::print("{}\n", d.content.is_string() ? d.content.get<std::string>() : d.content.dump(2));
+  }
+  if (!conversion.lost.empty()) {
+    fmt::print("\nnot carried over:\n");
+    for (const auto& l : conversion.lost) {
+      fmt::print("  [{}] {}: {}\n", migrate::loss_level_name(l.level), l.feature, l.detail);
+    }
+  }
+}
+
+int run_convert(const ConvertArgs& args) {
+  const auto target = migrate::parse_target(args.target);
+  if (!target) {
+    fmt::print(stderr, "digger-scan convert: unknown target '{}'\n", args.target);
+    return exit_usage;
+  }
+  std::string error;
+  const auto job = read_job(args, error);
+  if (!job) {
+    fmt::print(stderr, "digger-scan convert: {}\n", error);
+    return exit_usage;
+  }
+  migrate::JobContext context;
+  context.host = args.host;
+  context.owner = args.owner;
+  context.host_zone = args.tz;
+  if (args.uid) {
+    context.uids[job->user.value_or(args.owner)] = *args.uid;
+  }
+  context.reference =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  std::set<std::string> used_names;
+  const auto conversion = migrate::convert_job(*job, context, *target, used_names);
+  if (args.format == "json") {
+    fmt::print("{}\n", migrate::to_json(conversion).dump(2));
+  } else {
+    print_text(conversion);
+  }
+  return conversion.converted ? exit_ok : exit_partial;
+}
+
+} // namespace
+
+void add_convert_command(CLI::App& app, Action& action) {
+  auto args = std::make_shared<ConvertArgs>();
+  auto* cmd = app.add_subcommand(
+      "convert", "Convert one crontab job to another scheduler and list what does not carry over");
+  cmd->add_option("line", args->lines,
+                  "The job line, optionally preceded by env lines (one per argument, or "
+                  "separated by newlines), e.g. 'CRON_TZ=Europe/Paris' '0 3 * * * cmd'")
+      ->required();
+  cmd->add_option("--target", args->target, "Target scheduler")
+      ->check(CLI::IsMember(
+          {"eventbridge", "eventbridge-rule", "batch", "jenkins", "k8s", "kubernetes", "systemd"}))
+      ->capture_default_str();
+  cmd->add_flag("--system", args->system,
+                "The line comes from /etc/crontab or /etc/cron.d (it has a user column)");
+  cmd->add_option("--tz", args->tz, "The host's time zone (IANA name) for jobs without CRON_TZ");
+  cmd->add_option("--host", args->host, "Host name, used for names and host binding");
+  cmd->add_option("--owner", args->owner, "Owner of the crontab (user crontabs)")
+      ->capture_default_str();
+  cmd->add_option("--uid", args->uid, "UID of the run-as user (Kubernetes runAsUser)");
+  cmd->add_option("--format", args->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->callback([args, &action] { action = [args] { return run_convert(*args); }; });
+}
+
+} // namespace digger::cli
