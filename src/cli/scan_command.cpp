@@ -129,6 +129,10 @@ ssh::KeyRing load_keys(const ScanFlags& flags, const std::vector<inventory::Scan
   for (const auto& warning : keys.warnings()) {
     fmt::print(stderr, "digger-scan: warning: {}\n", warning);
   }
+  if (keys.identities_for({}).empty() && !targets.empty()) {
+    throw UsageError("no usable SSH identity: no ssh-agent key and no Ed25519/ECDSA key file "
+                     "(give one with -i, or IdentityFile in the ssh config)");
+  }
   return keys;
 }
 
@@ -141,6 +145,8 @@ std::vector<inventory::ScanTarget> not_yet_recorded(std::vector<inventory::ScanT
 
 int run_scan(const ScanFlags& flags) {
   auto targets = plan(flags);
+  // Keys first: a missing key or a wrong passphrase stops here, before the catalog is touched.
+  auto keys = load_keys(flags, targets);
   auto catalog = catalog::Catalog::open(flags.db);
   std::int64_t scan_id = 0;
   if (flags.resume) {
@@ -155,7 +161,6 @@ int run_scan(const ScanFlags& flags) {
     scan_id = catalog.begin_scan({flags.inventory, options_json(flags),
                                   static_cast<std::int64_t>(targets.size()), DIGGER_VERSION});
   }
-  auto keys = load_keys(flags, targets);
   ssh::HostKeyStoreOptions key_options;
   key_options.extra_files = flags.known_hosts;
   key_options.digger_file = flags.db + ".known_hosts";

@@ -114,3 +114,30 @@ def compare_host(t, got, problems):
         extra = set(src["entries"]) - {line["n"] for line in f.get("lines") or []}
         if extra and f.get("lines"):
             problems.append(f"{where}: {f['path']!r} has unexpected lines {sorted(extra)[:5]}")
+
+
+def sub_inventory(lab, path, predicate):
+    """A hosts.txt with the lab hosts whose truth entry satisfies `predicate`."""
+    hosts = {(h["address"], h["port"]): h for h in truth(lab)["hosts"]}
+    kept = []
+    with open(os.path.join(lab, "hosts.txt")) as f:
+        for line in f:
+            word = line.split()[0] if line.strip() and not line.startswith("#") else None
+            if not word:
+                continue
+            addr, port = word.split("@")[-1].rsplit(":", 1)
+            if predicate(hosts[(addr, int(port))]):
+                kept.append(line)
+    with open(path, "w") as f:
+        f.writelines(kept)
+    return len(kept)
+
+
+def run(binary, *args, **kw):
+    env = dict(os.environ)
+    env.pop("SSH_AUTH_SOCK", None)
+    return subprocess.run([binary, *args], capture_output=True, env=env, timeout=600, **kw)
+
+
+def statuses(db, scan_id=None):
+    return {k: v["status"] for k, v in host_results(db, scan_id).items()}
