@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 namespace {
@@ -30,8 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const digger::cron::CommandAnalysis a = digger::cron::analyze_command(text);
   require(a.chain >= 0);
   require(!a.language_name().empty());
-  // The shell refuses a line with an open quote, so nothing in it can be said to run.
-  require(words.complete || a.language == digger::cron::Language::unknown);
+  // The shell refuses a line with an open quote: the analysis must say the line is broken.
+  require(words.complete || !a.complete);
+  require(words.complete || a.language == digger::cron::Language::unknown ||
+          a.evidence.find("broken:") != std::string::npos);
   require(!a.program.empty() || a.language == digger::cron::Language::unknown);
 
   const std::string collapsed = digger::cron::collapse_command_blanks(text);

@@ -1,6 +1,7 @@
 #include "digger/cli/scan_summary.hpp"
 
 #include "digger/catalog/catalog.hpp"
+#include "digger/cli/parse_output.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -37,7 +38,8 @@ nlohmann::json counts_json(const Counts& c) {
 void print_counts(std::string_view title, const Counts& c, std::size_t limit) {
   fmt::print("\n{}\n", title);
   for (std::size_t i = 0; i < c.size() && i < limit; ++i) {
-    fmt::print("  {:<28} {:>7}\n", c[i].first, c[i].second);
+    // Owners are file names from the hosts: escape them before they reach a terminal.
+    fmt::print("  {:<28} {:>7}\n", printable(c[i].first), c[i].second);
   }
   if (c.size() > limit) {
     fmt::print("  ... {} more\n", c.size() - limit);
@@ -113,8 +115,9 @@ void print_summary(const ScanOverview& o, const std::string& format, bool interr
     fmt::print("\nHosts not ok\n");
     for (std::size_t i = 0; i < o.not_ok.size() && i < 50; ++i) {
       const auto& f = o.not_ok[i];
-      fmt::print("  {:<28} {:<17} {}\n", f.port == 22 ? f.name : fmt::format("{}:{}", f.name, f.port),
-                 f.status, f.reason.substr(0, 120));
+      fmt::print("  {:<28} {:<17} {}\n",
+                 printable(f.port == 22 ? f.name : fmt::format("{}:{}", f.name, f.port)), f.status,
+                 printable(f.reason.substr(0, 120)));
     }
     if (o.not_ok.size() > 50) {
       fmt::print("  ... {} more (sqlite3: SELECT * FROM failed_hosts)\n", o.not_ok.size() - 50);
