@@ -10,8 +10,9 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   // Half the inputs start with the marker so the fuzzer reaches the record parser at once.
-  const std::string input = size % 2 == 0 ? std::string(digger::collect::start_marker) + std::string(bytes)
-                                          : std::string(bytes);
+  const std::string input = size % 2 == 0
+                                ? std::string(digger::collect::start_marker) + std::string(bytes)
+                                : std::string(bytes);
   const auto decoded = digger::collect::decode_collector_output(input);
   std::size_t total = 0;
   for (const auto& source : decoded.snapshot.sources) {

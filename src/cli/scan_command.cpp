@@ -136,8 +136,9 @@ ssh::KeyRing load_keys(const ScanFlags& flags, const std::vector<inventory::Scan
   return keys;
 }
 
-std::vector<inventory::ScanTarget> not_yet_recorded(std::vector<inventory::ScanTarget> targets,
-                                                    const std::vector<catalog::HostIdentity>& done) {
+std::vector<inventory::ScanTarget>
+not_yet_recorded(std::vector<inventory::ScanTarget> targets,
+                 const std::vector<catalog::HostIdentity>& done) {
   std::set<catalog::HostIdentity> finished(done.begin(), done.end());
   std::erase_if(targets, [&](const auto& t) { return finished.count({t.name, t.port}) > 0; });
   return targets;

@@ -7,9 +7,8 @@
 #include "digger/cron/describe.hpp"
 #include "digger/cron/fingerprint.hpp"
 
-#include <openssl/evp.h>
-
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include <array>
 #include <memory>

@@ -24,8 +24,8 @@ std::string list_truncated(const std::vector<CronSource>& sources) {
   std::string out;
   for (const auto& s : sources) {
     if (s.truncated) {
-      out += fmt::format("{}{} ({} of {} bytes read)", out.empty() ? "" : ", ", one_line(s.path, 80),
-                         s.content.size(), s.size);
+      out += fmt::format("{}{} ({} of {} bytes read)", out.empty() ? "" : ", ",
+                         one_line(s.path, 80), s.content.size(), s.size);
     }
   }
   return out;
@@ -50,9 +50,9 @@ HostVerdict judge_collection(const Decoded& decoded, std::string_view remote_std
     if (contains(remote_stderr, "sudo")) {
       return {"permission-denied", "sudo -n refused: " + one_line(remote_stderr)};
     }
-    return {"protocol-error", "no collector output" + (remote_stderr.empty()
-                                                          ? std::string()
-                                                          : ": " + one_line(remote_stderr))};
+    return {"protocol-error",
+            "no collector output" +
+                (remote_stderr.empty() ? std::string() : ": " + one_line(remote_stderr))};
   }
   if (!decoded.complete) {
     if (stdout_truncated) {

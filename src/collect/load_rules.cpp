@@ -21,8 +21,8 @@ bool has_backup_suffix(std::string_view name) {
 // Debian cron reads /etc/cron.d names the way run-parts does: [A-Za-z0-9_-]+ only.
 bool run_parts_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
   });
 }
 
@@ -40,9 +40,8 @@ LoadVerdict daemon_loads(const CronSource& source, std::string_view daemon) {
   if (vixie && source.kind == SourceKind::cron_d && !run_parts_name(name)) {
     return {false, "name outside [A-Za-z0-9_-]: Debian cron skips it in /etc/cron.d"};
   }
-  if (source.kind == SourceKind::user_crontab && source.path.find("/crontabs/") ==
-                                                     std::string::npos &&
-      vixie) {
+  if (source.kind == SourceKind::user_crontab &&
+      source.path.find("/crontabs/") == std::string::npos && vixie) {
     // Debian cron reads only /var/spool/cron/crontabs; a file directly in the spool root is
     // a leftover (e.g. from a RHEL habit) that no daemon there runs.
     return {false, "Debian cron reads user crontabs from /var/spool/cron/crontabs only"};

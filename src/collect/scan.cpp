@@ -31,7 +31,9 @@ std::string transport_status(ssh::Status status) {
                                                 : std::string(ssh::status_name(status));
 }
 
-std::int64_t ms(std::chrono::milliseconds d) { return d.count(); }
+std::int64_t ms(std::chrono::milliseconds d) {
+  return d.count();
+}
 
 } // namespace
 

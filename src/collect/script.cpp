@@ -90,11 +90,13 @@ printf "END 1\n"; seg "0"
 
 } // namespace
 
-std::string_view collector_script() { return script; }
+std::string_view collector_script() {
+  return script;
+}
 
 std::string collector_command(bool use_sudo, const CollectorLimits& limits) {
-  return fmt::format("exec {}sh -c '{}' digger-collect {} {}", use_sudo ? "sudo -n " : "",
-                     script, limits.total_bytes, limits.per_file_bytes);
+  return fmt::format("exec {}sh -c '{}' digger-collect {} {}", use_sudo ? "sudo -n " : "", script,
+                     limits.total_bytes, limits.per_file_bytes);
 }
 
 } // namespace digger::collect

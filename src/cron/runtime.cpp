@@ -158,8 +158,8 @@ std::optional<std::string> run_parts_dir(const Argv& argv) {
 // their names are specific enough to be known wherever the package puts them.
 bool is_distribution_script(std::string_view name) {
   static constexpr std::array<std::string_view, 9> names = {
-      "sa1",       "sa2",      "debian-sa1",       "sessionclean",      "raid-check",
-      "0anacron",  "checkarray", "e2scrub_all_cron", "popularity-contest"};
+      "sa1",      "sa2",        "debian-sa1",       "sessionclean",      "raid-check",
+      "0anacron", "checkarray", "e2scrub_all_cron", "popularity-contest"};
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 

@@ -141,3 +141,20 @@ def run(binary, *args, **kw):
 
 def statuses(db, scan_id=None):
     return {k: v["status"] for k, v in host_results(db, scan_id).items()}
+
+
+class Checks:
+    """Collects every failed expectation so one run reports them all, then exits."""
+
+    def __init__(self):
+        self.problems = []
+
+    def expect(self, cond, message):
+        if not cond:
+            self.problems.append(message)
+
+    def finish(self):
+        for p in self.problems[:60]:
+            print(p)
+        print(f"{len(self.problems)} problems")
+        sys.exit(1 if self.problems else 0)

@@ -10,12 +10,8 @@ import scanlab  # noqa: E402
 scanlab.need_root()
 binary = sys.argv[1]
 lab = scanlab.lab_dir()
-problems = []
-
-
-def expect(cond, message):
-    if not cond:
-        problems.append(message)
+checks = scanlab.Checks()
+expect = checks.expect
 
 
 def scan(db, inventory, *extra):
@@ -86,7 +82,4 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(len(bad) == 1 and sum(s == "ok" for s in got.values()) == n - 1,
            f"after tampering one record: {got}")
 
-for p in problems:
-    print(p)
-print(f"{len(problems)} problems")
-sys.exit(1 if problems else 0)
+checks.finish()

@@ -14,12 +14,8 @@ import scanlab  # noqa: E402
 scanlab.need_root()
 binary = sys.argv[1]
 lab = scanlab.lab_dir()
-problems = []
-
-
-def expect(cond, message):
-    if not cond:
-        problems.append(message)
+checks = scanlab.Checks()
+expect = checks.expect
 
 
 def args(db, inventory, *extra):
@@ -90,7 +86,4 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(again.returncode == 2 and b"no interrupted scan" in again.stderr,
            f"--resume with nothing to resume: {again.returncode} {again.stderr!r}")
 
-for p in problems:
-    print(p)
-print(f"{len(problems)} problems")
-sys.exit(1 if problems else 0)
+checks.finish()

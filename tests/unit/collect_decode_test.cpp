@@ -65,7 +65,8 @@ TEST_CASE("decoder reads facts, files and notes", "[collect][decode]") {
 TEST_CASE("decoder keeps what it read before a cut", "[collect][decode]") {
   Framer f;
   f.record("FACT", {"hostname", "db-02"})
-      .record("FILE", {"user", "/var/spool/cron/root", "0", "root", "600", "10", "1", "0 * * * *\n"});
+      .record("FILE",
+              {"user", "/var/spool/cron/root", "0", "root", "600", "10", "1", "0 * * * *\n"});
   std::string cut = f.out + "FILE 8\n4\nuser\n200\n/var/sp";
   auto decoded = decode_collector_output(cut);
   CHECK_FALSE(decoded.complete);
@@ -75,9 +76,9 @@ TEST_CASE("decoder keeps what it read before a cut", "[collect][decode]") {
 }
 
 TEST_CASE("decoder rejects hostile framing without trusting lengths", "[collect][decode]") {
-  for (const std::string tail : {"FILE 8\n99999999999999999999\nx\n", "FACT 2\n-1\n\n",
-                                 "FACT 99\n", "END\n", "FACT 2\n3\nabcd\n", "WHAT 0\n",
-                                 "FACT 2\n1\na\n18446744073709551615\n"}) {
+  for (const std::string tail :
+       {"FILE 8\n99999999999999999999\nx\n", "FACT 2\n-1\n\n", "FACT 99\n", "END\n",
+        "FACT 2\n3\nabcd\n", "WHAT 0\n", "FACT 2\n1\na\n18446744073709551615\n"}) {
     auto decoded = decode_collector_output(std::string(start_marker) + tail);
     CHECK_FALSE(decoded.complete);
     CHECK_FALSE(decoded.error.empty());

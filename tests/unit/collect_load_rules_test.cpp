@@ -34,13 +34,14 @@ TEST_CASE("names cron skips are flagged, not dropped", "[collect][load]") {
 TEST_CASE("modes and owners cron refuses", "[collect][load]") {
   using K = SourceKind;
   CHECK_FALSE(daemon_loads(source(K::cron_d, "/etc/cron.d/x", 0666), "vixie").loaded);
-  CHECK_FALSE(daemon_loads(source(K::user_crontab, "/var/spool/cron/app", 0622, "app"), "cronie")
-                  .loaded);
+  CHECK_FALSE(
+      daemon_loads(source(K::user_crontab, "/var/spool/cron/app", 0622, "app"), "cronie").loaded);
   CHECK(daemon_loads(source(K::user_crontab, "/var/spool/cron/app", 0600, "app"), "cronie").loaded);
   CHECK_FALSE(
       daemon_loads(source(K::user_crontab, "/var/spool/cron/app", 0600, "mallory"), "cronie")
           .loaded);
   CHECK_FALSE(daemon_loads(source(K::user_crontab, "/var/spool/cron/app", 0600), "vixie").loaded);
-  CHECK(daemon_loads(source(K::user_crontab, "/var/spool/cron/crontabs/app", 0600), "vixie").loaded);
+  CHECK(
+      daemon_loads(source(K::user_crontab, "/var/spool/cron/crontabs/app", 0600), "vixie").loaded);
   CHECK_FALSE(daemon_loads(source(K::system_crontab, "/etc/crontab", 0644), "busybox").loaded);
 }

@@ -28,7 +28,8 @@ struct ScanRequest {
 // The whole collection of one scan: every target is reached over SSH, runs the collector,
 // and becomes one catalog record handed to `writer` (parsed and classified on the worker
 // thread that finished it). `on_host` sees each record just before it is handed over
-// (progress, verbose output). Returns when every started host is recorded; `stop` starts no new host.
+// (progress, verbose output). Returns when every started host is recorded; `stop` starts no new
+// host.
 void scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
                 catalog::Writer& writer,
                 const std::function<void(const catalog::HostRecord&)>& on_host,

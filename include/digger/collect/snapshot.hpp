@@ -13,9 +13,9 @@ enum class SourceKind { user_crontab, system_crontab, cron_d };
 
 // One file read from a host by the collector script, before parsing.
 struct CronSource {
-  std::string path;  // exactly as on the host (any bytes)
+  std::string path; // exactly as on the host (any bytes)
   SourceKind kind = SourceKind::user_crontab;
-  std::string owner; // user crontab: the file name (cron's rule); system: the file's owner
+  std::string owner;      // user crontab: the file name (cron's rule); system: the file's owner
   std::string file_owner; // the account owning the file on the host
   std::int64_t uid = -1;
   std::uint32_t mode = 0;
@@ -45,9 +45,9 @@ struct HostSnapshot {
   HostFacts facts;
   std::vector<CronSource> sources;
   std::vector<std::pair<std::string, std::string>> extra_facts; // uid, utc_offset, epoch, ...
-  std::vector<PathNote> unreadable; // paths the login could not read
-  std::vector<PathNote> skipped;    // symlinks and special files, never read
-  std::string remote_stderr;           // bounded
+  std::vector<PathNote> unreadable;                             // paths the login could not read
+  std::vector<PathNote> skipped; // symlinks and special files, never read
+  std::string remote_stderr;     // bounded
   bool output_truncated = false;
   std::optional<int> script_exit_status; // from the sentinel record; absent = incomplete
 };
