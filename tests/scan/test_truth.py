@@ -41,6 +41,11 @@ with tempfile.TemporaryDirectory() as tmp:
                         "'symbolic link to %' and loaded_by_daemon = 0").fetchone()[0]
     if not links:
         problems.append("the shadowlink symlink was not recorded")
+    # File names like "$(touch digger-lab-pwned)" are data: nothing on any host ran them.
+    for top in ("/root", "/home", "/tmp", "/dev/shm/digger-lab"):
+        for dirpath, _dirs, files in os.walk(top):
+            if "digger-lab-pwned" in files:
+                problems.append(f"a hostile file name was executed: {dirpath}/digger-lab-pwned")
     # A tarpit costs its deadline (20 s), not more: generous slack for a loaded 2-core machine.
     if elapsed > 20 + 60:
         problems.append(f"scan took {elapsed:.1f} s: slow hosts delayed it beyond their deadline")
