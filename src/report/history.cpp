@@ -90,16 +90,15 @@ std::string render_scans_json(const std::vector<catalog::ScanSummary>& scans) {
 }
 
 std::string render_hosts_table(const std::vector<HostHistory>& hosts) {
-  std::string out = fmt::format("{} {} {:>5}  {}\n", pad("HOST", 24), pad("LAST STATUS", 18),
-                                "SCAN", "LAST SUCCESSFUL SCAN");
+  std::string out = fmt::format("{} {} {:>5} {:>7} {:<20} {:>5}\n", pad("HOST", 22),
+                                pad("LAST STATUS", 17), "SCAN", "LAST OK", "AT", "JOBS");
   for (const auto& host : hosts) {
-    std::string ok = host.last_ok_scan == 0
-                         ? std::string("never")
-                         : fmt::format("{} ({}, {} jobs)", host.last_ok_scan, host.last_ok_at,
-                                       host.last_ok_jobs);
-    out += fit(fmt::format("{} {} {:>5}  {}", pad(host_label(host), 24),
-                           pad(host.last_status.empty() ? "-" : host.last_status, 18),
-                           host.last_scan, ok),
+    const bool never = host.last_ok_scan == 0;
+    out += fit(fmt::format("{} {} {:>5} {:>7} {:<20} {:>5}", pad(host_label(host), 22),
+                           pad(host.last_status.empty() ? "-" : host.last_status, 17),
+                           host.last_scan, never ? "never" : std::to_string(host.last_ok_scan),
+                           never ? "-" : host.last_ok_at,
+                           never ? "-" : std::to_string(host.last_ok_jobs)),
                80) +
            "\n";
   }
