@@ -86,7 +86,9 @@ std::string render_diff_table(const Diff& diff, const TableStyle& style) {
     if (host.state == HostDiff::State::compared && host.changes.empty()) {
       continue;
     }
-    out += "\n";
+    if (!host.changes.empty()) {
+      out += "\n"; // a blank line before each block of changes; bare host lines stay together
+    }
     std::string head = fmt::format("{} [{}]", host_label(host.name, host.port),
                                    host_state_name(host.state));
     if (host.state == HostDiff::State::unknown) {
@@ -171,7 +173,9 @@ std::string render_diff_csv(const Diff& diff) {
     if (host.state != HostDiff::State::compared) {
       csv_row(out, {fmt::format("host-{}", host_state_name(host.state)), host.name, port, "", "",
                     "", "", "", "", "", "", "", "",
-                    fmt::format("{} -> {} {}", host.status_before, host.status_after, host.reason)});
+                    fmt::format("{} -> {}{}", host.status_before.empty() ? "-" : host.status_before,
+                                host.status_after.empty() ? "-" : host.status_after,
+                                host.reason.empty() ? "" : ": " + host.reason)});
     }
     for (const auto& change : host.changes) {
       const JobRow& job = change.after ? *change.after : *change.before;

@@ -90,11 +90,11 @@ std::string render_scans_json(const std::vector<catalog::ScanSummary>& scans) {
 }
 
 std::string render_hosts_table(const std::vector<HostHistory>& hosts) {
-  std::string out = fmt::format("{} {} {:>5} {:>7} {:<20} {:>5}\n", pad("HOST", 22),
+  std::string out = fmt::format("{} {} {:>5} {:>7} {:<20} {:>5}\n", pad("HOST", 21),
                                 pad("LAST STATUS", 17), "SCAN", "LAST OK", "AT", "JOBS");
   for (const auto& host : hosts) {
     const bool never = host.last_ok_scan == 0;
-    out += fit(fmt::format("{} {} {:>5} {:>7} {:<20} {:>5}", pad(host_label(host), 22),
+    out += fit(fmt::format("{} {} {:>5} {:>7} {:<20} {:>5}", pad(host_label(host), 21),
                            pad(host.last_status.empty() ? "-" : host.last_status, 17),
                            host.last_scan, never ? "never" : std::to_string(host.last_ok_scan),
                            never ? "-" : host.last_ok_at,
