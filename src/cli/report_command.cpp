@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <unistd.h>
@@ -53,6 +54,22 @@ int emit(const std::string& document, const std::string& output) {
   return exit_ok;
 }
 
+// JSON is streamed: a fleet-wide report can be hundreds of megabytes.
+int emit_json(const report::ReportView& view, const std::string& output) {
+  if (output.empty() || output == "-") {
+    report::write_json(view, std::cout);
+    std::cout.flush();
+    return std::cout ? exit_ok : exit_usage;
+  }
+  std::ofstream out(output, std::ios::binary | std::ios::trunc);
+  report::write_json(view, out);
+  out.close();
+  if (!out) {
+    return usage_error(fmt::format("cannot write {}", output));
+  }
+  return exit_ok;
+}
+
 int run_report(const ReportOptions& options) {
   auto filter = report::parse_filter(options.filter);
   if (!filter) {
@@ -70,10 +87,11 @@ int run_report(const ReportOptions& options) {
     return usage_error(e.what());
   }
   const auto view = report::build_view(snapshot, *filter, options.filter, *group_by);
-  std::string document;
   if (options.format == "json") {
-    document = report::render_json(view);
-  } else if (options.format == "csv") {
+    return emit_json(view, options.output);
+  }
+  std::string document;
+  if (options.format == "csv") {
     document = report::render_csv(view);
   } else if (options.format == "html") {
     document = report::render_html(view);

@@ -92,8 +92,8 @@ std::string render_diff_table(const Diff& diff, const TableStyle& style) {
     std::string head = fmt::format("{} [{}]", host_label(host.name, host.port),
                                    host_state_name(host.state));
     if (host.state == HostDiff::State::unknown) {
-      head += fmt::format(" {} -> {}: {}", host.status_before.empty() ? "-" : host.status_before,
-                          host.status_after.empty() ? "-" : host.status_after,
+      head += fmt::format(" {} -> {}: {}", host.status_before.empty() ? "absent" : host.status_before,
+                          host.status_after.empty() ? "absent" : host.status_after,
                           terminal_text(host.reason));
     } else {
       head += fmt::format(" jobs {} -> {}", host.jobs_before, host.jobs_after);
@@ -173,8 +173,8 @@ std::string render_diff_csv(const Diff& diff) {
     if (host.state != HostDiff::State::compared) {
       csv_row(out, {fmt::format("host-{}", host_state_name(host.state)), host.name, port, "", "",
                     "", "", "", "", "", "", "", "",
-                    fmt::format("{} -> {}{}", host.status_before.empty() ? "-" : host.status_before,
-                                host.status_after.empty() ? "-" : host.status_after,
+                    fmt::format("{} -> {}{}", host.status_before.empty() ? "absent" : host.status_before,
+                                host.status_after.empty() ? "absent" : host.status_after,
                                 host.reason.empty() ? "" : ": " + host.reason)});
     }
     for (const auto& change : host.changes) {

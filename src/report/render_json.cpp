@@ -6,6 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ostream>
+#include <sstream>
+#include <utility>
+#include <vector>
+
 namespace digger::report {
 namespace {
 
@@ -115,32 +120,67 @@ Json summary_json(const ReportView& view) {
               {"duplicates", duplicates}};
 }
 
-} // namespace
-
-std::string render_json(const ReportView& view) {
-  Json out{{"format", "digger-report"},
-           {"version", json_format_version},
-           {"scan", scan_json(view.snapshot->scan)},
-           {"next_runs_after", reference_time(view.snapshot->scan)},
-           {"filter", valid_utf8(view.filter_text)},
-           {"group_by", valid_utf8(view.group_by.name())}};
-  const Json summary = summary_json(view);
-  for (const auto& item : summary.items()) {
-    out[item.key()] = item.value();
-  }
-  Json hosts = Json::array();
-  for (const HostRow* host : view.hosts) {
-    hosts.push_back(host_json(*host));
-  }
-  out["hosts"] = std::move(hosts);
-  Json jobs = Json::array();
-  for (const auto& group : view.groups) {
-    for (const JobRow* job : group.jobs) {
-      jobs.push_back(job_json(view, *job, group.key));
+// Writes `"key": value` with the value pretty-printed at the document's second level.
+void write_member(std::ostream& out, const std::string& key, const Json& value, bool& first) {
+  std::string text = value.dump(2, ' ', false, Json::error_handler_t::replace);
+  std::string indented;
+  indented.reserve(text.size());
+  for (char c : text) {
+    indented += c;
+    if (c == '\n') {
+      indented += "  ";
     }
   }
-  out["jobs"] = std::move(jobs);
-  return out.dump(2) + "\n";
+  out << (first ? "{\n  " : ",\n  ") << Json(key).dump() << ": " << indented;
+  first = false;
+}
+
+// A long list, one compact element per line, written as it is made: a 300,000-job report
+// never holds more than one job as a JSON tree.
+template <class Items, class ToJson>
+void write_list(std::ostream& out, const std::string& key, const Items& items, ToJson to_json) {
+  out << ",\n  " << Json(key).dump() << ": [";
+  bool first = true;
+  for (const auto& item : items) {
+    out << (first ? "\n    " : ",\n    ")
+        << to_json(item).dump(-1, ' ', false, Json::error_handler_t::replace);
+    first = false;
+  }
+  out << (first ? "]" : "\n  ]");
+}
+
+} // namespace
+
+void write_json(const ReportView& view, std::ostream& out) {
+  bool first = true;
+  write_member(out, "format", "digger-report", first);
+  write_member(out, "version", json_format_version, first);
+  write_member(out, "scan", scan_json(view.snapshot->scan), first);
+  write_member(out, "next_runs_after", reference_time(view.snapshot->scan), first);
+  write_member(out, "filter", valid_utf8(view.filter_text), first);
+  write_member(out, "group_by", valid_utf8(view.group_by.name()), first);
+  const Json summary = summary_json(view);
+  for (const auto& item : summary.items()) {
+    write_member(out, item.key(), item.value(), first);
+  }
+  write_list(out, "hosts", view.hosts, [](const HostRow* host) { return host_json(*host); });
+  std::vector<std::pair<const JobRow*, const std::string*>> jobs;
+  jobs.reserve(view.job_count());
+  for (const auto& group : view.groups) {
+    for (const JobRow* job : group.jobs) {
+      jobs.emplace_back(job, &group.key);
+    }
+  }
+  write_list(out, "jobs", jobs, [&view](const auto& item) {
+    return job_json(view, *item.first, *item.second);
+  });
+  out << "\n}\n";
+}
+
+std::string render_json(const ReportView& view) {
+  std::ostringstream out;
+  write_json(view, out);
+  return std::move(out).str();
 }
 
 } // namespace digger::report

@@ -6,6 +6,7 @@
 #include "digger/report/view.hpp"
 
 #include <cstddef>
+#include <iosfwd>
 #include <string>
 
 namespace digger::report {
@@ -20,6 +21,8 @@ struct TableStyle {
 
 std::string render_table(const ReportView& view, const TableStyle& style);
 std::string render_json(const ReportView& view);
+// The same bytes, streamed: what the CLI uses, so a huge fleet's report is never held whole.
+void write_json(const ReportView& view, std::ostream& out);
 std::string render_csv(const ReportView& view);
 std::string render_html(const ReportView& view);
 
