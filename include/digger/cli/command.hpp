@@ -21,6 +21,9 @@ using Action = std::function<int()>;
 // One declaration per subcommand, implemented in src/cli/<name>_command.cpp.
 void add_next_command(CLI::App& app, Action& action);
 void add_parse_command(CLI::App& app, Action& action);
+void add_report_command(CLI::App& app, Action& action);
+void add_diff_command(CLI::App& app, Action& action);
+void add_scans_commands(CLI::App& app, Action& action); // `scans` and `hosts`
 // The scan is the top-level command: its options sit on the app itself.
 void add_scan_command(CLI::App& app, Action& action);
 void add_convert_command(CLI::App& app, Action& action);

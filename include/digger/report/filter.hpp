@@ -1,0 +1,39 @@
+#pragma once
+
+// The --filter language of `digger-scan report` (docs/reports.md#filter):
+//   EXPR  := TERM (blank TERM)*          every term must match (AND)
+//   TERM  := KEY '=' VALUE               equal
+//          | KEY '!=' VALUE              not equal
+//          | KEY '~' VALUE               VALUE occurs in the field (case-sensitive)
+//   KEY   := host | owner | language | status | command | target | file | fingerprint
+//          | label:NAME
+// A VALUE runs to the next blank; quote it with "..." or '...' to hold blanks. Host terms
+// (host, status, label:NAME) also choose which hosts the report lists.
+
+#include "digger/report/snapshot.hpp"
+#include "digger/util/result.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace digger::report {
+
+struct FilterTerm {
+  enum class Op { equals, not_equals, contains };
+  std::string key;   // "host", "label:env", ...
+  Op op = Op::equals;
+  std::string value;
+  bool about_host() const; // host, status or label:NAME
+  friend bool operator==(const FilterTerm&, const FilterTerm&) = default;
+};
+
+struct Filter {
+  std::vector<FilterTerm> terms; // empty = everything
+  bool matches_host(const HostRow& host) const;
+  bool matches_job(const JobRow& job, const HostRow& host) const;
+};
+
+util::Result<Filter> parse_filter(std::string_view expression);
+
+} // namespace digger::report

@@ -1,0 +1,39 @@
+#pragma once
+
+// Reading the catalog for reports: which scan, and everything it recorded.
+
+#include "digger/catalog/catalog.hpp"
+#include "digger/report/snapshot.hpp"
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace digger::report {
+
+// A bad option value (--scan 42 when there is no scan 42): the CLI prints it and exits 2.
+class UsageError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// Opens the catalog read-only; a missing file is a CatalogError (nothing is created).
+catalog::Catalog open_catalog(const std::string& path);
+
+// "latest" (the newest complete or interrupted scan, as the catalog's views use) or a scan
+// id. Throws UsageError for a malformed or unknown id, CatalogError for a catalog without any
+// scan worth reporting on.
+catalog::ScanSummary resolve_scan(catalog::Catalog& catalog, std::string_view spec);
+
+// The two scans `diff` compares. `to_spec`: a scan id or "latest" (newest complete scan).
+// `from_spec`: "" for the default (see default_from_scan), a scan id, or a date/time
+// (YYYY-MM-DD or ISO 8601, UTC unless an offset is given): the newest complete scan started at
+// or before it; a date alone means the end of that day.
+std::pair<catalog::ScanSummary, catalog::ScanSummary>
+resolve_diff_scans(catalog::Catalog& catalog, std::string_view from_spec, std::string_view to_spec);
+
+// Every host result and job of the scan, with the derived fields computed.
+Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& scan);
+
+} // namespace digger::report

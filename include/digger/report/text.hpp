@@ -1,0 +1,34 @@
+#pragma once
+
+// Making host text safe for each output, and fitting it into columns.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace digger::report {
+
+// For a terminal: cli::printable (control bytes and invalid UTF-8 escaped), tabs as spaces.
+std::string terminal_text(std::string_view text);
+
+// Valid UTF-8 kept; each invalid byte becomes U+FFFD. For JSON, CSV and HTML, which must be
+// UTF-8.
+std::string valid_utf8(std::string_view text);
+
+// Display width in code points (what an 80-column terminal mostly counts).
+std::size_t text_width(std::string_view utf8);
+
+// At most `width` code points; a cut text ends with "…".
+std::string fit(std::string_view utf8, std::size_t width);
+
+// `fit`, then padded with spaces to exactly `width`.
+std::string pad(std::string_view utf8, std::size_t width);
+
+// One RFC 4180 field. A value starting with = + - @ tab or CR gets a leading "'" so that a
+// spreadsheet shows it as text instead of running it as a formula.
+std::string csv_field(std::string_view text);
+
+// &, <, >, " and ' as entities; control characters other than tab and newline as U+FFFD.
+std::string html_escape(std::string_view text);
+
+} // namespace digger::report

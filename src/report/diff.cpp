@@ -1,0 +1,262 @@
+#include "digger/report/diff.hpp"
+
+#include "digger/cron/next_runs.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <tuple>
+
+namespace digger::report {
+namespace {
+
+using Key = std::tuple<std::string, std::string, std::string>;
+using KeyOf = std::function<Key(const JobRow&)>;
+
+// Pairs jobs of `before` and `after` with equal keys, in file order; paired jobs are removed
+// from both lists and handed to `on_pair`.
+template <class OnPair>
+void pair_off(std::vector<JobRow>& before, std::vector<JobRow>& after, const KeyOf& key_of,
+              OnPair on_pair) {
+  std::multimap<Key, std::size_t> waiting;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    waiting.emplace(key_of(before[i]), i);
+  }
+  std::vector<bool> before_used(before.size()), after_used(after.size());
+  for (std::size_t j = 0; j < after.size(); ++j) {
+    auto found = waiting.find(key_of(after[j]));
+    if (found != waiting.end()) {
+      before_used[found->second] = after_used[j] = true;
+      on_pair(before[found->second], after[j]);
+      waiting.erase(found);
+    }
+  }
+  auto keep = [](std::vector<JobRow>& jobs, const std::vector<bool>& used) {
+    std::vector<JobRow> left;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      if (!used[i]) {
+        left.push_back(std::move(jobs[i]));
+      }
+    }
+    jobs = std::move(left);
+  };
+  keep(before, before_used);
+  keep(after, after_used);
+}
+
+void compare_jobs(std::vector<JobRow> before, std::vector<JobRow> after, HostDiff& host) {
+  auto ignore = [](const JobRow&, const JobRow&) {};
+  pair_off(before, after, [](const JobRow& j) {
+    return Key{j.owner + '\n' + j.file, j.schedule.normalized, j.command};
+  }, ignore);
+  auto record = [&host](JobChange::Kind kind) {
+    return [&host, kind](const JobRow& b, const JobRow& a) {
+      host.changes.push_back({kind, b, a});
+    };
+  };
+  pair_off(before, after, [](const JobRow& j) { return Key{j.owner, j.file, j.command}; },
+           record(JobChange::Kind::schedule_changed));
+  pair_off(before, after,
+           [](const JobRow& j) { return Key{j.owner, j.file, j.schedule.normalized}; },
+           record(JobChange::Kind::command_changed));
+  for (auto& job : before) {
+    host.changes.push_back({JobChange::Kind::removed, std::move(job), std::nullopt});
+  }
+  for (auto& job : after) {
+    host.changes.push_back({JobChange::Kind::added, std::nullopt, std::move(job)});
+  }
+}
+
+std::vector<JobRow> jobs_of(const Snapshot& snapshot, std::size_t host) {
+  std::vector<JobRow> jobs;
+  for (const auto& job : snapshot.jobs) {
+    if (job.host == host) {
+      jobs.push_back(job);
+    }
+  }
+  return jobs;
+}
+
+const JobRow& shown(const JobChange& change) {
+  return change.after ? *change.after : *change.before;
+}
+
+void sort_changes(HostDiff& host) {
+  std::stable_sort(host.changes.begin(), host.changes.end(),
+                   [](const JobChange& a, const JobChange& b) {
+                     return std::tie(shown(a).file, shown(a).line) <
+                            std::tie(shown(b).file, shown(b).line);
+                   });
+}
+
+// Turns an added job on one host and a removed job with its fingerprint on another into a move.
+void find_moves(Diff& diff) {
+  std::multimap<std::string, std::pair<std::size_t, std::size_t>> removed; // fp -> host, change
+  for (std::size_t h = 0; h < diff.hosts.size(); ++h) {
+    const auto& changes = diff.hosts[h].changes;
+    for (std::size_t c = 0; c < changes.size(); ++c) {
+      if (changes[c].kind == JobChange::Kind::removed && !changes[c].before->fingerprint.empty()) {
+        removed.emplace(changes[c].before->fingerprint, std::make_pair(h, c));
+      }
+    }
+  }
+  std::vector<std::vector<bool>> moved(diff.hosts.size());
+  for (std::size_t h = 0; h < diff.hosts.size(); ++h) {
+    moved[h].resize(diff.hosts[h].changes.size());
+  }
+  for (std::size_t h = 0; h < diff.hosts.size(); ++h) {
+    for (std::size_t c = 0; c < diff.hosts[h].changes.size(); ++c) {
+      const auto& change = diff.hosts[h].changes[c];
+      if (change.kind != JobChange::Kind::added) {
+        continue;
+      }
+      auto [first, last] = removed.equal_range(change.after->fingerprint);
+      auto source = std::find_if(first, last, [h](const auto& item) { return item.second.first != h; });
+      if (source == last) {
+        continue;
+      }
+      const auto [from_h, from_c] = source->second;
+      const HostDiff& from_host = diff.hosts[from_h];
+      diff.moves.push_back({from_host.name, from_host.port, diff.hosts[h].name,
+                            diff.hosts[h].port, *from_host.changes[from_c].before, *change.after});
+      moved[h][c] = moved[from_h][from_c] = true;
+      removed.erase(source);
+    }
+  }
+  for (std::size_t h = 0; h < diff.hosts.size(); ++h) {
+    auto& changes = diff.hosts[h].changes;
+    std::vector<JobChange> kept;
+    for (std::size_t c = 0; c < changes.size(); ++c) {
+      if (!moved[h][c]) {
+        kept.push_back(std::move(changes[c]));
+      }
+    }
+    changes = std::move(kept);
+  }
+  std::sort(diff.moves.begin(), diff.moves.end(), [](const JobMove& a, const JobMove& b) {
+    return std::tie(a.after.fingerprint, a.from_host, a.from_port, a.to_host, a.to_port) <
+           std::tie(b.after.fingerprint, b.from_host, b.from_port, b.to_host, b.to_port);
+  });
+}
+
+HostDiff compare_host(const Snapshot& from, const HostRow* before, std::size_t before_index,
+                      const Snapshot& to, const HostRow* after, std::size_t after_index) {
+  HostDiff host;
+  const HostRow& any = after != nullptr ? *after : *before;
+  host.name = any.name;
+  host.port = any.port;
+  host.status_before = before != nullptr ? before->status : "";
+  host.status_after = after != nullptr ? after->status : "";
+  std::vector<JobRow> jobs_before, jobs_after;
+  if (before != nullptr) {
+    jobs_before = jobs_of(from, before_index);
+    host.jobs_before = jobs_before.size();
+  }
+  if (after != nullptr) {
+    jobs_after = jobs_of(to, after_index);
+    host.jobs_after = jobs_after.size();
+  }
+  if ((before != nullptr && !before->scanned()) || (after != nullptr && !after->scanned())) {
+    host.state = HostDiff::State::unknown;
+    host.reason = after != nullptr && !after->scanned() ? after->reason : before->reason;
+    return host;
+  }
+  host.state = before == nullptr  ? HostDiff::State::added
+               : after == nullptr ? HostDiff::State::gone
+                                  : HostDiff::State::compared;
+  compare_jobs(std::move(jobs_before), std::move(jobs_after), host);
+  return host;
+}
+
+void count(Diff& diff) {
+  auto& n = diff.counts;
+  n.moved = diff.moves.size();
+  for (const auto& host : diff.hosts) {
+    n.hosts_new += host.state == HostDiff::State::added ? 1 : 0;
+    n.hosts_gone += host.state == HostDiff::State::gone ? 1 : 0;
+    n.hosts_unknown += host.state == HostDiff::State::unknown ? 1 : 0;
+    for (const auto& change : host.changes) {
+      switch (change.kind) {
+      case JobChange::Kind::added: ++n.added; break;
+      case JobChange::Kind::removed: ++n.removed; break;
+      case JobChange::Kind::schedule_changed: ++n.schedule_changed; break;
+      case JobChange::Kind::command_changed: ++n.command_changed; break;
+      }
+    }
+  }
+}
+
+} // namespace
+
+std::string_view change_name(JobChange::Kind kind) {
+  switch (kind) {
+  case JobChange::Kind::added: return "added";
+  case JobChange::Kind::removed: return "removed";
+  case JobChange::Kind::schedule_changed: return "schedule-changed";
+  case JobChange::Kind::command_changed: return "command-changed";
+  }
+  return "";
+}
+
+std::string_view host_state_name(HostDiff::State state) {
+  switch (state) {
+  case HostDiff::State::compared: return "compared";
+  case HostDiff::State::added: return "new";
+  case HostDiff::State::gone: return "gone";
+  case HostDiff::State::unknown: return "unknown";
+  }
+  return "";
+}
+
+bool Diff::anything_changed() const {
+  return counts.added + counts.removed + counts.schedule_changed + counts.command_changed +
+             counts.moved + counts.hosts_new + counts.hosts_gone > 0;
+}
+
+Diff diff_snapshots(const Snapshot& from, const Snapshot& to) {
+  Diff diff;
+  diff.from = from.scan;
+  diff.to = to.scan;
+  std::map<std::pair<std::string, int>, std::pair<std::size_t, std::size_t>> hosts;
+  constexpr std::size_t none = static_cast<std::size_t>(-1);
+  for (std::size_t i = 0; i < from.hosts.size(); ++i) {
+    hosts[{from.hosts[i].name, from.hosts[i].port}] = {i, none};
+  }
+  for (std::size_t i = 0; i < to.hosts.size(); ++i) {
+    auto [entry, inserted] = hosts.try_emplace({to.hosts[i].name, to.hosts[i].port}, none, i);
+    entry->second.second = i;
+  }
+  for (const auto& [identity, indexes] : hosts) {
+    const auto [b, a] = indexes;
+    diff.hosts.push_back(compare_host(from, b == none ? nullptr : &from.hosts[b], b, to,
+                                      a == none ? nullptr : &to.hosts[a], a));
+  }
+  find_moves(diff);
+  for (auto& host : diff.hosts) {
+    sort_changes(host);
+  }
+  count(diff);
+  return diff;
+}
+
+std::optional<catalog::ScanSummary> default_from_scan(const std::vector<catalog::ScanSummary>& scans,
+                                                      const catalog::ScanSummary& to) {
+  auto utc = cron::find_time_zone("UTC");
+  auto to_start = cron::parse_iso8601(to.started_at, **utc);
+  std::optional<catalog::ScanSummary> previous;
+  for (const auto& scan : scans) {
+    if (scan.id >= to.id || scan.status != catalog::ScanStatus::complete) {
+      continue;
+    }
+    if (!previous) {
+      previous = scan; // newest complete scan before `to`
+    }
+    auto start = cron::parse_iso8601(scan.started_at, **utc);
+    if (to_start && start && *start <= *to_start - std::chrono::hours(24 * 7)) {
+      return scan;
+    }
+  }
+  return previous;
+}
+
+} // namespace digger::report

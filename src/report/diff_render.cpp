@@ -1,0 +1,199 @@
+#include "digger/report/diff_render.hpp"
+
+#include "digger/report/text.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace digger::report {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string host_label(const std::string& name, int port) {
+  std::string text = terminal_text(name);
+  return port == 22 ? text : fmt::format("{}:{}", text, port);
+}
+
+std::string job_line(const JobRow& job) {
+  return fmt::format("{} {} {}", terminal_text(job.owner), terminal_text(job.schedule.raw),
+                     terminal_text(job.command));
+}
+
+std::string scan_line(const catalog::ScanSummary& scan) {
+  return fmt::format("scan {} ({}, started {})", scan.id, catalog::scan_status_name(scan.status),
+                     scan.started_at);
+}
+
+std::string change_lines(const JobChange& change, std::size_t width) {
+  const JobRow& job = change.after ? *change.after : *change.before;
+  std::string where = fmt::format("{}:{}", terminal_text(job.file), job.line);
+  std::string out = fit(fmt::format("    {:<16} {}", change_name(change.kind), where), width) + "\n";
+  if (change.before) {
+    out += fit("      - " + job_line(*change.before), width) + "\n";
+  }
+  if (change.after) {
+    out += fit("      + " + job_line(*change.after), width) + "\n";
+  }
+  return out;
+}
+
+Json job_json(const JobRow& job) {
+  return Json{{"owner", valid_utf8(job.owner)},
+              {"schedule", valid_utf8(job.schedule.raw)},
+              {"normalized", job.schedule.normalized},
+              {"command", valid_utf8(job.command)},
+              {"language", job.language},
+              {"file", valid_utf8(job.file)},
+              {"line", job.line},
+              {"fingerprint", job.fingerprint}};
+}
+
+Json scan_json(const catalog::ScanSummary& scan) {
+  return Json{{"id", scan.id},
+              {"status", catalog::scan_status_name(scan.status)},
+              {"started_at", scan.started_at},
+              {"finished_at", scan.finished_at.empty() ? Json(nullptr) : Json(scan.finished_at)}};
+}
+
+void csv_row(std::string& out, std::initializer_list<std::string_view> cells) {
+  bool first = true;
+  for (auto cell : cells) {
+    out += (first ? "" : ",") + csv_field(cell);
+    first = false;
+  }
+  out += "\r\n";
+}
+
+} // namespace
+
+std::string render_diff_table(const Diff& diff, const TableStyle& style) {
+  const auto w = style.width;
+  std::string out;
+  out += fit(fmt::format("Digger diff: {} -> {}", scan_line(diff.from), scan_line(diff.to)), w) +
+         "\n";
+  const auto& n = diff.counts;
+  out += fit(fmt::format("Jobs: {} added, {} removed, {} schedule changed, {} command changed, "
+                         "{} moved",
+                         n.added, n.removed, n.schedule_changed, n.command_changed, n.moved),
+             w) +
+         "\n";
+  out += fit(fmt::format("Hosts: {} new, {} gone, {} unknown (not scanned in one of the scans)",
+                         n.hosts_new, n.hosts_gone, n.hosts_unknown),
+             w) +
+         "\n";
+  for (const auto& host : diff.hosts) {
+    if (host.state == HostDiff::State::compared && host.changes.empty()) {
+      continue;
+    }
+    if (!host.changes.empty()) {
+      out += "\n"; // a blank line before each block of changes; bare host lines stay together
+    }
+    std::string head = fmt::format("{} [{}]", host_label(host.name, host.port),
+                                   host_state_name(host.state));
+    if (host.state == HostDiff::State::unknown) {
+      head += fmt::format(" {} -> {}: {}", host.status_before.empty() ? "absent" : host.status_before,
+                          host.status_after.empty() ? "absent" : host.status_after,
+                          terminal_text(host.reason));
+    } else {
+      head += fmt::format(" jobs {} -> {}", host.jobs_before, host.jobs_after);
+    }
+    out += (style.color ? "\x1b[1m" + fit(head, w) + "\x1b[0m" : fit(head, w)) + "\n";
+    for (const auto& change : host.changes) {
+      out += change_lines(change, w);
+    }
+  }
+  if (!diff.moves.empty()) {
+    out += "\nMoved (same job gone from one host, new on another)\n";
+    for (const auto& move : diff.moves) {
+      out += fit(fmt::format("  {} -> {}", host_label(move.from_host, move.from_port),
+                             host_label(move.to_host, move.to_port)),
+                 w) +
+             "\n" + fit("      " + job_line(move.after), w) + "\n";
+    }
+  }
+  if (!diff.anything_changed()) {
+    out += "\nNo change.\n";
+  }
+  return out;
+}
+
+std::string render_diff_json(const Diff& diff) {
+  const auto& n = diff.counts;
+  Json hosts = Json::array();
+  for (const auto& host : diff.hosts) {
+    Json changes = Json::array();
+    for (const auto& change : host.changes) {
+      changes.push_back({{"kind", change_name(change.kind)},
+                         {"before", change.before ? job_json(*change.before) : Json(nullptr)},
+                         {"after", change.after ? job_json(*change.after) : Json(nullptr)}});
+    }
+    hosts.push_back({{"host", valid_utf8(host.name)},
+                     {"port", host.port},
+                     {"state", host_state_name(host.state)},
+                     {"status_before", host.status_before.empty() ? Json(nullptr) : Json(host.status_before)},
+                     {"status_after", host.status_after.empty() ? Json(nullptr) : Json(host.status_after)},
+                     {"reason", host.reason.empty() ? Json(nullptr) : Json(valid_utf8(host.reason))},
+                     {"jobs_before", host.jobs_before},
+                     {"jobs_after", host.jobs_after},
+                     {"changes", changes}});
+  }
+  Json moves = Json::array();
+  for (const auto& move : diff.moves) {
+    moves.push_back({{"fingerprint", move.after.fingerprint},
+                     {"from", {{"host", valid_utf8(move.from_host)}, {"port", move.from_port}}},
+                     {"to", {{"host", valid_utf8(move.to_host)}, {"port", move.to_port}}},
+                     {"before", job_json(move.before)},
+                     {"after", job_json(move.after)}});
+  }
+  Json out{{"format", "digger-diff"},
+           {"version", diff_json_format_version},
+           {"from", scan_json(diff.from)},
+           {"to", scan_json(diff.to)},
+           {"changed", diff.anything_changed()},
+           {"counts",
+            {{"added", n.added},
+             {"removed", n.removed},
+             {"schedule_changed", n.schedule_changed},
+             {"command_changed", n.command_changed},
+             {"moved", n.moved},
+             {"hosts_new", n.hosts_new},
+             {"hosts_gone", n.hosts_gone},
+             {"hosts_unknown", n.hosts_unknown}}},
+           {"hosts", hosts},
+           {"moves", moves}};
+  return out.dump(2) + "\n";
+}
+
+std::string render_diff_csv(const Diff& diff) {
+  std::string out = "kind,host,port,to_host,to_port,owner,file,line,schedule_before,"
+                    "schedule_after,command_before,command_after,fingerprint,detail\r\n";
+  for (const auto& host : diff.hosts) {
+    const std::string port = std::to_string(host.port);
+    if (host.state != HostDiff::State::compared) {
+      csv_row(out, {fmt::format("host-{}", host_state_name(host.state)), host.name, port, "", "",
+                    "", "", "", "", "", "", "", "",
+                    fmt::format("{} -> {}{}", host.status_before.empty() ? "absent" : host.status_before,
+                                host.status_after.empty() ? "absent" : host.status_after,
+                                host.reason.empty() ? "" : ": " + host.reason)});
+    }
+    for (const auto& change : host.changes) {
+      const JobRow& job = change.after ? *change.after : *change.before;
+      const auto& b = change.before;
+      const auto& a = change.after;
+      csv_row(out, {change_name(change.kind), host.name, port, "", "", job.owner, job.file,
+                    std::to_string(job.line), b ? b->schedule.raw : "", a ? a->schedule.raw : "",
+                    b ? b->command : "", a ? a->command : "", job.fingerprint, ""});
+    }
+  }
+  for (const auto& move : diff.moves) {
+    csv_row(out, {"moved", move.from_host, std::to_string(move.from_port), move.to_host,
+                  std::to_string(move.to_port), move.after.owner, move.after.file,
+                  std::to_string(move.after.line), move.before.schedule.raw,
+                  move.after.schedule.raw, move.before.command, move.after.command,
+                  move.after.fingerprint, ""});
+  }
+  return out;
+}
+
+} // namespace digger::report

@@ -1,0 +1,137 @@
+#include "digger/report/load.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <tuple>
+#include <unordered_map>
+
+namespace digger::report {
+namespace {
+
+std::map<std::string, std::string> parse_labels(const std::string& json_text) {
+  std::map<std::string, std::string> labels;
+  const auto parsed = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) {
+    return labels;
+  }
+  for (const auto& [key, value] : parsed.items()) {
+    labels[key] = value.is_string() ? value.get<std::string>() : value.dump();
+  }
+  return labels;
+}
+
+std::string os_text(const std::string& id, const std::string& version) {
+  if (id.empty()) {
+    return version;
+  }
+  return version.empty() ? id : id + " " + version;
+}
+
+// host_results.host_id -> index in snapshot.hosts, filled in catalog order then sorted.
+std::unordered_map<std::int64_t, std::size_t> load_hosts(catalog::Database& db,
+                                                          std::int64_t scan_id,
+                                                          std::vector<HostRow>& hosts) {
+  auto statement = db.prepare(
+      "SELECT h.id, h.name, h.port, h.labels_json, r.status, r.reason, r.timezone, r.os_id, "
+      "r.os_version, r.jobs FROM host_results r JOIN hosts h ON h.id = r.host_id "
+      "WHERE r.scan_id = ?1 ORDER BY h.name, h.port");
+  statement.bind(1, scan_id);
+  std::unordered_map<std::int64_t, std::size_t> index;
+  while (statement.step()) {
+    HostRow host;
+    host.name = statement.column_bytes(1);
+    host.port = static_cast<int>(statement.column_int(2));
+    host.labels = parse_labels(statement.column_text(3));
+    host.status = statement.column_text(4);
+    host.reason = statement.column_bytes(5);
+    host.timezone = statement.column_bytes(6);
+    host.os = os_text(statement.column_bytes(7), statement.column_bytes(8));
+    host.jobs = statement.column_int(9);
+    index[statement.column_int(0)] = hosts.size();
+    hosts.push_back(std::move(host));
+  }
+  return index;
+}
+
+void load_jobs(catalog::Database& db, std::int64_t scan_id,
+               const std::unordered_map<std::int64_t, std::size_t>& host_index,
+               std::vector<JobRow>& jobs) {
+  auto statement = db.prepare(
+      "SELECT r.host_id, COALESCE(e.run_as, s.owner), e.schedule_text, e.normalized_schedule, "
+      "e.cron_tz, e.description, e.command, e.language, e.evidence, e.target, s.path, "
+      "e.line_number, s.kind, s.loaded_by_daemon, e.fingerprint "
+      "FROM host_results r JOIN cron_sources s ON s.host_result_id = r.id "
+      "JOIN entries e ON e.source_id = s.id WHERE r.scan_id = ?1 AND e.kind = 'job'");
+  statement.bind(1, scan_id);
+  while (statement.step()) {
+    JobRow job;
+    job.host = host_index.at(statement.column_int(0));
+    job.owner = statement.column_bytes(1);
+    job.schedule.raw = statement.column_bytes(2);
+    job.schedule.normalized = statement.column_text(3);
+    job.schedule.cron_tz = statement.column_bytes(4);
+    job.schedule.description = statement.column_bytes(5);
+    job.command = statement.column_bytes(6);
+    job.language = statement.column_text(7);
+    if (job.language.empty()) {
+      job.language = "unknown";
+    }
+    job.evidence = statement.column_bytes(8);
+    job.target = statement.column_bytes(9);
+    job.file = statement.column_bytes(10);
+    job.line = static_cast<int>(statement.column_int(11));
+    job.source_kind = statement.column_text(12);
+    job.loaded_by_daemon = statement.column_int(13) != 0;
+    job.fingerprint = statement.column_text(14);
+    jobs.push_back(std::move(job));
+  }
+}
+
+} // namespace
+
+catalog::Catalog open_catalog(const std::string& path) {
+  return catalog::Catalog::open(path, catalog::Mode::read_only);
+}
+
+catalog::ScanSummary resolve_scan(catalog::Catalog& catalog, std::string_view spec) {
+  if (spec.empty() || spec == "latest") {
+    for (const auto& scan : catalog.scans()) { // newest first
+      if (scan.status == catalog::ScanStatus::complete ||
+          scan.status == catalog::ScanStatus::interrupted) {
+        return scan;
+      }
+    }
+    throw catalog::CatalogError(
+        fmt::format("{}: no complete or interrupted scan in this catalog yet", catalog.path()));
+  }
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(spec.data(), spec.data() + spec.size(), id);
+  if (error != std::errc{} || end != spec.data() + spec.size() || id <= 0) {
+    throw UsageError(fmt::format("--scan must be a scan id or 'latest', not '{}'", spec));
+  }
+  auto scan = catalog.scan(id);
+  if (!scan) {
+    throw UsageError(fmt::format("no scan {} in {} (see `digger-scan scans`)", id, catalog.path()));
+  }
+  return *scan;
+}
+
+Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& scan) {
+  Snapshot snapshot;
+  snapshot.scan = scan;
+  auto& db = catalog.database();
+  const auto host_index = load_hosts(db, scan.id, snapshot.hosts);
+  load_jobs(db, scan.id, host_index, snapshot.jobs);
+  // SQL sorted the hosts; jobs follow host order, then file and line, for stable output.
+  std::sort(snapshot.jobs.begin(), snapshot.jobs.end(), [](const JobRow& a, const JobRow& b) {
+    return std::tie(a.host, a.file, a.line) < std::tie(b.host, b.file, b.line);
+  });
+  compute_derived_fields(snapshot);
+  return snapshot;
+}
+
+} // namespace digger::report

@@ -1,0 +1,102 @@
+#include "digger/report/snapshot.hpp"
+
+#include "digger/cron/next_runs.hpp"
+#include "digger/cron/schedule.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace digger::report {
+namespace {
+
+// Zones and next runs are computed once per distinct value: a fleet has thousands of jobs but
+// few zones and schedules, and a zone lookup costs more than a search.
+class NextRunCache {
+public:
+  explicit NextRunCache(std::chrono::sys_seconds after) : after_(after) {}
+
+  // The zone actually used: the requested one, or UTC when it is unknown or empty.
+  std::pair<std::string, const date::time_zone*> zone(const std::string& name) {
+    auto found = zones_.find(name);
+    if (found == zones_.end()) {
+      auto zone = cron::find_time_zone(name.empty() ? "UTC" : name);
+      std::pair<std::string, const date::time_zone*> entry{name.empty() ? "UTC" : name, nullptr};
+      if (zone) {
+        entry.second = *zone;
+      } else {
+        entry = {"UTC", *cron::find_time_zone("UTC")};
+      }
+      found = zones_.emplace(name, entry).first;
+    }
+    return found->second;
+  }
+
+  const std::string& next_run(const std::string& schedule_text, const std::string& zone_name) {
+    auto key = std::make_pair(schedule_text, zone_name);
+    auto found = next_runs_.find(key);
+    if (found == next_runs_.end()) {
+      found = next_runs_.emplace(std::move(key), compute(schedule_text, zone_name)).first;
+    }
+    return found->second;
+  }
+
+private:
+  std::string compute(const std::string& schedule_text, const std::string& zone_name) {
+    auto schedule = cron::parse_schedule(schedule_text);
+    if (!schedule) {
+      return "";
+    }
+    const auto time = cron::next_fire_time(*schedule, after_, *zone(zone_name).second);
+    return time ? cron::to_iso8601(*time) : "";
+  }
+
+  std::chrono::sys_seconds after_;
+  std::map<std::string, std::pair<std::string, const date::time_zone*>> zones_;
+  std::map<std::pair<std::string, std::string>, std::string> next_runs_;
+};
+
+std::chrono::sys_seconds parse_reference(const std::string& text) {
+  auto utc = cron::find_time_zone("UTC");
+  if (utc) {
+    auto parsed = cron::parse_iso8601(text, **utc);
+    if (parsed) {
+      return *parsed;
+    }
+  }
+  return std::chrono::sys_seconds{};
+}
+
+} // namespace
+
+std::string reference_time(const catalog::ScanSummary& scan) {
+  return scan.finished_at.empty() ? scan.started_at : scan.finished_at;
+}
+
+void compute_derived_fields(Snapshot& snapshot) {
+  NextRunCache cache(parse_reference(reference_time(snapshot.scan)));
+  std::unordered_map<std::string, std::vector<std::size_t>> hosts_of;
+  for (auto& job : snapshot.jobs) {
+    const std::string& wanted = job.schedule.cron_tz.empty()
+                                    ? snapshot.hosts.at(job.host).timezone
+                                    : job.schedule.cron_tz;
+    job.schedule.zone = cache.zone(wanted).first;
+    job.schedule.next_run = cache.next_run(job.schedule.raw, wanted);
+    if (!job.fingerprint.empty()) {
+      hosts_of[job.fingerprint].push_back(job.host);
+    }
+  }
+  for (auto& [fingerprint, hosts] : hosts_of) {
+    std::sort(hosts.begin(), hosts.end());
+    hosts.erase(std::unique(hosts.begin(), hosts.end()), hosts.end());
+  }
+  for (auto& job : snapshot.jobs) {
+    job.same_job_hosts =
+        job.fingerprint.empty() ? 1 : static_cast<std::int64_t>(hosts_of[job.fingerprint].size());
+  }
+}
+
+} // namespace digger::report

@@ -1,0 +1,136 @@
+#include "digger/report/text.hpp"
+
+#include "digger/cli/parse_output.hpp"
+
+#include <algorithm>
+
+namespace digger::report {
+namespace {
+
+// Length of the valid UTF-8 sequence at `at`, 0 if the bytes there are not one.
+std::size_t sequence_length(std::string_view text, std::size_t at) {
+  const auto lead = static_cast<unsigned char>(text[at]);
+  std::size_t length = 0;
+  unsigned min = 0;
+  unsigned code = 0;
+  if (lead < 0x80) {
+    return 1;
+  } else if ((lead & 0xE0) == 0xC0) {
+    length = 2, min = 0x80, code = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3, min = 0x800, code = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4, min = 0x10000, code = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (at + length > text.size()) {
+    return 0;
+  }
+  for (std::size_t i = 1; i < length; ++i) {
+    const auto c = static_cast<unsigned char>(text[at + i]);
+    if ((c & 0xC0) != 0x80) {
+      return 0;
+    }
+    code = (code << 6) | (c & 0x3F);
+  }
+  const bool surrogate = code >= 0xD800 && code <= 0xDFFF;
+  return code < min || code > 0x10FFFF || surrogate ? 0 : length;
+}
+
+constexpr std::string_view replacement = "\xEF\xBF\xBD";
+
+} // namespace
+
+std::string terminal_text(std::string_view text) {
+  std::string out = cli::printable(text);
+  std::replace(out.begin(), out.end(), '\t', ' ');
+  return out;
+}
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = sequence_length(text, i);
+    if (length == 0) {
+      out += replacement;
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
+}
+
+std::size_t text_width(std::string_view utf8) {
+  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+std::string fit(std::string_view utf8, std::size_t width) {
+  if (text_width(utf8) <= width) {
+    return std::string(utf8);
+  }
+  if (width == 0) {
+    return {};
+  }
+  std::string out;
+  std::size_t points = 0;
+  for (char c : utf8) {
+    const bool starts_point = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    if (starts_point && ++points == width) {
+      break;
+    }
+    out.push_back(c);
+  }
+  return out + "\xE2\x80\xA6"; // …
+}
+
+std::string pad(std::string_view utf8, std::size_t width) {
+  std::string out = fit(utf8, width);
+  out.append(width - std::min(width, text_width(out)), ' ');
+  return out;
+}
+
+std::string csv_field(std::string_view text) {
+  std::string value = valid_utf8(text);
+  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string::npos) {
+    value.insert(0, 1, '\'');
+  }
+  if (value.find_first_of(",\"\r\n") == std::string::npos) {
+    return value;
+  }
+  std::string quoted = "\"";
+  for (char c : value) {
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  }
+  return quoted + "\"";
+}
+
+std::string html_escape(std::string_view text) {
+  const std::string valid = valid_utf8(text);
+  std::string out;
+  out.reserve(valid.size());
+  for (char c : valid) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '"': out += "&quot;"; break;
+    case '\'': out += "&#39;"; break;
+    default:
+      if ((byte < 0x20 && c != '\t' && c != '\n') || byte == 0x7F) {
+        out += replacement;
+      } else {
+        out.push_back(c);
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace digger::report

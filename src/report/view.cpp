@@ -1,0 +1,188 @@
+#include "digger/report/view.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace digger::report {
+namespace {
+
+std::string group_key(const GroupBy& group_by, const JobRow& job, const HostRow& host) {
+  switch (group_by.kind) {
+  case GroupBy::Kind::language:
+    return job.language;
+  case GroupBy::Kind::owner:
+    return job.owner;
+  case GroupBy::Kind::host:
+    return host.port == 22 ? host.name : fmt::format("{}:{}", host.name, host.port);
+  case GroupBy::Kind::label: {
+    const auto found = host.labels.find(group_by.label);
+    return found == host.labels.end() ? "(none)" : found->second;
+  }
+  }
+  return {};
+}
+
+struct Tally {
+  std::int64_t jobs = 0;
+  std::set<std::size_t> hosts;
+  std::set<std::string> others; // owners of a language, languages of an owner
+};
+
+template <class Row, class Fill>
+std::vector<Row> ranked(const std::map<std::string, Tally>& tallies, Fill fill) {
+  std::vector<Row> rows;
+  for (const auto& [key, tally] : tallies) {
+    rows.push_back(fill(key, tally));
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return a.jobs > b.jobs; // ties keep the map's name order
+  });
+  return rows;
+}
+
+void count_languages_and_owners(ReportView& view, const std::vector<const JobRow*>& jobs) {
+  std::map<std::string, Tally> languages, owners;
+  for (const JobRow* job : jobs) {
+    auto& language = languages[job->language];
+    ++language.jobs;
+    language.hosts.insert(job->host);
+    language.others.insert(job->owner);
+    auto& owner = owners[job->owner];
+    ++owner.jobs;
+    owner.hosts.insert(job->host);
+    owner.others.insert(job->language);
+  }
+  view.by_language = ranked<LanguageCount>(languages, [](const std::string& key, const Tally& t) {
+    return LanguageCount{key, t.jobs, static_cast<std::int64_t>(t.hosts.size()),
+                         static_cast<std::int64_t>(t.others.size())};
+  });
+  view.by_owner = ranked<OwnerCount>(owners, [](const std::string& key, const Tally& t) {
+    return OwnerCount{key, t.jobs, static_cast<std::int64_t>(t.hosts.size()),
+                      std::vector<std::string>(t.others.begin(), t.others.end())};
+  });
+}
+
+// Host names per fingerprint over the whole scan, not just the filter's part: "this job also
+// runs on 40 other hosts" is the point of the section.
+void find_duplicates(ReportView& view, const Snapshot& snapshot,
+                     const std::vector<const JobRow*>& jobs) {
+  std::map<std::string, Duplicate> by_fingerprint;
+  for (const JobRow* job : jobs) {
+    if (job->same_job_hosts > 1) {
+      auto& duplicate = by_fingerprint[job->fingerprint];
+      if (duplicate.example == nullptr) {
+        duplicate.fingerprint = job->fingerprint;
+        duplicate.hosts = job->same_job_hosts;
+        duplicate.example = job;
+      }
+    }
+  }
+  for (const auto& job : snapshot.jobs) {
+    auto found = by_fingerprint.find(job.fingerprint);
+    if (found != by_fingerprint.end()) {
+      ++found->second.jobs;
+      const std::string& name = snapshot.hosts.at(job.host).name;
+      auto& names = found->second.host_names;
+      if (names.empty() || names.back() != name) {
+        names.push_back(name);
+      }
+    }
+  }
+  for (auto& [fingerprint, duplicate] : by_fingerprint) {
+    std::sort(duplicate.host_names.begin(), duplicate.host_names.end());
+    duplicate.host_names.erase(
+        std::unique(duplicate.host_names.begin(), duplicate.host_names.end()),
+        duplicate.host_names.end());
+    view.duplicates.push_back(std::move(duplicate));
+  }
+  std::stable_sort(view.duplicates.begin(), view.duplicates.end(),
+                   [](const Duplicate& a, const Duplicate& b) { return a.hosts > b.hosts; });
+}
+
+} // namespace
+
+std::string GroupBy::name() const {
+  switch (kind) {
+  case Kind::language:
+    return "language";
+  case Kind::owner:
+    return "owner";
+  case Kind::host:
+    return "host";
+  case Kind::label:
+    return "label:" + label;
+  }
+  return {};
+}
+
+util::Result<GroupBy> parse_group_by(std::string_view text) {
+  GroupBy group_by;
+  if (text == "language") {
+    group_by.kind = GroupBy::Kind::language;
+  } else if (text == "owner") {
+    group_by.kind = GroupBy::Kind::owner;
+  } else if (text == "host") {
+    group_by.kind = GroupBy::Kind::host;
+  } else if (text.starts_with("label:") && text.size() > 6) {
+    group_by.kind = GroupBy::Kind::label;
+    group_by.label = std::string(text.substr(6));
+  } else {
+    return util::Error{
+        fmt::format("--group-by must be language, owner, host or label:KEY, not '{}'", text)};
+  }
+  return group_by;
+}
+
+std::size_t ReportView::job_count() const {
+  std::size_t count = 0;
+  for (const auto& group : groups) {
+    count += group.jobs.size();
+  }
+  return count;
+}
+
+ReportView build_view(const Snapshot& snapshot, const Filter& filter, std::string filter_text,
+                      GroupBy group_by) {
+  ReportView view;
+  view.snapshot = &snapshot;
+  view.filter_text = std::move(filter_text);
+  view.group_by = group_by;
+  for (const auto& host : snapshot.hosts) {
+    if (filter.matches_host(host)) {
+      view.hosts.push_back(&host);
+      if (!host.scanned()) {
+        view.failed_hosts.push_back(&host);
+      }
+    }
+  }
+  std::vector<const JobRow*> jobs;
+  std::map<std::string, Group> groups;
+  for (const auto& job : snapshot.jobs) {
+    const HostRow& host = snapshot.hosts.at(job.host);
+    if (filter.matches_job(job, host)) {
+      jobs.push_back(&job);
+      auto& group = groups[group_key(group_by, job, host)];
+      group.jobs.push_back(&job);
+    }
+  }
+  for (auto& [key, group] : groups) {
+    group.key = key;
+    view.groups.push_back(std::move(group));
+  }
+  count_languages_and_owners(view, jobs);
+  find_duplicates(view, snapshot, jobs);
+  view.totals.hosts = static_cast<std::int64_t>(view.hosts.size());
+  view.totals.hosts_failed = static_cast<std::int64_t>(view.failed_hosts.size());
+  view.totals.hosts_scanned = view.totals.hosts - view.totals.hosts_failed;
+  view.totals.jobs = static_cast<std::int64_t>(jobs.size());
+  view.totals.languages = static_cast<std::int64_t>(view.by_language.size());
+  view.totals.owners = static_cast<std::int64_t>(view.by_owner.size());
+  view.totals.duplicated_jobs = static_cast<std::int64_t>(view.duplicates.size());
+  return view;
+}
+
+} // namespace digger::report
