@@ -47,7 +47,7 @@ class Variant:
     def command(self, ctx, out_dir):
         cfg = os.path.join(ctx.lab_dir, "ssh_config")
         if self.tool == "digger":
-            return [ctx.digger, "scan", "--inventory", os.path.join(ctx.lab_dir, "hosts.txt"),
+            return [ctx.digger, "--inventory", os.path.join(ctx.lab_dir, "hosts.txt"),
                     "-i", os.path.join(ctx.lab_dir, "id_ed25519"),
                     "--known-hosts", os.path.join(ctx.lab_dir, "known_hosts"), "--sudo",
                     "--db", os.path.join(out_dir, "fresh.db"), "--quiet",
