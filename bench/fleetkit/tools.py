@@ -86,6 +86,26 @@ class Variant:
         return done & ctx.names
 
 
+PHASES = ("connect_ms", "handshake_ms", "auth_ms", "command_ms", "total_ms")
+
+
+def digger_phases(out_dir):
+    """Median and p90 of Digger's own per-host phase timings, from its catalog."""
+    try:
+        con = sqlite3.connect("file:%s?mode=ro" % os.path.join(out_dir, "fresh.db"), uri=True)
+        rows = con.execute("SELECT %s FROM host_results" % ", ".join(PHASES)).fetchall()
+        con.close()
+    except sqlite3.Error:
+        return {}
+    out = {}
+    for i, name in enumerate(PHASES):
+        values = sorted(r[i] for r in rows)
+        if values:
+            out[name + "_median"] = values[len(values) // 2]
+            out[name + "_p90"] = values[min(len(values) - 1, len(values) * 9 // 10)]
+    return out
+
+
 def _digger_ok(db):
     try:
         con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
