@@ -122,5 +122,6 @@ def variants(concurrency, only):
     for tool in ("pdsh", "pssh", "clush"):
         for fan in sorted({DEFAULT_FANOUT[tool], concurrency}):
             tag = "default" if fan == DEFAULT_FANOUT[tool] else "same"
-            out.append(Variant(tool, fan, "%s -f%d (%s)" % (tool, fan, tag)))
+            flag = "-p" if tool == "pssh" else "-f"
+            out.append(Variant(tool, fan, "%s %s%d (%s)" % (tool, flag, fan, tag)))
     return [v for v in out if not only or v.tool in only]
