@@ -67,14 +67,22 @@ void compare_jobs(std::vector<JobRow> before, std::vector<JobRow> after, HostDif
   }
 }
 
-std::vector<JobRow> jobs_of(const Snapshot& snapshot, std::size_t host) {
-  std::vector<JobRow> jobs;
+// Each host's jobs, by host index, in one pass over the snapshot.
+std::vector<std::vector<const JobRow*>> jobs_by_host(const Snapshot& snapshot) {
+  std::vector<std::vector<const JobRow*>> by_host(snapshot.hosts.size());
   for (const auto& job : snapshot.jobs) {
-    if (job.host == host) {
-      jobs.push_back(job);
-    }
+    by_host.at(job.host).push_back(&job);
   }
-  return jobs;
+  return by_host;
+}
+
+std::vector<JobRow> copies(const std::vector<const JobRow*>& jobs) {
+  std::vector<JobRow> out;
+  out.reserve(jobs.size());
+  for (const JobRow* job : jobs) {
+    out.push_back(*job);
+  }
+  return out;
 }
 
 const JobRow& shown(const JobChange& change) {
@@ -139,8 +147,8 @@ void find_moves(Diff& diff) {
   });
 }
 
-HostDiff compare_host(const Snapshot& from, const HostRow* before, std::size_t before_index,
-                      const Snapshot& to, const HostRow* after, std::size_t after_index) {
+HostDiff compare_host(const HostRow* before, const std::vector<const JobRow*>& before_jobs,
+                      const HostRow* after, const std::vector<const JobRow*>& after_jobs) {
   HostDiff host;
   const HostRow& any = after != nullptr ? *after : *before;
   host.name = any.name;
@@ -149,11 +157,11 @@ HostDiff compare_host(const Snapshot& from, const HostRow* before, std::size_t b
   host.status_after = after != nullptr ? after->status : "";
   std::vector<JobRow> jobs_before, jobs_after;
   if (before != nullptr) {
-    jobs_before = jobs_of(from, before_index);
+    jobs_before = copies(before_jobs);
     host.jobs_before = jobs_before.size();
   }
   if (after != nullptr) {
-    jobs_after = jobs_of(to, after_index);
+    jobs_after = copies(after_jobs);
     host.jobs_after = jobs_after.size();
   }
   if ((before != nullptr && !before->scanned()) || (after != nullptr && !after->scanned())) {
@@ -226,10 +234,15 @@ Diff diff_snapshots(const Snapshot& from, const Snapshot& to) {
     auto [entry, inserted] = hosts.try_emplace({to.hosts[i].name, to.hosts[i].port}, none, i);
     entry->second.second = i;
   }
+  const auto from_jobs = jobs_by_host(from);
+  const auto to_jobs = jobs_by_host(to);
+  const std::vector<const JobRow*> no_jobs;
   for (const auto& [identity, indexes] : hosts) {
     const auto [b, a] = indexes;
-    diff.hosts.push_back(compare_host(from, b == none ? nullptr : &from.hosts[b], b, to,
-                                      a == none ? nullptr : &to.hosts[a], a));
+    diff.hosts.push_back(compare_host(b == none ? nullptr : &from.hosts[b],
+                                      b == none ? no_jobs : from_jobs[b],
+                                      a == none ? nullptr : &to.hosts[a],
+                                      a == none ? no_jobs : to_jobs[a]));
   }
   find_moves(diff);
   for (auto& host : diff.hosts) {

@@ -58,7 +58,7 @@ std::unordered_map<std::int64_t, std::size_t> load_hosts(catalog::Database& db,
 }
 
 void load_jobs(catalog::Database& db, std::int64_t scan_id,
-               const std::unordered_map<std::int64_t, std::size_t>& host_index,
+               const std::unordered_map<std::int64_t, std::size_t>& host_index, bool details,
                std::vector<JobRow>& jobs) {
   auto statement = db.prepare(
       "SELECT r.host_id, COALESCE(e.run_as, s.owner), e.schedule_text, e.normalized_schedule, "
@@ -74,14 +74,16 @@ void load_jobs(catalog::Database& db, std::int64_t scan_id,
     job.schedule.raw = statement.column_bytes(2);
     job.schedule.normalized = statement.column_text(3);
     job.schedule.cron_tz = statement.column_bytes(4);
-    job.schedule.description = statement.column_bytes(5);
+    if (details) {
+      job.schedule.description = statement.column_bytes(5);
+      job.evidence = statement.column_bytes(8);
+      job.target = statement.column_bytes(9);
+    }
     job.command = statement.column_bytes(6);
     job.language = statement.column_text(7);
     if (job.language.empty()) {
       job.language = "unknown";
     }
-    job.evidence = statement.column_bytes(8);
-    job.target = statement.column_bytes(9);
     job.file = statement.column_bytes(10);
     job.line = static_cast<int>(statement.column_int(11));
     job.source_kind = statement.column_text(12);
@@ -120,17 +122,20 @@ catalog::ScanSummary resolve_scan(catalog::Catalog& catalog, std::string_view sp
   return *scan;
 }
 
-Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& scan) {
+Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& scan,
+                       const LoadOptions& options) {
   Snapshot snapshot;
   snapshot.scan = scan;
   auto& db = catalog.database();
   const auto host_index = load_hosts(db, scan.id, snapshot.hosts);
-  load_jobs(db, scan.id, host_index, snapshot.jobs);
+  load_jobs(db, scan.id, host_index, options.details, snapshot.jobs);
   // SQL sorted the hosts; jobs follow host order, then file and line, for stable output.
   std::sort(snapshot.jobs.begin(), snapshot.jobs.end(), [](const JobRow& a, const JobRow& b) {
     return std::tie(a.host, a.file, a.line) < std::tie(b.host, b.file, b.line);
   });
-  compute_derived_fields(snapshot);
+  if (options.derived) {
+    compute_derived_fields(snapshot);
+  }
   return snapshot;
 }
 
