@@ -128,11 +128,16 @@ Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& sc
   snapshot.scan = scan;
   auto& db = catalog.database();
   const auto host_index = load_hosts(db, scan.id, snapshot.hosts);
+  // The scan row counts its jobs: reserving exactly avoids a vector twice too big for a fleet.
+  snapshot.jobs.reserve(static_cast<std::size_t>(std::max<std::int64_t>(scan.jobs, 0)));
   load_jobs(db, scan.id, host_index, options.details, snapshot.jobs);
   // SQL sorted the hosts; jobs follow host order, then file and line, for stable output.
-  std::sort(snapshot.jobs.begin(), snapshot.jobs.end(), [](const JobRow& a, const JobRow& b) {
+  const auto by_place = [](const JobRow& a, const JobRow& b) {
     return std::tie(a.host, a.file, a.line) < std::tie(b.host, b.file, b.line);
-  });
+  };
+  if (!std::is_sorted(snapshot.jobs.begin(), snapshot.jobs.end(), by_place)) {
+    std::sort(snapshot.jobs.begin(), snapshot.jobs.end(), by_place);
+  }
   if (options.derived) {
     compute_derived_fields(snapshot);
   }

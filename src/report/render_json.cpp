@@ -49,9 +49,25 @@ Json scan_json(const catalog::ScanSummary& scan) {
 // JSON tree: same bytes as nlohmann's compact dump, several times faster.
 void append_string(std::string& out, std::string_view value) {
   out += '"';
-  for (char c : valid_utf8(value)) {
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    std::size_t run = i; // plain characters are copied as one run
+    while (run < value.size() && static_cast<unsigned char>(value[run]) >= 0x20 &&
+           static_cast<unsigned char>(value[run]) < 0x80 && value[run] != '"' &&
+           value[run] != '\\') {
+      ++run;
+    }
+    if (run > i) {
+      out.append(value.substr(i, run - i));
+      i = run - 1;
+      continue;
+    }
+    const char c = value[i];
     const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
+    if (byte >= 0x80) { // valid UTF-8 is copied, each invalid byte becomes U+FFFD
+      const std::size_t length = utf8_sequence_length(value, i);
+      out += length == 0 ? std::string_view("\xEF\xBF\xBD") : value.substr(i, length);
+      i += length == 0 ? 0 : length - 1;
+    } else if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
     } else if (byte < 0x20) {
