@@ -34,7 +34,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr std::array<const char*, 6> schedules{"*/5 * * * *", "0 3 * * *",   "30 2 * * 1-5",
+constexpr std::array<const char*, 6> schedules{"*/5 * * * *", "0 3 * * *",  "30 2 * * 1-5",
                                                "@hourly",     "15 4 1 * *", "*/10 8-18 * * *"};
 constexpr std::array<const char*, 5> languages{"python", "shell", "php", "perl", "binary"};
 constexpr std::array<const char*, 3> zones{"Europe/Paris", "UTC", "America/New_York"};
@@ -137,8 +137,8 @@ void measure(const char* name, const std::function<std::size_t()>& work) {
     ::getrusage(RUSAGE_SELF, &usage);
     const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                        static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-    fmt::print("{:<32} {:6.2f} s wall {:6.2f} s CPU  peak RSS {:4.0f} MB  output {:.1f} MB\n",
-               name, seconds, cpu, static_cast<double>(usage.ru_maxrss) / 1024.0,
+    fmt::print("{:<32} {:6.2f} s wall {:6.2f} s CPU  peak RSS {:4.0f} MB  output {:.1f} MB\n", name,
+               seconds, cpu, static_cast<double>(usage.ru_maxrss) / 1024.0,
                static_cast<double>(size) / 1e6);
     std::fflush(stdout);
     std::_Exit(0);

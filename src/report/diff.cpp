@@ -46,19 +46,29 @@ void pair_off(std::vector<JobRow>& before, std::vector<JobRow>& after, const Key
 
 void compare_jobs(std::vector<JobRow> before, std::vector<JobRow> after, HostDiff& host) {
   auto ignore = [](const JobRow&, const JobRow&) {};
-  pair_off(before, after, [](const JobRow& j) {
-    return Key{j.owner + '\n' + j.file, j.schedule.normalized, j.command};
-  }, ignore);
+  pair_off(
+      before, after,
+      [](const JobRow& j) {
+        return Key{j.owner + '\n' + j.file, j.schedule.normalized, j.command};
+      },
+      ignore);
   auto record = [&host](JobChange::Kind kind) {
     return [&host, kind](const JobRow& b, const JobRow& a) {
       host.changes.push_back({kind, b, a});
     };
   };
-  pair_off(before, after, [](const JobRow& j) { return Key{j.owner, j.file, j.command}; },
-           record(JobChange::Kind::schedule_changed));
-  pair_off(before, after,
-           [](const JobRow& j) { return Key{j.owner, j.file, j.schedule.normalized}; },
-           record(JobChange::Kind::command_changed));
+  pair_off(
+      before, after,
+      [](const JobRow& j) {
+        return Key{j.owner, j.file, j.command};
+      },
+      record(JobChange::Kind::schedule_changed));
+  pair_off(
+      before, after,
+      [](const JobRow& j) {
+        return Key{j.owner, j.file, j.schedule.normalized};
+      },
+      record(JobChange::Kind::command_changed));
   for (auto& job : before) {
     host.changes.push_back({JobChange::Kind::removed, std::move(job), std::nullopt});
   }
@@ -90,11 +100,10 @@ const JobRow& shown(const JobChange& change) {
 }
 
 void sort_changes(HostDiff& host) {
-  std::stable_sort(host.changes.begin(), host.changes.end(),
-                   [](const JobChange& a, const JobChange& b) {
-                     return std::tie(shown(a).file, shown(a).line) <
-                            std::tie(shown(b).file, shown(b).line);
-                   });
+  std::stable_sort(
+      host.changes.begin(), host.changes.end(), [](const JobChange& a, const JobChange& b) {
+        return std::tie(shown(a).file, shown(a).line) < std::tie(shown(b).file, shown(b).line);
+      });
 }
 
 // Turns an added job on one host and a removed job with its fingerprint on another into a move.
@@ -119,14 +128,15 @@ void find_moves(Diff& diff) {
         continue;
       }
       auto [first, last] = removed.equal_range(change.after->fingerprint);
-      auto source = std::find_if(first, last, [h](const auto& item) { return item.second.first != h; });
+      auto source =
+          std::find_if(first, last, [h](const auto& item) { return item.second.first != h; });
       if (source == last) {
         continue;
       }
       const auto [from_h, from_c] = source->second;
       const HostDiff& from_host = diff.hosts[from_h];
-      diff.moves.push_back({from_host.name, from_host.port, diff.hosts[h].name,
-                            diff.hosts[h].port, *from_host.changes[from_c].before, *change.after});
+      diff.moves.push_back({from_host.name, from_host.port, diff.hosts[h].name, diff.hosts[h].port,
+                            *from_host.changes[from_c].before, *change.after});
       moved[h][c] = moved[from_h][from_c] = true;
       removed.erase(source);
     }
@@ -185,10 +195,18 @@ void count(Diff& diff) {
     n.hosts_unknown += host.state == HostDiff::State::unknown ? 1 : 0;
     for (const auto& change : host.changes) {
       switch (change.kind) {
-      case JobChange::Kind::added: ++n.added; break;
-      case JobChange::Kind::removed: ++n.removed; break;
-      case JobChange::Kind::schedule_changed: ++n.schedule_changed; break;
-      case JobChange::Kind::command_changed: ++n.command_changed; break;
+      case JobChange::Kind::added:
+        ++n.added;
+        break;
+      case JobChange::Kind::removed:
+        ++n.removed;
+        break;
+      case JobChange::Kind::schedule_changed:
+        ++n.schedule_changed;
+        break;
+      case JobChange::Kind::command_changed:
+        ++n.command_changed;
+        break;
       }
     }
   }
@@ -198,27 +216,36 @@ void count(Diff& diff) {
 
 std::string_view change_name(JobChange::Kind kind) {
   switch (kind) {
-  case JobChange::Kind::added: return "added";
-  case JobChange::Kind::removed: return "removed";
-  case JobChange::Kind::schedule_changed: return "schedule-changed";
-  case JobChange::Kind::command_changed: return "command-changed";
+  case JobChange::Kind::added:
+    return "added";
+  case JobChange::Kind::removed:
+    return "removed";
+  case JobChange::Kind::schedule_changed:
+    return "schedule-changed";
+  case JobChange::Kind::command_changed:
+    return "command-changed";
   }
   return "";
 }
 
 std::string_view host_state_name(HostDiff::State state) {
   switch (state) {
-  case HostDiff::State::compared: return "compared";
-  case HostDiff::State::added: return "new";
-  case HostDiff::State::gone: return "gone";
-  case HostDiff::State::unknown: return "unknown";
+  case HostDiff::State::compared:
+    return "compared";
+  case HostDiff::State::added:
+    return "new";
+  case HostDiff::State::gone:
+    return "gone";
+  case HostDiff::State::unknown:
+    return "unknown";
   }
   return "";
 }
 
 bool Diff::anything_changed() const {
   return counts.added + counts.removed + counts.schedule_changed + counts.command_changed +
-             counts.moved + counts.hosts_new + counts.hosts_gone > 0;
+             counts.moved + counts.hosts_new + counts.hosts_gone >
+         0;
 }
 
 Diff diff_snapshots(const Snapshot& from, const Snapshot& to) {
@@ -239,10 +266,9 @@ Diff diff_snapshots(const Snapshot& from, const Snapshot& to) {
   const std::vector<const JobRow*> no_jobs;
   for (const auto& [identity, indexes] : hosts) {
     const auto [b, a] = indexes;
-    diff.hosts.push_back(compare_host(b == none ? nullptr : &from.hosts[b],
-                                      b == none ? no_jobs : from_jobs[b],
-                                      a == none ? nullptr : &to.hosts[a],
-                                      a == none ? no_jobs : to_jobs[a]));
+    diff.hosts.push_back(
+        compare_host(b == none ? nullptr : &from.hosts[b], b == none ? no_jobs : from_jobs[b],
+                     a == none ? nullptr : &to.hosts[a], a == none ? no_jobs : to_jobs[a]));
   }
   find_moves(diff);
   for (auto& host : diff.hosts) {
@@ -252,8 +278,8 @@ Diff diff_snapshots(const Snapshot& from, const Snapshot& to) {
   return diff;
 }
 
-std::optional<catalog::ScanSummary> default_from_scan(const std::vector<catalog::ScanSummary>& scans,
-                                                      const catalog::ScanSummary& to) {
+std::optional<catalog::ScanSummary>
+default_from_scan(const std::vector<catalog::ScanSummary>& scans, const catalog::ScanSummary& to) {
   auto utc = cron::find_time_zone("UTC");
   auto to_start = cron::parse_iso8601(to.started_at, **utc);
   std::optional<catalog::ScanSummary> previous;

@@ -32,9 +32,8 @@ std::string os_text(const std::string& id, const std::string& version) {
 }
 
 // host_results.host_id -> index in snapshot.hosts, filled in catalog order then sorted.
-std::unordered_map<std::int64_t, std::size_t> load_hosts(catalog::Database& db,
-                                                          std::int64_t scan_id,
-                                                          std::vector<HostRow>& hosts) {
+std::unordered_map<std::int64_t, std::size_t>
+load_hosts(catalog::Database& db, std::int64_t scan_id, std::vector<HostRow>& hosts) {
   auto statement = db.prepare(
       "SELECT h.id, h.name, h.port, h.labels_json, r.status, r.reason, r.timezone, r.os_id, "
       "r.os_version, r.jobs FROM host_results r JOIN hosts h ON h.id = r.host_id "

@@ -76,8 +76,10 @@ Heat fleet_heat(const ReportView& view) {
       auto found = cache.find(job->schedule.raw);
       if (found == cache.end()) {
         auto schedule = cron::parse_schedule(job->schedule.raw);
-        found = cache.emplace(job->schedule.raw,
-                              schedule ? cron::weekly_fire_counts(*schedule) : Heat{}).first;
+        found =
+            cache
+                .emplace(job->schedule.raw, schedule ? cron::weekly_fire_counts(*schedule) : Heat{})
+                .first;
       }
       for (std::size_t d = 0; d < 7; ++d) {
         for (std::size_t h = 0; h < 24; ++h) {
@@ -112,10 +114,10 @@ std::string bars(std::string_view title, const Rows& rows, Name name) {
   }
   std::string out = fmt::format("<section><h2>{}</h2>\n", title);
   for (const auto& row : rows) {
-    out += fmt::format(
-        "<div class=\"bar\"><span title=\"{0}\">{0}</span><i style=\"width:{1}px\"></i>"
-        "<em>{2} jobs, {3} hosts</em></div>\n",
-        html_escape(name(row)), 4 + row.jobs * 300 / top, row.jobs, row.hosts);
+    out +=
+        fmt::format("<div class=\"bar\"><span title=\"{0}\">{0}</span><i style=\"width:{1}px\"></i>"
+                    "<em>{2} jobs, {3} hosts</em></div>\n",
+                    html_escape(name(row)), 4 + row.jobs * 300 / top, row.jobs, row.hosts);
   }
   return out + "</section>\n";
 }

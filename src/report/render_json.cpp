@@ -72,12 +72,23 @@ void append_string(std::string& out, std::string_view value) {
       out += c;
     } else if (byte < 0x20) {
       switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default: out += fmt::format("\\u{:04x}", byte);
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        out += fmt::format("\\u{:04x}", byte);
       }
     } else {
       out += c;
@@ -133,17 +144,23 @@ std::string job_line(const ReportView& view, const JobRow& job, const std::strin
 }
 
 Json host_json(const HostRow& host) {
-  return Json{{"host", text(host.name)},      {"port", host.port},
-              {"labels", labels_json(host.labels)}, {"status", host.status},
-              {"reason", optional_text(host.reason)}, {"timezone", optional_text(host.timezone)},
-              {"os", optional_text(host.os)},    {"jobs", host.jobs}};
+  return Json{{"host", text(host.name)},
+              {"port", host.port},
+              {"labels", labels_json(host.labels)},
+              {"status", host.status},
+              {"reason", optional_text(host.reason)},
+              {"timezone", optional_text(host.timezone)},
+              {"os", optional_text(host.os)},
+              {"jobs", host.jobs}};
 }
 
 Json summary_json(const ReportView& view) {
   Json languages = Json::array();
   for (const auto& row : view.by_language) {
-    languages.push_back(
-        {{"language", row.language}, {"jobs", row.jobs}, {"hosts", row.hosts}, {"owners", row.owners}});
+    languages.push_back({{"language", row.language},
+                         {"jobs", row.jobs},
+                         {"hosts", row.hosts},
+                         {"owners", row.owners}});
   }
   Json owners = Json::array();
   for (const auto& row : view.by_owner) {
@@ -151,8 +168,10 @@ Json summary_json(const ReportView& view) {
     for (const auto& language : row.languages) {
       names.push_back(language);
     }
-    owners.push_back(
-        {{"owner", text(row.owner)}, {"jobs", row.jobs}, {"hosts", row.hosts}, {"languages", names}});
+    owners.push_back({{"owner", text(row.owner)},
+                      {"jobs", row.jobs},
+                      {"hosts", row.hosts},
+                      {"languages", names}});
   }
   Json duplicates = Json::array();
   for (const auto& row : view.duplicates) {
@@ -235,7 +254,8 @@ void write_json(const ReportView& view, std::ostream& out) {
   bool first_job = true;
   for (const auto& group : view.groups) {
     for (const JobRow* job : group.jobs) {
-      out << (first_job ? "\n    " : ",\n    ") << job_line(view, *job, group.key, labels[job->host]);
+      out << (first_job ? "\n    " : ",\n    ")
+          << job_line(view, *job, group.key, labels[job->host]);
       first_job = false;
     }
   }

@@ -82,9 +82,8 @@ void compute_derived_fields(Snapshot& snapshot) {
   std::unordered_map<std::string, std::vector<std::size_t>> hosts_of;
   hosts_of.reserve(snapshot.jobs.size());
   for (auto& job : snapshot.jobs) {
-    const std::string& wanted = job.schedule.cron_tz.empty()
-                                    ? snapshot.hosts.at(job.host).timezone
-                                    : job.schedule.cron_tz;
+    const std::string& wanted =
+        job.schedule.cron_tz.empty() ? snapshot.hosts.at(job.host).timezone : job.schedule.cron_tz;
     job.schedule.zone = cache.zone(wanted).first;
     job.schedule.next_run = cache.next_run(job.schedule.raw, wanted);
     if (!job.fingerprint.empty()) {

@@ -120,11 +120,21 @@ std::string html_escape(std::string_view text) {
   for (char c : valid) {
     const auto byte = static_cast<unsigned char>(c);
     switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    case '\'': out += "&#39;"; break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
     default:
       if ((byte < 0x20 && c != '\t' && c != '\n') || byte == 0x7F) {
         out += replacement;

@@ -72,7 +72,7 @@ Diff diff_snapshots(const Snapshot& from, const Snapshot& to);
 
 // The default --from: the newest complete scan that started at least 7 days before `to`
 // started, else the newest complete scan before `to`. `scans` is newest first (any status).
-std::optional<catalog::ScanSummary> default_from_scan(const std::vector<catalog::ScanSummary>& scans,
-                                                      const catalog::ScanSummary& to);
+std::optional<catalog::ScanSummary>
+default_from_scan(const std::vector<catalog::ScanSummary>& scans, const catalog::ScanSummary& to);
 
 } // namespace digger::report
