@@ -157,6 +157,19 @@ void find_moves(Diff& diff) {
   });
 }
 
+bool under(const std::string& file, const std::string& path) {
+  return file == path || (file.size() > path.size() && file.starts_with(path) &&
+                          (path.ends_with('/') || file[path.size()] == '/'));
+}
+
+// Drops the jobs whose file lies under an uncompared path.
+void drop_uncompared(std::vector<JobRow>& jobs, const std::vector<std::string>& paths) {
+  std::erase_if(jobs, [&paths](const JobRow& job) {
+    return std::any_of(paths.begin(), paths.end(),
+                       [&job](const std::string& path) { return under(job.file, path); });
+  });
+}
+
 HostDiff compare_host(const HostRow* before, const std::vector<const JobRow*>& before_jobs,
                       const HostRow* after, const std::vector<const JobRow*>& after_jobs) {
   HostDiff host;
@@ -182,6 +195,15 @@ HostDiff compare_host(const HostRow* before, const std::vector<const JobRow*>& b
   host.state = before == nullptr  ? HostDiff::State::added
                : after == nullptr ? HostDiff::State::gone
                                   : HostDiff::State::compared;
+  if (before != nullptr && after != nullptr) {
+    auto& paths = host.uncompared_paths;
+    paths = before->unreadable_paths;
+    paths.insert(paths.end(), after->unreadable_paths.begin(), after->unreadable_paths.end());
+    std::sort(paths.begin(), paths.end());
+    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+    drop_uncompared(jobs_before, paths);
+    drop_uncompared(jobs_after, paths);
+  }
   compare_jobs(std::move(jobs_before), std::move(jobs_after), host);
   return host;
 }

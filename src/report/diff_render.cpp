@@ -84,7 +84,8 @@ std::string render_diff_table(const Diff& diff, const TableStyle& style) {
              w) +
          "\n";
   for (const auto& host : diff.hosts) {
-    if (host.state == HostDiff::State::compared && host.changes.empty()) {
+    if (host.state == HostDiff::State::compared && host.changes.empty() &&
+        host.uncompared_paths.empty()) {
       continue;
     }
     if (!host.changes.empty()) {
@@ -100,6 +101,9 @@ std::string render_diff_table(const Diff& diff, const TableStyle& style) {
       head += fmt::format(" jobs {} -> {}", host.jobs_before, host.jobs_after);
     }
     out += (style.color ? "\x1b[1m" + fit(head, w) + "\x1b[0m" : fit(head, w)) + "\n";
+    for (const auto& path : host.uncompared_paths) {
+      out += fit("    not compared (unreadable in a scan): " + terminal_text(path), w) + "\n";
+    }
     for (const auto& change : host.changes) {
       out += change_lines(change, w);
     }
@@ -123,6 +127,10 @@ std::string render_diff_json(const Diff& diff) {
   const auto& n = diff.counts;
   Json hosts = Json::array();
   for (const auto& host : diff.hosts) {
+    Json uncompared = Json::array();
+    for (const auto& path : host.uncompared_paths) {
+      uncompared.push_back(valid_utf8(path));
+    }
     Json changes = Json::array();
     for (const auto& change : host.changes) {
       changes.push_back({{"kind", change_name(change.kind)},
@@ -138,6 +146,7 @@ std::string render_diff_json(const Diff& diff) {
          {"reason", host.reason.empty() ? Json(nullptr) : Json(valid_utf8(host.reason))},
          {"jobs_before", host.jobs_before},
          {"jobs_after", host.jobs_after},
+         {"uncompared_paths", uncompared},
          {"changes", changes}});
   }
   Json moves = Json::array();

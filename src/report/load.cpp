@@ -56,6 +56,19 @@ load_hosts(catalog::Database& db, std::int64_t scan_id, std::vector<HostRow>& ho
   return index;
 }
 
+void load_unreadable_paths(catalog::Database& db, std::int64_t scan_id,
+                           const std::unordered_map<std::int64_t, std::size_t>& host_index,
+                           std::vector<HostRow>& hosts) {
+  auto statement =
+      db.prepare("SELECT r.host_id, u.path FROM unreadable_paths u JOIN host_results r "
+                 "ON r.id = u.host_result_id WHERE r.scan_id = ?1 ORDER BY r.host_id, u.path");
+  statement.bind(1, scan_id);
+  while (statement.step()) {
+    hosts.at(host_index.at(statement.column_int(0)))
+        .unreadable_paths.push_back(statement.column_bytes(1));
+  }
+}
+
 void load_jobs(catalog::Database& db, std::int64_t scan_id,
                const std::unordered_map<std::int64_t, std::size_t>& host_index, bool details,
                std::vector<JobRow>& jobs) {
@@ -127,6 +140,7 @@ Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& sc
   snapshot.scan = scan;
   auto& db = catalog.database();
   const auto host_index = load_hosts(db, scan.id, snapshot.hosts);
+  load_unreadable_paths(db, scan.id, host_index, snapshot.hosts);
   // The scan row counts its jobs: reserving exactly avoids a vector twice too big for a fleet.
   snapshot.jobs.reserve(static_cast<std::size_t>(std::max<std::int64_t>(scan.jobs, 0)));
   load_jobs(db, scan.id, host_index, options.details, snapshot.jobs);

@@ -215,3 +215,22 @@ TEST_CASE("diff on the fixture catalog, end to end", "[report][diff]") {
   CHECK(render_diff_json(diff) ==
         render_diff_json(diff_snapshots(load_snapshot(catalog, from), load_snapshot(catalog, to))));
 }
+
+TEST_CASE("diff: jobs under a path unreadable in either scan are not compared", "[report][diff]") {
+  Builder before, after;
+  before.host("a")
+      .job("a", "root", "0 1 * * *", "spooled")
+      .job("a", "bob", "0 2 * * *", "also-spooled");
+  before.snapshot.jobs[1].file = "/etc/cron.d/bob"; // outside the spool: still compared
+  after.host("a", "partial");
+  after.snapshot.hosts[0].unreadable_paths = {"/var/spool/cron/crontabs"};
+  const Diff diff = diff_snapshots(before.snapshot, after.snapshot);
+  CHECK(host_of(diff, "a").state == HostDiff::State::compared);
+  CHECK(host_of(diff, "a").uncompared_paths ==
+        std::vector<std::string>{"/var/spool/cron/crontabs"});
+  CHECK(changes_of(diff, "a") == std::vector<std::string>{"removed also-spooled"});
+  // A sibling whose name merely starts with the path is still compared.
+  before.snapshot.jobs[1].file = "/var/spool/cron/crontabs-old/bob";
+  CHECK(changes_of(diff_snapshots(before.snapshot, after.snapshot), "a") ==
+        std::vector<std::string>{"removed also-spooled"});
+}
