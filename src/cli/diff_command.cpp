@@ -37,8 +37,9 @@ int run_diff(const DiffOptions& options) {
     if (from.id == to.id) {
       throw report::UsageError(fmt::format("--from and --to are both scan {}", to.id));
     }
-    const auto before = report::load_snapshot(catalog, from);
-    const auto after = report::load_snapshot(catalog, to);
+    const report::LoadOptions lean{.derived = false, .details = false};
+    const auto before = report::load_snapshot(catalog, from, lean);
+    const auto after = report::load_snapshot(catalog, to, lean);
     diff = report::diff_snapshots(before, after);
   } catch (const report::UsageError& e) {
     fmt::print(stderr, "digger-scan diff: {}\n", e.what());

@@ -105,8 +105,8 @@ int run_report(const ReportOptions& options) {
 
 void add_report_command(CLI::App& app, Action& action) {
   auto options = std::make_shared<ReportOptions>();
-  CLI::App* report = app.add_subcommand(
-      "report", "Report the cron jobs of a scan from the catalog (no network)");
+  CLI::App* report =
+      app.add_subcommand("report", "Report the cron jobs of a scan from the catalog (no network)");
   report->add_option("--db", options->db, "Catalog file")->capture_default_str();
   report->add_option("--scan", options->scan, "Scan id, or 'latest' (newest complete scan)")
       ->capture_default_str();

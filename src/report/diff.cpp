@@ -46,19 +46,29 @@ void pair_off(std::vector<JobRow>& before, std::vector<JobRow>& after, const Key
 
 void compare_jobs(std::vector<JobRow> before, std::vector<JobRow> after, HostDiff& host) {
   auto ignore = [](const JobRow&, const JobRow&) {};
-  pair_off(before, after, [](const JobRow& j) {
-    return Key{j.owner + '\n' + j.file, j.schedule.normalized, j.command};
-  }, ignore);
+  pair_off(
+      before, after,
+      [](const JobRow& j) {
+        return Key{j.owner + '\n' + j.file, j.schedule.normalized, j.command};
+      },
+      ignore);
   auto record = [&host](JobChange::Kind kind) {
     return [&host, kind](const JobRow& b, const JobRow& a) {
       host.changes.push_back({kind, b, a});
     };
   };
-  pair_off(before, after, [](const JobRow& j) { return Key{j.owner, j.file, j.command}; },
-           record(JobChange::Kind::schedule_changed));
-  pair_off(before, after,
-           [](const JobRow& j) { return Key{j.owner, j.file, j.schedule.normalized}; },
-           record(JobChange::Kind::command_changed));
+  pair_off(
+      before, after,
+      [](const JobRow& j) {
+        return Key{j.owner, j.file, j.command};
+      },
+      record(JobChange::Kind::schedule_changed));
+  pair_off(
+      before, after,
+      [](const JobRow& j) {
+        return Key{j.owner, j.file, j.schedule.normalized};
+      },
+      record(JobChange::Kind::command_changed));
   for (auto& job : before) {
     host.changes.push_back({JobChange::Kind::removed, std::move(job), std::nullopt});
   }
@@ -67,14 +77,22 @@ void compare_jobs(std::vector<JobRow> before, std::vector<JobRow> after, HostDif
   }
 }
 
-std::vector<JobRow> jobs_of(const Snapshot& snapshot, std::size_t host) {
-  std::vector<JobRow> jobs;
+// Each host's jobs, by host index, in one pass over the snapshot.
+std::vector<std::vector<const JobRow*>> jobs_by_host(const Snapshot& snapshot) {
+  std::vector<std::vector<const JobRow*>> by_host(snapshot.hosts.size());
   for (const auto& job : snapshot.jobs) {
-    if (job.host == host) {
-      jobs.push_back(job);
-    }
+    by_host.at(job.host).push_back(&job);
   }
-  return jobs;
+  return by_host;
+}
+
+std::vector<JobRow> copies(const std::vector<const JobRow*>& jobs) {
+  std::vector<JobRow> out;
+  out.reserve(jobs.size());
+  for (const JobRow* job : jobs) {
+    out.push_back(*job);
+  }
+  return out;
 }
 
 const JobRow& shown(const JobChange& change) {
@@ -82,11 +100,10 @@ const JobRow& shown(const JobChange& change) {
 }
 
 void sort_changes(HostDiff& host) {
-  std::stable_sort(host.changes.begin(), host.changes.end(),
-                   [](const JobChange& a, const JobChange& b) {
-                     return std::tie(shown(a).file, shown(a).line) <
-                            std::tie(shown(b).file, shown(b).line);
-                   });
+  std::stable_sort(
+      host.changes.begin(), host.changes.end(), [](const JobChange& a, const JobChange& b) {
+        return std::tie(shown(a).file, shown(a).line) < std::tie(shown(b).file, shown(b).line);
+      });
 }
 
 // Turns an added job on one host and a removed job with its fingerprint on another into a move.
@@ -111,14 +128,15 @@ void find_moves(Diff& diff) {
         continue;
       }
       auto [first, last] = removed.equal_range(change.after->fingerprint);
-      auto source = std::find_if(first, last, [h](const auto& item) { return item.second.first != h; });
+      auto source =
+          std::find_if(first, last, [h](const auto& item) { return item.second.first != h; });
       if (source == last) {
         continue;
       }
       const auto [from_h, from_c] = source->second;
       const HostDiff& from_host = diff.hosts[from_h];
-      diff.moves.push_back({from_host.name, from_host.port, diff.hosts[h].name,
-                            diff.hosts[h].port, *from_host.changes[from_c].before, *change.after});
+      diff.moves.push_back({from_host.name, from_host.port, diff.hosts[h].name, diff.hosts[h].port,
+                            *from_host.changes[from_c].before, *change.after});
       moved[h][c] = moved[from_h][from_c] = true;
       removed.erase(source);
     }
@@ -139,8 +157,21 @@ void find_moves(Diff& diff) {
   });
 }
 
-HostDiff compare_host(const Snapshot& from, const HostRow* before, std::size_t before_index,
-                      const Snapshot& to, const HostRow* after, std::size_t after_index) {
+bool under(const std::string& file, const std::string& path) {
+  return file == path || (file.size() > path.size() && file.starts_with(path) &&
+                          (path.ends_with('/') || file[path.size()] == '/'));
+}
+
+// Drops the jobs whose file lies under an uncompared path.
+void drop_uncompared(std::vector<JobRow>& jobs, const std::vector<std::string>& paths) {
+  std::erase_if(jobs, [&paths](const JobRow& job) {
+    return std::any_of(paths.begin(), paths.end(),
+                       [&job](const std::string& path) { return under(job.file, path); });
+  });
+}
+
+HostDiff compare_host(const HostRow* before, const std::vector<const JobRow*>& before_jobs,
+                      const HostRow* after, const std::vector<const JobRow*>& after_jobs) {
   HostDiff host;
   const HostRow& any = after != nullptr ? *after : *before;
   host.name = any.name;
@@ -149,11 +180,11 @@ HostDiff compare_host(const Snapshot& from, const HostRow* before, std::size_t b
   host.status_after = after != nullptr ? after->status : "";
   std::vector<JobRow> jobs_before, jobs_after;
   if (before != nullptr) {
-    jobs_before = jobs_of(from, before_index);
+    jobs_before = copies(before_jobs);
     host.jobs_before = jobs_before.size();
   }
   if (after != nullptr) {
-    jobs_after = jobs_of(to, after_index);
+    jobs_after = copies(after_jobs);
     host.jobs_after = jobs_after.size();
   }
   if ((before != nullptr && !before->scanned()) || (after != nullptr && !after->scanned())) {
@@ -164,6 +195,15 @@ HostDiff compare_host(const Snapshot& from, const HostRow* before, std::size_t b
   host.state = before == nullptr  ? HostDiff::State::added
                : after == nullptr ? HostDiff::State::gone
                                   : HostDiff::State::compared;
+  if (before != nullptr && after != nullptr) {
+    auto& paths = host.uncompared_paths;
+    paths = before->unreadable_paths;
+    paths.insert(paths.end(), after->unreadable_paths.begin(), after->unreadable_paths.end());
+    std::sort(paths.begin(), paths.end());
+    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+    drop_uncompared(jobs_before, paths);
+    drop_uncompared(jobs_after, paths);
+  }
   compare_jobs(std::move(jobs_before), std::move(jobs_after), host);
   return host;
 }
@@ -177,10 +217,18 @@ void count(Diff& diff) {
     n.hosts_unknown += host.state == HostDiff::State::unknown ? 1 : 0;
     for (const auto& change : host.changes) {
       switch (change.kind) {
-      case JobChange::Kind::added: ++n.added; break;
-      case JobChange::Kind::removed: ++n.removed; break;
-      case JobChange::Kind::schedule_changed: ++n.schedule_changed; break;
-      case JobChange::Kind::command_changed: ++n.command_changed; break;
+      case JobChange::Kind::added:
+        ++n.added;
+        break;
+      case JobChange::Kind::removed:
+        ++n.removed;
+        break;
+      case JobChange::Kind::schedule_changed:
+        ++n.schedule_changed;
+        break;
+      case JobChange::Kind::command_changed:
+        ++n.command_changed;
+        break;
       }
     }
   }
@@ -190,27 +238,36 @@ void count(Diff& diff) {
 
 std::string_view change_name(JobChange::Kind kind) {
   switch (kind) {
-  case JobChange::Kind::added: return "added";
-  case JobChange::Kind::removed: return "removed";
-  case JobChange::Kind::schedule_changed: return "schedule-changed";
-  case JobChange::Kind::command_changed: return "command-changed";
+  case JobChange::Kind::added:
+    return "added";
+  case JobChange::Kind::removed:
+    return "removed";
+  case JobChange::Kind::schedule_changed:
+    return "schedule-changed";
+  case JobChange::Kind::command_changed:
+    return "command-changed";
   }
   return "";
 }
 
 std::string_view host_state_name(HostDiff::State state) {
   switch (state) {
-  case HostDiff::State::compared: return "compared";
-  case HostDiff::State::added: return "new";
-  case HostDiff::State::gone: return "gone";
-  case HostDiff::State::unknown: return "unknown";
+  case HostDiff::State::compared:
+    return "compared";
+  case HostDiff::State::added:
+    return "new";
+  case HostDiff::State::gone:
+    return "gone";
+  case HostDiff::State::unknown:
+    return "unknown";
   }
   return "";
 }
 
 bool Diff::anything_changed() const {
   return counts.added + counts.removed + counts.schedule_changed + counts.command_changed +
-             counts.moved + counts.hosts_new + counts.hosts_gone > 0;
+             counts.moved + counts.hosts_new + counts.hosts_gone >
+         0;
 }
 
 Diff diff_snapshots(const Snapshot& from, const Snapshot& to) {
@@ -226,10 +283,14 @@ Diff diff_snapshots(const Snapshot& from, const Snapshot& to) {
     auto [entry, inserted] = hosts.try_emplace({to.hosts[i].name, to.hosts[i].port}, none, i);
     entry->second.second = i;
   }
+  const auto from_jobs = jobs_by_host(from);
+  const auto to_jobs = jobs_by_host(to);
+  const std::vector<const JobRow*> no_jobs;
   for (const auto& [identity, indexes] : hosts) {
     const auto [b, a] = indexes;
-    diff.hosts.push_back(compare_host(from, b == none ? nullptr : &from.hosts[b], b, to,
-                                      a == none ? nullptr : &to.hosts[a], a));
+    diff.hosts.push_back(
+        compare_host(b == none ? nullptr : &from.hosts[b], b == none ? no_jobs : from_jobs[b],
+                     a == none ? nullptr : &to.hosts[a], a == none ? no_jobs : to_jobs[a]));
   }
   find_moves(diff);
   for (auto& host : diff.hosts) {
@@ -239,8 +300,8 @@ Diff diff_snapshots(const Snapshot& from, const Snapshot& to) {
   return diff;
 }
 
-std::optional<catalog::ScanSummary> default_from_scan(const std::vector<catalog::ScanSummary>& scans,
-                                                      const catalog::ScanSummary& to) {
+std::optional<catalog::ScanSummary>
+default_from_scan(const std::vector<catalog::ScanSummary>& scans, const catalog::ScanSummary& to) {
   auto utc = cron::find_time_zone("UTC");
   auto to_start = cron::parse_iso8601(to.started_at, **utc);
   std::optional<catalog::ScanSummary> previous;

@@ -28,7 +28,8 @@ std::string scan_line(const catalog::ScanSummary& scan) {
 std::string change_lines(const JobChange& change, std::size_t width) {
   const JobRow& job = change.after ? *change.after : *change.before;
   std::string where = fmt::format("{}:{}", terminal_text(job.file), job.line);
-  std::string out = fit(fmt::format("    {:<16} {}", change_name(change.kind), where), width) + "\n";
+  std::string out =
+      fit(fmt::format("    {:<16} {}", change_name(change.kind), where), width) + "\n";
   if (change.before) {
     out += fit("      - " + job_line(*change.before), width) + "\n";
   }
@@ -70,8 +71,8 @@ void csv_row(std::string& out, std::initializer_list<std::string_view> cells) {
 std::string render_diff_table(const Diff& diff, const TableStyle& style) {
   const auto w = style.width;
   std::string out;
-  out += fit(fmt::format("Digger diff: {} -> {}", scan_line(diff.from), scan_line(diff.to)), w) +
-         "\n";
+  out +=
+      fit(fmt::format("Digger diff: {} -> {}", scan_line(diff.from), scan_line(diff.to)), w) + "\n";
   const auto& n = diff.counts;
   out += fit(fmt::format("Jobs: {} added, {} removed, {} schedule changed, {} command changed, "
                          "{} moved",
@@ -83,22 +84,26 @@ std::string render_diff_table(const Diff& diff, const TableStyle& style) {
              w) +
          "\n";
   for (const auto& host : diff.hosts) {
-    if (host.state == HostDiff::State::compared && host.changes.empty()) {
+    if (host.state == HostDiff::State::compared && host.changes.empty() &&
+        host.uncompared_paths.empty()) {
       continue;
     }
     if (!host.changes.empty()) {
       out += "\n"; // a blank line before each block of changes; bare host lines stay together
     }
-    std::string head = fmt::format("{} [{}]", host_label(host.name, host.port),
-                                   host_state_name(host.state));
+    std::string head =
+        fmt::format("{} [{}]", host_label(host.name, host.port), host_state_name(host.state));
     if (host.state == HostDiff::State::unknown) {
-      head += fmt::format(" {} -> {}: {}", host.status_before.empty() ? "absent" : host.status_before,
-                          host.status_after.empty() ? "absent" : host.status_after,
-                          terminal_text(host.reason));
+      head += fmt::format(
+          " {} -> {}: {}", host.status_before.empty() ? "absent" : host.status_before,
+          host.status_after.empty() ? "absent" : host.status_after, terminal_text(host.reason));
     } else {
       head += fmt::format(" jobs {} -> {}", host.jobs_before, host.jobs_after);
     }
     out += (style.color ? "\x1b[1m" + fit(head, w) + "\x1b[0m" : fit(head, w)) + "\n";
+    for (const auto& path : host.uncompared_paths) {
+      out += fit("    not compared (unreadable in a scan): " + terminal_text(path), w) + "\n";
+    }
     for (const auto& change : host.changes) {
       out += change_lines(change, w);
     }
@@ -122,21 +127,27 @@ std::string render_diff_json(const Diff& diff) {
   const auto& n = diff.counts;
   Json hosts = Json::array();
   for (const auto& host : diff.hosts) {
+    Json uncompared = Json::array();
+    for (const auto& path : host.uncompared_paths) {
+      uncompared.push_back(valid_utf8(path));
+    }
     Json changes = Json::array();
     for (const auto& change : host.changes) {
       changes.push_back({{"kind", change_name(change.kind)},
                          {"before", change.before ? job_json(*change.before) : Json(nullptr)},
                          {"after", change.after ? job_json(*change.after) : Json(nullptr)}});
     }
-    hosts.push_back({{"host", valid_utf8(host.name)},
-                     {"port", host.port},
-                     {"state", host_state_name(host.state)},
-                     {"status_before", host.status_before.empty() ? Json(nullptr) : Json(host.status_before)},
-                     {"status_after", host.status_after.empty() ? Json(nullptr) : Json(host.status_after)},
-                     {"reason", host.reason.empty() ? Json(nullptr) : Json(valid_utf8(host.reason))},
-                     {"jobs_before", host.jobs_before},
-                     {"jobs_after", host.jobs_after},
-                     {"changes", changes}});
+    hosts.push_back(
+        {{"host", valid_utf8(host.name)},
+         {"port", host.port},
+         {"state", host_state_name(host.state)},
+         {"status_before", host.status_before.empty() ? Json(nullptr) : Json(host.status_before)},
+         {"status_after", host.status_after.empty() ? Json(nullptr) : Json(host.status_after)},
+         {"reason", host.reason.empty() ? Json(nullptr) : Json(valid_utf8(host.reason))},
+         {"jobs_before", host.jobs_before},
+         {"jobs_after", host.jobs_after},
+         {"uncompared_paths", uncompared},
+         {"changes", changes}});
   }
   Json moves = Json::array();
   for (const auto& move : diff.moves) {
@@ -171,11 +182,12 @@ std::string render_diff_csv(const Diff& diff) {
   for (const auto& host : diff.hosts) {
     const std::string port = std::to_string(host.port);
     if (host.state != HostDiff::State::compared) {
-      csv_row(out, {fmt::format("host-{}", host_state_name(host.state)), host.name, port, "", "",
-                    "", "", "", "", "", "", "", "",
-                    fmt::format("{} -> {}{}", host.status_before.empty() ? "absent" : host.status_before,
-                                host.status_after.empty() ? "absent" : host.status_after,
-                                host.reason.empty() ? "" : ": " + host.reason)});
+      csv_row(out,
+              {fmt::format("host-{}", host_state_name(host.state)), host.name, port, "", "", "", "",
+               "", "", "", "", "", "",
+               fmt::format("{} -> {}{}", host.status_before.empty() ? "absent" : host.status_before,
+                           host.status_after.empty() ? "absent" : host.status_after,
+                           host.reason.empty() ? "" : ": " + host.reason)});
     }
     for (const auto& change : host.changes) {
       const JobRow& job = change.after ? *change.after : *change.before;
@@ -187,11 +199,11 @@ std::string render_diff_csv(const Diff& diff) {
     }
   }
   for (const auto& move : diff.moves) {
-    csv_row(out, {"moved", move.from_host, std::to_string(move.from_port), move.to_host,
-                  std::to_string(move.to_port), move.after.owner, move.after.file,
-                  std::to_string(move.after.line), move.before.schedule.raw,
-                  move.after.schedule.raw, move.before.command, move.after.command,
-                  move.after.fingerprint, ""});
+    csv_row(out,
+            {"moved", move.from_host, std::to_string(move.from_port), move.to_host,
+             std::to_string(move.to_port), move.after.owner, move.after.file,
+             std::to_string(move.after.line), move.before.schedule.raw, move.after.schedule.raw,
+             move.before.command, move.after.command, move.after.fingerprint, ""});
   }
   return out;
 }

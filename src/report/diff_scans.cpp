@@ -12,9 +12,8 @@ namespace digger::report {
 namespace {
 
 bool all_digits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 catalog::ScanSummary latest_complete(catalog::Catalog& catalog,
@@ -34,8 +33,8 @@ catalog::ScanSummary scan_at(catalog::Catalog& catalog,
   auto utc = cron::find_time_zone("UTC");
   auto moment = cron::parse_iso8601(when, **utc);
   if (!moment) {
-    throw UsageError(fmt::format("--from must be a scan id or a date, not '{}' ({})", when,
-                                 moment.error()));
+    throw UsageError(
+        fmt::format("--from must be a scan id or a date, not '{}' ({})", when, moment.error()));
   }
   auto limit = *moment;
   if (when.size() == 10) { // a date alone: the whole of that day
@@ -47,14 +46,15 @@ catalog::ScanSummary scan_at(catalog::Catalog& catalog,
       return scan;
     }
   }
-  throw UsageError(fmt::format("no complete scan in {} started on or before {}", catalog.path(),
-                               when));
+  throw UsageError(
+      fmt::format("no complete scan in {} started on or before {}", catalog.path(), when));
 }
 
 } // namespace
 
-std::pair<catalog::ScanSummary, catalog::ScanSummary>
-resolve_diff_scans(catalog::Catalog& catalog, std::string_view from_spec, std::string_view to_spec) {
+std::pair<catalog::ScanSummary, catalog::ScanSummary> resolve_diff_scans(catalog::Catalog& catalog,
+                                                                         std::string_view from_spec,
+                                                                         std::string_view to_spec) {
   const auto scans = catalog.scans(); // newest first
   const catalog::ScanSummary to = to_spec.empty() || to_spec == "latest"
                                       ? latest_complete(catalog, scans)
@@ -62,9 +62,9 @@ resolve_diff_scans(catalog::Catalog& catalog, std::string_view from_spec, std::s
   if (from_spec.empty()) {
     auto from = default_from_scan(scans, to);
     if (!from) {
-      throw catalog::CatalogError(fmt::format(
-          "{}: no complete scan before scan {} to compare with (scan again later)", catalog.path(),
-          to.id));
+      throw catalog::CatalogError(
+          fmt::format("{}: no complete scan before scan {} to compare with (scan again later)",
+                      catalog.path(), to.id));
     }
     return {*from, to};
   }

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <algorithm>
+#include <array>
 
 namespace digger::report {
 namespace {
@@ -46,11 +46,16 @@ bool matches_host_term(const FilterTerm& term, const HostRow& host) {
 }
 
 std::string_view job_field(const FilterTerm& term, const JobRow& job) {
-  if (term.key == "owner") return job.owner;
-  if (term.key == "language") return job.language;
-  if (term.key == "command") return job.command;
-  if (term.key == "target") return job.target;
-  if (term.key == "file") return job.file;
+  if (term.key == "owner")
+    return job.owner;
+  if (term.key == "language")
+    return job.language;
+  if (term.key == "command")
+    return job.command;
+  if (term.key == "target")
+    return job.target;
+  if (term.key == "file")
+    return job.file;
   return job.fingerprint;
 }
 

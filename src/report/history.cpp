@@ -15,8 +15,8 @@ std::map<std::string, std::string> labels_from(const std::string& text) {
   const auto parsed = nlohmann::json::parse(text, nullptr, false);
   if (parsed.is_object()) {
     for (const auto& item : parsed.items()) {
-      labels[item.key()] = item.value().is_string() ? item.value().get<std::string>()
-                                                    : item.value().dump();
+      labels[item.key()] =
+          item.value().is_string() ? item.value().get<std::string>() : item.value().dump();
     }
   }
   return labels;
@@ -59,8 +59,8 @@ std::vector<HostHistory> host_history(catalog::Catalog& catalog) {
 }
 
 std::string render_scans_table(const std::vector<catalog::ScanSummary>& scans) {
-  std::string out = fmt::format("{:>5}  {:<11} {:<20}  {:>7} {:>7} {:>6} {:>8}\n", "SCAN",
-                                "STATUS", "STARTED", "PLANNED", "SCANNED", "FAILED", "JOBS");
+  std::string out = fmt::format("{:>5}  {:<11} {:<20}  {:>7} {:>7} {:>6} {:>8}\n", "SCAN", "STATUS",
+                                "STARTED", "PLANNED", "SCANNED", "FAILED", "JOBS");
   for (const auto& scan : scans) {
     out += fit(fmt::format("{:>5}  {:<11} {:<20}  {:>7} {:>7} {:>6} {:>8}", scan.id,
                            catalog::scan_status_name(scan.status), scan.started_at,
@@ -74,17 +74,18 @@ std::string render_scans_table(const std::vector<catalog::ScanSummary>& scans) {
 std::string render_scans_json(const std::vector<catalog::ScanSummary>& scans) {
   Json list = Json::array();
   for (const auto& scan : scans) {
-    list.push_back({{"id", scan.id},
-                    {"status", catalog::scan_status_name(scan.status)},
-                    {"started_at", scan.started_at},
-                    {"finished_at", scan.finished_at.empty() ? Json(nullptr) : Json(scan.finished_at)},
-                    {"inventory", valid_utf8(scan.inventory_path)},
-                    {"digger_version", scan.digger_version},
-                    {"hosts_planned", scan.hosts_planned},
-                    {"hosts_recorded", scan.hosts_recorded},
-                    {"hosts_ok", scan.hosts_ok},
-                    {"hosts_failed", scan.hosts_failed},
-                    {"jobs", scan.jobs}});
+    list.push_back(
+        {{"id", scan.id},
+         {"status", catalog::scan_status_name(scan.status)},
+         {"started_at", scan.started_at},
+         {"finished_at", scan.finished_at.empty() ? Json(nullptr) : Json(scan.finished_at)},
+         {"inventory", valid_utf8(scan.inventory_path)},
+         {"digger_version", scan.digger_version},
+         {"hosts_planned", scan.hosts_planned},
+         {"hosts_recorded", scan.hosts_recorded},
+         {"hosts_ok", scan.hosts_ok},
+         {"hosts_failed", scan.hosts_failed},
+         {"jobs", scan.jobs}});
   }
   return Json{{"format", "digger-scans"}, {"version", 1}, {"scans", list}}.dump(2) + "\n";
 }
@@ -112,15 +113,17 @@ std::string render_hosts_json(const std::vector<HostHistory>& hosts) {
     for (const auto& [key, value] : host.labels) {
       labels[valid_utf8(key)] = valid_utf8(value);
     }
-    list.push_back({{"host", valid_utf8(host.name)},
-                    {"port", host.port},
-                    {"labels", labels},
-                    {"last_scan", host.last_scan},
-                    {"last_status", host.last_status},
-                    {"last_reason", host.last_reason.empty() ? Json(nullptr) : Json(valid_utf8(host.last_reason))},
-                    {"last_ok_scan", host.last_ok_scan == 0 ? Json(nullptr) : Json(host.last_ok_scan)},
-                    {"last_ok_at", host.last_ok_at.empty() ? Json(nullptr) : Json(host.last_ok_at)},
-                    {"last_ok_jobs", host.last_ok_jobs}});
+    list.push_back(
+        {{"host", valid_utf8(host.name)},
+         {"port", host.port},
+         {"labels", labels},
+         {"last_scan", host.last_scan},
+         {"last_status", host.last_status},
+         {"last_reason",
+          host.last_reason.empty() ? Json(nullptr) : Json(valid_utf8(host.last_reason))},
+         {"last_ok_scan", host.last_ok_scan == 0 ? Json(nullptr) : Json(host.last_ok_scan)},
+         {"last_ok_at", host.last_ok_at.empty() ? Json(nullptr) : Json(host.last_ok_at)},
+         {"last_ok_jobs", host.last_ok_jobs}});
   }
   return Json{{"format", "digger-hosts"}, {"version", 1}, {"hosts", list}}.dump(2) + "\n";
 }

@@ -32,9 +32,8 @@ std::string os_text(const std::string& id, const std::string& version) {
 }
 
 // host_results.host_id -> index in snapshot.hosts, filled in catalog order then sorted.
-std::unordered_map<std::int64_t, std::size_t> load_hosts(catalog::Database& db,
-                                                          std::int64_t scan_id,
-                                                          std::vector<HostRow>& hosts) {
+std::unordered_map<std::int64_t, std::size_t>
+load_hosts(catalog::Database& db, std::int64_t scan_id, std::vector<HostRow>& hosts) {
   auto statement = db.prepare(
       "SELECT h.id, h.name, h.port, h.labels_json, r.status, r.reason, r.timezone, r.os_id, "
       "r.os_version, r.jobs FROM host_results r JOIN hosts h ON h.id = r.host_id "
@@ -57,8 +56,21 @@ std::unordered_map<std::int64_t, std::size_t> load_hosts(catalog::Database& db,
   return index;
 }
 
+void load_unreadable_paths(catalog::Database& db, std::int64_t scan_id,
+                           const std::unordered_map<std::int64_t, std::size_t>& host_index,
+                           std::vector<HostRow>& hosts) {
+  auto statement =
+      db.prepare("SELECT r.host_id, u.path FROM unreadable_paths u JOIN host_results r "
+                 "ON r.id = u.host_result_id WHERE r.scan_id = ?1 ORDER BY r.host_id, u.path");
+  statement.bind(1, scan_id);
+  while (statement.step()) {
+    hosts.at(host_index.at(statement.column_int(0)))
+        .unreadable_paths.push_back(statement.column_bytes(1));
+  }
+}
+
 void load_jobs(catalog::Database& db, std::int64_t scan_id,
-               const std::unordered_map<std::int64_t, std::size_t>& host_index,
+               const std::unordered_map<std::int64_t, std::size_t>& host_index, bool details,
                std::vector<JobRow>& jobs) {
   auto statement = db.prepare(
       "SELECT r.host_id, COALESCE(e.run_as, s.owner), e.schedule_text, e.normalized_schedule, "
@@ -74,14 +86,16 @@ void load_jobs(catalog::Database& db, std::int64_t scan_id,
     job.schedule.raw = statement.column_bytes(2);
     job.schedule.normalized = statement.column_text(3);
     job.schedule.cron_tz = statement.column_bytes(4);
-    job.schedule.description = statement.column_bytes(5);
+    if (details) {
+      job.schedule.description = statement.column_bytes(5);
+      job.evidence = statement.column_bytes(8);
+      job.target = statement.column_bytes(9);
+    }
     job.command = statement.column_bytes(6);
     job.language = statement.column_text(7);
     if (job.language.empty()) {
       job.language = "unknown";
     }
-    job.evidence = statement.column_bytes(8);
-    job.target = statement.column_bytes(9);
     job.file = statement.column_bytes(10);
     job.line = static_cast<int>(statement.column_int(11));
     job.source_kind = statement.column_text(12);
@@ -120,17 +134,26 @@ catalog::ScanSummary resolve_scan(catalog::Catalog& catalog, std::string_view sp
   return *scan;
 }
 
-Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& scan) {
+Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& scan,
+                       const LoadOptions& options) {
   Snapshot snapshot;
   snapshot.scan = scan;
   auto& db = catalog.database();
   const auto host_index = load_hosts(db, scan.id, snapshot.hosts);
-  load_jobs(db, scan.id, host_index, snapshot.jobs);
+  load_unreadable_paths(db, scan.id, host_index, snapshot.hosts);
+  // The scan row counts its jobs: reserving exactly avoids a vector twice too big for a fleet.
+  snapshot.jobs.reserve(static_cast<std::size_t>(std::max<std::int64_t>(scan.jobs, 0)));
+  load_jobs(db, scan.id, host_index, options.details, snapshot.jobs);
   // SQL sorted the hosts; jobs follow host order, then file and line, for stable output.
-  std::sort(snapshot.jobs.begin(), snapshot.jobs.end(), [](const JobRow& a, const JobRow& b) {
+  const auto by_place = [](const JobRow& a, const JobRow& b) {
     return std::tie(a.host, a.file, a.line) < std::tie(b.host, b.file, b.line);
-  });
-  compute_derived_fields(snapshot);
+  };
+  if (!std::is_sorted(snapshot.jobs.begin(), snapshot.jobs.end(), by_place)) {
+    std::sort(snapshot.jobs.begin(), snapshot.jobs.end(), by_place);
+  }
+  if (options.derived) {
+    compute_derived_fields(snapshot);
+  }
   return snapshot;
 }
 

@@ -12,9 +12,9 @@ namespace digger::report {
 namespace {
 
 constexpr std::array<std::string_view, 21> columns{
-    "group",   "host",        "port",       "labels",  "host_status", "owner",
-    "schedule", "normalized", "description", "cron_tz", "zone",       "next_run",
-    "command", "language",    "evidence",   "target",  "file",        "line",
+    "group",       "host",        "port",          "labels",  "host_status", "owner",
+    "schedule",    "normalized",  "description",   "cron_tz", "zone",        "next_run",
+    "command",     "language",    "evidence",      "target",  "file",        "line",
     "source_kind", "fingerprint", "same_job_hosts"};
 
 // "env=prod;role=web": labels sorted by key.
@@ -51,11 +51,27 @@ std::string render_csv(const ReportView& view) {
     for (const JobRow* job : group.jobs) {
       const HostRow& host = view.host_of(*job);
       const auto& s = job->schedule;
-      append_row(out, {group.key, host.name, std::to_string(host.port), labels_text(host.labels),
-                       host.status, job->owner, s.raw, s.normalized, s.description, s.cron_tz,
-                       s.zone, s.next_run, job->command, job->language, job->evidence,
-                       job->target, job->file, std::to_string(job->line), job->source_kind,
-                       job->fingerprint, std::to_string(job->same_job_hosts)});
+      append_row(out, {group.key,
+                       host.name,
+                       std::to_string(host.port),
+                       labels_text(host.labels),
+                       host.status,
+                       job->owner,
+                       s.raw,
+                       s.normalized,
+                       s.description,
+                       s.cron_tz,
+                       s.zone,
+                       s.next_run,
+                       job->command,
+                       job->language,
+                       job->evidence,
+                       job->target,
+                       job->file,
+                       std::to_string(job->line),
+                       job->source_kind,
+                       job->fingerprint,
+                       std::to_string(job->same_job_hosts)});
     }
   }
   return out;

@@ -67,26 +67,43 @@ constexpr std::string_view script = R"js(
 
 using Heat = cron::WeeklyHeatMap;
 
-// Sum of the jobs' weekly heat maps; each distinct schedule is computed once.
-Heat fleet_heat(const ReportView& view) {
-  std::map<std::string, Heat> cache;
+// A job that starts in every hour of the week (every N minutes) would paint the whole map the
+// same colour and hide the nightly and weekly peaks that matter, so such jobs are counted apart.
+bool starts_every_hour(const Heat& heat) {
+  return std::all_of(heat.begin(), heat.end(), [](const auto& day) {
+    return std::all_of(day.begin(), day.end(), [](double value) { return value > 0; });
+  });
+}
+
+struct FleetHeat {
   Heat total{};
+  std::size_t hourly_jobs = 0; // left out: they start every hour
+};
+
+// Sum of the jobs' weekly heat maps; each distinct schedule is computed once.
+FleetHeat fleet_heat(const ReportView& view) {
+  std::map<std::string, Heat> cache;
+  FleetHeat fleet;
   for (const auto& group : view.groups) {
     for (const JobRow* job : group.jobs) {
       auto found = cache.find(job->schedule.raw);
       if (found == cache.end()) {
         auto schedule = cron::parse_schedule(job->schedule.raw);
-        found = cache.emplace(job->schedule.raw,
-                              schedule ? cron::weekly_fire_counts(*schedule) : Heat{}).first;
+        const Heat heat = schedule ? cron::weekly_fire_counts(*schedule) : Heat{};
+        found = cache.emplace(job->schedule.raw, heat).first;
+      }
+      if (starts_every_hour(found->second)) {
+        ++fleet.hourly_jobs;
+        continue;
       }
       for (std::size_t d = 0; d < 7; ++d) {
         for (std::size_t h = 0; h < 24; ++h) {
-          total[d][h] += found->second[d][h];
+          fleet.total[d][h] += found->second[d][h];
         }
       }
     }
   }
-  return total;
+  return fleet;
 }
 
 std::string card(std::string_view label, std::int64_t value, const char* id, bool bad = false) {
@@ -112,24 +129,28 @@ std::string bars(std::string_view title, const Rows& rows, Name name) {
   }
   std::string out = fmt::format("<section><h2>{}</h2>\n", title);
   for (const auto& row : rows) {
-    out += fmt::format(
-        "<div class=\"bar\"><span title=\"{0}\">{0}</span><i style=\"width:{1}px\"></i>"
-        "<em>{2} jobs, {3} hosts</em></div>\n",
-        html_escape(name(row)), 4 + row.jobs * 300 / top, row.jobs, row.hosts);
+    out +=
+        fmt::format("<div class=\"bar\"><span title=\"{0}\">{0}</span><i style=\"width:{1}px\"></i>"
+                    "<em>{2} jobs, {3} hosts</em></div>\n",
+                    html_escape(name(row)), 4 + row.jobs * 300 / top, row.jobs, row.hosts);
   }
   return out + "</section>\n";
 }
 
 std::string heat_section(const ReportView& view) {
-  const Heat heat = fleet_heat(view);
+  const FleetHeat fleet = fleet_heat(view);
+  const Heat& heat = fleet.total;
   double top = 0;
   for (const auto& day : heat) {
     top = std::max(top, *std::max_element(day.begin(), day.end()));
   }
   static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   std::string out =
-      "<section><h2>When jobs start (starts per hour of a typical week, wall time as written)"
-      "</h2>\n<table class=\"heat\"><thead><tr><th></th>";
+      fmt::format("<section><h2>When jobs start (starts per hour of a typical week, wall time as "
+                  "written)</h2>\n<p class=\"muted\">Not counted: <b id=\"hourly-jobs\">{}</b> "
+                  "jobs that start every hour (every few minutes), which would fill every cell."
+                  "</p>\n<table class=\"heat\"><thead><tr><th></th>",
+                  fleet.hourly_jobs);
   for (int h = 0; h < 24; ++h) {
     out += fmt::format("<th>{:02}</th>", h);
   }

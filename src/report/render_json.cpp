@@ -4,6 +4,7 @@
 #include "digger/report/render.hpp"
 #include "digger/report/text.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <ostream>
@@ -44,44 +45,122 @@ Json scan_json(const catalog::ScanSummary& scan) {
               {"hosts_recorded", scan.hosts_recorded}};
 }
 
-Json job_json(const ReportView& view, const JobRow& job, const std::string& group) {
+// Jobs are the bulk of a fleet's report, so they are written by hand rather than through a
+// JSON tree: same bytes as nlohmann's compact dump, several times faster.
+void append_string(std::string& out, std::string_view value) {
+  out += '"';
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    std::size_t run = i; // plain characters are copied as one run
+    while (run < value.size() && static_cast<unsigned char>(value[run]) >= 0x20 &&
+           static_cast<unsigned char>(value[run]) < 0x80 && value[run] != '"' &&
+           value[run] != '\\') {
+      ++run;
+    }
+    if (run > i) {
+      out.append(value.substr(i, run - i));
+      i = run - 1;
+      continue;
+    }
+    const char c = value[i];
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80) { // valid UTF-8 is copied, each invalid byte becomes U+FFFD
+      const std::size_t length = utf8_sequence_length(value, i);
+      out += length == 0 ? std::string_view("\xEF\xBF\xBD") : value.substr(i, length);
+      i += length == 0 ? 0 : length - 1;
+    } else if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      switch (c) {
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        out += fmt::format("\\u{:04x}", byte);
+      }
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+void append_optional(std::string& out, std::string_view value) {
+  if (value.empty()) {
+    out += "null";
+  } else {
+    append_string(out, value);
+  }
+}
+
+void append_key(std::string& out, std::string_view key) {
+  out += out.back() == '{' ? "\"" : ",\"";
+  out += key;
+  out += "\":";
+}
+
+std::string job_line(const ReportView& view, const JobRow& job, const std::string& group,
+                     const std::string& labels) {
   const HostRow& host = view.host_of(job);
-  return Json{{"group", text(group)},
-              {"host", text(host.name)},
-              {"port", host.port},
-              {"labels", labels_json(host.labels)},
-              {"owner", text(job.owner)},
-              {"schedule",
-               {{"raw", text(job.schedule.raw)},
-                {"normalized", job.schedule.normalized},
-                {"description", text(job.schedule.description)},
-                {"cron_tz", optional_text(job.schedule.cron_tz)},
-                {"zone", text(job.schedule.zone)},
-                {"next_run", optional_text(job.schedule.next_run)}}},
-              {"command", text(job.command)},
-              {"language", job.language},
-              {"evidence", text(job.evidence)},
-              {"target", optional_text(job.target)},
-              {"file", text(job.file)},
-              {"line", job.line},
-              {"source_kind", job.source_kind},
-              {"loaded_by_daemon", job.loaded_by_daemon},
-              {"fingerprint", optional_text(job.fingerprint)},
-              {"same_job_hosts", job.same_job_hosts}};
+  const auto& s = job.schedule;
+  std::string out = "{";
+  append_key(out, "group"), append_string(out, group);
+  append_key(out, "host"), append_string(out, host.name);
+  append_key(out, "port"), out += std::to_string(host.port);
+  append_key(out, "labels"), out += labels;
+  append_key(out, "owner"), append_string(out, job.owner);
+  append_key(out, "schedule"), out += "{";
+  append_key(out, "raw"), append_string(out, s.raw);
+  append_key(out, "normalized"), append_string(out, s.normalized);
+  append_key(out, "description"), append_string(out, s.description);
+  append_key(out, "cron_tz"), append_optional(out, s.cron_tz);
+  append_key(out, "zone"), append_string(out, s.zone);
+  append_key(out, "next_run"), append_optional(out, s.next_run);
+  out += "}";
+  append_key(out, "command"), append_string(out, job.command);
+  append_key(out, "language"), append_string(out, job.language);
+  append_key(out, "evidence"), append_string(out, job.evidence);
+  append_key(out, "target"), append_optional(out, job.target);
+  append_key(out, "file"), append_string(out, job.file);
+  append_key(out, "line"), out += std::to_string(job.line);
+  append_key(out, "source_kind"), append_string(out, job.source_kind);
+  append_key(out, "loaded_by_daemon"), out += job.loaded_by_daemon ? "true" : "false";
+  append_key(out, "fingerprint"), append_optional(out, job.fingerprint);
+  append_key(out, "same_job_hosts"), out += std::to_string(job.same_job_hosts);
+  out += "}";
+  return out;
 }
 
 Json host_json(const HostRow& host) {
-  return Json{{"host", text(host.name)},      {"port", host.port},
-              {"labels", labels_json(host.labels)}, {"status", host.status},
-              {"reason", optional_text(host.reason)}, {"timezone", optional_text(host.timezone)},
-              {"os", optional_text(host.os)},    {"jobs", host.jobs}};
+  return Json{{"host", text(host.name)},
+              {"port", host.port},
+              {"labels", labels_json(host.labels)},
+              {"status", host.status},
+              {"reason", optional_text(host.reason)},
+              {"timezone", optional_text(host.timezone)},
+              {"os", optional_text(host.os)},
+              {"jobs", host.jobs}};
 }
 
 Json summary_json(const ReportView& view) {
   Json languages = Json::array();
   for (const auto& row : view.by_language) {
-    languages.push_back(
-        {{"language", row.language}, {"jobs", row.jobs}, {"hosts", row.hosts}, {"owners", row.owners}});
+    languages.push_back({{"language", row.language},
+                         {"jobs", row.jobs},
+                         {"hosts", row.hosts},
+                         {"owners", row.owners}});
   }
   Json owners = Json::array();
   for (const auto& row : view.by_owner) {
@@ -89,8 +168,10 @@ Json summary_json(const ReportView& view) {
     for (const auto& language : row.languages) {
       names.push_back(language);
     }
-    owners.push_back(
-        {{"owner", text(row.owner)}, {"jobs", row.jobs}, {"hosts", row.hosts}, {"languages", names}});
+    owners.push_back({{"owner", text(row.owner)},
+                      {"jobs", row.jobs},
+                      {"hosts", row.hosts},
+                      {"languages", names}});
   }
   Json duplicates = Json::array();
   for (const auto& row : view.duplicates) {
@@ -164,16 +245,21 @@ void write_json(const ReportView& view, std::ostream& out) {
     write_member(out, item.key(), item.value(), first);
   }
   write_list(out, "hosts", view.hosts, [](const HostRow* host) { return host_json(*host); });
-  std::vector<std::pair<const JobRow*, const std::string*>> jobs;
-  jobs.reserve(view.job_count());
+  // Each host's labels are serialized once, not once per job.
+  std::vector<std::string> labels(view.snapshot->hosts.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    labels[i] = labels_json(view.snapshot->hosts[i].labels).dump();
+  }
+  out << ",\n  \"jobs\": [";
+  bool first_job = true;
   for (const auto& group : view.groups) {
     for (const JobRow* job : group.jobs) {
-      jobs.emplace_back(job, &group.key);
+      out << (first_job ? "\n    " : ",\n    ")
+          << job_line(view, *job, group.key, labels[job->host]);
+      first_job = false;
     }
   }
-  write_list(out, "jobs", jobs, [&view](const auto& item) {
-    return job_json(view, *item.first, *item.second);
-  });
+  out << (first_job ? "]" : "\n  ]");
   out << "\n}\n";
 }
 

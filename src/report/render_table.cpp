@@ -88,14 +88,14 @@ void write_failed(Writer& w, const ReportView& view) {
 
 void write_duplicates(Writer& w, const ReportView& view) {
   w.blank();
-  w.heading(fmt::format("Same job on several hosts: one batch run N times ({})",
-                        view.duplicates.size()));
+  w.heading(
+      fmt::format("Same job on several hosts: one batch run N times ({})", view.duplicates.size()));
   if (view.duplicates.empty()) {
     w.line("  none");
     return;
   }
-  w.line(fmt::format("  {:>5}  {} {} {}", "HOSTS", pad("OWNER", 10), pad("SCHEDULE", 16),
-                     "COMMAND"));
+  w.line(
+      fmt::format("  {:>5}  {} {} {}", "HOSTS", pad("OWNER", 10), pad("SCHEDULE", 16), "COMMAND"));
   for (const auto& row : view.duplicates) {
     w.line(fmt::format("  {:>5}  {} {} {}", row.hosts, pad(terminal_text(row.example->owner), 10),
                        pad(terminal_text(row.example->schedule.raw), 16),

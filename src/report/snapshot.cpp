@@ -36,10 +36,10 @@ public:
   }
 
   const std::string& next_run(const std::string& schedule_text, const std::string& zone_name) {
-    auto key = std::make_pair(schedule_text, zone_name);
-    auto found = next_runs_.find(key);
+    key_.assign(schedule_text).append(1, '\0').append(zone_name); // reused: no allocation
+    auto found = next_runs_.find(key_);
     if (found == next_runs_.end()) {
-      found = next_runs_.emplace(std::move(key), compute(schedule_text, zone_name)).first;
+      found = next_runs_.emplace(key_, compute(schedule_text, zone_name)).first;
     }
     return found->second;
   }
@@ -56,7 +56,8 @@ private:
 
   std::chrono::sys_seconds after_;
   std::map<std::string, std::pair<std::string, const date::time_zone*>> zones_;
-  std::map<std::pair<std::string, std::string>, std::string> next_runs_;
+  std::string key_;
+  std::unordered_map<std::string, std::string> next_runs_; // schedule NUL zone -> next run
 };
 
 std::chrono::sys_seconds parse_reference(const std::string& text) {
@@ -79,10 +80,10 @@ std::string reference_time(const catalog::ScanSummary& scan) {
 void compute_derived_fields(Snapshot& snapshot) {
   NextRunCache cache(parse_reference(reference_time(snapshot.scan)));
   std::unordered_map<std::string, std::vector<std::size_t>> hosts_of;
+  hosts_of.reserve(snapshot.jobs.size());
   for (auto& job : snapshot.jobs) {
-    const std::string& wanted = job.schedule.cron_tz.empty()
-                                    ? snapshot.hosts.at(job.host).timezone
-                                    : job.schedule.cron_tz;
+    const std::string& wanted =
+        job.schedule.cron_tz.empty() ? snapshot.hosts.at(job.host).timezone : job.schedule.cron_tz;
     job.schedule.zone = cache.zone(wanted).first;
     job.schedule.next_run = cache.next_run(job.schedule.raw, wanted);
     if (!job.fingerprint.empty()) {

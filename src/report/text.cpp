@@ -7,8 +7,11 @@
 namespace digger::report {
 namespace {
 
-// Length of the valid UTF-8 sequence at `at`, 0 if the bytes there are not one.
-std::size_t sequence_length(std::string_view text, std::size_t at) {
+constexpr std::string_view replacement = "\xEF\xBF\xBD";
+
+} // namespace
+
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
   const auto lead = static_cast<unsigned char>(text[at]);
   std::size_t length = 0;
   unsigned min = 0;
@@ -38,10 +41,6 @@ std::size_t sequence_length(std::string_view text, std::size_t at) {
   return code < min || code > 0x10FFFF || surrogate ? 0 : length;
 }
 
-constexpr std::string_view replacement = "\xEF\xBF\xBD";
-
-} // namespace
-
 std::string terminal_text(std::string_view text) {
   std::string out = cli::printable(text);
   std::replace(out.begin(), out.end(), '\t', ' ');
@@ -49,10 +48,14 @@ std::string terminal_text(std::string_view text) {
 }
 
 std::string valid_utf8(std::string_view text) {
+  if (std::all_of(text.begin(), text.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return std::string(text); // the common case: plain ASCII
+  }
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = sequence_length(text, i);
+    const std::size_t length = utf8_sequence_length(text, i);
     if (length == 0) {
       out += replacement;
       ++i;
@@ -117,11 +120,21 @@ std::string html_escape(std::string_view text) {
   for (char c : valid) {
     const auto byte = static_cast<unsigned char>(c);
     switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    case '\'': out += "&#39;"; break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
     default:
       if ((byte < 0x20 && c != '\t' && c != '\n') || byte == 0x7F) {
         out += replacement;

@@ -36,6 +36,7 @@ expect "failed hosts" '<b id="total-failed">1</b>'
 expect "the failed host and its reason" 'no answer within 5 s'
 expect "the duplicated job's hosts" 'web-01, web-02'
 expect "the heat map" '<table class="heat">'
+expect "jobs left out of the heat map" '<b id="hourly-jobs">4</b>'
 expect "hostile HTML stays text" '&lt;script&gt;alert(1)&lt;/script&gt;'
 refuse "hostile HTML never becomes markup" '<script>alert(1)</script>'
 # Console errors (uncaught exceptions, CSP violations) are logged as CONSOLE lines.

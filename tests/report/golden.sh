@@ -69,5 +69,15 @@ for name in bad-scan bad-scan-word bad-filter bad-group bad-from missing-db empt
 done
 [ ! -e "$work/missing.db" ] || fail "report created a catalog"
 
+# Colour only on a terminal, never with NO_COLOR (script(1) gives the command a pty).
+if command -v script >/dev/null; then
+  esc=$(printf '\033')
+  script -qc "NO_COLOR= '$scan' report --db '$db'" /dev/null >"$work/tty.out" 2>&1
+  grep -q "$esc" "$work/tty.out" || fail "no colour on a terminal"
+  script -qc "NO_COLOR=1 '$scan' report --db '$db'" /dev/null >"$work/nocolor.out" 2>&1
+  ! grep -q "$esc" "$work/nocolor.out" || fail "colour despite NO_COLOR"
+  ! grep -q "$esc" "$work/report.table.out" || fail "colour when not a terminal"
+fi
+
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "all report outputs match"

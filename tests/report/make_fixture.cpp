@@ -1,10 +1,10 @@
 // Writes the report fixture catalog (tests/unit/report_fixture.hpp) to argv[1], optionally an
 // empty catalog (schema, no scan) to argv[2]: the golden-file suite runs digger-scan on them.
 
-#include "../unit/report_fixture.hpp"
-
 #include <cstdio>
 #include <exception>
+
+#include "../unit/report_fixture.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 2) {

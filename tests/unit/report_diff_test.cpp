@@ -98,9 +98,9 @@ TEST_CASE("diff: added, removed, schedule and command changes on one host", "[re
       .job("h1", "root", "0 3 * * *", "report --daily --full", 3)
       .job("h1", "root", "0 12 * * *", "brand-new", 5);
   const Diff diff = diff_snapshots(before.snapshot, after.snapshot);
-  CHECK(changes_of(diff, "h1") ==
-        std::vector<std::string>{"schedule-changed backup", "command-changed report --daily --full",
-                                 "removed obsolete", "added brand-new"});
+  CHECK(changes_of(diff, "h1") == std::vector<std::string>{"schedule-changed backup",
+                                                           "command-changed report --daily --full",
+                                                           "removed obsolete", "added brand-new"});
   CHECK(diff.counts.added == 1);
   CHECK(diff.counts.removed == 1);
   CHECK(diff.counts.schedule_changed == 1);
@@ -110,8 +110,14 @@ TEST_CASE("diff: added, removed, schedule and command changes on one host", "[re
 
 TEST_CASE("diff: the same job gone from one host and new on another is a move", "[report][diff]") {
   Builder before, after;
-  before.host("a").host("b").job("a", "app", "0 4 * * *", "etl.py").job("b", "app", "0 5 * * *", "x");
-  after.host("a").host("b").job("b", "app", "0 5 * * *", "x").job("b", "app", "0 4 * * *", "etl.py", 2);
+  before.host("a")
+      .host("b")
+      .job("a", "app", "0 4 * * *", "etl.py")
+      .job("b", "app", "0 5 * * *", "x");
+  after.host("a")
+      .host("b")
+      .job("b", "app", "0 5 * * *", "x")
+      .job("b", "app", "0 4 * * *", "etl.py", 2);
   const Diff diff = diff_snapshots(before.snapshot, after.snapshot);
   REQUIRE(diff.moves.size() == 1);
   CHECK(diff.moves[0].from_host == "a");
@@ -157,7 +163,9 @@ TEST_CASE("diff: hosts new to or gone from the inventory", "[report][diff]") {
 
 TEST_CASE("diff: duplicated jobs are matched one for one", "[report][diff]") {
   Builder before, after;
-  before.host("a").job("a", "root", "* * * * *", "ping", 1).job("a", "root", "* * * * *", "ping", 2);
+  before.host("a")
+      .job("a", "root", "* * * * *", "ping", 1)
+      .job("a", "root", "* * * * *", "ping", 2);
   after.host("a").job("a", "root", "* * * * *", "ping", 1);
   const Diff diff = diff_snapshots(before.snapshot, after.snapshot);
   CHECK(changes_of(diff, "a") == std::vector<std::string>{"removed ping"});
@@ -204,6 +212,25 @@ TEST_CASE("diff on the fixture catalog, end to end", "[report][diff]") {
   CHECK(json["changed"] == true);
   CHECK(json["moves"][0]["from"]["host"] == "old-01");
   CHECK(json["moves"][0]["to"]["host"] == "new-01");
-  CHECK(render_diff_json(diff) == render_diff_json(diff_snapshots(load_snapshot(catalog, from),
-                                                                  load_snapshot(catalog, to))));
+  CHECK(render_diff_json(diff) ==
+        render_diff_json(diff_snapshots(load_snapshot(catalog, from), load_snapshot(catalog, to))));
+}
+
+TEST_CASE("diff: jobs under a path unreadable in either scan are not compared", "[report][diff]") {
+  Builder before, after;
+  before.host("a")
+      .job("a", "root", "0 1 * * *", "spooled")
+      .job("a", "bob", "0 2 * * *", "also-spooled");
+  before.snapshot.jobs[1].file = "/etc/cron.d/bob"; // outside the spool: still compared
+  after.host("a", "partial");
+  after.snapshot.hosts[0].unreadable_paths = {"/var/spool/cron/crontabs"};
+  const Diff diff = diff_snapshots(before.snapshot, after.snapshot);
+  CHECK(host_of(diff, "a").state == HostDiff::State::compared);
+  CHECK(host_of(diff, "a").uncompared_paths ==
+        std::vector<std::string>{"/var/spool/cron/crontabs"});
+  CHECK(changes_of(diff, "a") == std::vector<std::string>{"removed also-spooled"});
+  // A sibling whose name merely starts with the path is still compared.
+  before.snapshot.jobs[1].file = "/var/spool/cron/crontabs-old/bob";
+  CHECK(changes_of(diff_snapshots(before.snapshot, after.snapshot), "a") ==
+        std::vector<std::string>{"removed also-spooled"});
 }

@@ -90,8 +90,8 @@ inline void add_source(catalog::HostRecord& host, const std::string& owner,
   host.sources.push_back(std::move(extra.sources.front()));
 }
 
-inline const FixtureJob sync_job{"*/5 * * * *", "/usr/bin/python3 /opt/sync/run.py --all",
-                                 "python", "/opt/sync/run.py"};
+inline const FixtureJob sync_job{"*/5 * * * *", "/usr/bin/python3 /opt/sync/run.py --all", "python",
+                                 "/opt/sync/run.py"};
 inline const FixtureJob cleanup_job{"30 1 * * *", "/opt/ops/cleanup.sh", "shell",
                                     "/opt/ops/cleanup.sh"};
 
@@ -112,7 +112,8 @@ inline std::vector<catalog::HostRecord> fixture_scan_one() {
   auto old1 = fixture_host("old-01", L{{"env", "staging"}}, "ops", {cleanup_job}, "UTC");
   auto web3 = fixture_host("web-03", L{{"env", "staging"}, {"role", "web"}}, "deploy",
                            {{"0 0 * * *", "/srv/deploy/rotate.sh", "shell"}});
-  auto cache1 = failed_host("cache-01", L{{"env", "prod"}, {"role", "cache"}}, "unreachable", "connect: connection refused");
+  auto cache1 = failed_host("cache-01", L{{"env", "prod"}, {"role", "cache"}}, "unreachable",
+                            "connect: connection refused");
   return {web1, web2, db1, old1, web3, cache1};
 }
 
@@ -121,17 +122,16 @@ inline std::vector<catalog::HostRecord> fixture_scan_two() {
   auto web1 = fixture_host("web-01", L{{"env", "prod"}, {"role", "web"}}, "root", {sync_job});
   add_source(web1, "alice", {{"0 4 * * 1-5", "/home/alice/backup.sh", "shell"}});
   auto web2 = fixture_host("web-02", L{{"env", "prod"}, {"role", "web"}}, "root", {sync_job});
-  add_source(web2, "www-data",
-             {{"@hourly", "php /var/www/artisan schedule:run --quiet", "php"}});
+  add_source(web2, "www-data", {{"@hourly", "php /var/www/artisan schedule:run --quiet", "php"}});
   auto db1 = fixture_host(
       "db-01", L{{"env", "prod"}, {"role", "db"}}, "postgres",
       {{"0 2 * * 0", "vacuumdb --all --analyze", "unknown"},
        {"15 4 1 * *", "=HYPERLINK(\"http://evil\",\"x\")", "unknown"},
-       {"0 5 * * *", "echo \x1b[31mred\x1b[0m, \"quoted\" \xff <script>alert(1)</script>",
-        "shell"},
+       {"0 5 * * *", "echo \x1b[31mred\x1b[0m, \"quoted\" \xff <script>alert(1)</script>", "shell"},
        {"0 6 * * 1", "/usr/bin/python3 /opt/reports/weekly.py", "python"}});
   auto new1 = fixture_host("new-01", L{{"env", "staging"}}, "ops", {cleanup_job}, "UTC");
-  auto web3 = failed_host("web-03", L{{"env", "staging"}, {"role", "web"}}, "timeout", "no answer within 5 s");
+  auto web3 = failed_host("web-03", L{{"env", "staging"}, {"role", "web"}}, "timeout",
+                          "no answer within 5 s");
   auto cache1 = fixture_host("cache-01", L{{"env", "prod"}, {"role", "cache"}}, "redis",
                              {{"*/10 * * * *", "redis-cli bgsave", "unknown"}});
   return {web1, web2, db1, new1, web3, cache1};

@@ -193,8 +193,7 @@ TEST_CASE("CSV parses back to one row per job and neutralises formulas", "[repor
   REQUIRE(rows.size() == 11); // header + 10 jobs
   const auto& header = rows[0];
   const auto column = [&](const std::string& name) {
-    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) -
-                                    header.begin());
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
   };
   std::size_t formulas = 0;
   for (std::size_t i = 1; i < rows.size(); ++i) {

@@ -34,6 +34,8 @@ struct HostDiff {
   std::size_t jobs_before = 0;
   std::size_t jobs_after = 0;
   std::vector<JobChange> changes; // by file and line
+  // Paths unreadable in either scan (a `partial` host): jobs in them are not compared.
+  std::vector<std::string> uncompared_paths;
 };
 std::string_view host_state_name(HostDiff::State state); // "compared", "new", "gone", "unknown"
 
@@ -65,14 +67,16 @@ struct Diff {
 //  1. same owner, file, schedule (normal form) and command: unchanged;
 //  2. same owner, file and command: schedule-changed;
 //  3. same owner, file and schedule: command-changed;
-// what is left is removed or added. Then an added job whose fingerprint was removed from
+// what is left is removed or added. Jobs under a path the host could not read in either scan
+// are left out on both sides (HostDiff::uncompared_paths), so an unreadable spool directory never
+// turns into "all these jobs were removed". Then an added job whose fingerprint was removed from
 // another host is a move (the pair leaves added/removed). New hosts' jobs count as added and
 // gone hosts' jobs as removed, so a job that followed a renamed host is a move.
 Diff diff_snapshots(const Snapshot& from, const Snapshot& to);
 
 // The default --from: the newest complete scan that started at least 7 days before `to`
 // started, else the newest complete scan before `to`. `scans` is newest first (any status).
-std::optional<catalog::ScanSummary> default_from_scan(const std::vector<catalog::ScanSummary>& scans,
-                                                      const catalog::ScanSummary& to);
+std::optional<catalog::ScanSummary>
+default_from_scan(const std::vector<catalog::ScanSummary>& scans, const catalog::ScanSummary& to);
 
 } // namespace digger::report

@@ -21,7 +21,7 @@ namespace digger::report {
 
 struct FilterTerm {
   enum class Op { equals, not_equals, contains };
-  std::string key;   // "host", "label:env", ...
+  std::string key; // "host", "label:env", ...
   Op op = Op::equals;
   std::string value;
   bool about_host() const; // host, status or label:NAME

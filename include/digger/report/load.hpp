@@ -33,7 +33,13 @@ catalog::ScanSummary resolve_scan(catalog::Catalog& catalog, std::string_view sp
 std::pair<catalog::ScanSummary, catalog::ScanSummary>
 resolve_diff_scans(catalog::Catalog& catalog, std::string_view from_spec, std::string_view to_spec);
 
-// Every host result and job of the scan, with the derived fields computed.
-Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& scan);
+struct LoadOptions {
+  bool derived = true; // next runs and same_job_hosts (compute_derived_fields)
+  bool details = true; // description, evidence and target: `diff` needs neither
+};
+
+// Every host result and job of the scan.
+Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& scan,
+                       const LoadOptions& options = {});
 
 } // namespace digger::report

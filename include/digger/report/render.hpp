@@ -15,8 +15,8 @@ namespace digger::report {
 inline constexpr int json_format_version = 1;
 
 struct TableStyle {
-  bool color = false;      // ANSI colour; the CLI sets it only for a TTY without NO_COLOR
-  std::size_t width = 80;  // every line fits, truncated with an ellipsis
+  bool color = false;     // ANSI colour; the CLI sets it only for a TTY without NO_COLOR
+  std::size_t width = 80; // every line fits, truncated with an ellipsis
 };
 
 std::string render_table(const ReportView& view, const TableStyle& style);

@@ -23,6 +23,7 @@ struct HostRow {
   std::string timezone; // the host's zone as it reported it; "" if unknown
   std::string os;       // "debian 12"
   std::int64_t jobs = 0;
+  std::vector<std::string> unreadable_paths; // files or directories the login could not read
   bool scanned() const { return status == "ok" || status == "partial"; }
 };
 

@@ -18,7 +18,7 @@ namespace digger::report {
 struct GroupBy {
   enum class Kind { language, owner, host, label };
   Kind kind = Kind::language;
-  std::string label; // for Kind::label
+  std::string label;        // for Kind::label
   std::string name() const; // "language", ..., "label:env"
 };
 util::Result<GroupBy> parse_group_by(std::string_view text);
@@ -39,7 +39,7 @@ struct Duplicate {
   std::string fingerprint;
   std::int64_t hosts = 0; // fleet-wide, in this scan
   std::int64_t jobs = 0;
-  const JobRow* example = nullptr; // first job in report order
+  const JobRow* example = nullptr;     // first job in report order
   std::vector<std::string> host_names; // sorted, fleet-wide
 };
 
@@ -49,8 +49,8 @@ struct Group {
 };
 
 struct Totals {
-  std::int64_t hosts = 0, hosts_scanned = 0, hosts_failed = 0, jobs = 0, languages = 0,
-               owners = 0, duplicated_jobs = 0;
+  std::int64_t hosts = 0, hosts_scanned = 0, hosts_failed = 0, jobs = 0, languages = 0, owners = 0,
+               duplicated_jobs = 0;
 };
 
 struct ReportView {
