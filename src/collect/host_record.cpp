@@ -24,6 +24,12 @@ std::string_view kind_word(SourceKind kind) {
     return "system";
   case SourceKind::cron_d:
     return "cron.d";
+  case SourceKind::anacrontab:
+    return "anacrontab";
+  case SourceKind::run_parts:
+    return "run-parts";
+  case SourceKind::systemd_unit:
+    return "timer";
   }
   return "user";
 }

@@ -19,7 +19,7 @@ std::optional<ScanStatus> scan_status_from_name(std::string_view name);
 
 // Allowed values of the text columns that are checked by the schema.
 bool is_host_status(std::string_view status); // ok, partial, unreachable, timeout, ...
-bool is_source_kind(std::string_view kind);   // user, system, cron.d
+bool is_source_kind(std::string_view kind); // user, system, cron.d, anacrontab, run-parts, timer, service
 bool is_entry_kind(std::string_view kind);    // job, env, disabled-job, comment, blank, invalid
 
 // One crontab line, as parsed and classified.
@@ -40,6 +40,15 @@ struct EntryRow {
   std::string fingerprint; // same job on several hosts => same fingerprint
   std::string error;       // invalid lines: the reason cron gives
   std::string cron_tz;     // CRON_TZ in effect; empty = the host's zone
+  // Hidden-batch verdict (jobs only; "" for other lines). See docs/hidden-batches.md.
+  std::string verdict;                      // "managed" or "hidden"
+  std::string managed_by;                   // "package:cron", "ansible:backup", "registry:team-a"
+  std::vector<std::string> verdict_reasons; // readable sentences, most telling first
+  // "target-missing", "target-writable", "secret-in-command", "timer-disabled", ...
+  std::vector<std::string> flags;
+  // Where the schedule came from when it is not on this line: run-parts scripts get the line
+  // that runs their directory ("/etc/crontab:17", "/etc/anacrontab:5").
+  std::string schedule_origin;
   friend bool operator==(const EntryRow&, const EntryRow&) = default;
 };
 
@@ -59,8 +68,24 @@ struct SourceRow {
   bool loads_under_vixie = true;
   std::vector<std::string> load_notes; // one line each (stored newline-separated)
   std::string read_error;
+  std::string package; // the installed package this file belongs to, "" when none
   std::vector<EntryRow> entries;
   friend bool operator==(const SourceRow&, const SourceRow&) = default;
+};
+
+// One target program as inspected on the host (cron::ProgramFacts flattened).
+struct ProgramRow {
+  std::string path;
+  bool exists = false;
+  std::string type, resolved_path;
+  std::int64_t size = -1, mode = 0, uid = -1, gid = -1, mtime = 0;
+  std::string owner, sha256;
+  std::string head; // first bytes, at most 256 (may be binary)
+  bool elf = false;
+  std::string go_version, go_module;
+  std::int64_t dir_mode = 0, dir_uid = -1, dir_gid = -1;
+  std::string error;
+  friend bool operator==(const ProgramRow&, const ProgramRow&) = default;
 };
 
 struct TimingsMs {
@@ -92,6 +117,8 @@ struct HostRecord {
   std::string stderr_excerpt; // bounded by the caller; the catalog keeps at most 64 KiB
   bool output_truncated = false;
   std::vector<SourceRow> sources;
+  std::vector<ProgramRow> programs;
+  std::string inspection_note; // bound hit, or why the programs were not inspected
   friend bool operator==(const HostRecord&, const HostRecord&) = default;
 };
 

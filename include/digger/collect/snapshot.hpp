@@ -1,5 +1,7 @@
 #pragma once
 
+#include "digger/cron/program.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,7 +11,16 @@
 namespace digger::collect {
 
 // What kind of cron file a collected path is; decides how it is parsed.
-enum class SourceKind { user_crontab, system_crontab, cron_d };
+// run_parts: one file of /etc/cron.{hourly,daily,weekly,monthly} (content = its first bytes);
+// systemd_unit: a *.timer file or the *.service it starts.
+enum class SourceKind {
+  user_crontab,
+  system_crontab,
+  cron_d,
+  anacrontab,
+  run_parts,
+  systemd_unit
+};
 
 // One file read from a host by the collector script, before parsing.
 struct CronSource {
@@ -32,6 +43,18 @@ struct PathNote {
   std::string reason;
 };
 
+// "/etc/cron.d/php" belongs to package "php8.2-common" (dpkg's file lists or rpm -qf).
+struct PackageOwner {
+  std::string path;
+  std::string package;
+};
+
+// A symlink in a *.wants directory: the unit it names is enabled for that target.
+struct EnabledUnit {
+  std::string link_path; // /etc/systemd/system/timers.target.wants/backup.timer
+  std::string target;    // what the link points to (readlink), may be relative
+};
+
 struct HostFacts {
   std::string hostname;
   std::string os_id;
@@ -47,7 +70,12 @@ struct HostSnapshot {
   std::vector<std::pair<std::string, std::string>> extra_facts; // uid, utc_offset, epoch, ...
   std::vector<PathNote> unreadable;                             // paths the login could not read
   std::vector<PathNote> skipped; // symlinks and special files, never read
-  std::string remote_stderr;     // bounded
+  std::vector<EnabledUnit> enabled_units;
+  std::vector<PackageOwner> package_owners; // only for the paths collected above
+  // Second round trip: the programs the jobs run (empty when not inspected).
+  std::vector<cron::ProgramFacts> programs;
+  std::string inspection_note; // "bound hit: 256 of 310 targets inspected", or why not run
+  std::string remote_stderr;   // bounded
   bool output_truncated = false;
   std::optional<int> script_exit_status; // from the sentinel record; absent = incomplete
 };
