@@ -1,66 +1,78 @@
 #include "digger/collect/host_record.hpp"
 
+#include "digger/collect/host_context.hpp"
 #include "digger/collect/host_status.hpp"
-#include "digger/collect/load_rules.hpp"
-#include "digger/cron/command.hpp"
-#include "digger/cron/crontab.hpp"
-#include "digger/cron/describe.hpp"
-#include "digger/cron/fingerprint.hpp"
+#include "digger/collect/source_rows.hpp"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <array>
-#include <memory>
+#include <optional>
 
 namespace digger::collect {
 namespace {
 
-std::string_view kind_word(SourceKind kind) {
-  switch (kind) {
-  case SourceKind::user_crontab:
-    return "user";
-  case SourceKind::system_crontab:
-    return "system";
-  case SourceKind::cron_d:
-    return "cron.d";
-  case SourceKind::anacrontab:
-    return "anacrontab";
-  case SourceKind::run_parts:
-    return "run-parts";
-  case SourceKind::systemd_unit:
-    return "timer";
-  }
-  return "user";
+catalog::ProgramRow program_row(const cron::ProgramFacts& p) {
+  catalog::ProgramRow row;
+  row.path = p.path;
+  row.exists = p.exists;
+  row.type = p.type;
+  row.resolved_path = p.resolved_path;
+  row.size = p.size;
+  row.mode = p.mode;
+  row.uid = p.uid;
+  row.gid = p.gid;
+  row.mtime = p.mtime;
+  row.owner = p.owner;
+  row.sha256 = p.sha256;
+  row.head = p.head;
+  row.elf = p.elf;
+  row.go_version = p.go_version;
+  row.go_module = p.go_module;
+  row.dir_mode = p.dir_mode;
+  row.dir_uid = p.dir_uid;
+  row.dir_gid = p.dir_gid;
+  row.error = p.error;
+  return row;
 }
 
-catalog::EntryRow entry_row(const cron::Line& line, const std::string& owner) {
-  catalog::EntryRow row;
-  row.line_number = line.number;
-  row.kind = std::string(cron::line_kind_name(line.kind));
-  row.raw = line.raw;
-  row.error = line.error;
-  if (!line.job) {
-    return row;
+bool is_crontab(SourceKind kind) {
+  return kind == SourceKind::user_crontab || kind == SourceKind::system_crontab ||
+         kind == SourceKind::cron_d;
+}
+
+// Builds the rows in two passes, in the snapshot's order: crontabs and the anacrontab first
+// (they say when each run-parts directory runs), then run-parts files and systemd units.
+std::vector<catalog::SourceRow> source_rows(const HostSnapshot& snapshot, const HostContext& host) {
+  const auto& sources = snapshot.sources;
+  std::vector<std::optional<catalog::SourceRow>> rows(sources.size());
+  RunPartsDirs dirs;
+  std::vector<CronSource> units; // timers look their service up among these
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (is_crontab(sources[i].kind)) {
+      rows[i] = crontab_source_row(sources[i], host, dirs);
+    } else if (sources[i].kind == SourceKind::anacrontab) {
+      rows[i] = anacrontab_source_row(sources[i], host, dirs);
+    } else if (sources[i].kind == SourceKind::systemd_unit) {
+      units.push_back(sources[i]);
+    }
   }
-  const cron::Job& job = *line.job;
-  row.schedule_text = job.schedule_text;
-  row.macro = std::string(cron::macro_name(job.schedule.macro));
-  if (!row.macro.empty()) {
-    row.macro.erase(0, 1); // stored without '@'
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const auto& source = sources[i];
+    if (source.kind == SourceKind::run_parts) {
+      rows[i] = run_parts_source_row(source, host, dirs);
+    } else if (source.kind == SourceKind::systemd_unit) {
+      rows[i] = source.path.ends_with(".timer") ? timer_source_row(source, units, host)
+                                                : service_source_row(source, host);
+    }
   }
-  row.normalized_schedule = job.schedule.normalized();
-  row.command = job.command;
-  row.stdin_data = job.stdin_data;
-  row.run_as = job.user.value_or(owner);
-  row.cron_tz = job.cron_tz;
-  auto analysis = cron::analyze_command(job.command);
-  row.language = std::string(analysis.language_name());
-  row.evidence = analysis.evidence;
-  row.target = analysis.target;
-  row.description = cron::describe(job.schedule);
-  row.fingerprint = cron::job_fingerprint(row.run_as, job.schedule, job.command);
-  return row;
+  std::vector<catalog::SourceRow> out;
+  out.reserve(rows.size());
+  for (auto& row : rows) {
+    out.push_back(std::move(*row));
+  }
+  return out;
 }
 
 } // namespace
@@ -77,40 +89,8 @@ std::string sha256_hex(std::string_view bytes) {
   return hex;
 }
 
-catalog::SourceRow source_row(const CronSource& source, std::string_view daemon) {
-  catalog::SourceRow row;
-  row.path = source.path;
-  row.kind = std::string(kind_word(source.kind));
-  row.owner = source.owner;
-  row.mode = source.mode;
-  row.mtime = source.mtime;
-  row.size = source.size;
-  row.sha256 = sha256_hex(source.content);
-  row.truncated = source.truncated;
-  auto verdict = daemon_loads(source, daemon);
-  row.loaded_by_daemon = verdict.loaded;
-  row.not_loaded_reason = verdict.reason;
-
-  cron::ParseOptions options;
-  options.flavor = source.kind == SourceKind::user_crontab ? cron::CrontabFlavor::user
-                                                           : cron::CrontabFlavor::system;
-  options.privileged_owner = source.kind != SourceKind::user_crontab || source.owner == "root";
-  auto parsed = cron::parse_crontab(source.content, options);
-  row.loads_under_cronie = parsed.loads_under_cronie;
-  row.loads_under_vixie = parsed.loads_under_vixie;
-  row.load_notes = parsed.load_notes;
-  if (source.truncated) {
-    row.load_notes.push_back(fmt::format("truncated: {} of {} bytes read; the last line may be cut",
-                                         source.content.size(), source.size));
-  }
-  row.entries.reserve(parsed.lines.size());
-  for (const auto& line : parsed.lines) {
-    row.entries.push_back(entry_row(line, source.owner));
-  }
-  return row;
-}
-
-void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot) {
+void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot,
+                  const cron::Registry* registry) {
   record.facts.hostname = one_line(snapshot.facts.hostname, 255);
   record.facts.os_id = one_line(snapshot.facts.os_id, 64);
   record.facts.os_version = one_line(snapshot.facts.os_version, 64);
@@ -119,18 +99,21 @@ void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot) {
   for (const auto& note : snapshot.unreadable) {
     record.unreadable_paths.push_back(note.path);
   }
-  record.sources.reserve(snapshot.sources.size());
-  for (const auto& source : snapshot.sources) {
-    record.sources.push_back(source_row(source, snapshot.facts.cron_daemon));
-  }
+  auto host = host_context(snapshot, record.name, registry);
+  record.sources = source_rows(snapshot, host);
   for (const auto& note : snapshot.skipped) {
     catalog::SourceRow row;
     row.path = note.path;
-    row.kind = std::string(kind_word(note.kind));
+    row.kind = std::string(source_kind_word(CronSource{note.path, note.kind}));
     row.loaded_by_daemon = false;
     row.read_error = note.reason;
     record.sources.push_back(std::move(row));
   }
+  record.programs.reserve(snapshot.programs.size());
+  for (const auto& program : snapshot.programs) {
+    record.programs.push_back(program_row(program));
+  }
+  record.inspection_note = one_line(snapshot.inspection_note, 300);
 }
 
 } // namespace digger::collect

@@ -3,18 +3,23 @@
 #include "digger/catalog/records.hpp"
 #include "digger/collect/decode.hpp"
 #include "digger/collect/snapshot.hpp"
+#include "digger/cron/registry.hpp"
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace digger::collect {
 
-// One collected file, parsed line by line and classified by the cron core, as catalog rows.
-// `daemon` is the host's cron daemon (HostFacts::cron_daemon), for the load rules.
-catalog::SourceRow source_row(const CronSource& source, std::string_view daemon);
+// Fills the collected part of a host record (facts, sources with their judged jobs, the
+// inspected programs) from the decoded snapshot; identity, status and timings are the
+// caller's. `registry` (may be null) is the user's list of known jobs.
+void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot,
+                  const cron::Registry* registry = nullptr);
 
-// Fills the collected part of a host record (facts, sources, unreadable paths) from the
-// decoded snapshot; identity, status and timings are the caller's.
-void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot);
+// The absolute paths of the programs the host's jobs run (and of its run-parts files), for
+// the inspection round trip: sorted, unique, at most `limit`.
+std::vector<std::string> inspection_targets(const HostSnapshot& snapshot, std::size_t limit = 256);
 
 // Hex SHA-256 of a byte string.
 std::string sha256_hex(std::string_view bytes);

@@ -1,0 +1,141 @@
+#include "digger/collect/job_judgement.hpp"
+
+#include "digger/collect/host_record.hpp"
+#include "digger/cron/fingerprint.hpp"
+#include "digger/cron/language_evidence.hpp"
+#include "digger/cron/markers.hpp"
+#include "digger/cron/secrets.hpp"
+#include "digger/cron/verdict.hpp"
+
+#include <algorithm>
+
+namespace digger::collect {
+namespace {
+
+void add_flag(catalog::EntryRow& row, std::string flag) {
+  if (std::find(row.flags.begin(), row.flags.end(), flag) == row.flags.end()) {
+    row.flags.push_back(std::move(flag));
+  }
+}
+
+bool redact_field(std::string& text) {
+  auto redaction = cron::redact_secrets(text);
+  if (!redaction.changed()) {
+    return false;
+  }
+  text = std::move(redaction.text);
+  return true;
+}
+
+// `NAME=value` with a secret-looking name: the whole value goes, whatever it looks like.
+bool redact_env_line(catalog::EntryRow& row) {
+  auto eq = row.raw.find('=');
+  if (eq == std::string::npos) {
+    return false;
+  }
+  std::string_view name(row.raw.data(), eq);
+  while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) {
+    name.remove_prefix(1);
+  }
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) {
+    name.remove_suffix(1);
+  }
+  if (!cron::is_secret_name(name)) {
+    return false;
+  }
+  row.raw = row.raw.substr(0, eq + 1) + "***";
+  return true;
+}
+
+} // namespace
+
+bool redact_row(catalog::EntryRow& row) {
+  bool changed = row.kind == "env" ? redact_env_line(row) : false;
+  changed = redact_field(row.raw) || changed;
+  changed = redact_field(row.command) || changed;
+  if (row.stdin_data) {
+    changed = redact_field(*row.stdin_data) || changed;
+  }
+  if (changed && (row.kind == "job" || row.kind == "disabled-job")) {
+    add_flag(row, "secret-in-command");
+  }
+  return changed;
+}
+
+void judge_job(catalog::EntryRow& row, const JobSurroundings& around, const HostContext& host) {
+  const cron::ProgramFacts* program =
+      row.target.empty() || row.target.front() != '/' ? nullptr : host.program(row.target);
+  if (!program) {
+    program = around.fallback_program;
+  }
+  auto language = cron::refine_language(around.command_language, row.evidence, program);
+  row.language = std::string(cron::language_name(language.language));
+  row.evidence = language.evidence;
+  if (program) {
+    for (auto& flag : cron::program_flags(*program, row.run_as)) {
+      add_flag(row, std::move(flag));
+    }
+  }
+
+  cron::VerdictInput input;
+  input.source_kind = around.source_kind;
+  input.source_path = around.source_path;
+  input.host = host.host;
+  input.owner = around.owner;
+  input.run_as = row.run_as;
+  input.package = host.package_of(around.source_path);
+  input.entry_marker = around.entry_marker;
+  input.file_marker = around.file_marker;
+  input.migrated_marker = around.migrated_marker;
+  input.registry_given = host.registry != nullptr;
+  if (host.registry) {
+    input.registry_match = host.registry->match(row.fingerprint, host.host, row.run_as, row.command);
+  }
+  if (around.mailto) {
+    input.mailto = *around.mailto;
+  }
+  input.target = row.target;
+  input.program = program;
+  input.disabled = row.kind == "disabled-job";
+  auto verdict = cron::decide_verdict(input);
+  if (input.disabled && verdict.verdict != "migrated") {
+    return; // a commented-out job is not a batch; only a migration marker gives it a verdict
+  }
+  row.verdict = std::move(verdict.verdict);
+  row.managed_by = std::move(verdict.managed_by);
+  row.verdict_reasons = std::move(verdict.reasons);
+}
+
+std::string text_fingerprint(std::string_view run_as, std::string_view normalized_schedule,
+                             std::string_view command) {
+  std::string material;
+  material.reserve(run_as.size() + normalized_schedule.size() + command.size() + 2);
+  material.append(run_as).push_back('\0');
+  material.append(normalized_schedule).push_back('\0');
+  material.append(cron::collapse_command_blanks(command));
+  return sha256_hex(material).substr(0, 16);
+}
+
+MarkerTracker::Markers MarkerTracker::see(std::string_view raw, bool comment, bool blank,
+                                          bool job) {
+  if (blank) {
+    return {};
+  }
+  if (job) {
+    return std::exchange(pending_, {});
+  }
+  if (comment) {
+    if (auto marker = cron::entry_marker(raw)) {
+      pending_.entry = std::move(marker);
+      return {};
+    }
+    if (auto marker = cron::migrated_marker(raw)) {
+      pending_.migrated = std::move(marker);
+      return {};
+    }
+  }
+  pending_ = {}; // any other line breaks the link between a marker and the next job
+  return {};
+}
+
+} // namespace digger::collect
