@@ -8,7 +8,6 @@
 #include <openssl/evp.h>
 
 #include <array>
-#include <optional>
 
 namespace digger::collect {
 namespace {
@@ -37,44 +36,6 @@ catalog::ProgramRow program_row(const cron::ProgramFacts& p) {
   return row;
 }
 
-bool is_crontab(SourceKind kind) {
-  return kind == SourceKind::user_crontab || kind == SourceKind::system_crontab ||
-         kind == SourceKind::cron_d;
-}
-
-// Builds the rows in two passes, in the snapshot's order: crontabs and the anacrontab first
-// (they say when each run-parts directory runs), then run-parts files and systemd units.
-std::vector<catalog::SourceRow> source_rows(const HostSnapshot& snapshot, const HostContext& host) {
-  const auto& sources = snapshot.sources;
-  std::vector<std::optional<catalog::SourceRow>> rows(sources.size());
-  RunPartsDirs dirs;
-  std::vector<CronSource> units; // timers look their service up among these
-  for (std::size_t i = 0; i < sources.size(); ++i) {
-    if (is_crontab(sources[i].kind)) {
-      rows[i] = crontab_source_row(sources[i], host, dirs);
-    } else if (sources[i].kind == SourceKind::anacrontab) {
-      rows[i] = anacrontab_source_row(sources[i], host, dirs);
-    } else if (sources[i].kind == SourceKind::systemd_unit) {
-      units.push_back(sources[i]);
-    }
-  }
-  for (std::size_t i = 0; i < sources.size(); ++i) {
-    const auto& source = sources[i];
-    if (source.kind == SourceKind::run_parts) {
-      rows[i] = run_parts_source_row(source, host, dirs);
-    } else if (source.kind == SourceKind::systemd_unit) {
-      rows[i] = source.path.ends_with(".timer") ? timer_source_row(source, units, host)
-                                                : service_source_row(source, host);
-    }
-  }
-  std::vector<catalog::SourceRow> out;
-  out.reserve(rows.size());
-  for (auto& row : rows) {
-    out.push_back(std::move(*row));
-  }
-  return out;
-}
-
 } // namespace
 
 std::string sha256_hex(std::string_view bytes) {
@@ -100,7 +61,7 @@ void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot,
     record.unreadable_paths.push_back(note.path);
   }
   auto host = host_context(snapshot, record.name, registry);
-  record.sources = source_rows(snapshot, host);
+  record.sources = build_source_rows(snapshot, host);
   for (const auto& note : snapshot.skipped) {
     catalog::SourceRow row;
     row.path = note.path;

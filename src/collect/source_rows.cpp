@@ -2,7 +2,17 @@
 
 #include "digger/collect/host_record.hpp"
 
+#include <optional>
+
 namespace digger::collect {
+namespace {
+
+bool is_crontab(SourceKind kind) {
+  return kind == SourceKind::user_crontab || kind == SourceKind::system_crontab ||
+         kind == SourceKind::cron_d;
+}
+
+} // namespace
 
 void RunPartsDirs::note(const std::string& dir, DirSchedule schedule) {
   auto [it, inserted] = dirs_.try_emplace(dir, schedule);
@@ -60,6 +70,41 @@ catalog::SourceRow base_source_row(const CronSource& source, const HostContext& 
   row.package = std::string(host.package_of(source.path));
   return row;
 }
+
+// Two passes, in the snapshot's order: crontabs and the anacrontab first (they say when each
+// run-parts directory runs), then run-parts files and systemd units.
+std::vector<catalog::SourceRow> build_source_rows(const HostSnapshot& snapshot,
+                                                 const HostContext& host) {
+  const auto& sources = snapshot.sources;
+  std::vector<std::optional<catalog::SourceRow>> rows(sources.size());
+  RunPartsDirs dirs;
+  std::vector<CronSource> units; // timers look their service up among these
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (is_crontab(sources[i].kind)) {
+      rows[i] = crontab_source_row(sources[i], host, dirs);
+    } else if (sources[i].kind == SourceKind::anacrontab) {
+      rows[i] = anacrontab_source_row(sources[i], host, dirs);
+    } else if (sources[i].kind == SourceKind::systemd_unit) {
+      units.push_back(sources[i]);
+    }
+  }
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const auto& source = sources[i];
+    if (source.kind == SourceKind::run_parts) {
+      rows[i] = run_parts_source_row(source, host, dirs);
+    } else if (source.kind == SourceKind::systemd_unit) {
+      rows[i] = source.path.ends_with(".timer") ? timer_source_row(source, units, host)
+                                                : service_source_row(source, host);
+    }
+  }
+  std::vector<catalog::SourceRow> out;
+  out.reserve(rows.size());
+  for (auto& row : rows) {
+    out.push_back(std::move(*row));
+  }
+  return out;
+}
+
 
 catalog::SourceRow service_source_row(const CronSource& service, const HostContext& host) {
   return base_source_row(service, host);

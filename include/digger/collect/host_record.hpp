@@ -18,8 +18,8 @@ void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot,
                   const cron::Registry* registry = nullptr);
 
 // The absolute paths of the programs the host's jobs run (and of its run-parts files), for
-// the inspection round trip: sorted, unique, at most `limit`.
-std::vector<std::string> inspection_targets(const HostSnapshot& snapshot, std::size_t limit = 256);
+// the inspection round trip: sorted and unique (the caller bounds how many it sends).
+std::vector<std::string> inspection_targets(const HostSnapshot& snapshot);
 
 // Hex SHA-256 of a byte string.
 std::string sha256_hex(std::string_view bytes);

@@ -32,6 +32,10 @@ private:
 // The fields every kind of source row shares: identity, stat facts, digest, package.
 catalog::SourceRow base_source_row(const CronSource& source, const HostContext& host);
 
+// Every collected file of a host as rows, in the snapshot's order.
+std::vector<catalog::SourceRow> build_source_rows(const HostSnapshot& snapshot,
+                                                 const HostContext& host);
+
 // One builder per source kind. Crontabs and the anacrontab note the run-parts directories
 // they run, so they are built before the run-parts files.
 catalog::SourceRow crontab_source_row(const CronSource& source, const HostContext& host,
