@@ -78,14 +78,11 @@ std::vector<catalog::SourceRow> build_source_rows(const HostSnapshot& snapshot,
   const auto& sources = snapshot.sources;
   std::vector<std::optional<catalog::SourceRow>> rows(sources.size());
   RunPartsDirs dirs;
-  std::vector<CronSource> units; // timers look their service up among these
   for (std::size_t i = 0; i < sources.size(); ++i) {
     if (is_crontab(sources[i].kind)) {
       rows[i] = crontab_source_row(sources[i], host, dirs);
     } else if (sources[i].kind == SourceKind::anacrontab) {
       rows[i] = anacrontab_source_row(sources[i], host, dirs);
-    } else if (sources[i].kind == SourceKind::systemd_unit) {
-      units.push_back(sources[i]);
     }
   }
   for (std::size_t i = 0; i < sources.size(); ++i) {
@@ -93,7 +90,7 @@ std::vector<catalog::SourceRow> build_source_rows(const HostSnapshot& snapshot,
     if (source.kind == SourceKind::run_parts) {
       rows[i] = run_parts_source_row(source, host, dirs);
     } else if (source.kind == SourceKind::systemd_unit) {
-      rows[i] = source.path.ends_with(".timer") ? timer_source_row(source, units, host)
+      rows[i] = source.path.ends_with(".timer") ? timer_source_row(source, sources, host)
                                                 : service_source_row(source, host);
     }
   }
@@ -104,7 +101,6 @@ std::vector<catalog::SourceRow> build_source_rows(const HostSnapshot& snapshot,
   }
   return out;
 }
-
 
 catalog::SourceRow service_source_row(const CronSource& service, const HostContext& host) {
   return base_source_row(service, host);

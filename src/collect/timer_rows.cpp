@@ -22,7 +22,7 @@ const CronSource* find_service(const CronSource& timer, const cron::TimerUnit& u
   }
   const std::string path = parent_directory(timer.path) + "/" + wanted;
   for (const auto& candidate : units) {
-    if (candidate.path == path) {
+    if (candidate.kind == SourceKind::systemd_unit && candidate.path == path) {
       return &candidate;
     }
   }

@@ -44,8 +44,8 @@ catalog::SourceRow anacrontab_source_row(const CronSource& source, const HostCon
                                          RunPartsDirs& dirs);
 catalog::SourceRow run_parts_source_row(const CronSource& source, const HostContext& host,
                                         const RunPartsDirs& dirs);
-// A *.timer file; `units` are all unit files of the host (its service is looked up there).
-catalog::SourceRow timer_source_row(const CronSource& timer, const std::vector<CronSource>& units,
+// A *.timer file; its service is looked up among `sources` (all collected files of the host).
+catalog::SourceRow timer_source_row(const CronSource& timer, const std::vector<CronSource>& sources,
                                     const HostContext& host);
 // A *.service file: recorded (digest, package) without entries; its jobs belong to the timer.
 catalog::SourceRow service_source_row(const CronSource& service, const HostContext& host);
