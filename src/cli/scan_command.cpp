@@ -4,6 +4,7 @@
 #include "digger/cli/progress.hpp"
 #include "digger/cli/scan_summary.hpp"
 #include "digger/collect/scan.hpp"
+#include "digger/cron/registry.hpp"
 #include "digger/inventory/hosts_file.hpp"
 #include "digger/inventory/plan.hpp"
 #include "digger/inventory/ssh_config.hpp"
@@ -14,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <memory>
 #include <set>
 #include <unistd.h>
@@ -40,6 +43,7 @@ struct ScanFlags {
   bool quiet = false;
   bool verbose = false;
   std::string summary_format = "text";
+  std::string registry; // CSV of jobs someone already manages
 };
 
 // A user error that stops the scan before any connection: one line, exit 2.
@@ -93,6 +97,32 @@ std::vector<inventory::ScanTarget> plan(const ScanFlags& flags) {
   return targets;
 }
 
+// Read before anything else touches the network or the catalog: a bad registry is a user
+// error with its file and line.
+std::optional<cron::Registry> load_registry(const std::string& path) {
+  if (path.empty()) {
+    return std::nullopt;
+  }
+  constexpr std::uintmax_t max_registry_bytes = 64u << 20;
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  std::ifstream in(path, std::ios::binary);
+  if (error || !in) {
+    throw UsageError(fmt::format("{}: cannot read the registry file", path));
+  }
+  if (size > max_registry_bytes) {
+    throw UsageError(fmt::format("{}: registry larger than 64 MiB", path));
+  }
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  auto registry = cron::parse_registry(text, path);
+  if (!registry) {
+    throw UsageError(registry.error());
+  }
+  return std::move(registry.value());
+}
+
 ssh::HostKeyMode host_key_mode(const std::string& word) {
   if (word == "strict") {
     return ssh::HostKeyMode::strict;
@@ -110,6 +140,9 @@ std::string options_json(const ScanFlags& flags) {
                       {"max_output", flags.max_output}};
   if (!flags.user.empty()) {
     j["user"] = flags.user;
+  }
+  if (!flags.registry.empty()) {
+    j["registry"] = flags.registry;
   }
   return j.dump();
 }
@@ -146,6 +179,7 @@ not_yet_recorded(std::vector<inventory::ScanTarget> targets,
 
 int run_scan(const ScanFlags& flags) {
   auto targets = plan(flags);
+  const auto registry = load_registry(flags.registry);
   // Keys first: a missing key or a wrong passphrase stops here, before the catalog is touched.
   auto keys = load_keys(flags, targets);
   auto catalog = catalog::Catalog::open(flags.db);
@@ -170,6 +204,7 @@ int run_scan(const ScanFlags& flags) {
   collect::ScanRequest request;
   request.targets = std::move(targets);
   request.use_sudo = flags.sudo;
+  request.registry = registry ? &*registry : nullptr;
   request.limits.total_bytes = flags.max_output;
   request.limits.per_file_bytes = std::min<std::size_t>(flags.max_output, 4u << 20);
   request.ssh.concurrency = flags.concurrency;
@@ -232,6 +267,9 @@ void add_scan_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(0, 10));
   app.add_option("--max-output", flags->max_output, "bytes one host may send (default 16 MiB)")
       ->check(CLI::Range(std::size_t{4096}, std::size_t{1} << 32));
+  app.add_option("--registry", flags->registry,
+                 "CSV of known jobs (fingerprint,host,owner,command,managed_by)")
+      ->check(CLI::ExistingFile);
   app.add_flag("--resume", flags->resume, "continue the latest interrupted scan");
   auto* quiet = app.add_flag("-q,--quiet", flags->quiet, "no progress bar, no summary");
   app.add_flag("-v,--verbose", flags->verbose, "one line per host")->excludes(quiet);
