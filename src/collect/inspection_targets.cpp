@@ -21,7 +21,7 @@ std::vector<std::string> inspection_targets(const HostSnapshot& snapshot) {
   std::set<std::string, std::less<>> paths;
   for (const auto& row : build_source_rows(snapshot, host)) {
     for (const auto& entry : row.entries) {
-      if ((entry.kind == "job" || entry.kind == "disabled-job") && inspectable(entry.target)) {
+      if (entry.kind == "job" && inspectable(entry.target)) {
         paths.insert(entry.target);
       }
     }

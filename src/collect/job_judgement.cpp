@@ -62,7 +62,25 @@ bool redact_row(catalog::EntryRow& row) {
   return changed;
 }
 
+namespace {
+
+// A commented-out job is not a batch: only a migration marker gives it a verdict.
+void judge_disabled_job(catalog::EntryRow& row, const JobSurroundings& around) {
+  if (!around.migrated_marker) {
+    return;
+  }
+  row.verdict = "migrated";
+  row.managed_by = *around.migrated_marker;
+  row.verdict_reasons = {"commented out with a Digger migration marker"};
+}
+
+} // namespace
+
 void judge_job(catalog::EntryRow& row, const JobSurroundings& around, const HostContext& host) {
+  if (row.kind == "disabled-job") {
+    judge_disabled_job(row, around);
+    return;
+  }
   const cron::ProgramFacts* program =
       row.target.empty() || row.target.front() != '/' ? nullptr : host.program(row.target);
   if (!program) {
@@ -86,7 +104,6 @@ void judge_job(catalog::EntryRow& row, const JobSurroundings& around, const Host
   input.package = host.package_of(around.source_path);
   input.entry_marker = around.entry_marker;
   input.file_marker = around.file_marker;
-  input.migrated_marker = around.migrated_marker;
   input.registry_given = host.registry != nullptr;
   if (host.registry) {
     input.registry_match = host.registry->match(row.fingerprint, host.host, row.run_as, row.command);
@@ -96,11 +113,7 @@ void judge_job(catalog::EntryRow& row, const JobSurroundings& around, const Host
   }
   input.target = row.target;
   input.program = program;
-  input.disabled = row.kind == "disabled-job";
   auto verdict = cron::decide_verdict(input);
-  if (input.disabled && verdict.verdict != "migrated") {
-    return; // a commented-out job is not a batch; only a migration marker gives it a verdict
-  }
   row.verdict = std::move(verdict.verdict);
   row.managed_by = std::move(verdict.managed_by);
   row.verdict_reasons = std::move(verdict.reasons);
