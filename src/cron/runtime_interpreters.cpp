@@ -251,3 +251,34 @@ Runtime classify_interpreter(Interpreter kind, const Argv& argv,
 }
 
 } // namespace digger::cron::detail
+
+namespace digger::cron {
+
+std::optional<Language> interpreter_language(std::string_view program_name) {
+  switch (detail::interpreter_of(program_name)) {
+  case detail::Interpreter::python:
+    return Language::python;
+  case detail::Interpreter::php:
+    return Language::php;
+  case detail::Interpreter::perl:
+    return Language::perl;
+  case detail::Interpreter::ruby:
+    return Language::ruby;
+  case detail::Interpreter::node:
+  case detail::Interpreter::bun:
+  case detail::Interpreter::deno:
+  case detail::Interpreter::ts_node:
+    return Language::javascript;
+  case detail::Interpreter::java:
+    return Language::java;
+  case detail::Interpreter::go:
+    return Language::go;
+  case detail::Interpreter::shell:
+    return Language::shell;
+  case detail::Interpreter::none:
+    break;
+  }
+  return std::nullopt;
+}
+
+} // namespace digger::cron

@@ -32,6 +32,10 @@ struct Runtime {
 Runtime classify_program(const std::vector<std::string>& argv,
                          const std::optional<std::string>& stdin_file = std::nullopt);
 
+// The language of an interpreter named by a shebang or a command word ("python3.11" ->
+// python, "bash" -> shell, "nodejs" -> javascript); nullopt when it names no interpreter.
+std::optional<Language> interpreter_language(std::string_view program_name);
+
 // Roles used to pick the main command of a chain.
 bool is_helper_command(std::string_view name);    // cd, test, [, sleep, echo, logger, ...
 bool is_pipe_sink_command(std::string_view name); // tee, gzip, mail, grep, ... after a '|'
