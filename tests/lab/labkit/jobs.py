@@ -256,13 +256,14 @@ def _job(host, facts, kind, path, n, run_as, schedule, command, command_language
 def _run_parts_origins(host, jobs):
     """Which job runs each run-parts directory: anacron's line when there is one (on Debian the
     /etc/crontab line then only runs when anacron is absent: `test -x /usr/sbin/anacron ||`),
-    else the crontab or cron.d line."""
+    else the crontab or cron.d line -- even when cron would not load its file (Debian drops a
+    whole file after a syntax error): the catalog still holds that line and its schedule."""
     out = {}
     for d in RUN_PARTS_DIRS:
         pattern = re.compile(r"run-parts\b.*\s" + re.escape(d) + r"($|[\s;}])")
-        found = [j for j in jobs if j["source_kind"] in ("anacrontab", "system", "cron.d") and j["loaded"]
+        found = [j for j in jobs if j["source_kind"] in ("anacrontab", "system", "cron.d")
                  and pattern.search(j["command"])]
-        found.sort(key=lambda j: j["source_kind"] != "anacrontab")
+        found.sort(key=lambda j: (j["source_kind"] != "anacrontab", not j["loaded"]))
         if found:
             out[d] = found[0]
     return out
