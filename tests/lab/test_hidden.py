@@ -50,7 +50,12 @@ def _commands(host):
 def _paths(host):
     paths = [s["path"] for s in host["sources"]] + [p["path"] for p in host["program_files"]]
     paths += [u["link"] for u in host["enabled_units"]] + [p["path"] for p in host["programs"]]
+    paths += [os.path.dirname(p["path"]) for p in host["programs"] if _planted(p)]
     return sorted(set(paths))
+
+
+def _planted(program):
+    return program["exists"] and program["path"].startswith(("/opt/", "/srv/", "/etc/"))
 
 
 class HiddenBatchesOnTheHosts(unittest.TestCase):
@@ -84,6 +89,10 @@ class HiddenBatchesOnTheHosts(unittest.TestCase):
                     problems.append((host["name"], p["path"], "exists", e["exists"]))
                 elif p["exists"] and (e.get("sha256"), e["mode"], e["owner"]) != (p["sha256"], p["mode"], p["owner"]):
                     problems.append((host["name"], p["path"], "facts differ", e, p))
+                if _planted(p):  # the directory counts for target-writable
+                    d = got[os.path.dirname(p["path"])]
+                    if (d["mode"], d["owner"], d["group"]) != (p["dir_mode"], "root", "root") or p["dir_uid"] != 0:
+                        problems.append((host["name"], p["path"], "directory", d))
             for unit in host["enabled_units"]:
                 if got[unit["link"]].get("symlink") != unit["target"]:
                     problems.append((host["name"], unit["link"], got[unit["link"]]))
