@@ -321,6 +321,37 @@ class HiddenBatches(unittest.TestCase):
                 self.assertEqual(sorted(out.stdout.splitlines()), sorted("%s: %s" % (pkg, p) for p in info["files"]),
                                  out.stderr)
 
+    def test_refined_languages_follow_what_was_planted(self):
+        """Expectations by name, independent of the facts: what the lab plants at each path."""
+        by_name = [(r"(settle|.*-worker)$", "go"), (r"compact-ledger$", "binary"), (r"purge-cache$", "python"),
+                   (r"console-cron$", "php"), (r".*-vacuum$", "python"), (r".*\.py$", "python"),
+                   (r".*\.php$", "php"), (r".*\.sh$", "shell"),
+                   (r"(.*-heartbeat|.*-cleanup|0anacron|logrotate|dpkg|man-db)$", "shell"),
+                   (r".*\.pl$", "perl"), (r".*\.rb$", "ruby"), (r".*\.js$", "javascript"), (r".*\.jar$", "java"),
+                   (r".*\.go$", "go"), (r"e2scrub_all$", None)]
+        seen = collections.Counter()
+        for host in self.hosts:
+            exists = {p["path"] for p in host["programs"] if p["exists"]}
+            for j in host["jobs"]:
+                if j["target"] not in exists:
+                    self.assertEqual(j["language"], j["command_language"], j)
+                    continue
+                name = os.path.basename(j["target"])
+                want = next((lang for pattern, lang in by_name if re.match(pattern, name)), "no rule for " + name)
+                if want:
+                    self.assertEqual(j["language"], want, j)
+                    seen[want] += 1
+        self.assertTrue({"go", "binary", "python", "php", "shell", "perl", "java"} <= set(seen), seen)
+
+    def test_timer_lines_hold_their_triggers(self):
+        fleet = generate("42", 300, list(FAULTS), 0)
+        timers = [x for h in fleet for x in h["extra_files"] if x["source_kind"] == "timer"]
+        self.assertGreater(len(timers), 50)
+        for x in timers:
+            lines = x["content"].decode().split("\n")
+            for t in x["triggers"]:
+                self.assertEqual(lines[t["n"] - 1], "%s=%s" % (t["key"], t["value"]), x["path"])
+
     def test_normalized_calendars_are_systemds(self):
         if not shutil.which("systemd-analyze"):
             self.skipTest("no systemd-analyze")
