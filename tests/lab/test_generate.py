@@ -225,6 +225,10 @@ class HiddenBatches(unittest.TestCase):
                 else:
                     line = lines[(j["source_path"], j["line"])]
                     self.assertEqual(line["kind"], "job", where)
+                    above = [lines[(j["source_path"], n)]["text"] or "" for n in range(1, j["line"])]
+                    mailto = [m.group(1).strip().strip('"') for m in
+                              (re.match(r"MAILTO\s*=(.*)$", t) for t in above) if m]
+                    self.assertEqual(j["mailto"], mailto[-1] if mailto else None, where)
                     self.assertEqual(j["command"], line.get("command_redacted", line["command"]))
                     self.assertEqual((j["target"], j["command_language"]), (line["program"], line["language"]))
             runnable = {s["path"] for s in sources.values() if s["kind"] == "run-parts" and s["loaded"]}

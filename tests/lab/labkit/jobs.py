@@ -24,7 +24,7 @@ GID_NAMES = {v: k for k, v in distro.GROUPS.items()}
 
 
 def job_lines(host):
-    """(file kind, path, lines, line) for every active job line of the crontabs and anacrontab."""
+    """(file, line) for every active job line of the crontabs (CronFile) and the anacrontab (dict)."""
     for f in host["files"]:
         for line in f.lines if f.raw is None and not f.symlink_to else []:
             if line["kind"] == "job":
@@ -214,6 +214,8 @@ def host_jobs(host, binaries):
                    texts, line["n"] - 1, loaded)
         if line.get("secrets"):
             job["flags"].append("secret-in-command")
+        all_lines = f["lines"] if isinstance(f, dict) else f.lines
+        job["mailto"] = _mailto(all_lines[:line["n"] - 1])
         jobs.append(job)
     origins = _run_parts_origins(host, jobs)
     for x in host.get("extra_files", []):
@@ -250,7 +252,14 @@ def _job(host, facts, kind, path, n, run_as, schedule, command, command_language
     return {"source_kind": kind, "source_path": path, "line": n, "run_as": run_as, "schedule": schedule,
             "command": command, "target": target, "command_language": command_language, "language": language,
             "language_evidence": evidence, "verdict": verdict_, "managed_by": managed_by, "flags": flags,
-            "loaded": loaded, "schedule_origin": None}
+            "loaded": loaded, "schedule_origin": None, "mailto": None}
+
+
+def _mailto(lines_above):
+    """The MAILTO in force for a job: the value of the last MAILTO line above it (quotes
+    stripped, "" = output discarded), None when there is none (output mailed to the owner)."""
+    values = [line["value"] for line in lines_above if line["kind"] == "env" and line["name"] == "MAILTO"]
+    return values[-1] if values else None
 
 
 def _run_parts_origins(host, jobs):
