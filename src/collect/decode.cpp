@@ -1,5 +1,7 @@
 #include "digger/collect/decode.hpp"
 
+#include "digger/collect/framing.hpp"
+#include "digger/collect/packages.hpp"
 #include "digger/collect/script.hpp"
 
 #include <charconv>
@@ -9,78 +11,8 @@
 namespace digger::collect {
 namespace {
 
-constexpr std::size_t max_segments_per_record = 16;
-
-class RecordReader {
-public:
-  explicit RecordReader(std::string_view input) : in_(input) {}
-
-  bool at_end() const { return pos_ >= in_.size(); }
-
-  std::optional<std::string_view> line() {
-    auto nl = in_.find('\n', pos_);
-    if (nl == std::string_view::npos) {
-      return std::nullopt;
-    }
-    auto text = in_.substr(pos_, nl - pos_);
-    pos_ = nl + 1;
-    return text;
-  }
-
-  std::optional<std::size_t> number() {
-    auto text = line();
-    if (!text || text->empty() || text->size() > 19) {
-      return std::nullopt;
-    }
-    std::size_t value = 0;
-    auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (ec != std::errc{} || ptr != text->data() + text->size()) {
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  // LENGTH\nBYTES\n
-  std::optional<std::string_view> segment() {
-    auto length = number();
-    if (!length || *length > in_.size() - pos_ || in_.size() - pos_ - *length < 1) {
-      return std::nullopt;
-    }
-    auto bytes = in_.substr(pos_, *length);
-    pos_ += *length;
-    if (in_[pos_] != '\n') {
-      return std::nullopt;
-    }
-    ++pos_;
-    return bytes;
-  }
-
-private:
-  std::string_view in_;
-  std::size_t pos_ = 0;
-};
-
-bool apply_record(Decoded& out, std::string_view type, const std::vector<std::string_view>& f);
-
-struct Header {
-  std::string_view type;
-  std::size_t count = 0;
-};
-
-std::optional<Header> parse_header(std::string_view text) {
-  auto space = text.find(' ');
-  if (space == std::string_view::npos || space == 0) {
-    return std::nullopt;
-  }
-  Header header{text.substr(0, space), 0};
-  auto digits = text.substr(space + 1);
-  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), header.count);
-  if (ec != std::errc{} || ptr != digits.data() + digits.size() ||
-      header.count > max_segments_per_record) {
-    return std::nullopt;
-  }
-  return header;
-}
+bool apply_record(Decoded& out, std::string_view type, const std::vector<std::string_view>& f,
+                  std::vector<std::pair<std::string_view, std::string_view>>& packages);
 
 std::int64_t to_int(std::string_view text, std::int64_t fallback) {
   std::int64_t value = 0;
@@ -97,6 +29,15 @@ std::uint32_t octal_mode(std::string_view text) {
 SourceKind kind_of(std::string_view word) {
   if (word == "system") {
     return SourceKind::system_crontab;
+  }
+  if (word == "anacrontab") {
+    return SourceKind::anacrontab;
+  }
+  if (word == "run-parts") {
+    return SourceKind::run_parts;
+  }
+  if (word == "unit") {
+    return SourceKind::systemd_unit;
   }
   return word == "cron.d" ? SourceKind::cron_d : SourceKind::user_crontab;
 }
@@ -119,9 +60,8 @@ void apply_fact(HostFacts& facts, std::string_view name, std::string_view value,
     }
   } else if (name == "os_release") {
     apply_os_release(facts, value);
-  } else if (name.starts_with("daemon_") && facts.cron_daemon.empty()) {
-    std::string_view which = name.substr(7);
-    facts.cron_daemon = which == "crond" ? "cronie" : "vixie";
+  } else if ((name == "daemon_crond" || name == "daemon_cron") && facts.cron_daemon.empty()) {
+    facts.cron_daemon = name == "daemon_crond" ? "cronie" : "vixie";
   } else {
     snapshot.extra_facts.emplace_back(std::string(name), std::string(value));
   }
@@ -158,28 +98,27 @@ Decoded decode_collector_output(std::string_view stdout_bytes) {
   }
   out.started = true;
   RecordReader reader(stdout_bytes.substr(start + start_marker.size()));
+  std::vector<std::pair<std::string_view, std::string_view>> packages; // (tool, raw output)
   while (!reader.at_end()) {
-    auto header_text = reader.line();
-    auto header = header_text ? parse_header(*header_text) : std::nullopt;
-    if (!header) {
-      out.error = "malformed record header";
-      return out;
+    std::string_view error;
+    auto record = reader.next(error);
+    if (!record) {
+      out.error = error;
+      break;
     }
-    std::vector<std::string_view> fields;
-    for (std::size_t i = 0; i < header->count; ++i) {
-      auto field = reader.segment();
-      if (!field) {
-        out.error = "truncated or malformed record";
-        return out;
-      }
-      fields.push_back(*field);
-    }
-    if (!apply_record(out, header->type, fields)) {
+    if (!apply_record(out, record->type, record->fields, packages)) {
       out.error = "unexpected record";
-      return out;
+      break;
     }
     if (out.complete) {
       break;
+    }
+  }
+  for (const auto& [tool, raw] : packages) {
+    auto owners = tool == "rpm" ? rpm_owners(raw, out.snapshot.sources)
+                                : dpkg_owners(raw, out.snapshot.sources);
+    for (auto& owner : owners) {
+      out.snapshot.package_owners.push_back(std::move(owner));
     }
   }
   auto& facts = out.snapshot.facts;
@@ -193,7 +132,8 @@ Decoded decode_collector_output(std::string_view stdout_bytes) {
 }
 
 namespace {
-bool apply_record(Decoded& out, std::string_view type, const std::vector<std::string_view>& f) {
+bool apply_record(Decoded& out, std::string_view type, const std::vector<std::string_view>& f,
+                  std::vector<std::pair<std::string_view, std::string_view>>& packages) {
   HostSnapshot& snap = out.snapshot;
   if (type == "FACT" && f.size() == 2) {
     apply_fact(snap.facts, f[0], f[1], snap);
@@ -217,6 +157,10 @@ bool apply_record(Decoded& out, std::string_view type, const std::vector<std::st
     snap.skipped.push_back({kind_of(f[0]), std::string(f[1]), "not a regular file"});
   } else if (type == "UNREADABLE" && f.size() == 3) {
     snap.unreadable.push_back({kind_of(f[0]), std::string(f[1]), std::string(f[2])});
+  } else if (type == "WANTS" && f.size() == 2) {
+    snap.enabled_units.push_back({std::string(f[0]), std::string(f[1])});
+  } else if (type == "PKGS" && f.size() == 2) {
+    packages.emplace_back(f[0], f[1]);
   } else if (type == "END" && f.size() == 1) {
     snap.script_exit_status = static_cast<int>(to_int(f[0], -1));
     out.complete = true;

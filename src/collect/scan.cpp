@@ -7,6 +7,9 @@
 #include "digger/ssh/auth.hpp"
 #include "digger/ssh/host_keys.hpp"
 
+#include <exception>
+#include <optional>
+
 namespace digger::collect {
 namespace {
 
@@ -35,9 +38,35 @@ std::int64_t ms(std::chrono::milliseconds d) {
   return d.count();
 }
 
+// Why the inspection of a host that ran its collector gave nothing usable, or "".
+std::string inspection_failure(const ssh::Outcome& outcome) {
+  if (!outcome.followup_error.empty()) {
+    return outcome.followup_error;
+  }
+  if (!outcome.followup_ran) {
+    return "the session ended before the inspection";
+  }
+  if (outcome.followup_stdout.find(inspect_start_marker) == std::string::npos) {
+    auto stderr_line = outcome.followup_stderr.substr(0, outcome.followup_stderr.find('\n'));
+    return one_line(stderr_line.empty() ? "the inspect script printed nothing" : stderr_line, 200);
+  }
+  return {};
+}
+
 } // namespace
 
-catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcome&& outcome) {
+Decoded decode_host(const ssh::Outcome& outcome, const InspectionPlan* plan) {
+  Decoded decoded = decode_collector_output(outcome.stdout_data);
+  if (plan == nullptr) {
+    return decoded;
+  }
+  std::string failure = plan->paths.empty() ? std::string() : inspection_failure(outcome);
+  apply_inspection(decoded.snapshot, *plan, outcome.followup_stdout, failure);
+  return decoded;
+}
+
+catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcome&& outcome,
+                                const InspectionPlan* plan) {
   catalog::HostRecord record;
   record.name = target.name;
   record.port = target.port;
@@ -58,7 +87,7 @@ catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcom
     record.reason = one_line(outcome.reason, 300);
     return record;
   }
-  auto decoded = decode_collector_output(outcome.stdout_data);
+  auto decoded = decode_host(outcome, plan);
   auto verdict = judge_collection(decoded, outcome.stderr_data, outcome.stdout_truncated);
   record.status = verdict.status;
   record.reason = verdict.reason;
@@ -66,29 +95,97 @@ catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcom
   return record;
 }
 
-void scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
-                catalog::Writer& writer,
-                const std::function<void(const catalog::HostRecord&)>& on_host,
-                const std::atomic<bool>& stop) {
+// What the follow-up callback decided for one host, read back when the host is done. Each
+// slot is written by the worker that runs the host and read by that same worker's on_done.
+struct HostInspection {
+  bool asked = false;
+  InspectionPlan plan; // its note says why when the inspection did not start
+};
+
+std::optional<std::string> plan_host(const ScanRequest& request, const ssh::Outcome& first,
+                                     HostInspection& slot) {
+  slot.asked = true;
+  auto decoded = decode_collector_output(first.stdout_data);
+  if (!decoded.complete) {
+    slot.plan.note = "not run: the collector did not finish";
+    return std::nullopt;
+  }
+  try {
+    slot.plan = plan_inspection(request.inspection_targets(decoded.snapshot), request.inspect);
+  } catch (const std::exception& error) {
+    slot.plan = InspectionPlan{};
+    slot.plan.note = std::string("not run: ") + error.what();
+    return std::nullopt;
+  }
+  if (slot.plan.paths.empty()) {
+    return std::nullopt;
+  }
+  return slot.plan.payload;
+}
+
+void collect_hosts(
+    const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
+    const std::function<void(std::size_t, ssh::Outcome&&, const InspectionPlan*)>& on_host,
+    const std::atomic<bool>& stop) {
   // sudo only where the login is not root: root reads everything, and a host without sudo
   // installed must still be scannable as root.
-  const std::string command = collector_command(request.use_sudo, request.limits);
-  const std::string as_root = collector_command(false, request.limits);
+  const std::string command =
+      collector_command(request.use_sudo, request.limits, request.script_mode);
+  const std::string as_root = collector_command(false, request.limits, request.script_mode);
+  const bool inspect = static_cast<bool>(request.inspection_targets);
+  const std::string inspect_as_root = inspect_command(false, request.inspect);
   std::vector<ssh::Target> targets;
   targets.reserve(request.targets.size());
   for (const auto& target : request.targets) {
     targets.push_back(ssh_target(target));
     if (request.use_sudo && target.user == "root") {
       targets.back().command = as_root;
+      if (inspect) {
+        targets.back().followup_command = inspect_as_root;
+      }
     }
   }
   ssh::Options options = request.ssh;
   // Room for the framing around the file bytes the script may send.
   options.max_output_bytes = request.limits.total_bytes + (1u << 20);
+  options.followup.command.clear();
+  std::vector<HostInspection> inspections(inspect ? request.targets.size() : 0);
+  if (inspect) {
+    options.followup.command = inspect_command(request.use_sudo, request.inspect);
+    options.followup.max_stdout_bytes = request.inspect.max_output_bytes;
+    options.followup.stdin_for = [&](std::size_t index, const ssh::Outcome& first) {
+      return plan_host(request, first, inspections[index]);
+    };
+  }
   ssh::run_fanout(
       targets, command, options, keys, host_keys,
       [&](std::size_t index, ssh::Outcome&& outcome) {
-        auto record = host_record(request.targets[index], std::move(outcome));
+        const InspectionPlan* plan = nullptr;
+        InspectionPlan not_asked;
+        if (inspect && inspections[index].asked) {
+          plan = &inspections[index].plan;
+        } else if (inspect && outcome.status == ssh::Status::ok) {
+          not_asked.note = outcome.stdout_truncated
+                               ? "not run: the collector output was cut at its byte bound"
+                               : "not run: the session ended before the inspection";
+          plan = &not_asked;
+        }
+        on_host(index, std::move(outcome), plan);
+        if (inspect) {
+          inspections[index] = HostInspection{}; // release the plan
+        }
+      },
+      stop);
+}
+
+void scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
+                catalog::Writer& writer,
+                const std::function<void(const catalog::HostRecord&)>& on_host,
+                const std::atomic<bool>& stop) {
+  collect_hosts(
+      request, keys, host_keys,
+      [&](std::size_t index, ssh::Outcome&& outcome, const InspectionPlan* plan) {
+        auto record = host_record(request.targets[index], std::move(outcome), plan);
         if (on_host) {
           on_host(record);
         }

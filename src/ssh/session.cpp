@@ -74,6 +74,8 @@ std::string_view phase_name(Phase phase) {
     return "channel open";
   case Phase::exec:
     return "exec";
+  case Phase::writing:
+    return "follow-up input";
   case Phase::reading:
     return "command output";
   case Phase::closing:
@@ -141,6 +143,8 @@ HostSession::Step HostSession::run_phase(Clock::time_point now) {
     return open_channel(now);
   case Phase::exec:
     return exec(now);
+  case Phase::writing:
+    return write_input(now);
   case Phase::reading:
     return read_output(now);
   case Phase::closing:
@@ -168,6 +172,7 @@ void HostSession::enter(Phase phase, Clock::time_point now) {
     break;
   case Phase::channel_open:
   case Phase::exec:
+  case Phase::writing:
   case Phase::reading:
   case Phase::closing:
     timings.command += spent;
@@ -179,6 +184,9 @@ void HostSession::enter(Phase phase, Clock::time_point now) {
   phase_started_ = now;
   if (phase == Phase::done) {
     timings.total = duration_cast<milliseconds>(now - started_);
+    if (second_) {
+      outcome_.followup_time = duration_cast<milliseconds>(now - followup_started_);
+    }
   }
 }
 
@@ -323,14 +331,26 @@ HostSession::Step HostSession::wait_for_fd(short events, Clock::time_point until
 }
 
 HostSession::Step HostSession::fail(Status status, std::string reason) {
-  outcome_.status = status;
-  outcome_.reason = std::move(reason);
+  if (second_) {
+    // The first command's result is complete: a failed follow-up only says why it failed.
+    outcome_.status = Status::ok;
+    outcome_.followup_error = std::move(reason);
+  } else {
+    outcome_.status = status;
+    outcome_.reason = std::move(reason);
+  }
   tear_down();
   enter(Phase::done, Clock::now());
   return Step::finished;
 }
 
 void HostSession::on_deadline(Clock::time_point now) {
+  if (second_ && phase_ != Phase::closing) {
+    fail(Status::timeout,
+         fmt::format("no follow-up result within {} ms (during {})",
+                     context_.options.followup.deadline.count(), phase_name(phase_)));
+    return;
+  }
   if (phase_ == Phase::closing) {
     // The command's output is complete; only the polite goodbye timed out.
     tear_down();

@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <optional>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -123,7 +125,10 @@ HostSession::Step HostSession::open_channel(Clock::time_point now) {
 }
 
 HostSession::Step HostSession::exec(Clock::time_point now) {
-  const std::string& command = target_.command.empty() ? context_.command : target_.command;
+  const std::string& command =
+      second_ ? (target_.followup_command.empty() ? context_.options.followup.command
+                                                  : target_.followup_command)
+              : (target_.command.empty() ? context_.command : target_.command);
   int rc = libssh2_channel_exec(channel_.get(), command.c_str());
   if (rc == LIBSSH2_ERROR_EAGAIN) {
     return wait_for_libssh2(deadline_);
@@ -132,6 +137,37 @@ HostSession::Step HostSession::exec(Clock::time_point now) {
     return fail(Status::protocol_error,
                 fmt::format("the server refused to run the command: {}", last_libssh2_error()));
   }
+  enter(second_ ? Phase::writing : Phase::reading, now);
+  return Step::next;
+}
+
+// The follow-up's stdin. Its command reads all of stdin before printing (xargs), so the
+// window cannot fill with unread output while we write.
+HostSession::Step HostSession::write_input(Clock::time_point now) {
+  while (followup_written_ < followup_input_.size()) {
+    ssize_t sent = libssh2_channel_write(channel_.get(), followup_input_.data() + followup_written_,
+                                         followup_input_.size() - followup_written_);
+    if (sent == LIBSSH2_ERROR_EAGAIN) {
+      return wait_for_libssh2(deadline_);
+    }
+    if (sent < 0) {
+      return fail(Status::protocol_error,
+                  fmt::format("sending the follow-up input failed: {}", last_libssh2_error()));
+    }
+    followup_written_ += static_cast<std::size_t>(sent);
+  }
+  if (!followup_eof_sent_) {
+    int rc = libssh2_channel_send_eof(channel_.get());
+    if (rc == LIBSSH2_ERROR_EAGAIN) {
+      return wait_for_libssh2(deadline_);
+    }
+    if (rc != 0) {
+      return fail(Status::protocol_error,
+                  fmt::format("closing the follow-up input failed: {}", last_libssh2_error()));
+    }
+    followup_eof_sent_ = true;
+  }
+  followup_input_ = std::string(); // sent: release it
   enter(Phase::reading, now);
   return Step::next;
 }
@@ -156,17 +192,24 @@ int HostSession::read_stream(int stream, std::string& sink, std::size_t bound, b
 
 HostSession::Step HostSession::read_output(Clock::time_point now) {
   const Options& options = context_.options;
+  const FollowUp& followup = options.followup;
+  std::string& out_sink = second_ ? outcome_.followup_stdout : outcome_.stdout_data;
+  std::string& err_sink = second_ ? outcome_.followup_stderr : outcome_.stderr_data;
+  bool& out_truncated = second_ ? outcome_.followup_stdout_truncated : outcome_.stdout_truncated;
+  bool& err_truncated = second_ ? outcome_.followup_stderr_truncated : outcome_.stderr_truncated;
+  std::size_t out_bound = second_ ? followup.max_stdout_bytes : options.max_output_bytes;
+  std::size_t err_bound = second_ ? followup.max_stderr_bytes : options.max_stderr_bytes;
   std::size_t stdout_discarded = 0;
   // libssh2 may have EOF already buffered while one stream still says EAGAIN: go round a few
   // times before waiting on the socket, never forever.
   for (int idle_rounds = 0;; ++idle_rounds) {
-    int out = read_stream(0, outcome_.stdout_data, options.max_output_bytes,
-                          outcome_.stdout_truncated, stdout_discarded);
-    int err = read_stream(SSH_EXTENDED_DATA_STDERR, outcome_.stderr_data, options.max_stderr_bytes,
-                          outcome_.stderr_truncated, stderr_discarded_);
-    if (outcome_.stdout_truncated || stderr_discarded_ > options.max_output_bytes) {
+    int out = read_stream(0, out_sink, out_bound, out_truncated, stdout_discarded);
+    int err = read_stream(SSH_EXTENDED_DATA_STDERR, err_sink, err_bound, err_truncated,
+                          stderr_discarded_);
+    if (out_truncated || stderr_discarded_ > out_bound) {
       // Stop reading: the rest would only cost time. The channel is dropped, not drained.
       outcome_.status = Status::ok;
+      outcome_.followup_ran = second_;
       tear_down();
       enter(Phase::done, now);
       return Step::finished;
@@ -199,17 +242,51 @@ HostSession::Step HostSession::close_channel(Clock::time_point now) {
     if (rc == LIBSSH2_ERROR_EAGAIN) {
       return wait_for_libssh2(deadline_);
     }
-    outcome_.exit_status = libssh2_channel_get_exit_status(channel_.get());
-    char* signal = nullptr;
-    std::size_t signal_length = 0;
-    if (libssh2_channel_get_exit_signal(channel_.get(), &signal, &signal_length, nullptr, nullptr,
-                                        nullptr, nullptr) == 0 &&
-        signal != nullptr) {
-      outcome_.exit_signal.assign(signal, signal_length);
-      libssh2_free(session_.get(), signal);
+    if (second_) {
+      outcome_.followup_exit_status = libssh2_channel_get_exit_status(channel_.get());
+      outcome_.followup_ran = true;
+    } else {
+      outcome_.exit_status = libssh2_channel_get_exit_status(channel_.get());
+      char* signal = nullptr;
+      std::size_t signal_length = 0;
+      if (libssh2_channel_get_exit_signal(channel_.get(), &signal, &signal_length, nullptr, nullptr,
+                                          nullptr, nullptr) == 0 &&
+          signal != nullptr) {
+        outcome_.exit_signal.assign(signal, signal_length);
+        libssh2_free(session_.get(), signal);
+      }
     }
     channel_.reset();
+    if (!second_ && !context_.options.followup.command.empty()) {
+      return start_followup(now);
+    }
   }
+  return finish(now);
+}
+
+HostSession::Step HostSession::start_followup(Clock::time_point now) {
+  const FollowUp& followup = context_.options.followup;
+  std::optional<std::string> input;
+  try {
+    if (followup.stdin_for) {
+      input = followup.stdin_for(index_, outcome_);
+    }
+  } catch (const std::exception& error) {
+    outcome_.followup_error = fmt::format("follow-up not started: {}", error.what());
+  }
+  if (!input) {
+    return finish(now);
+  }
+  second_ = true;
+  followup_input_ = std::move(*input);
+  followup_started_ = now;
+  deadline_ = now + followup.deadline;
+  stderr_discarded_ = 0;
+  enter(Phase::channel_open, now);
+  return Step::next;
+}
+
+HostSession::Step HostSession::finish(Clock::time_point now) {
   int rc = libssh2_session_disconnect(session_.get(), "done");
   if (rc == LIBSSH2_ERROR_EAGAIN) {
     return wait_for_libssh2(deadline_);

@@ -6,12 +6,17 @@ that agree with an independent reading of the rules (labkit/reference.py)."""
 import collections
 import json
 import os
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from labkit import outputs, reference  # noqa: E402
+from labkit import materialize, outputs, programs, reference  # noqa: E402
+from labkit.extras import RUN_PARTS_DIRS  # noqa: E402
 from labkit.faults import FAULTS  # noqa: E402
 from labkit.fleet import _assign_fronts  # noqa: E402
 from labkit.generate import generate  # noqa: E402
@@ -135,6 +140,231 @@ class Generator(unittest.TestCase):
                     self.assertFalse(f["loaded"], f["path"])
                 if broken and host["cron_daemon"] == "cronie" and f["kind"] != "user":
                     self.assertTrue(f["loaded"] or f["load_note"], f["path"])
+
+
+class HiddenBatches(unittest.TestCase):
+    """The hidden-batch keys of the truth (docs/lab.md, "Hidden batches")."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.hosts = truth_of("42", 300, FAULTS)
+        cls.jobs = [(h, j) for h in cls.hosts for j in h["jobs"]]
+
+    def test_every_feature_occurs_somewhere_in_the_fleet(self):
+        self.assertEqual({j["source_kind"] for _, j in self.jobs}, set(outputs.SOURCE_KINDS) - {"service"})
+        self.assertEqual({s["kind"] for h in self.hosts for s in h["sources"]},
+                         {"anacrontab", "run-parts", "timer", "service"})
+        self.assertTrue({"go", "python", "php", "binary", "shell", "java", "javascript", "perl", "ruby"}
+                        <= {j["language"] for _, j in self.jobs})
+        self.assertEqual({j["managed_by"].split(":")[0] for _, j in self.jobs}, {"", "package", "ansible", "puppet"})
+        self.assertIn("ansible:file", {j["managed_by"] for _, j in self.jobs})
+        self.assertEqual({f for _, j in self.jobs for f in j["flags"]}, set(outputs.JOB_FLAGS))
+        evidence = {j["language_evidence"] for _, j in self.jobs}
+        self.assertIn("shebang #!/usr/bin/env python3", evidence)
+        self.assertIn("shebang #!/usr/bin/php", evidence)
+        self.assertIn("Go build info go1.19.8 " + programs.GO_MODULE, evidence)
+        self.assertIn("ELF executable", evidence)
+        self.assertIn("content <?php", evidence)
+        anacron = [s for h in self.hosts for s in h["sources"] if s["kind"] == "anacrontab"]
+        names = [{line.get("name") for line in s["lines"]} for s in anacron]
+        self.assertTrue(any("START_HOURS_RANGE" in n for n in names) and any("LOGNAME" in n for n in names))
+        notes = {s["load_note"] for h in self.hosts for s in h["sources"] if s["kind"] == "run-parts"}
+        self.assertEqual(notes, {"", "not executable", "name has a dot: run-parts skips it"})
+        timers = [s for h in self.hosts for s in h["sources"] if s["kind"] == "timer"]
+        triggers = [tuple(t["key"] for t in s["triggers"]) for s in timers]
+        self.assertIn(("OnCalendar",), triggers)
+        self.assertIn(("OnCalendar", "OnCalendar"), triggers)
+        self.assertIn(("OnBootSec", "OnUnitActiveSec"), triggers)
+        self.assertIn("daily", {t["value"] for s in timers for t in s["triggers"]})
+        self.assertEqual({s["enabled"] for s in timers}, {True, False})
+        self.assertTrue(any(s["user"] for s in timers) and any(not s["user"] for s in timers))
+        self.assertTrue(any(s["package"] for s in timers) and any(s["package"] for h in self.hosts
+                                                                  for s in h["files"]))
+
+    def test_secrets_are_only_in_the_clear_file_text(self):
+        every = set()
+        for host in self.hosts:
+            clear = "\n".join(line["text"] or "" for f in host["files"] for line in f["lines"] or [])
+            published = json.dumps([host["jobs"], host["programs"]] + [
+                [line.get("command_redacted"), line.get("text_redacted")]
+                for f in host["files"] for line in f["lines"] or []])
+            for secret in host["secrets"]:
+                self.assertIn(secret, clear)
+                self.assertNotIn(secret, published)
+                every.add(secret)
+            for f in host["files"]:
+                for line in f["lines"] or []:
+                    if line.get("secrets") and line["kind"] == "job":
+                        job = next(j for j in host["jobs"] if (j["source_path"], j["line"]) == (f["path"], line["n"]))
+                        self.assertIn("secret-in-command", job["flags"])
+                        self.assertIn("***", job["command"])
+                        self.assertEqual(job["command"], line["command_redacted"])
+        self.assertGreater(len(every), 10)
+        self.assertEqual(len(every), sum(len(h["secrets"]) for h in self.hosts))  # unique: greppable
+
+    def test_each_job_points_at_its_line(self):
+        for host in self.hosts:
+            lines = {(f["path"], line["n"]): line for f in host["files"] for line in f["lines"] or []}
+            sources = {s["path"]: s for s in host["sources"]}
+            for s in sources.values():
+                for line in s.get("lines") or []:
+                    lines[(s["path"], line["n"])] = line
+            for j in host["jobs"]:
+                where = (host["name"], j["source_path"], j["line"])
+                if j["source_kind"] == "run-parts":
+                    self.assertEqual(j["line"], 0)
+                    self.assertTrue(sources[j["source_path"]]["loaded"], where)
+                    path, _, n = j["schedule_origin"].rpartition(":")
+                    origin = lines[(path, int(n))]
+                    self.assertRegex(origin["command"], r"run-parts .*%s\b" % re.escape(os.path.dirname(j["source_path"])))
+                    self.assertEqual(j["schedule"], origin["schedule"], where)
+                    self.assertEqual(j["command"], j["source_path"])
+                elif j["source_kind"] == "timer":
+                    trig = next(t for t in sources[j["source_path"]]["triggers"] if t["n"] == j["line"])
+                    self.assertEqual((trig["key"], trig["value"]), (j["trigger"], j["schedule"]))
+                else:
+                    line = lines[(j["source_path"], j["line"])]
+                    self.assertEqual(line["kind"], "job", where)
+                    above = [lines[(j["source_path"], n)]["text"] or "" for n in range(1, j["line"])]
+                    mailto = [m.group(1).strip().strip('"') for m in
+                              (re.match(r"MAILTO\s*=(.*)$", t) for t in above) if m]
+                    self.assertEqual(j["mailto"], mailto[-1] if mailto else None, where)
+                    self.assertEqual(j["command"], line.get("command_redacted", line["command"]))
+                    self.assertEqual((j["target"], j["command_language"]), (line["program"], line["language"]))
+            runnable = {s["path"] for s in sources.values() if s["kind"] == "run-parts" and s["loaded"]}
+            self.assertEqual(runnable, {j["source_path"] for j in host["jobs"] if j["source_kind"] == "run-parts"})
+
+    def test_verdicts_follow_packages_and_markers(self):
+        for host in self.hosts:
+            owned = {p: pkg for pkg, info in host["packages"].items() for p in info["files"]}
+            texts = {f["path"]: [line["text"] or "" for line in f["lines"] or []] for f in host["files"]}
+            for s in host["sources"]:
+                texts[s["path"]] = [line["text"] for line in s["lines"]] if s.get("lines") else None
+            for j in host["jobs"]:
+                where = (host["name"], j["source_path"], j["line"])
+                if j["source_path"] in owned:
+                    self.assertEqual(j["managed_by"], "package:" + owned[j["source_path"]], where)
+                    continue
+                self.assertFalse(j["managed_by"].startswith("package:"), where)
+                if j["managed_by"].endswith(":file"):
+                    self.assertIn(j["source_kind"], ("cron.d", "timer", "run-parts"))
+                    continue
+                above = ""
+                if texts.get(j["source_path"]) and j["line"] > 0:
+                    before = [t for t in texts[j["source_path"]][:j["line"] - 1] if t.strip()]
+                    above = before[-1] if before else ""
+                marker = re.match(r"(#Ansible: |# Puppet Name: )(.*)", above)
+                want = "%s:%s" % ({"#Ansible: ": "ansible", "# Puppet Name: ": "puppet"}[marker.group(1)],
+                                  marker.group(2)) if marker else ""
+                self.assertEqual(j["managed_by"], want, where)
+                self.assertEqual(j["verdict"], "managed" if want else "hidden", where)
+
+    def test_flags_follow_the_program_facts(self):
+        writable = collections.Counter()
+        for host in self.hosts:
+            facts = {p["path"]: p for p in host["programs"]}
+            for j in host["jobs"]:
+                p = facts.get(j["target"])
+                self.assertEqual("target-missing" in j["flags"], p is not None and not p["exists"], j)
+                if "target-writable" in j["flags"]:
+                    writable[(os.path.basename(j["target"]), p["mode"], p["owner"], j["run_as"])] += 1
+                self.assertEqual("timer-disabled" in j["flags"], j["source_kind"] == "timer" and not j["enabled"])
+                if j["target"] and j["target"].startswith("/opt/") and p["exists"] and p["mode"] == "0777":
+                    self.assertIn("target-writable", j["flags"])
+        self.assertEqual({k[0] for k in writable}, {"cleanup-tmp.sh", "console-cron"})
+        self.assertIn(("cleanup-tmp.sh", "0777", "root", "root"), writable)
+        self.assertIn(("console-cron", "0755", "deploy", "www-data"), writable)
+
+    def test_without_go_there_is_no_go_job(self):
+        fleet = generate("42", 120, [], 0, have_go=False)
+        _assign_fronts(fleet, 0, "42", None)
+        binaries = programs.Binaries.planned(have_go=False)
+        hosts = [outputs.host_truth(h, binaries) for h in fleet]
+        self.assertFalse(binaries.truth()["go"]["available"])
+        go_jobs = [j for h in hosts for j in h["jobs"] if j["language"] == "go"]
+        self.assertTrue(all(j["command_language"] == "go" and "go run " in j["command"] for j in go_jobs))
+        self.assertFalse(any(j["language_evidence"].startswith("Go build info") for h in hosts for j in h["jobs"]))
+        self.assertNotIn("go", {p["binary"] for h in hosts for p in h["program_files"]})
+        self.assertIn("c", {p["binary"] for h in hosts for p in h["program_files"]})
+
+    def test_run_parts_itself_runs_what_the_truth_says(self):
+        if not shutil.which("run-parts"):
+            self.skipTest("no run-parts")
+        hosts = [h for h in self.hosts if h["layout"] == "debian" and h["sources"]][:25]
+        with tempfile.TemporaryDirectory() as tmp:
+            for host in hosts:
+                for d in RUN_PARTS_DIRS:
+                    local = os.path.join(tmp, host["name"] + d.replace("/", "_"))
+                    os.makedirs(local)
+                    for s in host["sources"]:
+                        if os.path.dirname(s["path"]) == d:
+                            path = os.path.join(local, os.path.basename(s["path"]))
+                            open(path, "w").close()
+                            os.chmod(path, int(s["mode"], 8))
+                    out = subprocess.run(["run-parts", "--test", local], capture_output=True, text=True, check=True)
+                    want = {os.path.basename(j["source_path"]) for j in host["jobs"]
+                            if j["source_kind"] == "run-parts" and os.path.dirname(j["source_path"]) == d}
+                    self.assertEqual({os.path.basename(p) for p in out.stdout.split()}, want, (host["name"], d))
+
+    def test_the_dpkg_database_answers_dpkg_query(self):
+        if not shutil.which("dpkg-query"):
+            self.skipTest("no dpkg-query")
+        host = next(h for h in self.hosts if len(h["packages"]) >= 4)
+        with tempfile.TemporaryDirectory() as tmp:
+            os.makedirs(os.path.join(tmp, "info"))
+            os.makedirs(os.path.join(tmp, "updates"))
+            internal = {"packages": {p: info["files"] for p, info in host["packages"].items()}}
+            with open(os.path.join(tmp, "status"), "w") as f:
+                f.write(materialize.dpkg_status(internal))
+            for pkg, info in host["packages"].items():
+                with open(os.path.join(tmp, "info", pkg + ".list"), "w") as f:
+                    f.write(materialize.dpkg_list(info["files"]))
+            for pkg, info in host["packages"].items():
+                out = subprocess.run(["dpkg-query", "--admindir", tmp, "-S"] + info["files"], capture_output=True,
+                                     text=True)
+                self.assertEqual(sorted(out.stdout.splitlines()), sorted("%s: %s" % (pkg, p) for p in info["files"]),
+                                 out.stderr)
+
+    def test_refined_languages_follow_what_was_planted(self):
+        """Expectations by name, independent of the facts: what the lab plants at each path."""
+        by_name = [(r"(settle|.*-worker)$", "go"), (r"compact-ledger$", "binary"), (r"purge-cache$", "python"),
+                   (r"console-cron$", "php"), (r".*-vacuum$", "python"), (r".*\.py$", "python"),
+                   (r".*\.php$", "php"), (r".*\.sh$", "shell"),
+                   (r"(.*-heartbeat|.*-cleanup|0anacron|logrotate|dpkg|man-db)$", "shell"),
+                   (r".*\.pl$", "perl"), (r".*\.rb$", "ruby"), (r".*\.js$", "javascript"), (r".*\.jar$", "java"),
+                   (r".*\.go$", "go"), (r"e2scrub_all$", None)]
+        seen = collections.Counter()
+        for host in self.hosts:
+            exists = {p["path"] for p in host["programs"] if p["exists"]}
+            for j in host["jobs"]:
+                if j["target"] not in exists:
+                    self.assertEqual(j["language"], j["command_language"], j)
+                    continue
+                name = os.path.basename(j["target"])
+                want = next((lang for pattern, lang in by_name if re.match(pattern, name)), "no rule for " + name)
+                if want:
+                    self.assertEqual(j["language"], want, j)
+                    seen[want] += 1
+        self.assertTrue({"go", "binary", "python", "php", "shell", "perl", "java"} <= set(seen), seen)
+
+    def test_timer_lines_hold_their_triggers(self):
+        fleet = generate("42", 300, list(FAULTS), 0)
+        timers = [x for h in fleet for x in h["extra_files"] if x["source_kind"] == "timer"]
+        self.assertGreater(len(timers), 50)
+        for x in timers:
+            lines = x["content"].decode().split("\n")
+            for t in x["triggers"]:
+                self.assertEqual(lines[t["n"] - 1], "%s=%s" % (t["key"], t["value"]), x["path"])
+
+    def test_normalized_calendars_are_systemds(self):
+        if not shutil.which("systemd-analyze"):
+            self.skipTest("no systemd-analyze")
+        pairs = {(t["value"], t["normalized"]) for h in self.hosts for s in h["sources"] if s["kind"] == "timer"
+                 for t in s["triggers"] if t["key"] == "OnCalendar"}
+        self.assertGreater(len(pairs), 2)
+        for value, normalized in pairs:
+            out = subprocess.run(["systemd-analyze", "calendar", value], capture_output=True, text=True).stdout
+            self.assertIn("Normalized form: " + normalized + "\n", out)
 
 
 if __name__ == "__main__":

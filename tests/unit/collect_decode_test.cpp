@@ -86,3 +86,79 @@ TEST_CASE("decoder rejects hostile framing without trusting lengths", "[collect]
   auto none = decode_collector_output("sudo: a password is required\n");
   CHECK_FALSE(none.started);
 }
+
+TEST_CASE("decoder reads anacrontab, run-parts, units, wants links and dpkg owners",
+          "[collect][decode]") {
+  Framer f;
+  f.record("FILE", {"anacrontab", "/etc/anacrontab", "0", "root", "644", "12", "1", "1 5 x true\n"})
+      .record("FILE",
+              {"run-parts", "/etc/cron.daily/logrotate", "0", "root", "755", "9", "2", "#!/bin/sh"})
+      .record("FILE", {"unit", "/usr/lib/systemd/system/fstrim.timer", "0", "root", "644", "7", "3",
+                       "[Timer]"})
+      .record("FILE", {"unit", "/etc/systemd/system/backup.service", "0", "root", "644", "9", "4",
+                       "[Service]"})
+      .record("FILE",
+              {"user", "/var/spool/cron/crontabs/app", "1001", "app", "600", "2", "5", "#\n"})
+      .record("LINK", {"run-parts", "/etc/cron.daily/evil", "/etc/shadow"})
+      .record("WANTS", {"/etc/systemd/system/timers.target.wants/fstrim.timer",
+                        "/lib/systemd/system/fstrim.timer"})
+      .record("PKGS", {"dpkg", "/var/lib/dpkg/info/logrotate.list:/etc/cron.daily/logrotate\n"
+                               "/var/lib/dpkg/info/util-linux:amd64.list:/lib/systemd/system/"
+                               "fstrim.timer\n"
+                               "/var/lib/dpkg/info/evil.list:/etc/passwd\n"
+                               "/var/lib/dpkg/info/cron.list:/var/spool/cron/crontabs/app\n"
+                               "garbage line\n"})
+      .end();
+  auto decoded = decode_collector_output(f.out);
+  REQUIRE(decoded.error.empty());
+  const auto& snap = decoded.snapshot;
+  REQUIRE(snap.sources.size() == 5);
+  CHECK(snap.sources[0].kind == SourceKind::anacrontab);
+  CHECK(snap.sources[0].owner == "root");
+  CHECK(snap.sources[1].kind == SourceKind::run_parts);
+  CHECK(snap.sources[1].mode == 0755);
+  CHECK(snap.sources[2].kind == SourceKind::systemd_unit);
+  CHECK(snap.sources[3].kind == SourceKind::systemd_unit);
+  REQUIRE(snap.skipped.size() == 1);
+  CHECK(snap.skipped[0].kind == SourceKind::run_parts);
+  REQUIRE(snap.enabled_units.size() == 1);
+  CHECK(snap.enabled_units[0].link_path == "/etc/systemd/system/timers.target.wants/fstrim.timer");
+  CHECK(snap.enabled_units[0].target == "/lib/systemd/system/fstrim.timer");
+  // Only collected non-spool paths get an owner; the merged-/usr alias maps to /usr/lib.
+  REQUIRE(snap.package_owners.size() == 2);
+  CHECK(snap.package_owners[0].path == "/etc/cron.daily/logrotate");
+  CHECK(snap.package_owners[0].package == "logrotate");
+  CHECK(snap.package_owners[1].path == "/usr/lib/systemd/system/fstrim.timer");
+  CHECK(snap.package_owners[1].package == "util-linux");
+}
+
+TEST_CASE("rpm owners are claimed only when every asked path has its line", "[collect][decode]") {
+  auto with_rpm = [](std::string_view output) {
+    Framer f;
+    f.record("FILE", {"system", "/etc/crontab", "0", "root", "644", "1", "1", "#"})
+        .record("FILE", {"user", "/var/spool/cron/root", "0", "root", "600", "1", "1", "#"})
+        .record("FILE", {"cron.d", "/etc/cron.d/0hourly", "0", "root", "644", "1", "1", "#"})
+        .record("FILE", {"cron.d", "/etc/cron.d/new\nline", "0", "root", "644", "1", "1", "#"})
+        .record("FILE", {"cron.d", "/etc/cron.d/app", "0", "root", "644", "1", "1", "#"})
+        .record("PKGS", {"rpm", output})
+        .end();
+    return decode_collector_output(f.out).snapshot.package_owners;
+  };
+  auto owners = with_rpm("crontabs\ncronie\nfile /etc/cron.d/app is not owned by any package");
+  REQUIRE(owners.size() == 2);
+  CHECK(owners[0].path == "/etc/crontab");
+  CHECK(owners[0].package == "crontabs");
+  CHECK(owners[1].path == "/etc/cron.d/0hourly");
+  CHECK(owners[1].package == "cronie");
+  // A path with two owners shifts the lines: better no owner than a wrong one.
+  CHECK(with_rpm("crontabs\ncronie\ncronie-anacron\nfile /etc/cron.d/app is not owned by any "
+                 "package")
+            .empty());
+}
+
+TEST_CASE("anacron alone does not name the cron daemon", "[collect][decode]") {
+  Framer f;
+  f.record("FACT", {"daemon_anacron", "/usr/sbin/anacron"}).end();
+  auto decoded = decode_collector_output(f.out);
+  CHECK(decoded.snapshot.facts.cron_daemon.empty());
+}

@@ -1,12 +1,15 @@
 #pragma once
 
 #include "digger/catalog/records.hpp"
+#include "digger/collect/decode.hpp"
+#include "digger/collect/inspect.hpp"
 #include "digger/collect/script.hpp"
 #include "digger/inventory/plan.hpp"
 #include "digger/ssh/fanout.hpp"
 
 #include <atomic>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace digger::catalog {
@@ -23,7 +26,22 @@ struct ScanRequest {
   ssh::Options ssh;
   bool use_sudo = false;
   CollectorLimits limits;
+  // The programs to inspect on a host (second round trip on the same session), from its
+  // decoded collector output; called on a worker thread, so it must be thread-safe. Empty
+  // function: no inspection. default_inspection_targets is a simple one.
+  std::function<std::vector<std::string>(const HostSnapshot&)> inspection_targets;
+  InspectLimits inspect;
+  ScriptMode script_mode = ScriptMode::automatic;
 };
+
+// The SSH half of a scan, without the catalog: every target runs the collector and, when
+// asked, the inspection. `on_host` gets each finished host (index into request.targets) with
+// the inspection plan used for it (nullptr when no inspection was asked); decode_host turns
+// the pair into a snapshot. Calls are serialised, from worker threads.
+void collect_hosts(
+    const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
+    const std::function<void(std::size_t, ssh::Outcome&&, const InspectionPlan*)>& on_host,
+    const std::atomic<bool>& stop);
 
 // The whole collection of one scan: every target is reached over SSH, runs the collector,
 // and becomes one catalog record handed to `writer` (parsed and classified on the worker
@@ -35,7 +53,13 @@ void scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStor
                 const std::function<void(const catalog::HostRecord&)>& on_host,
                 const std::atomic<bool>& stop);
 
-// The record of one host from its SSH outcome: pure, exposed for tests.
-catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcome&& outcome);
+// The record of one host from its SSH outcome: pure, exposed for tests. `plan` is the
+// inspection asked of this host (nullptr: none was asked).
+catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcome&& outcome,
+                                const InspectionPlan* plan = nullptr);
+
+// The snapshot of one host: the collector's records plus, when `plan` is given, the
+// inspected programs and the inspection note. Pure.
+Decoded decode_host(const ssh::Outcome& outcome, const InspectionPlan* plan);
 
 } // namespace digger::collect

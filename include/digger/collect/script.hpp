@@ -11,13 +11,19 @@ namespace digger::collect {
 std::string_view collector_script();
 
 struct CollectorLimits {
-  std::size_t total_bytes = 16u << 20;   // all file contents of one host together
-  std::size_t per_file_bytes = 4u << 20; // one file; the rest is counted but not sent
+  std::size_t total_bytes = 16u << 20;     // all file contents of one host together
+  std::size_t per_file_bytes = 4u << 20;   // one file; the rest is counted but not sent
+  std::size_t unit_file_bytes = 64u << 10; // a run-parts script or a systemd unit file
 };
+
+// automatic: GNU find/dd when the host has them (fewest processes), else the portable path.
+// portable: always the portable path (tests of hosts without GNU tools).
+enum class ScriptMode { automatic, portable };
 
 // The exec request sent to the host: the script under `sh -c`, behind `sudo -n` when the
 // login is not root. The login shell must be POSIX-like (sh, bash, dash, ksh, zsh).
-std::string collector_command(bool use_sudo, const CollectorLimits& limits);
+std::string collector_command(bool use_sudo, const CollectorLimits& limits,
+                              ScriptMode mode = ScriptMode::automatic);
 
 // The first line the script prints: anything before it (shell rc noise) is skipped.
 inline constexpr std::string_view start_marker = "@@digger-collect@@ 1\n";

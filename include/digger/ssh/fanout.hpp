@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,9 +37,24 @@ struct Target {
   // The known_hosts lookup key exactly as ssh forms it (HostKeyAlias with port 22, else the
   // address with the port). Empty: both `name` and `address` are looked up with `port`, and
   // accept-new records `name`.
-  std::string command; // empty: the command given to run_fanout (e.g. no sudo for root)
+  std::string command;          // empty: the command given to run_fanout (e.g. no sudo for root)
+  std::string followup_command; // empty: Options::followup.command
   std::string known_hosts_host;
   int known_hosts_port = 22;
+};
+
+struct Outcome;
+
+// An optional second exec on the same session, after the first command finished (second
+// round trip: inspection). `stdin_for` runs on the worker thread with the first outcome and
+// returns the bytes to send on the second command's stdin, or nullopt to skip it. The
+// command is fixed (given once); only stdin carries per-host data.
+struct FollowUp {
+  std::string command; // empty: no follow-up
+  std::function<std::optional<std::string>(std::size_t index, const Outcome& first)> stdin_for;
+  std::chrono::milliseconds deadline{20000}; // a fresh budget from the follow-up's start
+  std::size_t max_stdout_bytes = 8u << 20;
+  std::size_t max_stderr_bytes = 64u << 10;
 };
 
 struct Options {
@@ -50,6 +66,7 @@ struct Options {
   std::size_t max_output_bytes = 16u << 20;     // stdout bound per host
   std::size_t max_stderr_bytes = 64u << 10;     // stderr bound per host
   HostKeyMode host_key_mode = HostKeyMode::accept_new;
+  FollowUp followup;
 };
 
 struct Timings {
@@ -72,6 +89,16 @@ struct Outcome {
   bool host_key_newly_accepted = false;
   Timings timings;
   int attempts = 0;
+  // The follow-up exec (FollowUp). Its failure never changes `status`: the first result stands.
+  bool followup_ran = false; // the second command was started and its output read to the end
+  std::string
+      followup_error; // why it did not run or did not finish ("" when it did or was skipped)
+  std::string followup_stdout;
+  std::string followup_stderr;
+  bool followup_stdout_truncated = false;
+  bool followup_stderr_truncated = false;
+  int followup_exit_status = 0;
+  std::chrono::milliseconds followup_time{0};
 };
 
 class KeyRing; // identities loaded once per scan (agent + key files); see auth.hpp

@@ -36,6 +36,7 @@ enum class Phase {
   auth,
   channel_open,
   exec,
+  writing, // the follow-up's stdin, then EOF
   reading, // stdout and stderr until both reach EOF or a bound
   closing, // channel close, exit status, disconnect: bounded by the deadline
   done,
@@ -81,8 +82,11 @@ private:
   Step authenticate(Clock::time_point now);
   Step open_channel(Clock::time_point now);
   Step exec(Clock::time_point now);
+  Step write_input(Clock::time_point now);
   Step read_output(Clock::time_point now);
   Step close_channel(Clock::time_point now);
+  Step start_followup(Clock::time_point now);
+  Step finish(Clock::time_point now);
 
   Step wait_for_libssh2(Clock::time_point until);
   Step wait_for_fd(short events, Clock::time_point until);
@@ -120,6 +124,13 @@ private:
   SignRequest sign_request_;
 
   std::size_t stderr_discarded_ = 0;
+
+  // The follow-up exec (Options::followup): second_ is set once the first command is done.
+  bool second_ = false;
+  std::string followup_input_;
+  std::size_t followup_written_ = 0;
+  bool followup_eof_sent_ = false;
+  Clock::time_point followup_started_;
 
   // Destruction order matters: channel, then session, then the socket they use.
   UniqueFd fd_;

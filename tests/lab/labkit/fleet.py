@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from . import launch, materialize, outputs, paths, procs
+from . import launch, materialize, outputs, paths, procs, programs
 from .generate import generate, host_address
 
 STATE = "state.json"
@@ -172,7 +172,10 @@ def _up_locked(lab_dir, hosts, seed, faults, delay, wanted_slot):
 def _up(lab_dir, settings, state, spawner, t0):
     hosts, seed, faults, delay, slot = (settings["hosts"], settings["seed"], settings["faults"],
                                         settings["delay"], state["slot"])
-    fleet = generate(seed, hosts, faults, slot)
+    binaries = programs.build(os.path.join(lab_dir, "cache"), log)  # cached: only the first up compiles
+    if not binaries.have_go:
+        log(binaries.go_note)
+    fleet = generate(seed, hosts, faults, slot, have_go=binaries.have_go)
     _assign_fronts(fleet, slot, seed, delay)
     keys = _keys(lab_dir, fleet)
     t_keys = time.monotonic()
@@ -182,9 +185,10 @@ def _up(lab_dir, settings, state, spawner, t0):
         if not os.path.islink(os.path.join(lab_dir, d)):
             os.symlink(os.path.join(volatile, d), os.path.join(lab_dir, d))
     open(os.path.join(lab_dir, "empty"), "w").close()
+    installed = programs.install(volatile, binaries)
     for host in fleet:
         if host.get("listener", "sshd") == "sshd":
-            materialize.write_host(lab_dir, host, keys)
+            materialize.write_host(lab_dir, host, keys, installed)
     t_files = time.monotonic()
     try:
         pids = _start_all(lab_dir, fleet, state, spawner)
@@ -195,7 +199,7 @@ def _up(lab_dir, settings, state, spawner, t0):
         raise
     state.update(phase="up", pids=pids)
     _save_state(lab_dir, state)
-    outputs.write_all(lab_dir, fleet, keys, settings)
+    outputs.write_all(lab_dir, fleet, keys, settings, binaries)
     t_end = time.monotonic()
     log("up: %d hosts (%d fault) in %s, slot %d; %.1fs (keys %.1fs, %d new; files %.1fs; start %.1fs)"
         % (len(fleet), len(faults), lab_dir, slot, t_end - t0, t_keys - t0, keys["generated"],

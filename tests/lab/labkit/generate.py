@@ -6,7 +6,7 @@ first hosts identical. Fault hosts come after the healthy ones and depend on (se
 
 import random
 
-from . import catalog, distro
+from . import catalog, distro, extras, jobs
 from .distro import user_crontab
 from .cronfile import CronFile
 from .faults import FAULTS, apply_fault
@@ -26,22 +26,35 @@ def host_port(index):
     return 22000 + index % 10000
 
 
-def generate(seed, hosts, faults, slot=0):
-    """The whole fleet as a list of host dicts (internal form: files are CronFile objects)."""
+def generate(seed, hosts, faults, slot=0, have_go=True):
+    """The whole fleet as a list of host dicts (internal form: files are CronFile objects).
+    have_go: whether the lab could build its Go binary (without it, no Go jobs)."""
     fleet, counters = [], {}
     for i in range(hosts):
         rng = random.Random("%s:host:%d" % (seed, i))
-        fleet.append(_healthy_host(rng, i, counters))
+        host = _healthy_host(rng, i, counters)
+        _add_extras(host, random.Random("%s:extras:%d" % (seed, i)), have_go)
+        fleet.append(host)
     for k, fault in enumerate(faults):
         i = hosts + k
         rng = random.Random("%s:fault:%s" % (seed, fault))
         host = _healthy_host(rng, i, counters, name="fault-%s" % fault)
         apply_fault(host, fault, rng)
+        _add_extras(host, random.Random("%s:extras-fault:%s" % (seed, fault)), have_go)
         fleet.append(host)
     for host in fleet:
         host["address"] = host_address(slot, host["index"])
         host["port"] = host_port(host["index"])
     return fleet
+
+
+def _add_extras(host, rng, have_go):
+    """Schedulers beyond the crontabs and the programs behind the jobs (labkit/extras.py), from a
+    random stream of their own so that the crontabs drawn above stay as they were."""
+    extras.add(host, rng, have_go)
+    extras.plan_programs(host, rng, jobs.targets(host), have_go)
+    for f in host["files"]:
+        finish_loaded(f, host)
 
 
 def _healthy_host(rng, index, counters, name=None):

@@ -12,6 +12,7 @@ import subprocess
 import time
 
 from . import distro
+from .extras import PER_HOST_MOUNTS
 from .materialize import host_dir
 
 CLONE_NEWNS, CLONE_NEWUTS = 0x00020000, 0x04000000
@@ -47,6 +48,8 @@ def _enter_host_view(lab_dir, host):
     uid, gid = distro.uid_gid("digger", "digger")
     os.chown("/run/digger", uid, gid)
     _mount(root + "/var-spool", "/var/spool", None, MS_BIND)
+    for target, sub in PER_HOST_MOUNTS.items():  # the programs, units and dpkg database of this host
+        _mount(root + "/" + sub, target, None, MS_BIND)
     empty = os.path.join(lab_dir, "empty")
     for rc in ("/root/.bashrc", "/root/.profile"):  # the machine's root runs pyenv there
         if os.path.exists(rc):

@@ -5,11 +5,15 @@
   var-spool/      bound over /var/spool: cron/ with the distribution's spool layout
   authorized_keys/<user>
   digger-lab.sshd_config
+  opt/, srv/      bound over /opt and /srv: the programs the jobs run
+  lib-systemd/    bound over /usr/lib/systemd/system: package-owned units
+  dpkg/           bound over /var/lib/dpkg: the host's own dpkg database (empty on RHEL hosts)
 """
 
 import os
 
 from . import distro
+from .extras import OPAQUE_DIRS, PER_HOST_MOUNTS
 
 OVERLAY_OPAQUE = "trusted.overlay.opaque"
 
@@ -18,15 +22,17 @@ def host_dir(lab_dir, host):
     return os.path.join(lab_dir, "hosts", host["name"])
 
 
-def write_host(lab_dir, host, keys):
+def write_host(lab_dir, host, keys, binaries=None):
+    """binaries: {"go"|"c": path on the lab's tmpfs} to hard-link the hosts' binaries from."""
     root = host_dir(lab_dir, host)
     etc = os.path.join(root, "etc")
     for d in (etc, os.path.join(root, "etc-work"), os.path.join(root, "var-spool"),
-              os.path.join(root, "authorized_keys")):
+              os.path.join(root, "authorized_keys")) + tuple(os.path.join(root, d) for d in PER_HOST_MOUNTS.values()):
         os.makedirs(d, exist_ok=True)
     _write_etc(etc, host)
     _write_spool(os.path.join(root, "var-spool"), host)
     _write_cron_files(root, host)
+    _write_extras(root, host, binaries or {})
     _write_authorized_keys(os.path.join(root, "authorized_keys"), host, keys)
     _write(os.path.join(root, "digger-lab.sshd_config"), sshd_config(lab_dir, host, keys), 0o644)
 
@@ -81,7 +87,59 @@ def _write_spool(var_spool, host):
 def _local_path(root, path):
     if path.startswith("/var/spool/"):
         return os.path.join(root, "var-spool", path[len("/var/spool/"):])
+    for mount, sub in PER_HOST_MOUNTS.items():
+        if path.startswith(mount + "/"):
+            return os.path.join(root, sub, path[len(mount) + 1:])
+    if not path.startswith("/etc/"):
+        raise ValueError("the lab has no per-host copy of %s" % path)
     return os.path.join(root, "etc", path[len("/etc/"):])
+
+
+def _write_extras(root, host, binaries):
+    for d in OPAQUE_DIRS:  # hide the machine's run-parts scripts and units: the truth lists all
+        local = _local_path(root, d)
+        os.makedirs(local, exist_ok=True)
+        os.chmod(local, 0o755)
+        os.setxattr(local, OVERLAY_OPAQUE, b"y")
+    for f in host.get("extra_files", []):
+        local = _local_path(root, f["path"])
+        os.makedirs(os.path.dirname(local), exist_ok=True)
+        if os.path.lexists(local):
+            os.unlink(local)
+        if f["symlink"]:
+            os.symlink(f["symlink"], local)
+        elif f["binary"]:
+            os.link(binaries[f["binary"]], local)  # one inode for the whole fleet (root, 0755)
+        else:
+            uid, gid = distro.uid_gid(f["owner"], f["group"])
+            _write(local, f["content"], f["mode"], uid, gid)
+    if host.get("package_db") == "dpkg":
+        _write_dpkg(os.path.join(root, PER_HOST_MOUNTS["/var/lib/dpkg"]), host)
+
+
+def dpkg_status(host):
+    from .extras import VERSIONS
+    return "".join("Package: %s\nStatus: install ok installed\nPriority: optional\nSection: admin\n"
+                   "Maintainer: Debian <debian-devel@lists.debian.org>\nArchitecture: amd64\nVersion: %s\n"
+                   "Description: %s (digger lab)\n\n" % (pkg, VERSIONS[pkg], pkg) for pkg in sorted(host["packages"]))
+
+
+def dpkg_list(paths):
+    """A dpkg .list file: every path with its parent directories, as dpkg writes them."""
+    entries = {"/."}
+    for p in paths:
+        parts = p.split("/")
+        entries.update("/".join(parts[:i]) for i in range(2, len(parts) + 1))
+    return "".join(e + "\n" for e in sorted(entries))
+
+
+def _write_dpkg(dpkg, host):
+    for d in ("info", "updates"):
+        os.makedirs(os.path.join(dpkg, d), exist_ok=True)
+    _write(os.path.join(dpkg, "status"), dpkg_status(host), 0o644)
+    _write(os.path.join(dpkg, "available"), "", 0o644)
+    for pkg, paths in host["packages"].items():
+        _write(os.path.join(dpkg, "info", pkg + ".list"), dpkg_list(paths), 0o644)
 
 
 def _write_cron_files(root, host):

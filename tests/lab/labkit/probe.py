@@ -117,3 +117,53 @@ def compare(host, seen, with_spool=True):
     if tz != host["timezone"]:
         problems.append("time zone %r, want %r" % (tz, host["timezone"]))
     return problems
+
+
+PATHS_REMOTE = r'''
+import hashlib, json, os, pwd, grp, stat, subprocess, sys
+def name(f, i):
+    try: return f(i)[0]
+    except KeyError: return str(i)
+req = json.loads(sys.stdin.readline())
+out = {}
+for p in req["paths"]:
+    try: st = os.lstat(p)
+    except OSError as e:
+        out[p] = {"exists": False, "error": e.strerror}; continue
+    e = {"exists": True, "owner": name(pwd.getpwuid, st.st_uid), "group": name(grp.getgrgid, st.st_gid),
+         "mode": "%04o" % stat.S_IMODE(st.st_mode), "size": st.st_size}
+    if stat.S_ISLNK(st.st_mode):
+        e["symlink"] = os.readlink(p)
+    elif stat.S_ISREG(st.st_mode):
+        h = hashlib.sha256()
+        with open(p, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""): h.update(chunk)
+        e["sha256"] = h.hexdigest()
+    out[p] = e
+def run(argv):
+    r = subprocess.run(argv, capture_output=True, text=True)
+    return [r.returncode, r.stdout, r.stderr]
+cmds = {k: run(v) for k, v in req["commands"].items()}
+listings = {}
+for d in req["dirs"]:
+    try: listings[d] = sorted(os.listdir(d))
+    except OSError as e: listings[d] = e.strerror
+print(json.dumps({"paths": out, "commands": cmds, "listings": listings}))
+'''
+
+
+def inspect_host(lab_dir, host, paths, commands=None, dirs=(), timeout=60):
+    """lstat + sha256 of `paths`, the output of `commands` ({key: argv}) and listings of `dirs`,
+    all read on the host as root (paths travel on stdin, never on a command line)."""
+    command = "/usr/bin/python3 -c %s" % _quote(PATHS_REMOTE)
+    if host["user"] != "root":
+        command = "sudo -n " + command
+    req = json.dumps({"paths": list(paths), "commands": commands or {}, "dirs": list(dirs)}) + "\n"
+    proc = subprocess.run(ssh_argv(lab_dir, host, command), input=req.encode(), capture_output=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError("%s: ssh exit %d: %s" % (host["name"], proc.returncode, proc.stderr.decode()[-300:]))
+    return json.loads(proc.stdout)
+
+
+def _quote(text):
+    return "'" + text.replace("'", "'\"'\"'") + "'"

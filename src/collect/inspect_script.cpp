@@ -1,0 +1,132 @@
+#include "digger/collect/inspect.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace digger::collect {
+namespace {
+
+// Reads paths from its arguments (xargs -0 turned stdin into them). Per path, framed records:
+//   MISSING path | PROG path resolved stat   (stat: "RAWMODE UID GID SIZE MTIME OWNER" of the
+//   file, then "RAWMODE UID GID ..." of its directory, following symlinks) | NOTE path text |
+//   HASH path sha256 | HEAD path first-bytes | GOBI path go-build-info-blob, then END count.
+// Contents are read only from regular files that are executable or world-readable: a job may
+// name any file (a root job reading a secret), and its bytes are not ours to copy. Reads are
+// bounded (sha256 up to 64 MiB, 256 bytes of head, grep for the Go magic in ELF files up to
+// 256 MiB, 64 KiB of build info each, a byte budget for all of them) and padded with NULs when
+// a file shrinks, so the framing cannot drift. Nothing found is ever executed.
+// It must not contain a single quote: it travels inside '...'.
+constexpr std::string_view script = R"SH(LC_ALL=C; export LC_ALL
+PATH=/usr/sbin:/usr/bin:/sbin:/bin; export PATH
+max=${1:-256}; blobs=${2:-4194304}; shift 2
+exec 3>&1
+seg() { printf "%s\n%s\n" "${#1}" "$1"; }
+note() { printf "NOTE 2\n"; seg "$1"; seg "$2"; }
+fast=
+dd if=/dev/null of=/dev/null bs=1 count=0 iflag=fullblock,skip_bytes status=noxfer 2>/dev/null && fast=1
+elf=$(printf "\177ELF")
+gm=$(printf "\377 Go buildinf:")
+span() {
+  if [ "$3" -gt 0 ]; then
+    if [ -n "$fast" ]; then
+      r=$(dd if="$1" bs="$3" skip="$2" count=1 iflag=fullblock,skip_bytes conv=sync status=noxfer 2>&1 >&3)
+      case $r in *"1+0 records out") ;; *) head -c "$3" /dev/zero ;; esac
+    else
+      { tail -c +$(($2 + 1)) -- "$1" 2>/dev/null | head -c "$3"; cat /dev/zero; } | head -c "$3"
+    fi
+  fi
+  printf "\n"
+}
+one() {
+  p=$1
+  case $p in /*) ;; *) note "$p" "not an absolute path"; return ;; esac
+  if [ ! -e "$p" ]; then printf "MISSING 1\n"; seg "$p"; return; fi
+  rp=
+  [ -L "$p" ] && rp=$(readlink -f -- "$p" 2>/dev/null)
+  t=${rp:-$p}; pd=${t%/*}; [ -n "$pd" ] || pd=/
+  s=$(stat -L -c "%f %u %g %s %Y %U" -- "$p" "$pd" 2>/dev/null)
+  printf "PROG 3\n"; seg "$p"; seg "$rp"; seg "$s"
+  set -f; set -- $s; set +f
+  case $1 in ""|*[!0-9a-f]*) note "$p" "stat failed"; return ;; esac
+  m=$((0x$1)); sz=$4
+  [ $((m & 61440)) -eq 32768 ] || return
+  if [ $((m & 77)) -eq 0 ]; then
+    note "$p" "not read: neither executable nor world-readable"; return
+  fi
+  [ -r "$p" ] || { note "$p" "permission denied"; return; }
+  if [ "$sz" -le 67108864 ]; then
+    h=$(sha256sum < "$p" 2>/dev/null)
+    printf "HASH 2\n"; seg "$p"; seg "${h%% *}"
+  fi
+  n=$sz; [ "$n" -gt 256 ] && n=256
+  printf "HEAD 2\n"; seg "$p"; printf "%s\n" "$n"; span "$p" 0 "$n"
+  [ "$sz" -le 268435456 ] || return
+  [ "$(head -c 4 -- "$p" 2>/dev/null)" = "$elf" ] || return
+  o=$(grep -F -abo -m 1 -e "$gm" -- "$p" 2>/dev/null); o=${o%%:*}
+  case $o in ""|*[!0-9]*) return ;; esac
+  n=$((sz - o)); [ "$n" -gt 65536 ] && n=65536; [ "$n" -gt "$blobs" ] && n=$blobs
+  [ "$n" -gt 0 ] || { note "$p" "Go build info not read: byte budget spent"; return; }
+  blobs=$((blobs - n))
+  printf "GOBI 2\n"; seg "$p"; printf "%s\n" "$n"; span "$p" "$o" "$n"
+}
+printf "@@digger-inspect@@ 1\n"
+i=0
+for p do
+  i=$((i + 1))
+  [ "$i" -gt "$max" ] && break
+  one "$p"
+done
+printf "END 1\n"; seg "$i"
+)SH";
+
+} // namespace
+
+std::string_view inspect_script() {
+  return script;
+}
+
+std::string inspect_command(bool use_sudo, const InspectLimits& limits) {
+  return fmt::format("exec {}xargs -0 sh -c '{}' digger-inspect {} {}", use_sudo ? "sudo -n " : "",
+                     script, limits.max_targets, limits.max_blob_bytes);
+}
+
+InspectionPlan plan_inspection(const std::vector<std::string>& targets,
+                               const InspectLimits& limits) {
+  InspectionPlan plan;
+  std::set<std::string_view> seen;
+  for (const auto& path : targets) {
+    if (!seen.insert(path).second) {
+      continue;
+    }
+    if (path.empty() || path.front() != '/') {
+      plan.rejected.emplace_back(path, "not an absolute path");
+      continue;
+    }
+    if (path.find('\0') != std::string::npos) {
+      plan.rejected.emplace_back(path, "path holds a NUL byte");
+      continue;
+    }
+    if (path.size() > limits.max_path_bytes) {
+      plan.rejected.emplace_back(path,
+                                 fmt::format("path longer than {} bytes", limits.max_path_bytes));
+      continue;
+    }
+    ++plan.requested;
+    if (plan.paths.size() >= limits.max_targets ||
+        plan.payload.size() + path.size() + 1 > limits.max_payload_bytes) {
+      plan.over_bound.push_back(path);
+      continue;
+    }
+    plan.paths.push_back(path);
+    plan.payload += path;
+    plan.payload.push_back('\0');
+  }
+  if (!plan.over_bound.empty()) {
+    plan.note =
+        fmt::format("bound hit: {} of {} targets inspected", plan.paths.size(), plan.requested);
+  }
+  return plan;
+}
+
+} // namespace digger::collect

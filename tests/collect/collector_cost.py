@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+"""Server-side CPU of Digger's remote commands on lab hosts (docs/performance.md, "Collector
+cost"). Not a test: prints figures, asserts nothing.
+
+  tests/lab/lab up --hosts 20 --seed 42 --dir /tmp/labX
+  tests/collect/collector_cost.py /tmp/labX [--rounds 3] [--old OLD_SCRIPT_CPP]
+
+For each command, one `ssh host COMMAND` at a time over every host of the lab (nothing else of
+ours running), the CPU of the whole sshd tree (listeners' cutime+cstime: every finished session,
+its shell, sudo and every process the script forked) is divided by the number of connections.
+`true` is the bare handshake + auth + session; the other rows are also shown minus it. Process
+counts come from `strace -f` of the same command inside one host's mount namespace.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open("/proc/%d/stat" % pid, "rb") as f:
+                raw = f.read()
+        except OSError:
+            continue
+        fields = raw[raw.rfind(b")") + 2:].split()
+        total += sum(int(x) for x in fields[11:15])
+    return total / TICK
+
+
+def script_of(path, begin='R"SH(', end=')SH"'):
+    with open(path) as f:
+        text = f.read()
+    return text[text.index(begin) + len(begin):text.index(end)]
+
+
+def commands(old_cpp):
+    new = script_of(os.path.join(REPO, "src/collect/script.cpp"))
+    inspect = script_of(os.path.join(REPO, "src/collect/inspect_script.cpp"))
+    out = {"true": lambda sudo: "true"}
+    if old_cpp:
+        old = script_of(old_cpp)
+        out["collector before"] = lambda sudo: "exec %ssh -c '%s' digger-collect 16777216 4194304" % (
+            "sudo -n " if sudo else "", old)
+    out["collector fast"] = lambda sudo: "exec %ssh -c '%s' digger-collect 16777216 4194304 65536" % (
+        "sudo -n " if sudo else "", new)
+    out["collector portable"] = lambda sudo: (
+        "exec %ssh -c '%s' digger-collect 16777216 4194304 65536 portable" % ("sudo -n " if sudo else "", new))
+    out["inspect (5 targets)"] = lambda sudo: "exec %sxargs -0 sh -c '%s' digger-inspect 256 4194304" % (
+        "sudo -n " if sudo else "", inspect)
+    return out
+
+
+INSPECT_STDIN = b"\0".join([b"/usr/bin/python3", b"/bin/sh", b"/usr/sbin/cron", b"/opt/missing",
+                            b"/etc/cron.daily/dpkg"]) + b"\0"
+
+
+def probe(lab, names, logins, pids, make, stdin):
+    cpu0 = tree_cpu(pids)
+    failed = 0
+    for name in names:
+        sudo = not logins[name].startswith("root@")
+        r = subprocess.run(["ssh", "-F", os.path.join(lab, "ssh_config"), name, make(sudo)],
+                           input=stdin, capture_output=True, timeout=60)
+        failed += r.returncode != 0
+    time.sleep(0.3)
+    return 1000 * (tree_cpu(pids) - cpu0) / len(names), failed
+
+
+def exec_count(lab, pid, command, stdin):
+    """execve calls of the command run as root inside the host's mount namespace."""
+    r = subprocess.run(["nsenter", "-t", str(pid), "-m", "-u", "strace", "-f", "-qq", "-e",
+                        "trace=execve", "-o", "/dev/stderr", "sh", "-c", command],
+                       input=stdin, capture_output=True, timeout=60)
+    return len(re.findall(rb"execve\(", r.stderr)) - 1  # minus the sh itself
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("lab")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--old", help="an older src/collect/script.cpp to compare with")
+    args = parser.parse_args()
+    with open(os.path.join(args.lab, "state.json")) as f:
+        state = json.load(f)
+    pids = [p for k, p in state["pids"].items() if k not in ("delayproxy", "faultd")]
+    logins = {}
+    with open(os.path.join(args.lab, "truth.json")) as f:
+        truth = json.load(f)
+    names = [h["name"] for h in truth["hosts"] if not h["fault"]]
+    for h in truth["hosts"]:
+        logins[h["name"]] = "%s@%s" % (h["user"], h["address"])
+    table = {}
+    made = commands(args.old)
+    for _ in range(args.rounds):
+        for label, make in made.items():
+            stdin = INSPECT_STDIN if label.startswith("inspect") else b""
+            ms, failed = probe(args.lab, names, logins, pids, make, stdin)
+            table.setdefault(label, []).append(ms)
+            if failed:
+                print("%s: %d failed connections" % (label, failed), file=sys.stderr)
+    first_pid = next(iter(state["pids"].values()))
+    base = min(table["true"])
+    print("| command over ssh, sequential, %d hosts x %d rounds | sshd-tree CPU per connection "
+          "(min / median / max) | minus `true` (median) | processes started (execve) |" % (len(names), args.rounds))
+    print("|---|---|---|---|")
+    for label, values in table.items():
+        values.sort()
+        median = values[len(values) // 2]
+        stdin = INSPECT_STDIN if label.startswith("inspect") else b""
+        execs = exec_count(args.lab, first_pid, made[label](False), stdin) if label != "true" else 0
+        print("| %s | %.1f / %.1f / %.1f ms | %.1f ms | %d |" % (
+            label, values[0], median, values[-1], median - base, execs))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+// The follow-up exec on the same session (Options::followup) against real sshd processes.
+#include "digger/ssh/host_keys.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+#include "ssh_fleet.hpp"
+
+using namespace digger::ssh;
+using namespace digger::ssh::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+Options
+followup_options(std::string command,
+                 std::function<std::optional<std::string>(std::size_t, const Outcome&)> in) {
+  Options options;
+  options.concurrency = 4;
+  options.workers = 1;
+  options.host_deadline = 10s;
+  options.host_key_mode = HostKeyMode::off;
+  options.followup.command = std::move(command);
+  options.followup.stdin_for = std::move(in);
+  return options;
+}
+
+HostKeyStore empty_store() {
+  HostKeyStoreOptions options;
+  options.user_files = std::vector<std::string>{};
+  return HostKeyStore(options);
+}
+
+} // namespace
+
+TEST_CASE("follow-up gets its stdin and keeps its own output and exit status", "[ssh][followup]") {
+  Fleet& fleet = Fleet::get();
+  KeyRing keys = key_ring_with({fleet.key_ed25519});
+  auto store = empty_store();
+  std::string payload;
+  for (int i = 0; i < 300 * 1024; ++i) { // larger than one window update: writes hit EAGAIN
+    payload.push_back(static_cast<char>((i * 31) & 0xff));
+  }
+  std::size_t seen_index = 99;
+  std::string seen_first;
+  auto options = followup_options("cat; printf 'done' >&2; exit 4",
+                                  [&](std::size_t index, const Outcome& first) {
+                                    seen_index = index;
+                                    seen_first = first.stdout_data;
+                                    return std::optional<std::string>(payload);
+                                  });
+  auto result = run({target_for(fleet.address["a"])}, "printf first; exit 2", options, keys, store);
+  const Outcome& outcome = result.outcomes[0];
+  INFO(outcome.reason << " / " << outcome.followup_error);
+  REQUIRE(outcome.status == Status::ok);
+  CHECK(seen_index == 0);
+  CHECK(seen_first == "first");
+  CHECK(outcome.stdout_data == "first");
+  CHECK(outcome.exit_status == 2);
+  CHECK(outcome.followup_ran);
+  CHECK(outcome.followup_error.empty());
+  CHECK(outcome.followup_stdout.size() == payload.size());
+  CHECK(outcome.followup_stdout == payload);
+  CHECK(outcome.followup_stderr == "done");
+  CHECK(outcome.followup_exit_status == 4);
+}
+
+TEST_CASE("follow-up skipped, bounded, or failing leaves the first result", "[ssh][followup]") {
+  Fleet& fleet = Fleet::get();
+  KeyRing keys = key_ring_with({fleet.key_ed25519});
+  auto store = empty_store();
+  Target target = target_for(fleet.address["b"]);
+
+  auto skipped =
+      run({target}, "echo one",
+          followup_options(
+              "echo two", [](std::size_t, const Outcome&) { return std::optional<std::string>(); }),
+          keys, store);
+  CHECK(skipped.outcomes[0].status == Status::ok);
+  CHECK(skipped.outcomes[0].stdout_data == "one\n");
+  CHECK_FALSE(skipped.outcomes[0].followup_ran);
+  CHECK(skipped.outcomes[0].followup_stdout.empty());
+
+  auto bounded_options = followup_options(
+      "head -c 100000 /dev/zero", [](std::size_t, const Outcome&) { return std::string(); });
+  bounded_options.followup.max_stdout_bytes = 1000;
+  auto bounded = run({target}, "echo one", bounded_options, keys, store);
+  CHECK(bounded.outcomes[0].status == Status::ok);
+  CHECK(bounded.outcomes[0].followup_stdout.size() == 1000);
+  CHECK(bounded.outcomes[0].followup_stdout_truncated);
+
+  auto slow_options =
+      followup_options("sleep 5", [](std::size_t, const Outcome&) { return std::string("x"); });
+  slow_options.followup.deadline = 500ms;
+  auto started = std::chrono::steady_clock::now();
+  auto slow = run({target}, "echo one", slow_options, keys, store);
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  const Outcome& outcome = slow.outcomes[0];
+  CHECK(outcome.status == Status::ok);
+  CHECK(outcome.stdout_data == "one\n");
+  CHECK_FALSE(outcome.followup_ran);
+  CHECK(outcome.followup_error.find("no follow-up result within 500 ms") == 0);
+  CHECK(elapsed < 4s);
+
+  auto throwing =
+      run({target}, "echo one",
+          followup_options("echo two",
+                           [](std::size_t, const Outcome&) -> std::optional<std::string> {
+                             throw std::runtime_error("no plan");
+                           }),
+          keys, store);
+  CHECK(throwing.outcomes[0].status == Status::ok);
+  CHECK(throwing.outcomes[0].followup_error == "follow-up not started: no plan");
+}
