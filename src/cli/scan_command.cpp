@@ -3,6 +3,7 @@
 #include "digger/cli/command.hpp"
 #include "digger/cli/progress.hpp"
 #include "digger/cli/scan_summary.hpp"
+#include "digger/collect/host_record.hpp"
 #include "digger/collect/scan.hpp"
 #include "digger/cron/registry.hpp"
 #include "digger/inventory/hosts_file.hpp"
@@ -205,6 +206,7 @@ int run_scan(const ScanFlags& flags) {
   request.targets = std::move(targets);
   request.use_sudo = flags.sudo;
   request.registry = registry ? &*registry : nullptr;
+  request.inspection_targets = collect::inspection_targets;
   request.limits.total_bytes = flags.max_output;
   request.limits.per_file_bytes = std::min<std::size_t>(flags.max_output, 4u << 20);
   request.ssh.concurrency = flags.concurrency;

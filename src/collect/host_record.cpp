@@ -65,7 +65,7 @@ void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot,
   for (const auto& note : snapshot.skipped) {
     catalog::SourceRow row;
     row.path = note.path;
-    row.kind = std::string(source_kind_word(CronSource{note.path, note.kind}));
+    row.kind = std::string(source_kind_word(note.kind, note.path));
     row.loaded_by_daemon = false;
     row.read_error = note.reason;
     record.sources.push_back(std::move(row));

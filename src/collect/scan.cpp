@@ -66,7 +66,7 @@ Decoded decode_host(const ssh::Outcome& outcome, const InspectionPlan* plan) {
 }
 
 catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcome&& outcome,
-                                const InspectionPlan* plan) {
+                                const InspectionPlan* plan, const cron::Registry* registry) {
   catalog::HostRecord record;
   record.name = target.name;
   record.port = target.port;
@@ -91,7 +91,7 @@ catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcom
   auto verdict = judge_collection(decoded, outcome.stderr_data, outcome.stdout_truncated);
   record.status = verdict.status;
   record.reason = verdict.reason;
-  add_snapshot(record, decoded.snapshot);
+  add_snapshot(record, decoded.snapshot, registry);
   return record;
 }
 
@@ -185,7 +185,8 @@ void scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStor
   collect_hosts(
       request, keys, host_keys,
       [&](std::size_t index, ssh::Outcome&& outcome, const InspectionPlan* plan) {
-        auto record = host_record(request.targets[index], std::move(outcome), plan);
+        auto record =
+            host_record(request.targets[index], std::move(outcome), plan, request.registry);
         if (on_host) {
           on_host(record);
         }

@@ -26,8 +26,8 @@ const DirSchedule* RunPartsDirs::find(std::string_view dir) const {
   return it == dirs_.end() ? nullptr : &it->second;
 }
 
-std::string_view source_kind_word(const CronSource& source) {
-  switch (source.kind) {
+std::string_view source_kind_word(SourceKind kind, std::string_view path) {
+  switch (kind) {
   case SourceKind::user_crontab:
     return "user";
   case SourceKind::system_crontab:
@@ -39,7 +39,7 @@ std::string_view source_kind_word(const CronSource& source) {
   case SourceKind::run_parts:
     return "run-parts";
   case SourceKind::systemd_unit:
-    return source.path.ends_with(".timer") ? "timer" : "service";
+    return path.ends_with(".timer") ? "timer" : "service";
   }
   return "user";
 }
@@ -60,7 +60,7 @@ std::string_view base_name(std::string_view path) {
 catalog::SourceRow base_source_row(const CronSource& source, const HostContext& host) {
   catalog::SourceRow row;
   row.path = source.path;
-  row.kind = std::string(source_kind_word(source));
+  row.kind = std::string(source_kind_word(source.kind, source.path));
   row.owner = source.owner;
   row.mode = source.mode;
   row.mtime = source.mtime;

@@ -4,6 +4,7 @@
 #include "digger/collect/decode.hpp"
 #include "digger/collect/inspect.hpp"
 #include "digger/collect/script.hpp"
+#include "digger/cron/registry.hpp"
 #include "digger/inventory/plan.hpp"
 #include "digger/ssh/fanout.hpp"
 
@@ -31,6 +32,7 @@ struct ScanRequest {
   // function: no inspection. default_inspection_targets is a simple one.
   std::function<std::vector<std::string>(const HostSnapshot&)> inspection_targets;
   InspectLimits inspect;
+  const cron::Registry* registry = nullptr; // the user's known jobs (--registry); may be null
   ScriptMode script_mode = ScriptMode::automatic;
 };
 
@@ -56,7 +58,8 @@ void scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStor
 // The record of one host from its SSH outcome: pure, exposed for tests. `plan` is the
 // inspection asked of this host (nullptr: none was asked).
 catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcome&& outcome,
-                                const InspectionPlan* plan = nullptr);
+                                const InspectionPlan* plan = nullptr,
+                                const cron::Registry* registry = nullptr);
 
 // The snapshot of one host: the collector's records plus, when `plan` is given, the
 // inspected programs and the inspection note. Pure.

@@ -50,7 +50,7 @@ catalog::SourceRow timer_source_row(const CronSource& timer, const std::vector<C
 // A *.service file: recorded (digest, package) without entries; its jobs belong to the timer.
 catalog::SourceRow service_source_row(const CronSource& service, const HostContext& host);
 
-std::string_view source_kind_word(const CronSource& source); // user, system, cron.d, ...
+std::string_view source_kind_word(SourceKind kind, std::string_view path); // user, cron.d, ...
 std::string parent_directory(std::string_view path);
 std::string_view base_name(std::string_view path);
 
