@@ -12,8 +12,8 @@ namespace {
 using Chain = std::vector<CalendarComponent>;
 constexpr int usec_per_sec = 1000000;
 
-constexpr std::array<std::string_view, 7> weekday_names{"Monday", "Tuesday",  "Wednesday", "Thursday",
-                                                        "Friday", "Saturday", "Sunday"};
+constexpr std::array<std::string_view, 7> weekday_names{
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
 constexpr std::array<std::string_view, 12> month_names{
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
@@ -78,10 +78,18 @@ bool single(const Chain& chain) {
   return chain.size() == 1 && chain[0].stop < 0 && chain[0].repeat == 0;
 }
 
-std::string plain(int v) { return std::to_string(v); }
-std::string two_digits(int v) { return fmt::format("{:02}", v); }
-std::string month_name(int v) { return std::string(month_names.at(static_cast<std::size_t>(v - 1))); }
-std::string seconds_name(int v) { return seconds_text(v); }
+std::string plain(int v) {
+  return std::to_string(v);
+}
+std::string two_digits(int v) {
+  return fmt::format("{:02}", v);
+}
+std::string month_name(int v) {
+  return std::string(month_names.at(static_cast<std::size_t>(v - 1)));
+}
+std::string seconds_name(int v) {
+  return seconds_text(v);
+}
 
 std::string weekdays_text(int bits) {
   std::vector<std::string> parts;
@@ -115,7 +123,9 @@ std::string days_text(const CalendarSpec& s) {
   }
   std::vector<std::string> parts;
   for (const auto& c : s.day) {
-    const auto back = [](int n) { return n == 1 ? std::string("the last day") : ordinal(n) + " last day"; };
+    const auto back = [](int n) {
+      return n == 1 ? std::string("the last day") : ordinal(n) + " last day";
+    };
     if (c.stop < 0 && c.repeat == 0) {
       parts.push_back(back(c.start));
     } else if (c.stop >= 0 && c.repeat == 1) {

@@ -6,12 +6,12 @@
 
 #include "digger/cron/next_runs.hpp"
 
+#include <climits>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <climits>
 #include <ctime>
 
 namespace digger::cron {
@@ -27,8 +27,12 @@ enum class Fail { none, invalid, range, no_buffers };
 
 using Chain = std::vector<CalendarComponent>;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+char lower(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
 
 bool starts_with_no_case(const char* p, std::string_view prefix) {
   for (char want : prefix) {
@@ -41,8 +45,8 @@ bool starts_with_no_case(const char* p, std::string_view prefix) {
 }
 
 bool equal_no_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return lower(x) == lower(y); });
 }
 
 // strtoul on a run of digits, capped: anything past INT_MAX is out of range for systemd too.
@@ -170,19 +174,19 @@ struct DayName {
   int number;
 };
 constexpr std::array<DayName, 14> day_names{{{"Monday", 0},
-                                            {"Mon", 0},
-                                            {"Tuesday", 1},
-                                            {"Tue", 1},
-                                            {"Wednesday", 2},
-                                            {"Wed", 2},
-                                            {"Thursday", 3},
-                                            {"Thu", 3},
-                                            {"Friday", 4},
-                                            {"Fri", 4},
-                                            {"Saturday", 5},
-                                            {"Sat", 5},
-                                            {"Sunday", 6},
-                                            {"Sun", 6}}};
+                                             {"Mon", 0},
+                                             {"Tuesday", 1},
+                                             {"Tue", 1},
+                                             {"Wednesday", 2},
+                                             {"Wed", 2},
+                                             {"Thursday", 3},
+                                             {"Thu", 3},
+                                             {"Friday", 4},
+                                             {"Fri", 4},
+                                             {"Saturday", 5},
+                                             {"Sat", 5},
+                                             {"Sunday", 6},
+                                             {"Sun", 6}}};
 
 const DayName* match_day(const char* p) {
   for (const auto& day : day_names) {
@@ -251,7 +255,9 @@ Fail parse_weekdays(const char*& p, CalendarSpec& c) {
   }
 }
 
-void const_chain(Chain& chain, int value) { chain.push_back({value, -1, 0}); }
+void const_chain(Chain& chain, int value) {
+  chain.push_back({value, -1, 0});
+}
 
 // "@1700000000": seconds since the epoch, in UTC.
 Fail parse_timestamp(const char*& p, CalendarSpec& c) {
@@ -465,7 +471,8 @@ void normalize_chain(Chain& chain) {
     }
   }
   const auto key = [](const CalendarComponent& c) { return std::tuple(c.start, c.stop, c.repeat); };
-  std::sort(chain.begin(), chain.end(), [&key](const auto& a, const auto& b) { return key(a) < key(b); });
+  std::sort(chain.begin(), chain.end(),
+            [&key](const auto& a, const auto& b) { return key(a) < key(b); });
   chain.erase(std::unique(chain.begin(), chain.end()), chain.end());
 }
 
@@ -506,7 +513,8 @@ bool chain_valid(const Chain& chain, int from, int to, bool end_of_month) {
 }
 
 bool valid(const CalendarSpec& c) {
-  return c.weekdays_bits <= bits_weekdays && chain_valid(c.year, min_year, calendar_max_year, false) &&
+  return c.weekdays_bits <= bits_weekdays &&
+         chain_valid(c.year, min_year, calendar_max_year, false) &&
          chain_valid(c.month, 1, 12, false) && chain_valid(c.day, 1, 31, c.end_of_month) &&
          chain_valid(c.hour, 0, 23, false) && chain_valid(c.minute, 0, 59, false) &&
          chain_valid(c.microsecond, 0, 60 * usec_per_sec - 1, false);
@@ -613,8 +621,8 @@ void format_chain(std::string& out, int width, const Chain& chain, bool usec) {
 util::Result<CalendarSpec> parse_calendar_spec(std::string_view text) {
   const auto failure = [text](Fail f) {
     const std::string_view shown = text.substr(0, 200);
-    return util::Error{fmt::format("Failed to parse calendar specification '{}': {}", shown,
-                                   fail_text(f))};
+    return util::Error{
+        fmt::format("Failed to parse calendar specification '{}': {}", shown, fail_text(f))};
   };
   if (text.size() > max_text || text.find('\0') != std::string_view::npos) {
     return failure(Fail::invalid);

@@ -13,8 +13,9 @@
 namespace digger::cron {
 namespace {
 
-constexpr std::array<std::string_view, 6> trigger_keys{
-    "OnCalendar", "OnBootSec", "OnStartupSec", "OnActiveSec", "OnUnitActiveSec", "OnUnitInactiveSec"};
+constexpr std::array<std::string_view, 6> trigger_keys{"OnCalendar",      "OnBootSec",
+                                                       "OnStartupSec",    "OnActiveSec",
+                                                       "OnUnitActiveSec", "OnUnitInactiveSec"};
 
 std::string last_value(const UnitFile& file, std::string_view section, std::string_view key) {
   const UnitEntry* e = file.last(section, key);
@@ -91,15 +92,14 @@ struct Unit {
   double seconds;
 };
 // systemd's parse_time table, in its order: the first suffix that matches wins.
-constexpr std::array<Unit, 27> units{{{"seconds", 1},      {"second", 1},     {"sec", 1},
-                                      {"s", 1},            {"minutes", 60},   {"minute", 60},
-                                      {"min", 60},         {"months", 2629800}, {"month", 2629800},
-                                      {"M", 2629800},      {"msec", 1e-3},    {"ms", 1e-3},
-                                      {"m", 60},           {"hours", 3600},   {"hour", 3600},
-                                      {"hr", 3600},        {"h", 3600},       {"days", 86400},
-                                      {"day", 86400},      {"d", 86400},      {"weeks", 604800},
-                                      {"week", 604800},    {"w", 604800},     {"years", 31557600},
-                                      {"year", 31557600},  {"y", 31557600},   {"usec", 1e-6}}};
+constexpr std::array<Unit, 27> units{
+    {{"seconds", 1},     {"second", 1},    {"sec", 1},     {"s", 1},
+     {"minutes", 60},    {"minute", 60},   {"min", 60},    {"months", 2629800},
+     {"month", 2629800}, {"M", 2629800},   {"msec", 1e-3}, {"ms", 1e-3},
+     {"m", 60},          {"hours", 3600},  {"hour", 3600}, {"hr", 3600},
+     {"h", 3600},        {"days", 86400},  {"day", 86400}, {"d", 86400},
+     {"weeks", 604800},  {"week", 604800}, {"w", 604800},  {"years", 31557600},
+     {"year", 31557600}, {"y", 31557600},  {"usec", 1e-6}}};
 
 std::optional<double> take_unit(std::string_view& rest) {
   for (const auto& u : units) {

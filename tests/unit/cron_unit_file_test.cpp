@@ -21,7 +21,7 @@ TEST_CASE("unit file: sections, comments, continuations and errors", "[unit_file
   REQUIRE(file.entries.size() == 3);
   CHECK(file.entries[0].section == "Unit");
   CHECK(file.entries[0].key == "Description");
-  CHECK(file.entries[0].value == "Daily   backup");
+  CHECK(file.entries[0].value == "Daily    backup");
   CHECK(file.entries[0].line == 4);
   CHECK(file.entries[1].value == "/bin/echo a\\\\"); // an escaped backslash does not continue
   CHECK(file.entries[1].line == 11);

@@ -19,7 +19,7 @@ struct UnitEntry {
 };
 
 struct UnitFile {
-  std::vector<UnitEntry> entries;                   // every assignment, in file order
+  std::vector<UnitEntry> entries;                  // every assignment, in file order
   std::vector<std::pair<int, std::string>> errors; // line, what systemd would log and ignore
 
   // List settings: the values after the last empty assignment of the key (which resets the
@@ -58,7 +58,7 @@ TimerUnit read_timer(const UnitFile& file);
 struct ServiceUnit {
   std::vector<std::string> exec_start; // each ExecStart= with the prefixes - @ : + ! !! stripped
   std::string user, group, working_directory, type;
-  EnvironmentList environment;            // Environment= assignments, quotes removed
+  EnvironmentList environment;                // Environment= assignments, quotes removed
   std::vector<std::string> environment_files; // EnvironmentFile= as written ("-" = optional)
 };
 
