@@ -9,7 +9,7 @@
 #include <array>
 #include <tuple>
 
-#include "cron/calendar_detail.hpp"
+#include "calendar_detail.hpp"
 
 namespace digger::cron {
 namespace {
