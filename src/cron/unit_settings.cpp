@@ -1,6 +1,7 @@
 // What Digger reads from [Timer] and [Service]: the settings systemd's load fragment parser
 // (src/core/load-fragment.c) gives these keys, and systemd.time(7) time spans.
 
+#include "digger/cron/calendar_spec.hpp"
 #include "digger/cron/unit_file.hpp"
 
 #include <fmt/format.h>
@@ -181,6 +182,31 @@ TimerUnit read_timer(const UnitFile& file) {
   timer.randomized_delay = last_value(file, "Timer", "RandomizedDelaySec");
   timer.accuracy = last_value(file, "Timer", "AccuracySec");
   return timer;
+}
+
+std::string describe_timer_trigger(const TimerTrigger& trigger) {
+  const auto invalid =
+      fmt::format("invalid {}= value '{}' (systemd ignores it)", trigger.key, trigger.value);
+  if (trigger.key == "OnCalendar") {
+    const auto spec = parse_calendar_spec(trigger.value);
+    return spec ? describe_calendar_spec(*spec) : invalid;
+  }
+  const auto span = parse_timespan(trigger.value);
+  if (!span) {
+    return invalid;
+  }
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 5> events{
+      {{"OnBootSec", "boot"},
+       {"OnStartupSec", "systemd started"},
+       {"OnActiveSec", "the timer was activated"},
+       {"OnUnitActiveSec", "the service last started"},
+       {"OnUnitInactiveSec", "the service last finished"}}};
+  for (const auto& [key, event] : events) {
+    if (trigger.key == key) {
+      return fmt::format("{} after {}", describe_timespan(*span), event);
+    }
+  }
+  return invalid;
 }
 
 ServiceUnit read_service(const UnitFile& file) {

@@ -118,3 +118,16 @@ TEST_CASE("booleans and time spans follow systemd", "[unit_file]") {
   CHECK(describe_timespan(0s) == "0");
   CHECK(describe_timespan(694861s) == "1w 1d 1h 1min 1s");
 }
+
+TEST_CASE("timer triggers in words", "[unit_file]") {
+  CHECK(describe_timer_trigger({1, "OnCalendar", "daily"}) == "Every day at 00:00");
+  CHECK(describe_timer_trigger({1, "OnBootSec", "15min"}) == "15min after boot");
+  CHECK(describe_timer_trigger({1, "OnUnitActiveSec", "1d"}) ==
+        "1d after the service last started");
+  CHECK(describe_timer_trigger({1, "OnUnitInactiveSec", "90"}) ==
+        "1min 30s after the service last finished");
+  CHECK(describe_timer_trigger({1, "OnCalendar", "bogus"}) ==
+        "invalid OnCalendar= value 'bogus' (systemd ignores it)");
+  CHECK(describe_timer_trigger({1, "OnBootSec", "soon"}) ==
+        "invalid OnBootSec= value 'soon' (systemd ignores it)");
+}

@@ -55,6 +55,13 @@ struct TimerUnit {
 
 TimerUnit read_timer(const UnitFile& file);
 
+// English for one trigger: OnCalendar= through describe_calendar_spec ("Every day at
+// 00:00"); "15min after boot" (OnBootSec), "15min after systemd started" (OnStartupSec),
+// "15min after the timer was activated" (OnActiveSec), "1h after the service last started"
+// (OnUnitActiveSec), "1h after the service last finished" (OnUnitInactiveSec). A value
+// systemd rejects reads "invalid OnCalendar= value 'x' (systemd ignores it)".
+std::string describe_timer_trigger(const TimerTrigger& trigger);
+
 struct ServiceUnit {
   std::vector<std::string> exec_start; // each ExecStart= with the prefixes - @ : + ! !! stripped
   std::string user, group, working_directory, type;
