@@ -102,7 +102,13 @@ TEST_CASE("calendar: descriptions", "[calendar]") {
   CHECK(describe("daily") == "Every day at 00:00");
   CHECK(describe("Mon..Fri *-*-* 02:30") == "On Monday through Friday at 02:30");
   CHECK(describe("*-*~01 23:00") == "On the last day of the month at 23:00");
-  CHECK(describe("*:0/15") == "Every day every 15 minutes of every hour");
+  CHECK(describe("*:0/15") == "Every 15 minutes");
+  CHECK(describe("hourly") == "Every hour at minute 00");
+  CHECK(describe("minutely") == "Every minute");
+  CHECK(describe("*:*:*") == "Every second");
+  CHECK(describe("Mon *-*-* 08..18/2:00") ==
+        "On Monday at minute 00 every 2 hours from 08 through 18");
+  CHECK(describe("*-*-* 9:0,30") == "Every day at minute 00 and 30 during hour 09");
   CHECK(describe("quarterly") ==
         "On day 1 of the month, in January, April, July and October at 00:00");
   CHECK(describe("*-*-* 04:05:06.5 UTC") == "Every day at 04:05:06.5 UTC");
