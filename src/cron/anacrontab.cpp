@@ -4,15 +4,18 @@
 
 #include "digger/cron/anacrontab.hpp"
 
-#include <fmt/format.h>
-
 #include <climits>
+#include <fmt/format.h>
 
 namespace digger::cron {
 namespace {
 
-bool blank(char c) { return c == ' ' || c == '\t'; }
-bool digit(char c) { return c >= '0' && c <= '9'; }
+bool blank(char c) {
+  return c == ' ' || c == '\t';
+}
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 std::size_t skip_blanks(std::string_view s, std::size_t i) {
   while (i < s.size() && blank(s[i])) {
@@ -181,7 +184,9 @@ private:
   }
 
   void assignment(AnacronLine& out, EnvSetting env) {
-    const auto starts = [&env](std::string_view p) { return env.name.compare(0, p.size(), p) == 0; };
+    const auto starts = [&env](std::string_view p) {
+      return env.name.compare(0, p.size(), p) == 0;
+    };
     if (starts("START_HOURS_RANGE")) {
       const auto dash = env.value.find('-');
       if (dash == std::string::npos || !all_digits(std::string_view(env.value).substr(0, dash)) ||
@@ -219,6 +224,7 @@ private:
     job.job_id = std::string(f.ident);
     job.command = std::string(f.command);
     job.random_delay_minutes = random_delay_;
+    job.delay_text = std::string(f.delay);
     job.delay_minutes = to_int(f.delay);
     if (f.period[0] == '@') {
       job.period_macro = named_period(f.period);
@@ -282,11 +288,14 @@ ParsedAnacrontab parse_anacrontab(std::string_view text) {
   return std::move(reader.result);
 }
 
+std::string anacron_schedule_text(const AnacronJob& job) {
+  return fmt::format("{} {} {}", job.period_text, job.delay_text, job.job_id);
+}
+
 std::string normalized_anacron_schedule(const AnacronJob& job) {
-  const std::string period =
-      job.period_macro == "monthly" || job.period_macro == "yearly"
-          ? job.period_macro
-          : fmt::format("{}d", job.period_days);
+  const std::string period = job.period_macro == "monthly" || job.period_macro == "yearly"
+                                 ? job.period_macro
+                                 : fmt::format("{}d", job.period_days);
   return fmt::format("anacron period={} delay={}m", period, job.delay_minutes);
 }
 

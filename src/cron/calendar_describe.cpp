@@ -12,8 +12,8 @@ namespace {
 using Chain = std::vector<CalendarComponent>;
 constexpr int usec_per_sec = 1000000;
 
-constexpr std::array<std::string_view, 7> weekday_names{"Monday", "Tuesday",  "Wednesday", "Thursday",
-                                                        "Friday", "Saturday", "Sunday"};
+constexpr std::array<std::string_view, 7> weekday_names{
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
 constexpr std::array<std::string_view, 12> month_names{
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
@@ -78,10 +78,18 @@ bool single(const Chain& chain) {
   return chain.size() == 1 && chain[0].stop < 0 && chain[0].repeat == 0;
 }
 
-std::string plain(int v) { return std::to_string(v); }
-std::string two_digits(int v) { return fmt::format("{:02}", v); }
-std::string month_name(int v) { return std::string(month_names.at(static_cast<std::size_t>(v - 1))); }
-std::string seconds_name(int v) { return seconds_text(v); }
+std::string plain(int v) {
+  return std::to_string(v);
+}
+std::string two_digits(int v) {
+  return fmt::format("{:02}", v);
+}
+std::string month_name(int v) {
+  return std::string(month_names.at(static_cast<std::size_t>(v - 1)));
+}
+std::string seconds_name(int v) {
+  return seconds_text(v);
+}
 
 std::string weekdays_text(int bits) {
   std::vector<std::string> parts;
@@ -115,7 +123,9 @@ std::string days_text(const CalendarSpec& s) {
   }
   std::vector<std::string> parts;
   for (const auto& c : s.day) {
-    const auto back = [](int n) { return n == 1 ? std::string("the last day") : ordinal(n) + " last day"; };
+    const auto back = [](int n) {
+      return n == 1 ? std::string("the last day") : ordinal(n) + " last day";
+    };
     if (c.stop < 0 && c.repeat == 0) {
       parts.push_back(back(c.start));
     } else if (c.stop >= 0 && c.repeat == 1) {
@@ -142,7 +152,7 @@ std::string date_text(const CalendarSpec& s) {
     parts.push_back("in " + chain_text(s.year, plain, "years"));
   }
   if (parts.empty()) {
-    return "every day";
+    return "";
   }
   std::string out;
   for (const auto& p : parts) {
@@ -151,44 +161,60 @@ std::string date_text(const CalendarSpec& s) {
   return out;
 }
 
+bool every_second(const Chain& seconds) {
+  return seconds.size() == 1 && seconds[0].start == 0 && seconds[0].stop < 0 &&
+         seconds[0].repeat == usec_per_sec;
+}
+
+std::string minutes_text(const Chain& minutes) {
+  if (minutes.empty()) {
+    return "every minute";
+  }
+  if (minutes.size() == 1 && minutes[0].start == 0 && minutes[0].stop < 0 &&
+      minutes[0].repeat > 0) {
+    return fmt::format("every {} minutes", minutes[0].repeat);
+  }
+  return "at minute " + chain_text(minutes, two_digits, "minutes");
+}
+
+// "at 02:30", "every 15 minutes", "every hour at minute 05", "at minute 00 during hour 08
+// through 18", "every second".
 std::string time_text(const CalendarSpec& s) {
   const bool zero_seconds = single(s.microsecond) && s.microsecond[0].start == 0;
   if (single(s.hour) && single(s.minute) && single(s.microsecond)) {
     std::string hm = fmt::format("at {:02}:{:02}", s.hour[0].start, s.minute[0].start);
     return zero_seconds ? hm : hm + ":" + seconds_text(s.microsecond[0].start);
   }
-  std::vector<std::string> parts;
-  const bool every_second = s.microsecond.size() == 1 && s.microsecond[0].start == 0 &&
-                            s.microsecond[0].stop < 0 && s.microsecond[0].repeat == usec_per_sec;
-  if (every_second) {
-    parts.emplace_back("every second");
-  } else if (!zero_seconds) {
-    parts.push_back("at second " + chain_text(s.microsecond, seconds_name, "seconds"));
-  }
-  if (s.minute.empty()) {
-    parts.emplace_back(every_second ? "of every minute" : "every minute");
-  } else if (s.minute.size() == 1 && s.minute[0].start == 0 && s.minute[0].stop < 0 &&
-             s.minute[0].repeat > 0) {
-    parts.push_back(fmt::format("every {} minutes", s.minute[0].repeat));
+  std::string text;
+  if (every_second(s.microsecond)) {
+    text = s.minute.empty() ? "every second" : "every second of " + minutes_text(s.minute);
   } else {
-    parts.push_back("at minute " + chain_text(s.minute, two_digits, "minutes"));
+    std::string minutes = minutes_text(s.minute);
+    if (s.hour.empty() && single(s.minute)) {
+      minutes = "every hour " + minutes;
+    }
+    text = zero_seconds
+               ? minutes
+               : "at second " + chain_text(s.microsecond, seconds_name, "seconds") + ", " + minutes;
   }
-  if (s.hour.empty()) {
-    parts.emplace_back("of every hour");
-  } else {
-    parts.push_back("during hour " + chain_text(s.hour, two_digits, "hours"));
+  if (!s.hour.empty()) {
+    const std::string hours = chain_text(s.hour, two_digits, "hours");
+    text += (hours.rfind("every", 0) == 0 ? " " : " during hour ") + hours;
   }
-  std::string out;
-  for (const auto& p : parts) {
-    out += (out.empty() ? "" : " ") + p;
-  }
-  return out;
+  return text;
 }
 
 } // namespace
 
 std::string describe_calendar_spec(const CalendarSpec& s) {
-  std::string text = date_text(s) + " " + time_text(s);
+  const std::string date = date_text(s);
+  const std::string time = time_text(s);
+  std::string text;
+  if (date.empty()) {
+    text = time.rfind("every", 0) == 0 ? time : "every day " + time;
+  } else {
+    text = date + " " + time;
+  }
   text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
   if (s.utc) {
     text += " UTC";

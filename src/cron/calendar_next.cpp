@@ -31,7 +31,9 @@ struct Tm {
   }
 };
 
-long long floor_div(long long a, long long b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+long long floor_div(long long a, long long b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 date::local_seconds to_local(const Tm& tm) {
   const long long years = tm.year + floor_div(tm.mon, 12);
@@ -179,13 +181,18 @@ private:
 
 std::optional<sys_seconds> Search::next(sys_seconds after) {
   Tm c = clock_.localtime(after);
-  long long usec = 1; // systemd searches from after + 1 microsecond
+  long long usec = 1;                              // systemd searches from after + 1 microsecond
   const auto clear_from = [&c, &usec](int level) { // 0 = month .. 5 = microseconds
-    if (level <= 0) c.mon = 0;
-    if (level <= 1) c.mday = 1;
-    if (level <= 2) c.hour = 0;
-    if (level <= 3) c.min = 0;
-    if (level <= 4) c.sec = 0;
+    if (level <= 0)
+      c.mon = 0;
+    if (level <= 1)
+      c.mday = 1;
+    if (level <= 2)
+      c.hour = 0;
+    if (level <= 3)
+      c.min = 0;
+    if (level <= 4)
+      c.sec = 0;
     usec = 0;
   };
   for (long step = 0; step < max_steps; ++step) {

@@ -33,9 +33,10 @@ std::optional<std::string> debian_name_reason(std::string_view name) {
   }
   return fmt::format("name has a character outside [a-zA-Z0-9_-] ('{}'): Debian's run-parts "
                      "skips it",
-                     std::isprint(static_cast<unsigned char>(*bad)) ? std::string(1, *bad)
-                                                                    : std::string("\\x") +
-                                                                          fmt::format("{:02x}", static_cast<unsigned char>(*bad)));
+                     std::isprint(static_cast<unsigned char>(*bad))
+                         ? std::string(1, *bad)
+                         : std::string("\\x") +
+                               fmt::format("{:02x}", static_cast<unsigned char>(*bad)));
 }
 
 bool ends_with(std::string_view s, std::string_view suffix) {
@@ -71,7 +72,60 @@ std::optional<std::string> cronie_name_reason(std::string_view name, const RunPa
   return std::nullopt;
 }
 
+// Shell words, split at blanks and at the operators that can stick to a path ("dir;", "dir)").
+std::vector<std::string_view> command_words(std::string_view command) {
+  std::vector<std::string_view> words;
+  constexpr std::string_view separators = " \t\n;&|(){}<>'\"";
+  std::size_t i = 0;
+  while (i < command.size()) {
+    i = command.find_first_not_of(separators, i);
+    if (i == std::string_view::npos) {
+      break;
+    }
+    const auto end = std::min(command.find_first_of(separators, i), command.size());
+    words.push_back(command.substr(i, end - i));
+    i = end;
+  }
+  return words;
+}
+
+bool is_run_parts(std::string_view word) {
+  return word == "run-parts" || ends_with(word, "/run-parts");
+}
+
+bool takes_value(std::string_view option) {
+  return option == "-u" || option == "--umask" || option == "-a" || option == "--arg" ||
+         option == "--regex";
+}
+
 } // namespace
+
+std::vector<std::string> run_parts_directories(std::string_view command) {
+  std::vector<std::string> directories;
+  const auto words = command_words(command);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (!is_run_parts(words[i])) {
+      continue;
+    }
+    std::size_t j = i + 1;
+    while (j < words.size() && words[j].size() > 1 && words[j][0] == '-') {
+      if (words[j] == "--") {
+        ++j;
+        break;
+      }
+      j += takes_value(words[j]) ? 2 : 1;
+    }
+    if (j < words.size()) {
+      std::string directory(words[j]);
+      while (directory.size() > 1 && directory.back() == '/') {
+        directory.pop_back();
+      }
+      directories.push_back(std::move(directory));
+    }
+    i = j;
+  }
+  return directories;
+}
 
 std::optional<std::string> run_parts_skip_reason(std::string_view file_name, std::uint32_t mode,
                                                  bool regular_file, RunPartsFlavor flavor,

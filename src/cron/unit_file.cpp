@@ -143,6 +143,8 @@ const UnitEntry* UnitFile::last(std::string_view section, std::string_view key) 
   return found;
 }
 
-UnitFile parse_unit_file(std::string_view text) { return UnitParser{}.run(text); }
+UnitFile parse_unit_file(std::string_view text) {
+  return UnitParser{}.run(text);
+}
 
 } // namespace digger::cron

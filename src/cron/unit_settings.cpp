@@ -1,6 +1,7 @@
 // What Digger reads from [Timer] and [Service]: the settings systemd's load fragment parser
 // (src/core/load-fragment.c) gives these keys, and systemd.time(7) time spans.
 
+#include "digger/cron/calendar_spec.hpp"
 #include "digger/cron/unit_file.hpp"
 
 #include <fmt/format.h>
@@ -13,8 +14,9 @@
 namespace digger::cron {
 namespace {
 
-constexpr std::array<std::string_view, 6> trigger_keys{
-    "OnCalendar", "OnBootSec", "OnStartupSec", "OnActiveSec", "OnUnitActiveSec", "OnUnitInactiveSec"};
+constexpr std::array<std::string_view, 6> trigger_keys{"OnCalendar",      "OnBootSec",
+                                                       "OnStartupSec",    "OnActiveSec",
+                                                       "OnUnitActiveSec", "OnUnitInactiveSec"};
 
 std::string last_value(const UnitFile& file, std::string_view section, std::string_view key) {
   const UnitEntry* e = file.last(section, key);
@@ -91,15 +93,14 @@ struct Unit {
   double seconds;
 };
 // systemd's parse_time table, in its order: the first suffix that matches wins.
-constexpr std::array<Unit, 27> units{{{"seconds", 1},      {"second", 1},     {"sec", 1},
-                                      {"s", 1},            {"minutes", 60},   {"minute", 60},
-                                      {"min", 60},         {"months", 2629800}, {"month", 2629800},
-                                      {"M", 2629800},      {"msec", 1e-3},    {"ms", 1e-3},
-                                      {"m", 60},           {"hours", 3600},   {"hour", 3600},
-                                      {"hr", 3600},        {"h", 3600},       {"days", 86400},
-                                      {"day", 86400},      {"d", 86400},      {"weeks", 604800},
-                                      {"week", 604800},    {"w", 604800},     {"years", 31557600},
-                                      {"year", 31557600},  {"y", 31557600},   {"usec", 1e-6}}};
+constexpr std::array<Unit, 27> units{
+    {{"seconds", 1},     {"second", 1},    {"sec", 1},     {"s", 1},
+     {"minutes", 60},    {"minute", 60},   {"min", 60},    {"months", 2629800},
+     {"month", 2629800}, {"M", 2629800},   {"msec", 1e-3}, {"ms", 1e-3},
+     {"m", 60},          {"hours", 3600},  {"hour", 3600}, {"hr", 3600},
+     {"h", 3600},        {"days", 86400},  {"day", 86400}, {"d", 86400},
+     {"weeks", 604800},  {"week", 604800}, {"w", 604800},  {"years", 31557600},
+     {"year", 31557600}, {"y", 31557600},  {"usec", 1e-6}}};
 
 std::optional<double> take_unit(std::string_view& rest) {
   for (const auto& u : units) {
@@ -181,6 +182,31 @@ TimerUnit read_timer(const UnitFile& file) {
   timer.randomized_delay = last_value(file, "Timer", "RandomizedDelaySec");
   timer.accuracy = last_value(file, "Timer", "AccuracySec");
   return timer;
+}
+
+std::string describe_timer_trigger(const TimerTrigger& trigger) {
+  const auto invalid =
+      fmt::format("invalid {}= value '{}' (systemd ignores it)", trigger.key, trigger.value);
+  if (trigger.key == "OnCalendar") {
+    const auto spec = parse_calendar_spec(trigger.value);
+    return spec ? describe_calendar_spec(*spec) : invalid;
+  }
+  const auto span = parse_timespan(trigger.value);
+  if (!span) {
+    return invalid;
+  }
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 5> events{
+      {{"OnBootSec", "boot"},
+       {"OnStartupSec", "systemd started"},
+       {"OnActiveSec", "the timer was activated"},
+       {"OnUnitActiveSec", "the service last started"},
+       {"OnUnitInactiveSec", "the service last finished"}}};
+  for (const auto& [key, event] : events) {
+    if (trigger.key == key) {
+      return fmt::format("{} after {}", describe_timespan(*span), event);
+    }
+  }
+  return invalid;
 }
 
 ServiceUnit read_service(const UnitFile& file) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <regex>
@@ -98,11 +99,16 @@ struct SystemdAnswer {
   std::vector<sys_seconds> elapses;
 };
 
+// "2024-10-27 00:30:00" (date::parse trips GCC's maybe-uninitialized under -O2).
 sys_seconds parse_utc(const std::string& text) {
-  std::istringstream in(text);
-  date::sys_seconds t;
-  in >> date::parse("%Y-%m-%d %H:%M:%S", t);
-  return t;
+  int y = 0;
+  unsigned mo = 0, d = 0;
+  int h = 0, mi = 0, se = 0;
+  if (std::sscanf(text.c_str(), "%d-%u-%u %d:%d:%d", &y, &mo, &d, &h, &mi, &se) != 6) {
+    return sys_seconds{};
+  }
+  return date::sys_days{date::year{y} / mo / d} + std::chrono::hours{h} + std::chrono::minutes{mi} +
+         std::chrono::seconds{se};
 }
 
 SystemdAnswer ask_systemd(const std::string& spec, const std::string& zone, sys_seconds base,
@@ -186,21 +192,36 @@ const std::vector<Case> valid_specs = {
     {"*-*-* 1,2,3:00,30"},
     {"2030..2032-2-29"},
     {"*-*-31 00:00"},
+    {"*-*-* 00:00"},
+    {"*-*-* 00:30"},
+    {"*-*-* 0:*:0/30", 8},
+    {"Sun *-*-* 01:59:59"},
+    {"*-*~03/2 00:00"},
+    {"*-09-08 *:00"},
+    {"*-04-07 01:*:00"},
 };
 
 const std::vector<std::string> invalid_specs = {
-    "bogus", "*-*-* 25:00", "Mon..", "*-*-32", "*-*~29", "Mon-Sun-Fri", "*:*:61", "*-*-* 1:2:3:4",
-    "",      "12",          "*-*-0/0", "99999999999-*-*", "Mon,,Tue", "daily  UTC", "*-*-* 1:2 Nowhere/Zone",
+    "bogus",       "*-*-* 25:00",     "Mon..",         "*-*-32",     "*-*~29",
+    "Mon-Sun-Fri", "*:*:61",          "*-*-* 1:2:3:4", "",           "12",
+    "*-*-0/0",     "99999999999-*-*", "Mon,,Tue",      "daily  UTC", "*-*-* 1:2 Nowhere/Zone",
 };
 
-const std::vector<std::string> zones = {"UTC", "Europe/Paris", "America/New_York"};
+// Paris and New York: DST at 02:00 local; Santiago: at midnight (the day starts at 01:00);
+// Lord Howe: a 30-minute shift.
+const std::vector<std::string> zones = {"UTC", "Europe/Paris", "America/New_York",
+                                        "America/Santiago", "Australia/Lord_Howe"};
 
 std::vector<sys_seconds> bases() {
   using date::sys_days;
   using std::chrono::hours;
-  return {sys_days{date::year{2024} / 3 / 30} + hours{12}, sys_days{date::year{2024} / 10 / 26} + hours{12},
-          sys_days{date::year{2024} / 3 / 9} + hours{12}, sys_days{date::year{2024} / 11 / 2} + hours{12},
-          sys_days{date::year{2024} / 2 / 28} + hours{23}};
+  return {sys_days{date::year{2024} / 3 / 30} + hours{12},
+          sys_days{date::year{2024} / 10 / 26} + hours{12},
+          sys_days{date::year{2024} / 3 / 9} + hours{12},
+          sys_days{date::year{2024} / 11 / 2} + hours{12},
+          sys_days{date::year{2024} / 2 / 28} + hours{23},
+          sys_days{date::year{2024} / 9 / 6},
+          sys_days{date::year{2024} / 4 / 5}};
 }
 
 std::string show(const std::vector<sys_seconds>& times) {
@@ -225,7 +246,8 @@ int check_valid(const Case& c, const std::string& zone_name, sys_seconds base) {
   int failures = 0;
   const auto normalized = cron::normalized_calendar_spec(*parsed);
   if (normalized != expected.normalized) {
-    fmt::print("FAIL '{}': normalized '{}', systemd '{}'\n", c.spec, normalized, expected.normalized);
+    fmt::print("FAIL '{}': normalized '{}', systemd '{}'\n", c.spec, normalized,
+               expected.normalized);
     ++failures;
   }
   const auto zone = cron::find_time_zone(zone_name);
@@ -256,7 +278,8 @@ int check_invalid(const std::string& spec) {
     return 1;
   }
   if (parsed.error() != expected.normalized) {
-    fmt::print("FAIL '{}': Digger says '{}', systemd '{}'\n", spec, parsed.error(), expected.normalized);
+    fmt::print("FAIL '{}': Digger says '{}', systemd '{}'\n", spec, parsed.error(),
+               expected.normalized);
     return 1;
   }
   return 0;

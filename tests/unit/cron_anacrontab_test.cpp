@@ -23,7 +23,8 @@ START_HOURS_RANGE=3-22
 
 } // namespace
 
-TEST_CASE("anacrontab: Debian's file gives env lines, three jobs and the settings", "[anacrontab]") {
+TEST_CASE("anacrontab: Debian's file gives env lines, three jobs and the settings",
+          "[anacrontab]") {
   const auto parsed = parse_anacrontab(debian_anacrontab);
   REQUIRE(parsed.lines.size() == 12);
   CHECK(parsed.lines[0].kind == LineKind::comment);
@@ -50,6 +51,8 @@ TEST_CASE("anacrontab: Debian's file gives env lines, three jobs and the setting
   CHECK(parsed.environment.get("START_HOURS_RANGE") == "3-22");
   CHECK(parsed.environment.get("LOGNAME") == "root");
 
+  CHECK(anacron_schedule_text(daily) == "1 5 cron.daily");
+  CHECK(anacron_schedule_text(monthly) == "@monthly 15 cron.monthly");
   CHECK(normalized_anacron_schedule(daily) == "anacron period=1d delay=5m");
   CHECK(normalized_anacron_schedule(monthly) == "anacron period=monthly delay=15m");
   CHECK(describe_anacron_job(daily, parsed) ==
@@ -129,8 +132,7 @@ TEST_CASE("anacrontab: a reversed START_HOURS_RANGE leaves 0-0", "[anacrontab]")
         "once a day, as soon as anacron starts, never (empty START_HOURS_RANGE)");
 }
 
-TEST_CASE("anacrontab: backslash-newline joins lines, numbering stays physical",
-          "[anacrontab]") {
+TEST_CASE("anacrontab: backslash-newline joins lines, numbering stays physical", "[anacrontab]") {
   const auto parsed = parse_anacrontab("1 5 j echo a \\\n  b\n# c\n7 1 k e\\cho\n");
   REQUIRE(parsed.lines.size() == 3);
   CHECK(parsed.lines[0].number == 1);

@@ -20,7 +20,9 @@ sys_seconds at(int y, unsigned m, unsigned d, int h = 0, int min = 0) {
   return sys_days{date::year{y} / m / d} + hours{h} + minutes{min};
 }
 
-const date::time_zone* zone(std::string_view name) { return *find_time_zone(name); }
+const date::time_zone* zone(std::string_view name) {
+  return *find_time_zone(name);
+}
 
 } // namespace
 
@@ -66,7 +68,8 @@ TEST_CASE("calendar: next elapses in UTC", "[calendar]") {
   CHECK(next_calendar_elapse(daily, at(2024, 1, 1, 10), nullptr) == at(2024, 1, 2));
   CHECK(next_calendar_elapse(daily, at(2024, 1, 2), nullptr) == at(2024, 1, 3)); // strictly after
   const auto last_day = *parse_calendar_spec("*-*~01 23:00 UTC");
-  CHECK(next_calendar_elapse(last_day, at(2024, 2, 1), zone("Europe/Paris")) == at(2024, 2, 29, 23));
+  CHECK(next_calendar_elapse(last_day, at(2024, 2, 1), zone("Europe/Paris")) ==
+        at(2024, 2, 29, 23));
   const auto leap = *parse_calendar_spec("*-02-29");
   CHECK(next_calendar_elapse(leap, at(2024, 3, 1), nullptr) == at(2028, 2, 29));
   const auto never = *parse_calendar_spec("*-02-30");
@@ -83,7 +86,8 @@ TEST_CASE("calendar: DST in the host zone, as systemd does it", "[calendar]") {
   // 2024-03-31: 02:30 does not exist in Paris; systemd skips the day.
   CHECK(next_calendar_elapse(half_past_two, at(2024, 3, 30, 12), paris) == at(2024, 4, 1, 0, 30));
   // 2024-10-27: 02:30 happens twice; systemd elapses at the first one (CEST) only.
-  CHECK(next_calendar_elapse(half_past_two, at(2024, 10, 26, 12), paris) == at(2024, 10, 27, 0, 30));
+  CHECK(next_calendar_elapse(half_past_two, at(2024, 10, 26, 12), paris) ==
+        at(2024, 10, 27, 0, 30));
   CHECK(next_calendar_elapse(half_past_two, at(2024, 10, 27, 0, 30), paris) ==
         at(2024, 10, 28, 1, 30));
   // A named zone overrides the host's.
@@ -92,12 +96,22 @@ TEST_CASE("calendar: DST in the host zone, as systemd does it", "[calendar]") {
 }
 
 TEST_CASE("calendar: descriptions", "[calendar]") {
-  const auto describe = [](std::string_view text) { return describe_calendar_spec(*parse_calendar_spec(text)); };
+  const auto describe = [](std::string_view text) {
+    return describe_calendar_spec(*parse_calendar_spec(text));
+  };
   CHECK(describe("daily") == "Every day at 00:00");
   CHECK(describe("Mon..Fri *-*-* 02:30") == "On Monday through Friday at 02:30");
   CHECK(describe("*-*~01 23:00") == "On the last day of the month at 23:00");
-  CHECK(describe("*:0/15") == "Every day every 15 minutes of every hour");
-  CHECK(describe("quarterly") == "On day 1 of the month, in January, April, July and October at 00:00");
+  CHECK(describe("*:0/15") == "Every 15 minutes");
+  CHECK(describe("hourly") == "Every hour at minute 00");
+  CHECK(describe("minutely") == "Every minute");
+  CHECK(describe("*:*:*") == "Every second");
+  CHECK(describe("Mon *-*-* 08..18/2:00") ==
+        "On Monday at minute 00 every 2 hours from 08 through 18");
+  CHECK(describe("*-*-* 9:0,30") == "Every day at minute 00 and 30 during hour 09");
+  CHECK(describe("quarterly") ==
+        "On day 1 of the month, in January, April, July and October at 00:00");
   CHECK(describe("*-*-* 04:05:06.5 UTC") == "Every day at 04:05:06.5 UTC");
-  CHECK(describe("Sat,Sun 10:00 Europe/Paris") == "On Saturday and Sunday at 10:00 (Europe/Paris time)");
+  CHECK(describe("Sat,Sun 10:00 Europe/Paris") ==
+        "On Saturday and Sunday at 10:00 (Europe/Paris time)");
 }

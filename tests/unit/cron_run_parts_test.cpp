@@ -38,3 +38,16 @@ TEST_CASE("run-parts: cronie's script skips backups and honours jobs.deny/allow"
   CHECK(run_parts_skip_reason("quiet", 0100755, true, cronie, lists) == "not listed in jobs.allow");
   CHECK_FALSE(run_parts_skip_reason("only", 0100755, true, cronie, lists));
 }
+
+TEST_CASE("run-parts: the directories a cron command runs", "[run_parts]") {
+  using V = std::vector<std::string>;
+  CHECK(run_parts_directories("cd / && run-parts --report /etc/cron.hourly") ==
+        V{"/etc/cron.hourly"});
+  CHECK(run_parts_directories("test -x /usr/sbin/anacron || { cd / && run-parts --report "
+                              "/etc/cron.weekly; }") == V{"/etc/cron.weekly"});
+  CHECK(run_parts_directories("run-parts /etc/cron.hourly/") == V{"/etc/cron.hourly"});
+  CHECK(run_parts_directories("nice /bin/run-parts -u 022 --arg=x -- /srv/jobs") == V{"/srv/jobs"});
+  CHECK(run_parts_directories("(run-parts /a) && run-parts /b") == V{"/a", "/b"});
+  CHECK(run_parts_directories("echo run-parts").empty());
+  CHECK(run_parts_directories("/usr/bin/backup --all").empty());
+}

@@ -21,7 +21,7 @@ TEST_CASE("unit file: sections, comments, continuations and errors", "[unit_file
   REQUIRE(file.entries.size() == 3);
   CHECK(file.entries[0].section == "Unit");
   CHECK(file.entries[0].key == "Description");
-  CHECK(file.entries[0].value == "Daily   backup");
+  CHECK(file.entries[0].value == "Daily    backup");
   CHECK(file.entries[0].line == 4);
   CHECK(file.entries[1].value == "/bin/echo a\\\\"); // an escaped backslash does not continue
   CHECK(file.entries[1].line == 11);
@@ -117,4 +117,17 @@ TEST_CASE("booleans and time spans follow systemd", "[unit_file]") {
   CHECK(describe_timespan(172800s) == "2d");
   CHECK(describe_timespan(0s) == "0");
   CHECK(describe_timespan(694861s) == "1w 1d 1h 1min 1s");
+}
+
+TEST_CASE("timer triggers in words", "[unit_file]") {
+  CHECK(describe_timer_trigger({1, "OnCalendar", "daily"}) == "Every day at 00:00");
+  CHECK(describe_timer_trigger({1, "OnBootSec", "15min"}) == "15min after boot");
+  CHECK(describe_timer_trigger({1, "OnUnitActiveSec", "1d"}) ==
+        "1d after the service last started");
+  CHECK(describe_timer_trigger({1, "OnUnitInactiveSec", "90"}) ==
+        "1min 30s after the service last finished");
+  CHECK(describe_timer_trigger({1, "OnCalendar", "bogus"}) ==
+        "invalid OnCalendar= value 'bogus' (systemd ignores it)");
+  CHECK(describe_timer_trigger({1, "OnBootSec", "soon"}) ==
+        "invalid OnBootSec= value 'soon' (systemd ignores it)");
 }

@@ -12,20 +12,21 @@ namespace digger::cron {
 
 // One job line of /etc/anacrontab: "PERIOD DELAY JOB-ID COMMAND".
 struct AnacronJob {
-  std::string period_text;  // as written: "1", "7", "@monthly"
-  int period_days = 0;      // 0 for @monthly/@yearly (a calendar period, not a day count)
-  std::string period_macro; // "monthly", "yearly", "daily", "weekly" for the @ forms, else ""
-  int delay_minutes = 0;    // as written, before any RANDOM_DELAY
-  std::string job_id;       // also the timestamp file name in /var/spool/anacron
-  std::string command;      // the rest of the line, run with /bin/sh -c
+  std::string period_text;      // as written: "1", "7", "@monthly"
+  int period_days = 0;          // 0 for @monthly/@yearly (a calendar period, not a day count)
+  std::string period_macro;     // "monthly", "yearly", "daily", "weekly" for the @ forms, else ""
+  int delay_minutes = 0;        // as written, before any RANDOM_DELAY
+  std::string delay_text;       // the delay field as written ("05")
+  std::string job_id;           // also the timestamp file name in /var/spool/anacron
+  std::string command;          // the rest of the line, run with /bin/sh -c
   int random_delay_minutes = 0; // RANDOM_DELAY in effect at this line (anacron reads it in order)
 };
 
 struct AnacronLine {
-  int number = 0;      // 1-based physical line where the logical line starts
-  int last_number = 0; // where it ends (lines joined by a trailing backslash)
+  int number = 0;                  // 1-based physical line where the logical line starts
+  int last_number = 0;             // where it ends (lines joined by a trailing backslash)
   LineKind kind = LineKind::blank; // job, env, comment, blank or invalid
-  std::string raw;     // the physical lines, without the final line terminator
+  std::string raw;                 // the physical lines, without the final line terminator
   std::optional<AnacronJob> job;
   std::optional<EnvSetting> env;
   std::string error; // invalid: anacron's complaint ("Invalid syntax ... skipping this line")
@@ -45,6 +46,10 @@ struct ParsedAnacrontab {
 // @yearly @annually, matched by prefix as anacron does), job ids without '/' or blanks.
 // Any bytes; never throws; linear in the input.
 ParsedAnacrontab parse_anacrontab(std::string_view text);
+
+// The catalog's schedule_text: "PERIOD DELAY JOB-ID" as written, one blank between fields
+// ("1 5 cron.daily", "@monthly 15 cron.monthly").
+std::string anacron_schedule_text(const AnacronJob& job);
 
 // "anacron period=1d delay=5m", "anacron period=monthly delay=45m".
 std::string normalized_anacron_schedule(const AnacronJob& job);

@@ -28,7 +28,7 @@ struct CalendarComponent {
 // An empty component list means '*'. Seconds are microseconds, as in systemd: "4.5" is
 // 4500000, and '*' there is {0, -1, 1000000}.
 struct CalendarSpec {
-  int weekdays_bits = -1; // bit 0 = Monday ... bit 6 = Sunday; -1 = any day
+  int weekdays_bits = -1;    // bit 0 = Monday ... bit 6 = Sunday; -1 = any day
   bool end_of_month = false; // '~': days count back from the end of the month
   bool utc = false;
   std::string timezone; // an IANA zone named at the end ("Europe/Paris"), else empty
@@ -37,7 +37,7 @@ struct CalendarSpec {
   friend bool operator==(const CalendarSpec&, const CalendarSpec&) = default;
 };
 
-inline constexpr int calendar_max_year = 2199; // systemd's MAX_YEAR: nothing elapses later
+inline constexpr int calendar_max_year = 2199;      // systemd's MAX_YEAR: nothing elapses later
 inline constexpr int calendar_max_components = 240; // CALENDARSPEC_COMPONENTS_MAX per field
 
 // Parses like systemd's calendar_spec_from_string: shorthands (minutely hourly daily weekly
@@ -56,9 +56,9 @@ std::string normalized_calendar_spec(const CalendarSpec& spec);
 // including how glibc's mktime() resolves skipped and repeated wall times across DST.
 // Fractions of seconds are truncated in the result. nullopt when it never elapses again
 // (past calendar_max_year, impossible dates like "*-02-30").
-std::optional<std::chrono::sys_seconds>
-next_calendar_elapse(const CalendarSpec& spec, std::chrono::sys_seconds after,
-                     const date::time_zone* zone);
+std::optional<std::chrono::sys_seconds> next_calendar_elapse(const CalendarSpec& spec,
+                                                             std::chrono::sys_seconds after,
+                                                             const date::time_zone* zone);
 
 // Plain English: "Every day at 00:00", "Monday through Friday at 02:30",
 // "On the last day of every month at 23:00", "Every 15 minutes", "At 04:05:06.5 on ...".

@@ -30,4 +30,11 @@ std::optional<std::string> run_parts_skip_reason(std::string_view file_name, std
                                                  bool regular_file, RunPartsFlavor flavor,
                                                  const RunPartsLists& lists = {});
 
+// The directories a crontab or anacrontab command hands to run-parts, in order:
+// "cd / && run-parts --report /etc/cron.daily" -> {"/etc/cron.daily"};
+// "test -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.weekly; }" too.
+// Options (with their values for -u/--umask, -a/--arg, --regex) are skipped; a trailing
+// '/' is dropped. Words only: variables and quoting are not expanded.
+std::vector<std::string> run_parts_directories(std::string_view command);
+
 } // namespace digger::cron

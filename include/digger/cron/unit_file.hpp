@@ -19,7 +19,7 @@ struct UnitEntry {
 };
 
 struct UnitFile {
-  std::vector<UnitEntry> entries;                   // every assignment, in file order
+  std::vector<UnitEntry> entries;                  // every assignment, in file order
   std::vector<std::pair<int, std::string>> errors; // line, what systemd would log and ignore
 
   // List settings: the values after the last empty assignment of the key (which resets the
@@ -55,10 +55,17 @@ struct TimerUnit {
 
 TimerUnit read_timer(const UnitFile& file);
 
+// English for one trigger: OnCalendar= through describe_calendar_spec ("Every day at
+// 00:00"); "15min after boot" (OnBootSec), "15min after systemd started" (OnStartupSec),
+// "15min after the timer was activated" (OnActiveSec), "1h after the service last started"
+// (OnUnitActiveSec), "1h after the service last finished" (OnUnitInactiveSec). A value
+// systemd rejects reads "invalid OnCalendar= value 'x' (systemd ignores it)".
+std::string describe_timer_trigger(const TimerTrigger& trigger);
+
 struct ServiceUnit {
   std::vector<std::string> exec_start; // each ExecStart= with the prefixes - @ : + ! !! stripped
   std::string user, group, working_directory, type;
-  EnvironmentList environment;            // Environment= assignments, quotes removed
+  EnvironmentList environment;                // Environment= assignments, quotes removed
   std::vector<std::string> environment_files; // EnvironmentFile= as written ("-" = optional)
 };
 
