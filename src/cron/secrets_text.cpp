@@ -163,7 +163,11 @@ void url_credentials(std::string_view text, std::vector<Span>& spans) {
 // "Authorization: Bearer x", "X-Api-Key: x", "Cookie: x", openssl's "pass:x".
 void headers(std::string_view text, const ShellMap& map, std::vector<Span>& spans) {
   static constexpr std::string_view boundary = " \t\r\n'\"=,;({";
+  std::size_t redacted_until = 0; // a name inside a value already taken is part of that value
   for (std::size_t c = text.find(':'); c != npos; c = text.find(':', c + 1)) {
+    if (c < redacted_until) {
+      continue;
+    }
     std::size_t s = c;
     while (s > 0 && (is_alnum(text[s - 1]) || text[s - 1] == '-' || text[s - 1] == '_')) {
       --s;
@@ -202,6 +206,7 @@ void headers(std::string_view text, const ShellMap& map, std::vector<Span>& span
       ++end;
     }
     add_value(text, v, end, kind, spans);
+    redacted_until = end; // one header value runs to the end of its string or line
   }
 }
 
