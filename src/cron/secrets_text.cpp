@@ -210,6 +210,54 @@ void headers(std::string_view text, const ShellMap& map, std::vector<Span>& span
   }
 }
 
+// JSON bodies (curl -d '{"password": "x"}'): a quoted secret key, ':' and a quoted value.
+// Inside a double-quoted shell string the JSON quotes are written \" and still count.
+void json_values(std::string_view text, std::vector<Span>& spans) {
+  std::size_t done = 0;
+  for (std::size_t c = text.find(':'); c != npos; c = text.find(':', c + 1)) {
+    std::size_t k = c;
+    while (k > 0 && is_space(text[k - 1])) {
+      --k;
+    }
+    if (c < done || k < 2 || text[k - 1] != '"') {
+      continue;
+    }
+    const std::size_t key_end = text[k - 2] == '\\' ? k - 2 : k - 1; // "key" or \"key\"
+    std::size_t s = key_end;
+    while (s > 0 && is_key_char(text[s - 1])) {
+      --s;
+    }
+    if (s == 0 || text[s - 1] != '"' || !is_secret_name(text.substr(s, key_end - s))) {
+      continue;
+    }
+    std::size_t v = c + 1;
+    while (v < text.size() && is_space(text[v])) {
+      ++v;
+    }
+    const bool escaped = v + 1 < text.size() && text[v] == '\\' && text[v + 1] == '"';
+    v += escaped ? 1 : 0;
+    if (v >= text.size() || text[v] != '"') {
+      continue; // a number, true, null, an object: not a string secret
+    }
+    std::size_t stop = v + 1;
+    std::size_t end = stop;
+    if (escaped) { // the value closes with \" as it opened
+      stop = std::min(text.find("\\\"", v + 1), text.size());
+      end = std::min(stop + 2, text.size());
+    } else { // a JSON escape (\" or \\) stays inside the value
+      while (stop < text.size() && text[stop] != '"' && text[stop] != '\n') {
+        stop += text[stop] == '\\' && stop + 1 < text.size() ? 2 : 1;
+      }
+      stop = std::min(stop, text.size());
+      end = stop;
+    }
+    if (stop > v + 1) {
+      spans.push_back({v + 1, stop, "key-value"});
+    }
+    done = end;
+  }
+}
+
 struct TokenFormat {
   std::string_view prefix;
   std::size_t min_length; // characters after the prefix
@@ -277,6 +325,7 @@ void scan_text(std::string_view text, const ShellMap& map, std::vector<Span>& sp
   spaced_env_line(text, spans);
   url_credentials(text, spans);
   headers(text, map, spans);
+  json_values(text, spans);
   known_tokens(text, spans);
 }
 

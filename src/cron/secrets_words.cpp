@@ -91,6 +91,9 @@ Program program_of(std::string_view word) {
   if (name == "ldappasswd" || name == "ldapwhoami") {
     return Program::ldap;
   }
+  if (name == "ncftp" || name == "ncftpput" || name == "ncftpget" || name == "ncftpls") {
+    return Program::mongo; // -p PASSWORD as a separate word, like mongo's
+  }
   for (const Named& p : programs) {
     if (p.name == name) {
       return p.program;
