@@ -52,6 +52,22 @@ TEST_CASE("a package-owned source is managed, before any other evidence", "[cron
   CHECK(v.reasons == std::vector<std::string>{"cron.d file owned by package php8.2-common"});
 }
 
+TEST_CASE("a package file edited on the host proves nothing", "[cron][verdict]") {
+  VerdictInput in = cron_d_job();
+  in.source_kind = "system";
+  in.source_path = "/etc/crontab";
+  in.package = "cron";
+  in.package_modified = true;
+  Verdict v = decide_verdict(in);
+  CHECK(v.verdict == "hidden");
+  CHECK(v.reasons == std::vector<std::string>{"/etc/crontab of package cron edited on the host",
+                                              "no configuration-management marker"});
+  in.entry_marker = "chef:x"; // other evidence still counts
+  v = decide_verdict(in);
+  CHECK(v.verdict == "managed");
+  CHECK(v.managed_by == "chef:x");
+}
+
 TEST_CASE("configuration-management markers", "[cron][verdict]") {
   VerdictInput in = cron_d_job();
   in.entry_marker = "ansible:backup";
