@@ -19,28 +19,29 @@ void require(bool condition) {
   }
 }
 
-// '@' stands for the secret. A template that starts with '^' must begin its line.
-constexpr std::array<std::string_view, 20> shapes = {
-    "mysql -uroot -p@ db",
-    "mysqldump --password=@ db",
-    "tool --password @ --x",
-    "PGPASSWORD=@ pg_dump db",
-    "FOO_TOKEN='@' run",
-    "curl -u user:@ https://h/",
-    "curl -H 'Authorization: Bearer @' https://h/",
-    "psql postgres://app:@@db/app",
-    "mongodump --uri mongodb+srv://u:@@c/db",
-    "sshpass -p @ ssh h",
-    "tool --api-key \"@\"",
-    "smbclient //nas/s -U backup%@",
-    "curl 'https://h/x?a=1&password=@&b=2'",
-    "wget --password=@ ftp://h/f",
-    "htpasswd -b /etc/htpasswd alice @",
-    "su - app -c \"mysql -p@ db\"",
-    "aws configure set aws_secret_access_key @",
-    "^MYSQL_PWD = @",
-    "psql \"host=db password=@ dbname=x\"",
-    "openssl enc -d -pass pass:@ -in f",
+// '!' stands for the secret. A template that starts with '^' must begin its line.
+constexpr std::array<std::string_view, 21> shapes = {
+    "mysql -uroot -p! db",
+    "mysqldump --password=! db",
+    "tool --password ! --x",
+    "PGPASSWORD=! pg_dump db",
+    "FOO_TOKEN='!' run",
+    "curl -u user:! https://h/",
+    "curl -H 'Authorization: Bearer !' https://h/",
+    "psql postgres://app:!@db/app",
+    "mongodump --uri mongodb+srv://u:!@c/db",
+    "sshpass -p ! ssh h",
+    "tool --api-key \"!\"",
+    "smbclient //nas/s -U backup%!",
+    "curl 'https://h/x?a=1&password=!&b=2'",
+    "wget --password=! ftp://h/f",
+    "htpasswd -b /etc/htpasswd alice !",
+    "su - app -c \"mysql -p! db\"",
+    "aws configure set aws_secret_access_key !",
+    "^MYSQL_PWD = !",
+    "psql \"host=db password=! dbname=x\"",
+    "openssl enc -d -pass pass:! -in f",
+    "curl -d '{\"user\": \"u\", \"token\": \"!\"}' h",
 };
 
 bool is_alnum(char c) {
@@ -69,7 +70,7 @@ void check_generated(std::string_view data) {
   std::string line;
   const bool line_start = shape[0] == '^';
   for (char c : line_start ? shape.substr(1) : shape) {
-    line += c == '@' ? std::string("\x01") : std::string(1, c);
+    line += c == '!' ? std::string("\x01") : std::string(1, c);
   }
   if (line.find(secret) != std::string::npos || context.find(secret) != std::string::npos) {
     return; // the secret is also ordinary text here
