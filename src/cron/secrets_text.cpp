@@ -55,6 +55,15 @@ std::size_t embedded_value_end(std::string_view text, const ShellMap& map, std::
   return k;
 }
 
+// $VAR, ${VAR}, $(cmd), `cmd`, "$VAR": add_value would refuse it; refusing before the
+// value's end is searched keeps the scan linear.
+bool is_reference(std::string_view text, std::size_t v) {
+  const std::string_view rest = text.substr(std::min(v, text.size()), 2);
+  return !rest.empty() &&
+         (rest[0] == '$' || rest[0] == '`' ||
+          (rest.size() == 2 && rest[0] == '"' && (rest[1] == '$' || rest[1] == '`')));
+}
+
 bool is_aws_key_name(std::string_view key) {
   std::string lowered;
   for (char c : key) {
@@ -67,7 +76,11 @@ bool is_aws_key_name(std::string_view key) {
 // NAME=value, --name=value, -Dname=value, ?name=value&, a,name=value option list.
 void key_values(std::string_view text, const ShellMap& map, std::vector<Span>& spans) {
   static constexpr std::string_view boundary = " \t\r\n;&|(){}?,'\"`<>";
+  std::size_t taken = 0; // keys inside a value already redacted are part of that value
   for (std::size_t e = text.find('='); e != npos; e = text.find('=', e + 1)) {
+    if (e < taken || is_reference(text, e + 1)) {
+      continue;
+    }
     std::size_t s = e;
     while (s > 0 && is_key_char(text[s - 1])) {
       --s;
@@ -99,6 +112,7 @@ void key_values(std::string_view text, const ShellMap& map, std::vector<Span>& s
     const std::size_t end =
         whole_word ? word_end(map, e, e + 1) : embedded_value_end(text, map, e + 1);
     add_value(text, e + 1, end, kind, spans);
+    taken = end;
   }
 }
 
