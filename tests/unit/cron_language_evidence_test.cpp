@@ -117,6 +117,18 @@ TEST_CASE("an explicit interpreter, tool or utility keeps the command's language
   CHECK(u.evidence == "shell builtin/utility mysqldump");
 }
 
+TEST_CASE("a line the shell refuses keeps the command's answer", "[cron][language]") {
+  ProgramFacts elf = target("/opt/x", "\x7f"
+                                      "ELF");
+  const CommandAnalysis a = analyze_command("/opt/x 'unterminated");
+  REQUIRE(a.evidence.find("broken:") != std::string::npos);
+  const LanguageDecision d = refine_language(a.language, a.evidence, &elf);
+  CHECK(d.language == a.language);
+  CHECK(d.evidence == a.evidence);
+  CHECK(refine_language(Language::unknown, "program chosen at run time", &elf).language ==
+        Language::unknown);
+}
+
 TEST_CASE("nothing to refine with", "[cron][language]") {
   CHECK(refine_language(Language::binary, "executable path", nullptr).evidence ==
         "executable path");
