@@ -66,3 +66,69 @@ TEST_CASE("digger migration markers", "[cron][markers]") {
   CHECK_FALSE(migrated_marker("# migrated to jenkins x"));
   CHECK_FALSE(migrated_marker("digger: migrated to jenkins x"));
 }
+
+namespace {
+
+// The markers of the job on 1-based line `number` of a user crontab.
+JobMarkers markers_of(std::string_view text, int number) {
+  const ParsedCrontab parsed = parse_crontab(text, ParseOptions{});
+  for (std::size_t i = 0; i < parsed.lines.size(); ++i) {
+    if (parsed.lines[i].number == number) {
+      REQUIRE((parsed.lines[i].kind == LineKind::job ||
+               parsed.lines[i].kind == LineKind::disabled_job));
+      return markers_above(parsed, i);
+    }
+  }
+  FAIL("no line " << number);
+  return {};
+}
+
+} // namespace
+
+TEST_CASE("markers_above: the comment block right above the job", "[cron][markers]") {
+  const std::string tab = "#Ansible: backup\n"
+                          "0 3 * * * /opt/backup\n"
+                          "5 3 * * * /opt/unmarked\n"
+                          "#Ansible: spaced\n"
+                          "\n"
+                          "0 4 * * * /opt/spaced\n";
+  CHECK(markers_of(tab, 2).entry == "ansible:backup");
+  CHECK_FALSE(markers_of(tab, 3).entry); // the marker above belongs to the job before
+  CHECK(markers_of(tab, 6).entry == "ansible:spaced");
+}
+
+TEST_CASE("markers_above: Puppet and Chef write environment lines in between", "[cron][markers]") {
+  const std::string tab = "# Chef Name: report\n"
+                          "MAILTO=\"ops@example.com\"\n"
+                          "PATH=\"/usr/bin:/bin\"\n"
+                          "0 0 * * 1 /srv/report\n"
+                          "# Puppet Name: logs\n"
+                          "TZ=UTC\n"
+                          "@daily /usr/sbin/logrotate-app\n"
+                          "#Ansible: other\n"
+                          "MAILTO=x\n"
+                          "@hourly /opt/unrelated\n";
+  CHECK(markers_of(tab, 4).entry == "chef:report");
+  CHECK(markers_of(tab, 7).entry == "puppet:logs");
+  CHECK_FALSE(markers_of(tab, 10).entry); // Ansible writes its marker right above the job
+}
+
+TEST_CASE("markers_above: Salt comments and SALT_CRON_IDENTIFIER", "[cron][markers]") {
+  const std::string tab = "# Lines below here are managed by Salt, do not edit\n"
+                          "# nightly SALT_CRON_IDENTIFIER:nightly-1\n"
+                          "0 1 * * * /opt/nightly\n"
+                          "SALT_CRON_IDENTIFIER=from-env\n"
+                          "0 2 * * * /opt/envmarked\n";
+  CHECK(markers_of(tab, 3).entry == "salt:nightly-1");
+  CHECK(markers_of(tab, 5).entry == "salt:from-env");
+}
+
+TEST_CASE("markers_above: digger migration comments above disabled jobs", "[cron][markers]") {
+  const std::string tab = "#Ansible: backup\n"
+                          "# digger: migrated to jenkins web01-root-backup\n"
+                          "#0 3 * * * /opt/backup\n";
+  const JobMarkers m = markers_of(tab, 3);
+  CHECK(m.migrated == "digger:jenkins:web01-root-backup");
+  CHECK(m.entry == "ansible:backup");
+  CHECK_FALSE(markers_above(parse_crontab(tab, ParseOptions{}), 99).entry); // out of range
+}
