@@ -107,8 +107,6 @@ struct Lab {
       target.port = host["port"];
       target.user = host["user"];
       target.identity_files = {lab_dir + "/id_ed25519"};
-      target.known_hosts_host = fmt::format("[{}]:{}", target.address, target.port);
-      target.known_hosts_port = target.port;
       target.connect_timeout = 5s;
       out.push_back(std::move(target));
     }
@@ -163,7 +161,7 @@ struct Collected {
   std::map<std::string, HostSnapshot> snapshots;
 };
 
-Collected collect(const ScanRequest& request) {
+Collected run_collection(const ScanRequest& request) {
   Collected result;
   ssh::KeyRingOptions key_options;
   key_options.use_agent = false;
@@ -317,7 +315,7 @@ void check_programs(const HostSnapshot& snap, const std::string& go_version) {
 
 TEST_CASE("collector and inspection on lab hosts", "[collect][lab]") {
   Lab& lab = Lab::get();
-  auto result = collect(request_for(lab));
+  auto result = run_collection(request_for(lab));
   REQUIRE(result.snapshots.size() == lab.truth["hosts"].size());
   for (const auto& [name, snap] : result.snapshots) {
     INFO("host " << name << ": " << result.outcomes[name].reason << " "
@@ -335,9 +333,9 @@ TEST_CASE("portable script path reads the same files as the fast one", "[collect
   Lab& lab = Lab::get();
   auto request = request_for(lab);
   request.inspection_targets = nullptr;
-  auto fast = collect(request);
+  auto fast = run_collection(request);
   request.script_mode = ScriptMode::portable;
-  auto portable = collect(request);
+  auto portable = run_collection(request);
   for (const auto& [name, snap] : fast.snapshots) {
     INFO("host " << name);
     auto files = files_of(snap);
@@ -355,7 +353,7 @@ TEST_CASE("inspection bound and inspection failure keep the crontab results", "[
   Lab& lab = Lab::get();
   auto request = request_for(lab);
   request.inspect.max_targets = 2;
-  auto bounded = collect(request);
+  auto bounded = run_collection(request);
   for (const auto& [name, snap] : bounded.snapshots) {
     INFO("host " << name << ": " << snap.inspection_note);
     auto wanted = default_inspection_targets(snap);
@@ -371,7 +369,7 @@ TEST_CASE("inspection bound and inspection failure keep the crontab results", "[
 
   request = request_for(lab);
   request.ssh.followup.deadline = 1ms;
-  auto failed = collect(request);
+  auto failed = run_collection(request);
   for (const auto& [name, snap] : failed.snapshots) {
     INFO("host " << name << ": " << snap.inspection_note);
     CHECK(failed.outcomes[name].status == ssh::Status::ok);
