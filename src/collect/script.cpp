@@ -147,6 +147,7 @@ units() {
   done
 }
 wants() {
+  [ -d "$1" ] || return
   if [ -n "$fast" ]; then
     out=$(find "$1" -mindepth 2 -maxdepth 2 -path "*.wants/*.timer" -type l \( ! -lname "*$nl*" -printf "%P/%l\n" \) -o -path "*.wants/*.timer" -type l -printf "%P/\n" 2>/dev/null)
     while [ -n "$out" ]; do
