@@ -81,7 +81,7 @@ def exec_count(lab, pid, command, stdin):
     r = subprocess.run(["nsenter", "-t", str(pid), "-m", "-u", "strace", "-f", "-qq", "-e",
                         "trace=execve", "-o", "/dev/stderr", "sh", "-c", command],
                        input=stdin, capture_output=True, timeout=60)
-    return len(re.findall(rb"execve\(", r.stderr)) - 1  # minus the sh itself
+    return len(re.findall(rb"execve\([^\n]*\) = 0", r.stderr)) - 1  # minus the sh itself
 
 
 # Hides the sources the old collector did not read, inside a private copy of the host's mounts.
@@ -112,7 +112,7 @@ def exec_count_hidden(pid, command):
     inner = "%s exec strace -f -qq -e trace=execve -o /dev/stderr sh -c \"$0\"" % HIDE_NEW_SOURCES
     r = subprocess.run(["nsenter", "-t", str(pid), "-m", "-u", "unshare", "-m", "--propagation",
                         "private", "sh", "-c", inner, command], capture_output=True, timeout=60)
-    return len(re.findall(rb"execve\(", r.stderr)) - 1
+    return len(re.findall(rb"execve\([^\n]*\) = 0", r.stderr)) - 1
 
 
 def local_table(lab, state, made, runs):
