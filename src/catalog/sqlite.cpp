@@ -194,6 +194,12 @@ Statement& Statement::bind(int index, Bytes bytes) {
   return *this;
 }
 
+Statement& Statement::bind(int index, Blob blob) {
+  check(sqlite3_bind_blob64(stmt_, index, blob.data.data(), blob.data.size(), SQLITE_TRANSIENT),
+        "bind");
+  return *this;
+}
+
 Statement& Statement::bind(int index, std::nullptr_t) {
   check(sqlite3_bind_null(stmt_, index), "bind");
   return *this;

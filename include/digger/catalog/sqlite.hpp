@@ -25,6 +25,12 @@ struct Bytes {
   std::string_view data;
 };
 
+// Bytes that are binary by nature (the first bytes of a program): always bound as BLOB, so a
+// reader can treat the column one way whatever the file held.
+struct Blob {
+  std::string_view data;
+};
+
 class Statement;
 
 // One connection (RAII over sqlite3*). Not thread-safe: one thread at a time.
@@ -77,6 +83,7 @@ public:
     return bind(index, std::string_view(text));
   }
   Statement& bind(int index, Bytes bytes); // TEXT or BLOB, see Bytes
+  Statement& bind(int index, Blob blob);   // always BLOB
   Statement& bind(int index, std::nullptr_t);
   template <class T>
   Statement& bind(int index, const std::optional<T>& value) {
