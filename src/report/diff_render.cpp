@@ -33,7 +33,10 @@ std::string change_lines(const JobChange& change, std::size_t width) {
   if (change.before) {
     out += fit("      - " + job_line(*change.before), width) + "\n";
   }
-  if (change.after) {
+  if (change.kind == JobChange::Kind::migrated) {
+    out += fit("      + disabled, migrated to " + terminal_text(change.after->managed_by), width) +
+           "\n";
+  } else if (change.after) {
     out += fit("      + " + job_line(*change.after), width) + "\n";
   }
   return out;

@@ -233,7 +233,8 @@ std::string why(const JobRow& job) {
            html_escape(job.schedule_origin) + "</code>";
   }
   if (job.program.inspected && !job.program.go_version.empty()) {
-    out += (out.empty() ? "" : "<br>") + std::string("Go ") + html_escape(job.program.go_version);
+    out += (out.empty() ? "" : "<br>") + std::string("built with ") +
+           html_escape(job.program.go_version);
   }
   return out;
 }

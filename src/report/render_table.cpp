@@ -48,8 +48,13 @@ void write_header(Writer& w, const ReportView& view) {
                      view.filter_text.empty() ? "(none)" : terminal_text(view.filter_text),
                      terminal_text(view.group_by.name())));
   const auto& t = view.totals;
-  w.line(fmt::format("Hosts: {} ({} scanned, {} failed)  Jobs: {} ({} hidden)  Languages: {}",
-                     t.hosts, t.hosts_scanned, t.hosts_failed, t.jobs, t.hidden, t.languages));
+  w.line(fmt::format("Hosts: {} ({} scanned, {} failed)  Jobs: {}{}  Languages: {}", t.hosts,
+                     t.hosts_scanned, t.hosts_failed, t.jobs,
+                     view.verdicts_known ? fmt::format(" ({} hidden)", t.hidden) : "",
+                     t.languages));
+  if (!view.verdicts_known) {
+    w.line("No verdicts in this scan (recorded before digger-scan told hidden from managed).");
+  }
   const std::string managed = managed_summary(view);
   if (!managed.empty()) {
     w.line(managed);
@@ -140,6 +145,22 @@ std::string when_text(const JobRow& job) {
   return when;
 }
 
+// "      why: a; b; c" over as many lines as the reasons need: each of them matters.
+void write_wrapped(Writer& w, std::string_view lead, const std::vector<std::string>& items) {
+  const std::string indent(lead.size(), ' ');
+  std::string line(lead);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string item = terminal_text(items[i]) + (i + 1 < items.size() ? ";" : "");
+    const bool first_on_line = line.size() == lead.size();
+    if (!first_on_line && text_width(line) + 1 + text_width(item) > w.width()) {
+      w.line(line);
+      line = indent;
+    }
+    line += (line.size() == lead.size() ? "" : " ") + item;
+  }
+  w.line(line);
+}
+
 void write_job(Writer& w, const ReportView& view, const JobRow& job) {
   const auto& s = job.schedule;
   w.line(fmt::format("  {} {} {}", pad(host_label(view.host_of(job)), 20),
@@ -152,8 +173,7 @@ void write_job(Writer& w, const ReportView& view, const JobRow& job) {
   if (job.managed()) {
     w.line("      managed by " + terminal_text(job.managed_by));
   } else if (!job.verdict_reasons.empty()) {
-    w.line(fmt::format("      why: {}",
-                       terminal_text(fmt::format("{}", fmt::join(job.verdict_reasons, "; ")))));
+    write_wrapped(w, "      why: ", job.verdict_reasons);
   }
   if (!job.flags.empty()) {
     w.alert(fmt::format("      flags: {}",
@@ -163,6 +183,17 @@ void write_job(Writer& w, const ReportView& view, const JobRow& job) {
 
 // Hidden batches first, under their own heading; then whatever else is listed.
 void write_jobs(Writer& w, const ReportView& view) {
+  if (!view.verdicts_known) {
+    w.blank();
+    w.heading(fmt::format("Jobs by {}", terminal_text(view.group_by.name())));
+    for (const auto& group : view.groups) {
+      w.heading(fmt::format("== {} ({}) ==", terminal_text(group.key), group.jobs.size()));
+      for (const JobRow* job : group.jobs) {
+        write_job(w, view, *job);
+      }
+    }
+    return;
+  }
   bool hidden_part = true;
   w.blank();
   w.heading(fmt::format("Hidden batches by {} ({})", terminal_text(view.group_by.name()),
@@ -174,10 +205,10 @@ void write_jobs(Writer& w, const ReportView& view) {
     if (hidden_part && !group.hidden) {
       hidden_part = false;
       w.blank();
-      w.heading(fmt::format("Other jobs by {} ({}): {}", terminal_text(view.group_by.name()),
-                            view.totals.jobs - view.totals.hidden,
-                            view.managed_listed ? "managed, or not assessed"
-                                                : "not assessed (scanned before verdicts)"));
+      w.heading(
+          fmt::format("Other jobs by {} ({}): {}", terminal_text(view.group_by.name()),
+                      view.totals.jobs - view.totals.hidden,
+                      view.managed_listed ? "managed, or without a verdict" : "without a verdict"));
     }
     w.heading(fmt::format("== {} ({}) ==", terminal_text(group.key), group.jobs.size()));
     for (const JobRow* job : group.jobs) {
@@ -191,11 +222,15 @@ void write_jobs(Writer& w, const ReportView& view) {
 std::string render_table(const ReportView& view, const TableStyle& style) {
   Writer w(style);
   write_header(w, view);
-  write_languages(w, "Hidden batches per language", view.hidden_by_language, false);
-  write_owners(w, "Hidden batches per owner", view.hidden_by_owner, false);
+  if (view.verdicts_known) {
+    write_languages(w, "Hidden batches per language", view.hidden_by_language, false);
+    write_owners(w, "Hidden batches per owner", view.hidden_by_owner, false);
+  }
   write_jobs(w, view);
-  write_languages(w, "Jobs per language (all listed jobs)", view.by_language, true);
-  write_owners(w, "Jobs per owner (all listed jobs)", view.by_owner, true);
+  if (view.totals.jobs != view.totals.hidden) { // else the same figures as above
+    write_languages(w, "Jobs per language (all listed jobs)", view.by_language, true);
+    write_owners(w, "Jobs per owner (all listed jobs)", view.by_owner, true);
+  }
   write_failed(w, view);
   write_duplicates(w, view);
   return w.take();

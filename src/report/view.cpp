@@ -209,6 +209,8 @@ ReportView build_view(const Snapshot& snapshot, const Filter& filter, std::strin
   view.filter_text = std::move(filter_text);
   view.group_by = group_by;
   view.managed_listed = list_managed || filter.chooses_verdict();
+  view.verdicts_known = std::any_of(snapshot.jobs.begin(), snapshot.jobs.end(),
+                                    [](const JobRow& job) { return !job.verdict.empty(); });
   for (const auto& host : snapshot.hosts) {
     if (filter.matches_host(host)) {
       view.hosts.push_back(&host);

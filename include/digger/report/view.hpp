@@ -82,6 +82,9 @@ struct ReportView {
   std::vector<ManagerCount> managers;            // managed jobs; most first, then name
   // Managed jobs are counted but not listed unless --all, or the filter asks about verdicts.
   bool managed_listed = false;
+  // Some job of the scan has a verdict. False for scans recorded before verdicts existed
+  // (catalog schema < 3): the report then says so instead of "no hidden batches".
+  bool verdicts_known = false;
   std::vector<Duplicate> duplicates; // most hosts first, then fingerprint
   Totals totals;
   std::size_t job_count() const;
