@@ -107,7 +107,15 @@ HostInserter::HostInserter(Database& db)
           "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)")),
       update_counts_(db.prepare(
           "UPDATE scans SET hosts_recorded = hosts_recorded + ?2, hosts_ok = hosts_ok + ?3, "
-          "hosts_failed = hosts_failed + ?4, jobs = jobs + ?5 WHERE id = ?1")) {}
+          "hosts_failed = hosts_failed + ?4, jobs = jobs + ?5 WHERE id = ?1")) {
+  // Every value bound below is a field of the record being inserted or a member of this
+  // object, alive until the statement runs: no copy per column (issue 7: the writer's cost).
+  for (Statement* statement :
+       {&upsert_host_, &find_result_, &delete_result_, &insert_result_, &insert_unreadable_,
+        &insert_source_, &insert_entry_, &insert_program_, &update_counts_}) {
+    statement->borrow_bound_values();
+  }
+}
 
 void HostInserter::insert(std::int64_t scan_id, const HostRecord& host) {
   std::int64_t jobs = 0;
@@ -133,7 +141,8 @@ void HostInserter::insert(std::int64_t scan_id, const HostRecord& host) {
 }
 
 std::int64_t HostInserter::upsert_host(const HostRecord& host) {
-  upsert_host_.bind(1, host.name).bind(2, host.port).bind(3, labels_json(host.labels));
+  labels_ = labels_json(host.labels); // a member: the statement borrows it until reset
+  upsert_host_.bind(1, host.name).bind(2, host.port).bind(3, labels_);
   if (!upsert_host_.step()) {
     throw CatalogError(fmt::format("{}: could not record host {}", db_.path(), host.name));
   }
@@ -184,8 +193,8 @@ void HostInserter::insert_source(std::int64_t result_id, const SourceRow& source
   s.bind(7, source.size).bind(8, optional_text(source.sha256)).bind(9, source.truncated);
   s.bind(10, source.loaded_by_daemon).bind(11, optional_bytes(source.not_loaded_reason));
   s.bind(12, source.loads_under_cronie).bind(13, source.loads_under_vixie);
-  std::string notes = join_lines(source.load_notes);
-  s.bind(14, optional_bytes(notes)).bind(15, optional_bytes(source.read_error));
+  notes_ = join_lines(source.load_notes);
+  s.bind(14, optional_bytes(notes_)).bind(15, optional_bytes(source.read_error));
   s.bind(16, optional_bytes(source.package));
   s.run();
   std::int64_t source_id = db_.last_insert_rowid();

@@ -39,7 +39,8 @@ private:
   Statement insert_entry_;
   Statement insert_program_;
   Statement update_counts_;
-  std::string reasons_, flags_; // joined lists, reused from one entry to the next
+  // Values built here rather than taken from the record, kept alive for borrowed binding.
+  std::string labels_, notes_, reasons_, flags_;
 };
 
 // Reads one host result back into the record it was written from.

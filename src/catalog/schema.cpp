@@ -190,9 +190,12 @@ CREATE VIEW duplicate_jobs AS
 // Version 3: hidden batches (issue 8). More kinds of source (anacrontab, run-parts scripts,
 // systemd timers and their services), the package a source belongs to, each job's verdict and
 // flags, and the programs behind the jobs. SQLite cannot change a CHECK constraint in place, so
-// cron_sources is rebuilt (migrate() turns foreign keys off around this step: dropping the old
-// table would otherwise cascade into entries). The views that read it are dropped first and
-// made again with the new columns, appended at the end so `SELECT *` users keep their order.
+// cron_sources and entries are rebuilt (migrate() turns foreign keys off around this step:
+// dropping the old tables would otherwise cascade). Their CHECKs are written as OR chains: an
+// IN list of more than two values makes SQLite build two temporary b-trees for every row
+// inserted, which cost the writer more than any other part of an INSERT (issue 7). The views that
+// read it are dropped first and made again with the new columns, appended at the end so `SELECT *`
+// users keep their order.
 constexpr std::string_view schema_v3 = R"sql(
 DROP VIEW duplicate_jobs;
 DROP VIEW failed_hosts;
@@ -205,8 +208,10 @@ CREATE TABLE cron_sources_v3 (
   id                 INTEGER PRIMARY KEY,
   host_result_id     INTEGER NOT NULL REFERENCES host_results (id) ON DELETE CASCADE,
   path               BLOB    NOT NULL,
-  kind               TEXT    NOT NULL CHECK (kind IN ('user', 'system', 'cron.d', 'anacrontab',
-                                                      'run-parts', 'timer', 'service')),
+  kind               TEXT    NOT NULL CHECK (kind = 'user' OR kind = 'system' OR
+                                             kind = 'cron.d' OR kind = 'anacrontab' OR
+                                             kind = 'run-parts' OR kind = 'timer' OR
+                                             kind = 'service'),
   owner              BLOB,
   mode               INTEGER NOT NULL DEFAULT 0,
   mtime              INTEGER NOT NULL DEFAULT 0,
@@ -232,12 +237,45 @@ DROP TABLE cron_sources;
 ALTER TABLE cron_sources_v3 RENAME TO cron_sources;
 CREATE INDEX cron_sources_by_result ON cron_sources (host_result_id);
 
-ALTER TABLE entries ADD COLUMN verdict TEXT
-  CHECK (verdict IN ('', 'managed', 'hidden', 'migrated'));
-ALTER TABLE entries ADD COLUMN managed_by BLOB;
-ALTER TABLE entries ADD COLUMN verdict_reasons BLOB;
-ALTER TABLE entries ADD COLUMN flags TEXT;
-ALTER TABLE entries ADD COLUMN schedule_origin BLOB;
+CREATE TABLE entries_v3 (
+  id                  INTEGER PRIMARY KEY,
+  source_id           INTEGER NOT NULL REFERENCES cron_sources (id) ON DELETE CASCADE,
+  line_number         INTEGER NOT NULL,
+  kind                TEXT    NOT NULL CHECK (kind = 'job' OR kind = 'env' OR
+                                              kind = 'disabled-job' OR kind = 'comment' OR
+                                              kind = 'blank' OR kind = 'invalid'),
+  raw                 BLOB    NOT NULL,
+  schedule_text       BLOB,
+  macro               TEXT,
+  normalized_schedule TEXT,
+  command             BLOB,
+  stdin               BLOB,
+  run_as              BLOB,
+  language            TEXT,
+  evidence            BLOB,
+  target              BLOB,
+  description         BLOB,
+  fingerprint         TEXT,
+  error               BLOB,
+  cron_tz             BLOB,
+  verdict             TEXT    CHECK (verdict = '' OR verdict = 'managed' OR verdict = 'hidden' OR
+                                     verdict = 'migrated'),
+  managed_by          BLOB,
+  verdict_reasons     BLOB,
+  flags               TEXT,
+  schedule_origin     BLOB
+);
+INSERT INTO entries_v3 (id, source_id, line_number, kind, raw, schedule_text, macro,
+                        normalized_schedule, command, stdin, run_as, language, evidence, target,
+                        description, fingerprint, error, cron_tz)
+  SELECT id, source_id, line_number, kind, raw, schedule_text, macro, normalized_schedule,
+         command, stdin, run_as, language, evidence, target, description, fingerprint, error,
+         cron_tz
+    FROM entries;
+DROP TABLE entries;
+ALTER TABLE entries_v3 RENAME TO entries;
+CREATE INDEX entries_by_source ON entries (source_id, line_number);
+CREATE INDEX entries_by_fingerprint ON entries (fingerprint) WHERE fingerprint IS NOT NULL;
 
 ALTER TABLE host_results ADD COLUMN inspection_note BLOB;
 
