@@ -34,6 +34,8 @@ std::string labels_json(const std::map<std::string, std::string>& labels) {
   return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// Lists (load notes, verdict reasons, flags) are stored one item per line: readable in the
+// sqlite3 shell and searchable with instr(); their items never hold a newline.
 std::string join_lines(const std::vector<std::string>& lines) {
   std::string joined;
   for (const std::string& line : lines) {
@@ -64,6 +66,9 @@ void validate(const HostRecord& host) {
       if (!is_entry_kind(entry.kind)) {
         throw std::invalid_argument(fmt::format("catalog: unknown entry kind '{}'", entry.kind));
       }
+      if (!is_verdict(entry.verdict)) {
+        throw std::invalid_argument(fmt::format("catalog: unknown verdict '{}'", entry.verdict));
+      }
     }
   }
 }
@@ -80,23 +85,37 @@ HostInserter::HostInserter(Database& db)
           "INSERT INTO host_results (scan_id, host_id, status, reason, address, login_user, "
           "attempts, connect_ms, handshake_ms, auth_ms, command_ms, total_ms, hostname, os_id, "
           "os_version, timezone, cron_daemon, host_key_type, host_key_fingerprint, "
-          "stderr_excerpt, output_truncated, jobs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-          "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)")),
+          "stderr_excerpt, output_truncated, jobs, inspection_note) VALUES (?1, ?2, ?3, ?4, ?5, "
+          "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)")),
       insert_unreadable_(
           db.prepare("INSERT INTO unreadable_paths (host_result_id, path) VALUES (?1, ?2)")),
       insert_source_(db.prepare(
           "INSERT INTO cron_sources (host_result_id, path, kind, owner, mode, mtime, size, "
           "sha256, truncated, loaded_by_daemon, not_loaded_reason, loads_under_cronie, "
-          "loads_under_vixie, load_notes, read_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-          "?9, ?10, ?11, ?12, ?13, ?14, ?15)")),
+          "loads_under_vixie, load_notes, read_error, package) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+          "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")),
       insert_entry_(db.prepare(
           "INSERT INTO entries (source_id, line_number, kind, raw, schedule_text, macro, "
           "normalized_schedule, command, stdin, run_as, language, evidence, target, "
-          "description, fingerprint, error, cron_tz) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-          "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)")),
+          "description, fingerprint, error, cron_tz, verdict, managed_by, verdict_reasons, flags, "
+          "schedule_origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+          "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)")),
+      insert_program_(db.prepare(
+          "INSERT INTO programs (host_result_id, path, file_exists, type, resolved_path, size, "
+          "mode, uid, gid, mtime, owner, sha256, head, elf, go_version, go_module, dir_mode, "
+          "dir_uid, dir_gid, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+          "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)")),
       update_counts_(db.prepare(
           "UPDATE scans SET hosts_recorded = hosts_recorded + ?2, hosts_ok = hosts_ok + ?3, "
-          "hosts_failed = hosts_failed + ?4, jobs = jobs + ?5 WHERE id = ?1")) {}
+          "hosts_failed = hosts_failed + ?4, jobs = jobs + ?5 WHERE id = ?1")) {
+  // Every value bound below is a field of the record being inserted or a member of this
+  // object, alive until the statement runs: no copy per column (issue 7: the writer's cost).
+  for (Statement* statement :
+       {&upsert_host_, &find_result_, &delete_result_, &insert_result_, &insert_unreadable_,
+        &insert_source_, &insert_entry_, &insert_program_, &update_counts_}) {
+    statement->borrow_bound_values();
+  }
+}
 
 void HostInserter::insert(std::int64_t scan_id, const HostRecord& host) {
   std::int64_t jobs = 0;
@@ -114,12 +133,16 @@ void HostInserter::insert(std::int64_t scan_id, const HostRecord& host) {
   for (const SourceRow& source : host.sources) {
     insert_source(result_id, source);
   }
+  for (const ProgramRow& program : host.programs) {
+    insert_program(result_id, program);
+  }
   bool ok = counts_as_ok(host.status);
   add_to_counts(scan_id, 1, ok ? 1 : 0, ok ? 0 : 1, jobs);
 }
 
 std::int64_t HostInserter::upsert_host(const HostRecord& host) {
-  upsert_host_.bind(1, host.name).bind(2, host.port).bind(3, labels_json(host.labels));
+  labels_ = labels_json(host.labels); // a member: the statement borrows it until reset
+  upsert_host_.bind(1, host.name).bind(2, host.port).bind(3, labels_);
   if (!upsert_host_.step()) {
     throw CatalogError(fmt::format("{}: could not record host {}", db_.path(), host.name));
   }
@@ -158,6 +181,7 @@ std::int64_t HostInserter::insert_result(std::int64_t scan_id, std::int64_t host
   s.bind(18, optional_text(host.host_key_type));
   s.bind(19, optional_text(host.host_key_fingerprint));
   s.bind(20, optional_bytes(excerpt)).bind(21, host.output_truncated).bind(22, jobs);
+  s.bind(23, optional_bytes(host.inspection_note));
   s.run();
   return db_.last_insert_rowid();
 }
@@ -169,8 +193,9 @@ void HostInserter::insert_source(std::int64_t result_id, const SourceRow& source
   s.bind(7, source.size).bind(8, optional_text(source.sha256)).bind(9, source.truncated);
   s.bind(10, source.loaded_by_daemon).bind(11, optional_bytes(source.not_loaded_reason));
   s.bind(12, source.loads_under_cronie).bind(13, source.loads_under_vixie);
-  std::string notes = join_lines(source.load_notes);
-  s.bind(14, optional_bytes(notes)).bind(15, optional_bytes(source.read_error));
+  notes_ = join_lines(source.load_notes);
+  s.bind(14, optional_bytes(notes_)).bind(15, optional_bytes(source.read_error));
+  s.bind(16, optional_bytes(source.package));
   s.run();
   std::int64_t source_id = db_.last_insert_rowid();
   for (const EntryRow& entry : source.entries) {
@@ -190,6 +215,27 @@ void HostInserter::insert_entry(std::int64_t source_id, const EntryRow& entry) {
   s.bind(12, optional_bytes(entry.evidence)).bind(13, optional_bytes(entry.target));
   s.bind(14, optional_bytes(entry.description)).bind(15, optional_text(entry.fingerprint));
   s.bind(16, optional_bytes(entry.error)).bind(17, optional_bytes(entry.cron_tz));
+  s.bind(18, optional_text(entry.verdict)).bind(19, optional_bytes(entry.managed_by));
+  reasons_ = join_lines(entry.verdict_reasons); // members: no allocation per line once warm
+  flags_ = join_lines(entry.flags);
+  s.bind(20, optional_bytes(reasons_)).bind(21, optional_text(flags_));
+  s.bind(22, optional_bytes(entry.schedule_origin));
+  s.run();
+}
+
+void HostInserter::insert_program(std::int64_t result_id, const ProgramRow& program) {
+  Statement& s = insert_program_;
+  s.bind(1, result_id).bind(2, Bytes{program.path}).bind(3, program.exists);
+  s.bind(4, optional_text(program.type)).bind(5, optional_bytes(program.resolved_path));
+  s.bind(6, program.size).bind(7, program.mode).bind(8, program.uid).bind(9, program.gid);
+  s.bind(10, program.mtime).bind(11, optional_bytes(program.owner));
+  s.bind(12, optional_text(program.sha256));
+  if (!program.head.empty()) {
+    s.bind(13, Blob{program.head});
+  }
+  s.bind(14, program.elf).bind(15, optional_text(program.go_version));
+  s.bind(16, optional_bytes(program.go_module)).bind(17, program.dir_mode);
+  s.bind(18, program.dir_uid).bind(19, program.dir_gid).bind(20, optional_bytes(program.error));
   s.run();
 }
 

@@ -47,6 +47,11 @@ EntryRow read_entry(const Statement& row) {
   entry.fingerprint = row.column_text(13);
   entry.error = row.column_bytes(14);
   entry.cron_tz = row.column_bytes(15);
+  entry.verdict = row.column_text(16);
+  entry.managed_by = row.column_bytes(17);
+  entry.verdict_reasons = split_lines(row.column_bytes(18));
+  entry.flags = split_lines(row.column_text(19));
+  entry.schedule_origin = row.column_bytes(20);
   return entry;
 }
 
@@ -66,17 +71,19 @@ SourceRow read_source(const Statement& row) {
   source.loads_under_vixie = row.column_int(12) != 0;
   source.load_notes = split_lines(row.column_bytes(13));
   source.read_error = row.column_bytes(14);
+  source.package = row.column_bytes(15);
   return source;
 }
 
 void read_sources(Database& db, std::int64_t result_id, HostRecord& host) {
   Statement sources = db.prepare(
       "SELECT id, path, kind, owner, mode, mtime, size, sha256, truncated, loaded_by_daemon, "
-      "not_loaded_reason, loads_under_cronie, loads_under_vixie, load_notes, read_error "
+      "not_loaded_reason, loads_under_cronie, loads_under_vixie, load_notes, read_error, package "
       "FROM cron_sources WHERE host_result_id = ?1 ORDER BY id");
   Statement entries = db.prepare(
       "SELECT line_number, kind, raw, schedule_text, macro, normalized_schedule, command, stdin, "
-      "run_as, language, evidence, target, description, fingerprint, error, cron_tz "
+      "run_as, language, evidence, target, description, fingerprint, error, cron_tz, verdict, "
+      "managed_by, verdict_reasons, flags, schedule_origin "
       "FROM entries WHERE source_id = ?1 ORDER BY id");
   sources.bind(1, result_id);
   while (sources.step()) {
@@ -87,6 +94,41 @@ void read_sources(Database& db, std::int64_t result_id, HostRecord& host) {
     }
     entries.reset();
     host.sources.push_back(std::move(source));
+  }
+}
+
+ProgramRow read_program(const Statement& row) {
+  ProgramRow program;
+  program.path = row.column_bytes(0);
+  program.exists = row.column_int(1) != 0;
+  program.type = row.column_text(2);
+  program.resolved_path = row.column_bytes(3);
+  program.size = row.column_int(4);
+  program.mode = row.column_int(5);
+  program.uid = row.column_int(6);
+  program.gid = row.column_int(7);
+  program.mtime = row.column_int(8);
+  program.owner = row.column_bytes(9);
+  program.sha256 = row.column_text(10);
+  program.head = row.column_bytes(11);
+  program.elf = row.column_int(12) != 0;
+  program.go_version = row.column_text(13);
+  program.go_module = row.column_bytes(14);
+  program.dir_mode = row.column_int(15);
+  program.dir_uid = row.column_int(16);
+  program.dir_gid = row.column_int(17);
+  program.error = row.column_bytes(18);
+  return program;
+}
+
+void read_programs(Database& db, std::int64_t result_id, HostRecord& host) {
+  Statement programs = db.prepare(
+      "SELECT path, file_exists, type, resolved_path, size, mode, uid, gid, mtime, owner, sha256, "
+      "head, elf, go_version, go_module, dir_mode, dir_uid, dir_gid, error FROM programs "
+      "WHERE host_result_id = ?1 ORDER BY rowid");
+  programs.bind(1, result_id);
+  while (programs.step()) {
+    host.programs.push_back(read_program(programs));
   }
 }
 
@@ -107,7 +149,8 @@ std::optional<HostRecord> read_host_record(Database& db, std::int64_t scan_id,
       "SELECT r.id, h.labels_json, r.status, r.reason, r.address, r.login_user, r.attempts, "
       "r.connect_ms, r.handshake_ms, r.auth_ms, r.command_ms, r.total_ms, r.hostname, r.os_id, "
       "r.os_version, r.timezone, r.cron_daemon, r.host_key_type, r.host_key_fingerprint, "
-      "r.stderr_excerpt, r.output_truncated FROM host_results r JOIN hosts h ON h.id = r.host_id "
+      "r.stderr_excerpt, r.output_truncated, r.inspection_note FROM host_results r JOIN hosts h ON "
+      "h.id = r.host_id "
       "WHERE r.scan_id = ?1 AND h.name = ?2 AND h.port = ?3");
   result.bind(1, scan_id).bind(2, identity.name).bind(3, identity.port);
   if (!result.step()) {
@@ -130,9 +173,11 @@ std::optional<HostRecord> read_host_record(Database& db, std::int64_t scan_id,
   host.host_key_fingerprint = result.column_text(18);
   host.stderr_excerpt = result.column_bytes(19);
   host.output_truncated = result.column_int(20) != 0;
+  host.inspection_note = result.column_bytes(21);
   std::int64_t result_id = result.column_int(0);
   read_unreadable(db, result_id, host);
   read_sources(db, result_id, host);
+  read_programs(db, result_id, host);
   return host;
 }
 

@@ -12,7 +12,9 @@ constexpr std::array<std::string_view, 4> scan_status_names{"running", "complete
 constexpr std::array<std::string_view, 8> host_statuses{
     "ok",          "partial",           "unreachable",   "timeout", "hostkey-mismatch",
     "auth-failed", "permission-denied", "protocol-error"};
-constexpr std::array<std::string_view, 3> source_kinds{"user", "system", "cron.d"};
+constexpr std::array<std::string_view, 7> source_kinds{
+    "user", "system", "cron.d", "anacrontab", "run-parts", "timer", "service"};
+constexpr std::array<std::string_view, 4> verdicts{"", "managed", "hidden", "migrated"};
 constexpr std::array<std::string_view, 6> entry_kinds{"job",     "env",   "disabled-job",
                                                       "comment", "blank", "invalid"};
 
@@ -43,6 +45,9 @@ bool is_source_kind(std::string_view kind) {
 }
 bool is_entry_kind(std::string_view kind) {
   return contains(entry_kinds, kind);
+}
+bool is_verdict(std::string_view verdict) {
+  return contains(verdicts, verdict);
 }
 
 } // namespace digger::catalog

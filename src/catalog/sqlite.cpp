@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <cstdint>
+#include <cstring>
 #include <utility>
 
 namespace digger::catalog {
@@ -11,6 +13,11 @@ namespace {
 
 std::string error_text(sqlite3* db, int rc) {
   return one_line(db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+// SQLITE_STATIC: SQLite reads the caller's bytes in place (no copy, no allocation).
+sqlite3_destructor_type lifetime(bool borrowed) {
+  return borrowed ? SQLITE_STATIC : SQLITE_TRANSIENT;
 }
 
 } // namespace
@@ -28,6 +35,22 @@ std::string one_line(std::string_view text) {
 bool is_plain_text(std::string_view bytes) {
   std::size_t i = 0;
   while (i < bytes.size()) {
+    // Most of what hosts send is ASCII without NUL: skip it eight bytes at a time.
+    constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+    while (i + 8 <= bytes.size()) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, bytes.data() + i, 8);
+      if (((word | ((word - ones) & ~word)) & highs) != 0) {
+        break; // a byte >= 0x80 or a NUL in this word
+      }
+      i += 8;
+    }
+    while (i < bytes.size() && static_cast<unsigned char>(bytes[i]) - 1u < 0x7Fu) {
+      ++i;
+    }
+    if (i == bytes.size()) {
+      break;
+    }
     auto lead = static_cast<unsigned char>(bytes[i]);
     if (lead == 0) {
       return false;
@@ -61,6 +84,10 @@ bool is_plain_text(std::string_view bytes) {
 // ---------------------------------------------------------------- Database
 
 Database::Database(const std::string& path, Access access) : path_(path) {
+  // Memory statistics take a global mutex on every allocation; Digger never reads them. Only
+  // possible before SQLite initializes, so once, before the first connection.
+  static const bool memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  (void)memstatus_off;
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   flags |= access == Access::read_only ? SQLITE_OPEN_READONLY
                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -150,13 +177,15 @@ Statement::~Statement() {
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)) {}
+    : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)),
+      borrow_(other.borrow_) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
     sqlite3_finalize(stmt_);
     db_ = std::exchange(other.db_, nullptr);
     stmt_ = std::exchange(other.stmt_, nullptr);
+    borrow_ = other.borrow_;
   }
   return *this;
 }
@@ -180,7 +209,7 @@ Statement& Statement::bind(int index, double value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  check(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+  check(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), lifetime(borrow_), SQLITE_UTF8),
         "bind");
   return *this;
 }
@@ -189,7 +218,13 @@ Statement& Statement::bind(int index, Bytes bytes) {
   if (is_plain_text(bytes.data)) {
     return bind(index, bytes.data);
   }
-  check(sqlite3_bind_blob64(stmt_, index, bytes.data.data(), bytes.data.size(), SQLITE_TRANSIENT),
+  check(sqlite3_bind_blob64(stmt_, index, bytes.data.data(), bytes.data.size(), lifetime(borrow_)),
+        "bind");
+  return *this;
+}
+
+Statement& Statement::bind(int index, Blob blob) {
+  check(sqlite3_bind_blob64(stmt_, index, blob.data.data(), blob.data.size(), lifetime(borrow_)),
         "bind");
   return *this;
 }

@@ -26,6 +26,7 @@ struct ReportOptions {
   std::string filter;
   std::string format = "table";
   std::string output;
+  bool all = false; // list managed jobs too
 };
 
 int usage_error(const std::string& message) {
@@ -86,7 +87,7 @@ int run_report(const ReportOptions& options) {
   } catch (const report::UsageError& e) {
     return usage_error(e.what());
   }
-  const auto view = report::build_view(snapshot, *filter, options.filter, *group_by);
+  const auto view = report::build_view(snapshot, *filter, options.filter, *group_by, options.all);
   if (options.format == "json") {
     return emit_json(view, options.output);
   }
@@ -114,7 +115,11 @@ void add_report_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   report->add_option("--filter", options->filter,
                      "Terms ANDed: KEY=VALUE, KEY!=VALUE, KEY~SUBSTRING; keys host, owner, "
-                     "language, status, command, target, file, fingerprint, label:NAME");
+                     "language, status, command, target, file, fingerprint, verdict, managed_by, "
+                     "flag, kind, label:NAME");
+  report->add_flag("--all", options->all,
+                   "List managed jobs (packages, configuration management, registry) too; by "
+                   "default they are only counted");
   report->add_option("--format", options->format, "Output format")
       ->check(CLI::IsMember({"table", "json", "csv", "html"}))
       ->capture_default_str();

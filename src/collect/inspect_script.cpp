@@ -13,9 +13,11 @@ namespace {
 //   HASH path sha256 | HEAD path first-bytes | GOBI path go-build-info-blob, then END count.
 // Contents are read only from regular files that are executable or world-readable: a job may
 // name any file (a root job reading a secret), and its bytes are not ours to copy. Reads are
-// bounded (sha256 up to 64 MiB, 256 bytes of head, grep for the Go magic in ELF files up to
-// 256 MiB, 64 KiB of build info each, a byte budget for all of them) and padded with NULs when
-// a file shrinks, so the framing cannot drift. Nothing found is ever executed.
+// bounded (sha256 up to 64 MiB, 256 bytes of head, grep for the Go magic in executables of
+// 64 KiB to 256 MiB, 64 KiB of build info each, a byte budget for all of them) and padded with
+// NULs when a file shrinks, so the framing cannot drift. Nothing found is ever executed. One
+// sha256sum hashes every file at the end (one process per host, not per file; per file again
+// when its line count shows a file vanished in between).
 // It must not contain a single quote: it travels inside '...'.
 constexpr std::string_view script = R"SH(LC_ALL=C; export LC_ALL
 PATH=/usr/sbin:/usr/bin:/sbin:/bin; export PATH
@@ -25,7 +27,8 @@ seg() { printf "%s\n%s\n" "${#1}" "$1"; }
 note() { printf "NOTE 2\n"; seg "$1"; seg "$2"; }
 fast=
 dd if=/dev/null of=/dev/null bs=1 count=0 iflag=fullblock,skip_bytes status=noxfer 2>/dev/null && fast=1
-elf=$(printf "\177ELF")
+nl="
+"
 gm=$(printf "\377 Go buildinf:")
 span() {
   if [ "$3" -gt 0 ]; then
@@ -40,43 +43,63 @@ span() {
 }
 one() {
   p=$1
-  case $p in /*) ;; *) note "$p" "not an absolute path"; return ;; esac
-  if [ ! -e "$p" ]; then printf "MISSING 1\n"; seg "$p"; return; fi
+  case $p in /*) ;; *) note "$p" "not an absolute path"; return 1 ;; esac
+  if [ ! -e "$p" ]; then printf "MISSING 1\n"; seg "$p"; return 1; fi
   rp=
   [ -L "$p" ] && rp=$(readlink -f -- "$p" 2>/dev/null)
   t=${rp:-$p}; pd=${t%/*}; [ -n "$pd" ] || pd=/
   s=$(stat -L -c "%f %u %g %s %Y %U" -- "$p" "$pd" 2>/dev/null)
   printf "PROG 3\n"; seg "$p"; seg "$rp"; seg "$s"
   set -f; set -- $s; set +f
-  case $1 in ""|*[!0-9a-f]*) note "$p" "stat failed"; return ;; esac
+  case $1 in ""|*[!0-9a-f]*) note "$p" "stat failed"; return 1 ;; esac
   m=$((0x$1)); sz=$4
-  [ $((m & 61440)) -eq 32768 ] || return
+  [ $((m & 61440)) -eq 32768 ] || return 1
   if [ $((m & 77)) -eq 0 ]; then
-    note "$p" "not read: neither executable nor world-readable"; return
+    note "$p" "not read: neither executable nor world-readable"; return 1
   fi
-  [ -r "$p" ] || { note "$p" "permission denied"; return; }
-  if [ "$sz" -le 67108864 ]; then
-    h=$(sha256sum < "$p" 2>/dev/null)
-    printf "HASH 2\n"; seg "$p"; seg "${h%% *}"
-  fi
+  [ -r "$p" ] || { note "$p" "permission denied"; return 1; }
   n=$sz; [ "$n" -gt 256 ] && n=256
   printf "HEAD 2\n"; seg "$p"; printf "%s\n" "$n"; span "$p" 0 "$n"
-  [ "$sz" -le 268435456 ] || return
-  [ "$(head -c 4 -- "$p" 2>/dev/null)" = "$elf" ] || return
-  o=$(grep -F -abo -m 1 -e "$gm" -- "$p" 2>/dev/null); o=${o%%:*}
-  case $o in ""|*[!0-9]*) return ;; esac
-  n=$((sz - o)); [ "$n" -gt 65536 ] && n=65536; [ "$n" -gt "$blobs" ] && n=$blobs
-  [ "$n" -gt 0 ] || { note "$p" "Go build info not read: byte budget spent"; return; }
+  gobi "$p" "$m" "$sz"
+  [ "$sz" -le 67108864 ]
+}
+gobi() {
+  [ $(($2 & 73)) -ne 0 ] && [ "$3" -gt 65536 ] && [ "$3" -le 268435456 ] || return 0
+  o=$(grep -F -abo -m 1 -e "$gm" -- "$1" 2>/dev/null); o=${o%%:*}
+  case $o in ""|*[!0-9]*) return 0 ;; esac
+  n=$(($3 - o)); [ "$n" -gt 65536 ] && n=65536; [ "$n" -gt "$blobs" ] && n=$blobs
+  [ "$n" -gt 0 ] || { note "$1" "Go build info not read: byte budget spent"; return 0; }
   blobs=$((blobs - n))
-  printf "GOBI 2\n"; seg "$p"; printf "%s\n" "$n"; span "$p" "$o" "$n"
+  printf "GOBI 2\n"; seg "$1"; printf "%s\n" "$n"; span "$1" "$o" "$n"
+}
+hashes() {
+  [ $# -gt 0 ] || return
+  hs=$(sha256sum -- "$@" 2>/dev/null)
+  k=0; r=$hs
+  while [ -n "$r" ]; do
+    k=$((k + 1))
+    case $r in *"$nl"*) r=${r#*"$nl"} ;; *) r= ;; esac
+  done
+  for p do
+    if [ "$k" -eq $# ]; then
+      l=${hs%%"$nl"*}
+      case $hs in *"$nl"*) hs=${hs#*"$nl"} ;; *) hs= ;; esac
+      l=${l#\\}
+    else
+      l=$(sha256sum < "$p" 2>/dev/null)
+    fi
+    printf "HASH 2\n"; seg "$p"; seg "${l%% *}"
+  done
 }
 printf "@@digger-inspect@@ 1\n"
-i=0
+i=0; all=$#
 for p do
   i=$((i + 1))
   [ "$i" -gt "$max" ] && break
-  one "$p"
+  one "$p" && set -- "$@" "$p"
 done
+shift "$all"
+hashes "$@"
 printf "END 1\n"; seg "$i"
 )SH";
 

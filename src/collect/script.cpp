@@ -13,11 +13,17 @@ namespace {
 // The script never follows symlinks, reads only regular files, and never executes anything
 // it found. It must not contain a single quote: it travels inside '...'.
 //
-// Cost on the host (docs/performance.md, "Collector cost"): with GNU find and dd (detected
-// once) a directory is listed by one `find -printf` whose records end each name with '/',
-// which no file name can contain, and a file is read by one `dd` (nofollow, padded by
-// conv=sync; the last line of its report says whether the block was written). Elsewhere
-// (BusyBox) the portable path stats and reads each file with a few small processes.
+// Cost on the host (docs/performance.md, "Collector cost"): every process forked costs about
+// 0.7 ms of the host's CPU, so the script forks as few as it can. With GNU find and dd
+// (detected once) one `find -printf` lists every crontab, cron.d and run-parts directory at
+// once (and one more the unit directories): a record ends the file name with '/', which no
+// file name can contain, so names with newlines parse safely. Files of at most 1 KiB, read
+// whole, come in through the shell's own `read` (no process; kept only when the byte count
+// matches, else read again by a process); bigger ones through one `dd` (nofollow; conv=sync
+// pads a short read, and the last line of its report says whether the block was written,
+// else NULs are sent). Home directories are never read with `read`, which would follow a
+// symlink swapped in by their owner. Elsewhere (BusyBox) the portable path stats and reads
+// each file with a few small processes.
 //
 // Sources: the spool, /etc/crontab, /etc/anacrontab, /etc/cron.d, the run-parts directories
 // (files capped at the small bound), systemd *.timer units and the *.service of the same stem
@@ -38,30 +44,40 @@ fast=
 if [ "$4" != portable ] && [ -n "$(find / -maxdepth 0 -printf y 2>/dev/null)" ] &&
   dd if=/dev/null of=/dev/null bs=1 count=0 iflag=nofollow,fullblock status=noxfer 2>/dev/null
 then fast=1; fi
+slurp() {
+  c=; l=
+  [ -L "$1" ] && return 1
+  while IFS= read -r l; do
+    c="$c$l$nl"
+    [ ${#c} -gt "$2" ] && return 1
+  done 2>/dev/null < "$1"
+  c="$c$l"
+  [ ${#c} -eq "$2" ]
+}
 body() {
-  if [ "$2" -gt 0 ]; then
-    if [ -n "$fast" ]; then
-      r=$(dd if="$1" bs="$2" count=1 iflag=nofollow,fullblock conv=sync status=noxfer 2>&1 >&3)
-      case $r in *"1+0 records out") ;; *) head -c "$2" /dev/zero ;; esac
-    else
-      { head -c "$2" -- "$1" 2>/dev/null; cat /dev/zero 2>/dev/null; } | head -c "$2"
-    fi
+  if [ "$2" -le 0 ]; then
+    :
+  elif [ "$2" -le 1024 ] && [ "$2" = "$3" ] && [ -n "$4" ] && slurp "$1" "$2"; then
+    printf "%s" "$c"
+  elif [ -n "$fast" ]; then
+    r=$(dd if="$1" bs="$2" count=1 iflag=nofollow,fullblock conv=sync status=noxfer 2>&1 >&3)
+    case $r in *"1+0 records out") ;; *) head -c "$2" /dev/zero ;; esac
+  else
+    { head -c "$2" -- "$1" 2>/dev/null; cat /dev/zero 2>/dev/null; } | head -c "$2"
   fi
   printf "\n"
 }
 pk=
-owned() {
-  case $1 in user) return ;; esac
-  case $2 in *"$nl"*) ;; *) pk="$pk$2$nl" ;; esac
-}
 filerec() {
   n=$6
   [ "$n" -gt "$8" ] && n=$8
   [ "$n" -gt "$left" ] && n=$left
   left=$((left - n))
   printf "FILE 8\n"; seg "$1"; seg "$2"; seg "$3"; seg "$4"; seg "$5"; seg "$6"; seg "$7"
-  printf "%s\n" "$n"; body "$2" "$n"
-  owned "$1" "$2"
+  printf "%s\n" "$n"
+  case $2 in /home/*|/root/*) body "$2" "$n" "$6" ;; *) body "$2" "$n" "$6" trusted ;; esac
+  [ "$1" = user ] && return
+  case $2 in *"$nl"*) ;; *) pk="$pk$2$nl" ;; esac
 }
 link() { note LINK "$1" "$2" "$(readlink -- "$2" 2>/dev/null)"; }
 entry() {
@@ -73,19 +89,27 @@ entry() {
     *) printf "SPECIAL 2\n"; seg "$1"; seg "$2" ;;
   esac
 }
+fmt="%y %m %U %s %T@ %d %u/%f/%H\n"
 walk() {
   while [ -n "$out" ]; do
     a=${out%%/*}; out=${out#*/}
     b=${out%%/*}; out=${out#*/}
-    u=${out%%"$nl"*}
+    h=${out%%"$nl"*}
     case $out in *"$nl"*) out=${out#*"$nl"} ;; *) out= ;; esac
-    wk=$1
-    case $1:$b in etc:crontab) wk=system ;; etc:anacrontab) wk=anacrontab ;; esac
-    set -f; set -- "$1" "$2" "$3" $a; set +f
-    entry "$wk" "$2/$b" "$4" "$6" "$u" "$5" "$7" "${8%.*}" "$3"
+    set -f; set -- "$1" "$2" $a; set +f
+    if [ "$8" = 0 ]; then p=$h; else p=$h/$b; fi
+    wk=$1; wc=$2
+    if [ "$wk" = auto ]; then
+      case $h in
+        /etc) case $b in crontab) wk=system ;; anacrontab) wk=anacrontab ;; *) continue ;; esac ;;
+        /etc/cron.d) wk=cron.d ;;
+        /etc/cron.hourly|/etc/cron.daily|/etc/cron.weekly|/etc/cron.monthly) wk=run-parts; wc=$small ;;
+        *) wk=user ;;
+      esac
+    fi
+    entry "$wk" "$p" "$3" "$5" "$9" "$4" "$6" "${7%.*}" "$wc"
   done
 }
-fmt="%y %m %U %s %T@/%f/%u\n"
 slow() {
   if [ -L "$2" ]; then link "$1" "$2"; return; fi
   [ -e "$2" ] || return
@@ -108,11 +132,6 @@ opendir() {
 }
 dir() {
   opendir "$1" "$2" || return
-  if [ -n "$fast" ]; then
-    out=$(find "$2" -mindepth 1 -maxdepth 1 -printf "$fmt" 2>/dev/null)
-    walk "$1" "$2" "$3"
-    return
-  fi
   for f in "$2"/* "$2"/.[!.]* "$2"/..?*; do
     [ -e "$f" ] || [ -L "$f" ] || continue
     [ -d "$f" ] && [ ! -L "$f" ] && continue
@@ -120,23 +139,6 @@ dir() {
   done
 }
 units() {
-  opendir unit "$1" || return
-  svc=
-  if [ -n "$fast" ]; then
-    out=$(find "$1" -mindepth 1 -maxdepth 1 -name "*.timer" -printf "$fmt" 2>/dev/null)
-    t=$out
-    walk unit "$1" "$small"
-    while [ -n "$t" ]; do
-      b=${t#*/}; b=${b%%/*}; t=${t#*/*/}
-      case $t in *"$nl"*) t=${t#*"$nl"} ;; *) t= ;; esac
-      svc="$svc$1/${b%.timer}.service$nl"
-    done
-    [ -n "$svc" ] || return
-    oifs=$IFS; IFS=$nl; set -f; set -- $svc; set +f; IFS=$oifs
-    out=$(find "$@" -maxdepth 0 -printf "$fmt" 2>/dev/null)
-    walk unit "${1%/*}" "$small"
-    return
-  fi
   for f in "$1"/*.timer; do
     [ -e "$f" ] || [ -L "$f" ] || continue
     slow unit "$f" "$small"
@@ -145,6 +147,19 @@ units() {
   done
 }
 wants() {
+  [ -d "$1" ] || return
+  if [ -n "$fast" ]; then
+    out=$(find "$1" -mindepth 2 -maxdepth 2 -path "*.wants/*.timer" -type l \( ! -lname "*$nl*" -printf "%P/%l\n" \) -o -path "*.wants/*.timer" -type l -printf "%P/\n" 2>/dev/null)
+    while [ -n "$out" ]; do
+      a=${out%%/*}; out=${out#*/}
+      b=${out%%/*}; out=${out#*/}
+      t=${out%%"$nl"*}
+      case $out in *"$nl"*) out=${out#*"$nl"} ;; *) out= ;; esac
+      wn=$((wn + 1)); [ "$wn" -gt 512 ] && return
+      printf "WANTS 2\n"; seg "$1/$a/$b"; seg "$t"
+    done
+    return
+  fi
   for w in "$1"/*.wants/*.timer; do
     [ -L "$w" ] || continue
     wn=$((wn + 1)); [ "$wn" -gt 512 ] && return
@@ -175,39 +190,76 @@ if [ -n "$fast" ]; then fact collector fast; else fact collector portable; fi
 for c in /usr/sbin/crond /usr/sbin/cron /usr/sbin/anacron; do
   [ -x "$c" ] && fact "daemon_${c##*/}" "$c"
 done
-dir user /var/spool/cron "$perfile"
-dir user /var/spool/cron/crontabs "$perfile"
-dir user /var/spool/cron/tabs "$perfile"
-if [ -n "$fast" ]; then
-  out=$(find /etc/crontab /etc/anacrontab -maxdepth 0 -printf "$fmt" 2>/dev/null)
-  walk etc /etc "$perfile"
-else
-  slow system /etc/crontab "$perfile"
-  slow anacrontab /etc/anacrontab "$perfile"
-fi
-dir cron.d /etc/cron.d "$perfile"
-for p in hourly daily weekly monthly; do
-  dir run-parts "/etc/cron.$p" "$small"
-done
-units /etc/systemd/system
-units /usr/lib/systemd/system
-[ /lib/systemd/system -ef /usr/lib/systemd/system ] || units /lib/systemd/system
-units /etc/systemd/user
-wn=0
-wants /etc/systemd/system
-wants /etc/systemd/user
+merged=
+[ /lib/systemd/system -ef /usr/lib/systemd/system ] && merged=1
+ud="/etc/systemd/system$nl/usr/lib/systemd/system$nl"
+[ -n "$merged" ] || ud="$ud/lib/systemd/system$nl"
+ud="$ud/etc/systemd/user$nl"
 hn=0
 for h in /root /home/*; do
   hn=$((hn + 1)); [ "$hn" -gt 1000 ] && break
   [ -d "$h/.config/systemd/user" ] || continue
   [ -L "$h" ] || [ -L "$h/.config" ] || [ -L "$h/.config/systemd" ] && continue
-  units "$h/.config/systemd/user"
-  wants "$h/.config/systemd/user"
+  case $h in *"$nl"*) continue ;; esac
+  ud="$ud$h/.config/systemd/user$nl"
+done
+oifs=$IFS
+od=
+IFS=$nl; set -f; set -- $ud; set +f; IFS=$oifs
+for d do opendir unit "$d" && od="$od$d$nl"; done
+if [ -n "$fast" ]; then
+  set -- /etc
+  for d in /var/spool/cron /var/spool/cron/crontabs /var/spool/cron/tabs; do
+    opendir user "$d" && set -- "$@" "$d"
+  done
+  opendir cron.d /etc/cron.d && set -- "$@" /etc/cron.d
+  for d in /etc/cron.hourly /etc/cron.daily /etc/cron.weekly /etc/cron.monthly; do
+    opendir run-parts "$d" && set -- "$@" "$d"
+  done
+  out=$(find "$@" -mindepth 1 -maxdepth 1 \( -path "/etc/*/*" -o ! -path "/etc/*" -o -name crontab -o -name anacrontab \) -printf "$fmt" 2>/dev/null)
+  walk auto "$perfile"
+  IFS=$nl; set -f; set -- $od; set +f; IFS=$oifs
+  if [ $# -gt 0 ]; then
+    out=$(find "$@" -mindepth 1 -maxdepth 1 -name "*.timer" -printf "$fmt" 2>/dev/null)
+    t=$out
+    walk unit "$small"
+    svc=
+    while [ -n "$t" ]; do
+      b=${t#*/}; b=${b%%/*}
+      t=${t#*/*/}; h=${t%%"$nl"*}
+      case $t in *"$nl"*) t=${t#*"$nl"} ;; *) t= ;; esac
+      case $b in *"$nl"*) ;; *) svc="$svc$h/${b%.timer}.service$nl" ;; esac
+    done
+    if [ -n "$svc" ]; then
+      IFS=$nl; set -f; set -- $svc; set +f; IFS=$oifs
+      out=$(find "$@" -maxdepth 0 -printf "$fmt" 2>/dev/null)
+      walk unit "$small"
+    fi
+  fi
+else
+  dir user /var/spool/cron "$perfile"
+  dir user /var/spool/cron/crontabs "$perfile"
+  dir user /var/spool/cron/tabs "$perfile"
+  slow system /etc/crontab "$perfile"
+  slow anacrontab /etc/anacrontab "$perfile"
+  dir cron.d /etc/cron.d "$perfile"
+  for p in hourly daily weekly monthly; do
+    dir run-parts "/etc/cron.$p" "$small"
+  done
+  IFS=$nl; set -f; set -- $od; set +f; IFS=$oifs
+  for d do units "$d"; done
+fi
+wn=0
+wants /etc/systemd/system
+wants /etc/systemd/user
+IFS=$nl; set -f; set -- $od; set +f; IFS=$oifs
+for d do
+  case $d in /root/*|/home/*) wants "$d" ;; esac
 done
 if [ -n "$pk" ] && [ -d /var/lib/dpkg/info ]; then
   pd=$pk
-  if [ /lib/systemd/system -ef /usr/lib/systemd/system ]; then
-    oifs=$IFS; IFS=$nl; set -f
+  if [ -n "$merged" ]; then
+    IFS=$nl; set -f
     for p in $pk; do
       case $p in /usr/lib/*) pd="$pd${p#/usr}$nl" ;; esac
     done
@@ -219,7 +271,7 @@ EOF
 )
   printf "PKGS 2\n"; seg dpkg; seg "$o"
 elif [ -n "$pk" ] && command -v rpm >/dev/null 2>&1; then
-  oifs=$IFS; IFS=$nl; set -f; set -- $pk; set +f; IFS=$oifs
+  IFS=$nl; set -f; set -- $pk; set +f; IFS=$oifs
   o=$(rpm -qf --qf "%{NAME}\n" -- "$@" 2>/dev/null | head -c 1048576)
   printf "PKGS 2\n"; seg rpm; seg "$o"
 fi

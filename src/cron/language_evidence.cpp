@@ -56,10 +56,13 @@ std::vector<std::string_view> words(std::string_view s) {
 }
 
 // The command's evidence says the job runs its target file itself (execve), so the
-// kernel honours the target's ELF header or shebang.
-bool runs_target_directly(Language language, std::string_view evidence) {
-  return language == Language::binary || language == Language::unknown ||
-         evidence == "executable path" || evidence == "command on PATH" ||
+// kernel honours the target's ELF header or shebang. A line the shell refuses ("broken:")
+// runs nothing, and keeps the command's answer.
+bool runs_target_directly(std::string_view evidence) {
+  if (evidence.find("broken:") != std::string_view::npos) {
+    return false;
+  }
+  return evidence == "executable path" || evidence == "command on PATH" ||
          starts_with(evidence, "extension ") || starts_with(evidence, "distribution shell script");
 }
 
@@ -114,7 +117,7 @@ LanguageDecision refine_language(Language from_command, std::string_view command
                                  const ProgramFacts* program) {
   const LanguageDecision keep{from_command, std::string(command_evidence)};
   if (!program || !program->exists || !(program->type.empty() || program->type == "file") ||
-      !runs_target_directly(from_command, command_evidence)) {
+      !runs_target_directly(command_evidence)) {
     return keep;
   }
   const std::string_view head = program->head;

@@ -148,4 +148,45 @@ std::optional<std::string> migrated_marker(std::string_view comment_line) {
   return "digger:" + std::string(target) + ":" + std::string(name);
 }
 
+JobMarkers markers_above(const ParsedCrontab& crontab, std::size_t index) {
+  JobMarkers found;
+  if (index >= crontab.lines.size()) {
+    return found;
+  }
+  bool crossed_env = false;
+  bool in_comments = false;
+  for (std::size_t i = index; i-- > 0;) {
+    const Line& line = crontab.lines[i];
+    if (line.kind == LineKind::blank) {
+      continue;
+    }
+    if (line.kind == LineKind::env && !in_comments) {
+      crossed_env = true;
+      continue;
+    }
+    if (line.kind != LineKind::comment) {
+      break; // another job, a disabled job, or the env lines above a comment block
+    }
+    in_comments = true;
+    if (!found.entry) {
+      auto marker = entry_marker(line.raw);
+      const bool env_allowed =
+          marker && (starts_with(*marker, "puppet:") || starts_with(*marker, "chef:"));
+      if (marker && (!crossed_env || env_allowed)) {
+        found.entry = std::move(marker);
+      }
+    }
+    if (!found.migrated && !crossed_env) {
+      found.migrated = migrated_marker(line.raw);
+    }
+  }
+  const Line& job = crontab.lines[index];
+  if (!found.entry && job.job) {
+    if (const auto id = job.job->environment.get("SALT_CRON_IDENTIFIER"); id && !id->empty()) {
+      found.entry = named("salt", *id);
+    }
+  }
+  return found;
+}
+
 } // namespace digger::cron

@@ -55,6 +55,15 @@ std::size_t embedded_value_end(std::string_view text, const ShellMap& map, std::
   return k;
 }
 
+// $VAR, ${VAR}, $(cmd), `cmd`, "$VAR": add_value would refuse it; refusing before the
+// value's end is searched keeps the scan linear.
+bool is_reference(std::string_view text, std::size_t v) {
+  const std::string_view rest = text.substr(std::min(v, text.size()), 2);
+  return !rest.empty() &&
+         (rest[0] == '$' || rest[0] == '`' ||
+          (rest.size() == 2 && rest[0] == '"' && (rest[1] == '$' || rest[1] == '`')));
+}
+
 bool is_aws_key_name(std::string_view key) {
   std::string lowered;
   for (char c : key) {
@@ -67,7 +76,11 @@ bool is_aws_key_name(std::string_view key) {
 // NAME=value, --name=value, -Dname=value, ?name=value&, a,name=value option list.
 void key_values(std::string_view text, const ShellMap& map, std::vector<Span>& spans) {
   static constexpr std::string_view boundary = " \t\r\n;&|(){}?,'\"`<>";
+  std::size_t taken = 0; // keys inside a value already redacted are part of that value
   for (std::size_t e = text.find('='); e != npos; e = text.find('=', e + 1)) {
+    if (e < taken || is_reference(text, e + 1)) {
+      continue;
+    }
     std::size_t s = e;
     while (s > 0 && is_key_char(text[s - 1])) {
       --s;
@@ -99,6 +112,7 @@ void key_values(std::string_view text, const ShellMap& map, std::vector<Span>& s
     const std::size_t end =
         whole_word ? word_end(map, e, e + 1) : embedded_value_end(text, map, e + 1);
     add_value(text, e + 1, end, kind, spans);
+    taken = end;
   }
 }
 
@@ -163,7 +177,11 @@ void url_credentials(std::string_view text, std::vector<Span>& spans) {
 // "Authorization: Bearer x", "X-Api-Key: x", "Cookie: x", openssl's "pass:x".
 void headers(std::string_view text, const ShellMap& map, std::vector<Span>& spans) {
   static constexpr std::string_view boundary = " \t\r\n'\"=,;({";
+  std::size_t redacted_until = 0; // a name inside a value already taken is part of that value
   for (std::size_t c = text.find(':'); c != npos; c = text.find(':', c + 1)) {
+    if (c < redacted_until) {
+      continue;
+    }
     std::size_t s = c;
     while (s > 0 && (is_alnum(text[s - 1]) || text[s - 1] == '-' || text[s - 1] == '_')) {
       --s;
@@ -202,6 +220,55 @@ void headers(std::string_view text, const ShellMap& map, std::vector<Span>& span
       ++end;
     }
     add_value(text, v, end, kind, spans);
+    redacted_until = end; // one header value runs to the end of its string or line
+  }
+}
+
+// JSON bodies (curl -d '{"password": "x"}'): a quoted secret key, ':' and a quoted value.
+// Inside a double-quoted shell string the JSON quotes are written \" and still count.
+void json_values(std::string_view text, std::vector<Span>& spans) {
+  std::size_t done = 0;
+  for (std::size_t c = text.find(':'); c != npos; c = text.find(':', c + 1)) {
+    std::size_t k = c;
+    while (k > 0 && is_space(text[k - 1])) {
+      --k;
+    }
+    if (c < done || k < 2 || text[k - 1] != '"') {
+      continue;
+    }
+    const std::size_t key_end = text[k - 2] == '\\' ? k - 2 : k - 1; // "key" or \"key\"
+    std::size_t s = key_end;
+    while (s > 0 && is_key_char(text[s - 1])) {
+      --s;
+    }
+    if (s == 0 || text[s - 1] != '"' || !is_secret_name(text.substr(s, key_end - s))) {
+      continue;
+    }
+    std::size_t v = c + 1;
+    while (v < text.size() && is_space(text[v])) {
+      ++v;
+    }
+    const bool escaped = v + 1 < text.size() && text[v] == '\\' && text[v + 1] == '"';
+    v += escaped ? 1 : 0;
+    if (v >= text.size() || text[v] != '"') {
+      continue; // a number, true, null, an object: not a string secret
+    }
+    std::size_t stop = v + 1;
+    std::size_t end = stop;
+    if (escaped) { // the value closes with \" as it opened
+      stop = std::min(text.find("\\\"", v + 1), text.size());
+      end = std::min(stop + 2, text.size());
+    } else { // a JSON escape (\" or \\) stays inside the value
+      while (stop < text.size() && text[stop] != '"' && text[stop] != '\n') {
+        stop += text[stop] == '\\' && stop + 1 < text.size() ? 2 : 1;
+      }
+      stop = std::min(stop, text.size());
+      end = stop;
+    }
+    if (stop > v + 1) {
+      spans.push_back({v + 1, stop, "key-value"});
+    }
+    done = end;
   }
 }
 
@@ -272,6 +339,7 @@ void scan_text(std::string_view text, const ShellMap& map, std::vector<Span>& sp
   spaced_env_line(text, spans);
   url_credentials(text, spans);
   headers(text, map, spans);
+  json_values(text, spans);
   known_tokens(text, spans);
 }
 

@@ -91,6 +91,9 @@ Program program_of(std::string_view word) {
   if (name == "ldappasswd" || name == "ldapwhoami") {
     return Program::ldap;
   }
+  if (name == "ncftp" || name == "ncftpput" || name == "ncftpget" || name == "ncftpls") {
+    return Program::mongo; // -p PASSWORD as a separate word, like mongo's
+  }
   for (const Named& p : programs) {
     if (p.name == name) {
       return p.program;
@@ -248,7 +251,7 @@ private:
   void htpasswd(std::size_t from) {
     bool batch = false, no_file = false;
     std::vector<std::size_t> positional;
-    for (std::size_t i = from; i < words_.size(); ++i) {
+    for (std::size_t i = from; i < words_.size() && positional.size() < 3; ++i) {
       const std::string_view w = raw(i);
       if (w.size() > 1 && w[0] == '-' && positional.empty()) {
         batch = batch || w.find('b') != npos;

@@ -52,7 +52,7 @@ std::pair<std::string, std::string> split_marker(const std::string& marker) {
 
 std::optional<Verdict> managed(const VerdictInput& in) {
   const std::string source = source_phrase(in.source_kind);
-  if (!in.package.empty()) {
+  if (!in.package.empty() && !in.package_modified) {
     return Verdict{"managed",
                    "package:" + std::string(in.package),
                    {fmt::format("{} owned by package {}", source, in.package)}};
@@ -133,7 +133,10 @@ std::vector<std::string> hidden_reasons(const VerdictInput& in) {
       reasons.emplace_back("MAILTO is empty (output is discarded)");
     }
   }
-  if (!user) { // a per-user crontab never belongs to a package
+  if (!in.package.empty()) {
+    reasons.push_back(fmt::format("{} of package {} edited on the host",
+                                  source_phrase(in.source_kind), in.package));
+  } else if (!user) { // a per-user crontab never belongs to a package
     reasons.push_back(source_phrase(in.source_kind) + " not owned by any package");
   }
   reasons.emplace_back("no configuration-management marker");

@@ -77,13 +77,52 @@ void compare_jobs(std::vector<JobRow> before, std::vector<JobRow> after, HostDif
   }
 }
 
-// Each host's jobs, by host index, in one pass over the snapshot.
-std::vector<std::vector<const JobRow*>> jobs_by_host(const Snapshot& snapshot) {
+// Each host's jobs (or migrated lines), by host index, in one pass over the snapshot.
+std::vector<std::vector<const JobRow*>> jobs_by_host(const Snapshot& snapshot,
+                                                     const std::vector<JobRow>& jobs) {
   std::vector<std::vector<const JobRow*>> by_host(snapshot.hosts.size());
-  for (const auto& job : snapshot.jobs) {
+  for (const auto& job : jobs) {
     by_host.at(job.host).push_back(&job);
   }
   return by_host;
+}
+
+// The migrated lines a host had in one scan.
+struct MigratedLines {
+  const std::vector<const JobRow*>* before = nullptr;
+  const std::vector<const JobRow*>* after = nullptr;
+};
+
+bool same_job(const JobRow& a, const JobRow& b) {
+  return a.owner == b.owner && a.command == b.command;
+}
+
+// A removed job whose command now sits in a disabled line marked migrated (new since the
+// earlier scan) was not lost: it was moved to another scheduler on purpose.
+void find_migrated(HostDiff& host, const MigratedLines& lines) {
+  if (lines.after == nullptr) {
+    return;
+  }
+  std::vector<bool> used(lines.after->size());
+  for (auto& change : host.changes) {
+    if (change.kind != JobChange::Kind::removed) {
+      continue;
+    }
+    for (std::size_t i = 0; i < lines.after->size(); ++i) {
+      const JobRow& line = *(*lines.after)[i];
+      const bool already_there =
+          lines.before != nullptr &&
+          std::any_of(lines.before->begin(), lines.before->end(), [&](const JobRow* old) {
+            return same_job(*old, line) && old->file == line.file;
+          });
+      if (!used[i] && !already_there && same_job(*change.before, line)) {
+        used[i] = true;
+        change.kind = JobChange::Kind::migrated;
+        change.after = line;
+        break;
+      }
+    }
+  }
 }
 
 std::vector<JobRow> copies(const std::vector<const JobRow*>& jobs) {
@@ -171,7 +210,8 @@ void drop_uncompared(std::vector<JobRow>& jobs, const std::vector<std::string>& 
 }
 
 HostDiff compare_host(const HostRow* before, const std::vector<const JobRow*>& before_jobs,
-                      const HostRow* after, const std::vector<const JobRow*>& after_jobs) {
+                      const HostRow* after, const std::vector<const JobRow*>& after_jobs,
+                      const MigratedLines& migrated) {
   HostDiff host;
   const HostRow& any = after != nullptr ? *after : *before;
   host.name = any.name;
@@ -205,6 +245,7 @@ HostDiff compare_host(const HostRow* before, const std::vector<const JobRow*>& b
     drop_uncompared(jobs_after, paths);
   }
   compare_jobs(std::move(jobs_before), std::move(jobs_after), host);
+  find_migrated(host, migrated);
   return host;
 }
 
@@ -229,6 +270,9 @@ void count(Diff& diff) {
       case JobChange::Kind::command_changed:
         ++n.command_changed;
         break;
+      case JobChange::Kind::migrated:
+        ++n.migrated;
+        break;
       }
     }
   }
@@ -246,6 +290,8 @@ std::string_view change_name(JobChange::Kind kind) {
     return "schedule-changed";
   case JobChange::Kind::command_changed:
     return "command-changed";
+  case JobChange::Kind::migrated:
+    return "migrated";
   }
   return "";
 }
@@ -266,7 +312,7 @@ std::string_view host_state_name(HostDiff::State state) {
 
 bool Diff::anything_changed() const {
   return counts.added + counts.removed + counts.schedule_changed + counts.command_changed +
-             counts.moved + counts.hosts_new + counts.hosts_gone >
+             counts.moved + counts.migrated + counts.hosts_new + counts.hosts_gone >
          0;
 }
 
@@ -283,14 +329,18 @@ Diff diff_snapshots(const Snapshot& from, const Snapshot& to) {
     auto [entry, inserted] = hosts.try_emplace({to.hosts[i].name, to.hosts[i].port}, none, i);
     entry->second.second = i;
   }
-  const auto from_jobs = jobs_by_host(from);
-  const auto to_jobs = jobs_by_host(to);
+  const auto from_jobs = jobs_by_host(from, from.jobs);
+  const auto to_jobs = jobs_by_host(to, to.jobs);
+  const auto from_migrated = jobs_by_host(from, from.migrated);
+  const auto to_migrated = jobs_by_host(to, to.migrated);
   const std::vector<const JobRow*> no_jobs;
   for (const auto& [identity, indexes] : hosts) {
     const auto [b, a] = indexes;
-    diff.hosts.push_back(
-        compare_host(b == none ? nullptr : &from.hosts[b], b == none ? no_jobs : from_jobs[b],
-                     a == none ? nullptr : &to.hosts[a], a == none ? no_jobs : to_jobs[a]));
+    const MigratedLines migrated{b == none ? nullptr : &from_migrated[b],
+                                 a == none ? nullptr : &to_migrated[a]};
+    diff.hosts.push_back(compare_host(
+        b == none ? nullptr : &from.hosts[b], b == none ? no_jobs : from_jobs[b],
+        a == none ? nullptr : &to.hosts[a], a == none ? no_jobs : to_jobs[a], migrated));
   }
   find_moves(diff);
   for (auto& host : diff.hosts) {

@@ -33,21 +33,27 @@ std::string change_lines(const JobChange& change, std::size_t width) {
   if (change.before) {
     out += fit("      - " + job_line(*change.before), width) + "\n";
   }
-  if (change.after) {
+  if (change.kind == JobChange::Kind::migrated) {
+    out += fit("      + disabled, migrated to " + terminal_text(change.after->managed_by), width) +
+           "\n";
+  } else if (change.after) {
     out += fit("      + " + job_line(*change.after), width) + "\n";
   }
   return out;
 }
 
 Json job_json(const JobRow& job) {
-  return Json{{"owner", valid_utf8(job.owner)},
-              {"schedule", valid_utf8(job.schedule.raw)},
-              {"normalized", job.schedule.normalized},
-              {"command", valid_utf8(job.command)},
-              {"language", job.language},
-              {"file", valid_utf8(job.file)},
-              {"line", job.line},
-              {"fingerprint", job.fingerprint}};
+  return Json{
+      {"owner", valid_utf8(job.owner)},
+      {"schedule", valid_utf8(job.schedule.raw)},
+      {"normalized", job.schedule.normalized},
+      {"command", valid_utf8(job.command)},
+      {"language", job.language},
+      {"file", valid_utf8(job.file)},
+      {"line", job.line},
+      {"fingerprint", job.fingerprint},
+      {"verdict", job.verdict.empty() ? Json(nullptr) : Json(job.verdict)},
+      {"managed_by", job.managed_by.empty() ? Json(nullptr) : Json(valid_utf8(job.managed_by))}};
 }
 
 Json scan_json(const catalog::ScanSummary& scan) {
@@ -79,6 +85,12 @@ std::string render_diff_table(const Diff& diff, const TableStyle& style) {
                          n.added, n.removed, n.schedule_changed, n.command_changed, n.moved),
              w) +
          "\n";
+  if (n.migrated > 0) {
+    out += fit(fmt::format("      {} migrated (disabled and marked `# digger: migrated to`)",
+                           n.migrated),
+               w) +
+           "\n";
+  }
   out += fit(fmt::format("Hosts: {} new, {} gone, {} unknown (not scanned in one of the scans)",
                          n.hosts_new, n.hosts_gone, n.hosts_unknown),
              w) +
@@ -168,6 +180,7 @@ std::string render_diff_json(const Diff& diff) {
              {"schedule_changed", n.schedule_changed},
              {"command_changed", n.command_changed},
              {"moved", n.moved},
+             {"migrated", n.migrated},
              {"hosts_new", n.hosts_new},
              {"hosts_gone", n.hosts_gone},
              {"hosts_unknown", n.hosts_unknown}}},
@@ -195,7 +208,8 @@ std::string render_diff_csv(const Diff& diff) {
       const auto& a = change.after;
       csv_row(out, {change_name(change.kind), host.name, port, "", "", job.owner, job.file,
                     std::to_string(job.line), b ? b->schedule.raw : "", a ? a->schedule.raw : "",
-                    b ? b->command : "", a ? a->command : "", job.fingerprint, ""});
+                    b ? b->command : "", a ? a->command : "", job.fingerprint,
+                    change.kind == JobChange::Kind::migrated ? a->managed_by : ""});
     }
   }
   for (const auto& move : diff.moves) {

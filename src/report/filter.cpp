@@ -8,8 +8,9 @@
 namespace digger::report {
 namespace {
 
-constexpr std::array<std::string_view, 8> plain_keys{
-    "host", "owner", "language", "status", "command", "target", "file", "fingerprint"};
+constexpr std::array<std::string_view, 12> plain_keys{
+    "host", "owner",       "language", "status",     "command", "target",
+    "file", "fingerprint", "verdict",  "managed_by", "flag",    "kind"};
 
 bool valid_key(std::string_view key) {
   if (key.starts_with("label:")) {
@@ -45,6 +46,18 @@ bool matches_host_term(const FilterTerm& term, const HostRow& host) {
   return compare(term, label->second);
 }
 
+// A job has many flags: flag=X holds when one of them is X, flag!=X when none is, flag~X when
+// one of them contains X.
+bool matches_flag(const FilterTerm& term, const JobRow& job) {
+  FilterTerm positive = term;
+  if (term.op == FilterTerm::Op::not_equals) {
+    positive.op = FilterTerm::Op::equals;
+  }
+  const bool any = std::any_of(job.flags.begin(), job.flags.end(),
+                               [&](const std::string& flag) { return compare(positive, flag); });
+  return term.op == FilterTerm::Op::not_equals ? !any : any;
+}
+
 std::string_view job_field(const FilterTerm& term, const JobRow& job) {
   if (term.key == "owner")
     return job.owner;
@@ -56,6 +69,12 @@ std::string_view job_field(const FilterTerm& term, const JobRow& job) {
     return job.target;
   if (term.key == "file")
     return job.file;
+  if (term.key == "verdict")
+    return job.verdict;
+  if (term.key == "managed_by")
+    return job.managed_by;
+  if (term.key == "kind")
+    return job.source_kind;
   return job.fingerprint;
 }
 
@@ -115,13 +134,20 @@ util::Result<FilterTerm> parse_term(const std::string& word) {
   term.value = word.substr(value_at);
   if (!valid_key(term.key)) {
     return util::Error{fmt::format("unknown key '{}' (use host, owner, language, status, command, "
-                                   "target, file, fingerprint or label:NAME)",
+                                   "target, file, fingerprint, verdict, managed_by, flag, kind or "
+                                   "label:NAME)",
                                    term.key)};
   }
   return term;
 }
 
 } // namespace
+
+bool Filter::chooses_verdict() const {
+  return std::any_of(terms.begin(), terms.end(), [](const FilterTerm& term) {
+    return term.key == "verdict" || term.key == "managed_by";
+  });
+}
 
 bool FilterTerm::about_host() const {
   return key == "host" || key == "status" || key.starts_with("label:");
@@ -135,7 +161,10 @@ bool Filter::matches_host(const HostRow& host) const {
 
 bool Filter::matches_job(const JobRow& job, const HostRow& host) const {
   return std::all_of(terms.begin(), terms.end(), [&](const FilterTerm& term) {
-    return term.about_host() ? matches_host_term(term, host) : compare(term, job_field(term, job));
+    if (term.about_host()) {
+      return matches_host_term(term, host);
+    }
+    return term.key == "flag" ? matches_flag(term, job) : compare(term, job_field(term, job));
   });
 }
 

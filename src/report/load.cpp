@@ -69,16 +69,68 @@ void load_unreadable_paths(catalog::Database& db, std::int64_t scan_id,
   }
 }
 
+// Lists are stored one item per line (docs/catalog.md#lists).
+std::vector<std::string> split_lines(const std::string& joined) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    std::size_t end = joined.find('\n', start);
+    end = end == std::string::npos ? joined.size() : end;
+    lines.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+std::string trimmed(std::string text) {
+  const auto first = text.find_first_not_of(" \t");
+  const auto last = text.find_last_not_of(" \t");
+  return first == std::string::npos ? "" : text.substr(first, last - first + 1);
+}
+
+// "host index NUL path" -> what the inspection of that path found.
+using ProgramIndex = std::unordered_map<std::string, ProgramInfo>;
+
+std::string program_key(std::size_t host, const std::string& path) {
+  return std::to_string(host) + '\0' + path;
+}
+
+ProgramIndex load_programs(catalog::Database& db, std::int64_t scan_id,
+                           const std::unordered_map<std::int64_t, std::size_t>& host_index) {
+  auto statement = db.prepare(
+      "SELECT r.host_id, p.path, p.file_exists, p.type, p.go_version, p.go_module, p.sha256 "
+      "FROM programs p JOIN host_results r ON r.id = p.host_result_id WHERE r.scan_id = ?1");
+  statement.bind(1, scan_id);
+  ProgramIndex programs;
+  while (statement.step()) {
+    ProgramInfo info;
+    info.inspected = true;
+    info.exists = statement.column_int(2) != 0;
+    info.type = statement.column_text(3);
+    info.go_version = statement.column_text(4);
+    info.go_module = statement.column_bytes(5);
+    info.sha256 = statement.column_text(6);
+    // The first record of a path wins should a host ever report one twice.
+    programs.emplace(program_key(host_index.at(statement.column_int(0)), statement.column_bytes(1)),
+                     std::move(info));
+  }
+  return programs;
+}
+
 void load_jobs(catalog::Database& db, std::int64_t scan_id,
                const std::unordered_map<std::int64_t, std::size_t>& host_index, bool details,
-               std::vector<JobRow>& jobs) {
+               Snapshot& snapshot) {
   auto statement = db.prepare(
       "SELECT r.host_id, COALESCE(e.run_as, s.owner), e.schedule_text, e.normalized_schedule, "
       "e.cron_tz, e.description, e.command, e.language, e.evidence, e.target, s.path, "
-      "e.line_number, s.kind, s.loaded_by_daemon, e.fingerprint "
+      "e.line_number, s.kind, s.loaded_by_daemon, e.fingerprint, e.kind, e.verdict, "
+      "e.managed_by, e.verdict_reasons, e.flags, e.schedule_origin, s.package, "
+      "CASE WHEN s.kind = 'timer' THEN substr(e.raw, 1, instr(e.raw, '=') - 1) END "
       "FROM host_results r JOIN cron_sources s ON s.host_result_id = r.id "
-      "JOIN entries e ON e.source_id = s.id WHERE r.scan_id = ?1 AND e.kind = 'job'");
+      "JOIN entries e ON e.source_id = s.id WHERE r.scan_id = ?1 AND (e.kind = 'job' OR "
+      "(e.kind = 'disabled-job' AND e.verdict = 'migrated'))");
   statement.bind(1, scan_id);
+  const ProgramIndex programs = details ? load_programs(db, scan_id, host_index) : ProgramIndex{};
   while (statement.step()) {
     JobRow job;
     job.host = host_index.at(statement.column_int(0));
@@ -90,6 +142,16 @@ void load_jobs(catalog::Database& db, std::int64_t scan_id,
       job.schedule.description = statement.column_bytes(5);
       job.evidence = statement.column_bytes(8);
       job.target = statement.column_bytes(9);
+      job.verdict_reasons = split_lines(statement.column_bytes(18));
+      job.flags = split_lines(statement.column_text(19));
+      job.schedule_origin = statement.column_bytes(20);
+      job.package = statement.column_bytes(21);
+      if (!job.target.empty()) {
+        auto found = programs.find(program_key(job.host, job.target));
+        if (found != programs.end()) {
+          job.program = found->second;
+        }
+      }
     }
     job.command = statement.column_bytes(6);
     job.language = statement.column_text(7);
@@ -101,7 +163,11 @@ void load_jobs(catalog::Database& db, std::int64_t scan_id,
     job.source_kind = statement.column_text(12);
     job.loaded_by_daemon = statement.column_int(13) != 0;
     job.fingerprint = statement.column_text(14);
-    jobs.push_back(std::move(job));
+    job.verdict = statement.column_text(16);
+    job.managed_by = statement.column_bytes(17);
+    job.schedule.trigger = trimmed(statement.column_bytes(22));
+    auto& list = statement.column_text(15) == "job" ? snapshot.jobs : snapshot.migrated;
+    list.push_back(std::move(job));
   }
 }
 
@@ -143,7 +209,7 @@ Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& sc
   load_unreadable_paths(db, scan.id, host_index, snapshot.hosts);
   // The scan row counts its jobs: reserving exactly avoids a vector twice too big for a fleet.
   snapshot.jobs.reserve(static_cast<std::size_t>(std::max<std::int64_t>(scan.jobs, 0)));
-  load_jobs(db, scan.id, host_index, options.details, snapshot.jobs);
+  load_jobs(db, scan.id, host_index, options.details, snapshot);
   // SQL sorted the hosts; jobs follow host order, then file and line, for stable output.
   const auto by_place = [](const JobRow& a, const JobRow& b) {
     return std::tie(a.host, a.file, a.line) < std::tie(b.host, b.file, b.line);
@@ -151,6 +217,7 @@ Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& sc
   if (!std::is_sorted(snapshot.jobs.begin(), snapshot.jobs.end(), by_place)) {
     std::sort(snapshot.jobs.begin(), snapshot.jobs.end(), by_place);
   }
+  std::sort(snapshot.migrated.begin(), snapshot.migrated.end(), by_place);
   if (options.derived) {
     compute_derived_fields(snapshot);
   }

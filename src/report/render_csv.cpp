@@ -11,11 +11,34 @@
 namespace digger::report {
 namespace {
 
-constexpr std::array<std::string_view, 21> columns{
-    "group",       "host",        "port",          "labels",  "host_status", "owner",
-    "schedule",    "normalized",  "description",   "cron_tz", "zone",        "next_run",
-    "command",     "language",    "evidence",      "target",  "file",        "line",
-    "source_kind", "fingerprint", "same_job_hosts"};
+// New columns go at the end: spreadsheets and scripts that read columns by position keep working.
+constexpr std::array<std::string_view, 32> columns{
+    "group",       "host",          "port",
+    "labels",      "host_status",   "owner",
+    "schedule",    "normalized",    "description",
+    "cron_tz",     "zone",          "next_run",
+    "command",     "language",      "evidence",
+    "target",      "file",          "line",
+    "source_kind", "fingerprint",   "same_job_hosts",
+    "verdict",     "managed_by",    "verdict_reasons",
+    "flags",       "trigger",       "schedule_origin",
+    "package",     "target_exists", "target_type",
+    "go_version",  "go_module"};
+
+std::string joined(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) {
+    out += (out.empty() ? "" : std::string(separator)) + item;
+  }
+  return out;
+}
+
+std::string_view yes_no(const ProgramInfo& program) {
+  if (!program.inspected) {
+    return "";
+  }
+  return program.exists ? "yes" : "no";
+}
 
 // "env=prod;role=web": labels sorted by key.
 std::string labels_text(const std::map<std::string, std::string>& labels) {
@@ -71,7 +94,18 @@ std::string render_csv(const ReportView& view) {
                        std::to_string(job->line),
                        job->source_kind,
                        job->fingerprint,
-                       std::to_string(job->same_job_hosts)});
+                       std::to_string(job->same_job_hosts),
+                       job->verdict,
+                       job->managed_by,
+                       joined(job->verdict_reasons, "; "),
+                       joined(job->flags, ";"),
+                       s.trigger,
+                       job->schedule_origin,
+                       job->package,
+                       yes_no(job->program),
+                       job->program.type,
+                       job->program.go_version,
+                       job->program.go_module});
     }
   }
   return out;

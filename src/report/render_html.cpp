@@ -29,7 +29,7 @@ th{cursor:pointer;user-select:none;background:#f0f2f5;position:sticky;top:0}th.a
 td.num,th.num{text-align:right}code{font:12px ui-monospace,monospace;word-break:break-all}
 .heat td{width:3.6%;height:22px;padding:0;text-align:center;font-size:10px;border:1px solid #fff}
 .heat th{cursor:default;font-weight:normal;font-size:11px}input.filter{width:320px;padding:6px;margin:0 0 10px;border:1px solid #ccd;border-radius:4px}
-.status{color:#c0392b;font-weight:600}.muted{color:#777}
+.status{color:#c0392b;font-weight:600}.muted{color:#777}.verdict-hidden{color:#c0392b;font-weight:600}
 )css";
 
 constexpr std::string_view script = R"js(
@@ -86,6 +86,9 @@ FleetHeat fleet_heat(const ReportView& view) {
   FleetHeat fleet;
   for (const auto& group : view.groups) {
     for (const JobRow* job : group.jobs) {
+      if (schedule_clock(*job) != ScheduleClock::cron) {
+        continue; // timers and anacron: no cron fields to count (yet)
+      }
       auto found = cache.find(job->schedule.raw);
       if (found == cache.end()) {
         auto schedule = cron::parse_schedule(job->schedule.raw);
@@ -116,9 +119,14 @@ std::string summary_cards(const ReportView& view) {
   return "<div class=\"cards\">" + card("hosts", t.hosts, "total-hosts") +
          card("scanned", t.hosts_scanned, "total-scanned") +
          card("could not be scanned", t.hosts_failed, "total-failed", t.hosts_failed > 0) +
-         card("jobs", t.jobs, "total-jobs") + card("languages", t.languages, "total-languages") +
+         card("hidden batches", t.hidden, "total-hidden", t.hidden > 0) +
+         card("jobs listed", t.jobs, "total-jobs") + card("managed", t.managed, "total-managed") +
+         card("languages", t.languages, "total-languages") +
          card("owners", t.owners, "total-owners") +
-         card("jobs on several hosts", t.duplicated_jobs, "total-duplicated") + "</div>\n";
+         card("jobs on several hosts", t.duplicated_jobs, "total-duplicated") + "</div>\n" +
+         (managed_summary(view).empty() ? ""
+                                        : "<p class=\"muted\" id=\"managed-summary\">" +
+                                              html_escape(managed_summary(view)) + "</p>\n");
 }
 
 template <class Rows, class Name>
@@ -207,6 +215,30 @@ std::string failed_section(const ReportView& view) {
   return out + "</tbody></table></section>\n";
 }
 
+std::string joined(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) {
+    out += (out.empty() ? "" : std::string(separator)) + item;
+  }
+  return out;
+}
+
+// Who manages the job, or why it is hidden, with where its schedule came from.
+std::string why(const JobRow& job) {
+  std::string out = job.managed() || job.verdict == "migrated"
+                        ? "managed by " + html_escape(job.managed_by)
+                        : html_escape(joined(job.verdict_reasons, "; "));
+  if (!job.schedule_origin.empty()) {
+    out += (out.empty() ? "" : "<br>") + std::string("schedule from <code>") +
+           html_escape(job.schedule_origin) + "</code>";
+  }
+  if (job.program.inspected && !job.program.go_version.empty()) {
+    out += (out.empty() ? "" : "<br>") + std::string("built with ") +
+           html_escape(job.program.go_version);
+  }
+  return out;
+}
+
 std::string jobs_section(const ReportView& view) {
   std::string out = fmt::format(
       "<section><h2>Jobs by {}</h2>\n<input class=\"filter\" type=\"search\" placeholder=\"Filter "
@@ -214,7 +246,8 @@ std::string jobs_section(const ReportView& view) {
       "<span id=\"jobs-shown\" class=\"muted\"></span>\n"
       "<table class=\"sortable\" id=\"jobs\"><thead><tr><th>{}</th><th>Host</th><th>Owner</th>"
       "<th>Schedule</th><th>When</th><th>Next run</th><th>Language</th><th>Command</th>"
-      "<th>File</th><th class=\"num\">Same job on hosts</th></tr></thead><tbody>\n",
+      "<th>File</th><th class=\"num\">Same job on hosts</th><th>Verdict</th><th>Why</th>"
+      "<th>Flags</th></tr></thead><tbody>\n",
       html_escape(view.group_by.name()), html_escape(view.group_by.name()));
   for (const auto& group : view.groups) {
     for (const JobRow* job : group.jobs) {
@@ -223,12 +256,15 @@ std::string jobs_section(const ReportView& view) {
       out += fmt::format(
           "<tr><td>{}</td><td>{}:{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td>"
           "<td>{}</td><td><code>{}</code></td><td><code>{}:{}</code></td><td class=\"num\">{}</td>"
-          "</tr>\n",
+          "<td class=\"verdict-{}\">{}</td><td>{}</td><td class=\"status\">{}</td></tr>\n",
           html_escape(group.key), html_escape(host.name), host.port, html_escape(job->owner),
-          html_escape(s.raw), html_escape(s.description),
+          html_escape(s.trigger.empty() ? s.raw : s.trigger + "=" + s.raw),
+          html_escape(s.description),
           s.next_run.empty() ? "-" : html_escape(s.next_run + " (" + s.zone + ")"),
           html_escape(job->language), html_escape(job->command), html_escape(job->file), job->line,
-          job->same_job_hosts);
+          job->same_job_hosts, job->verdict.empty() ? "none" : job->verdict,
+          job->verdict.empty() ? "-" : html_escape(job->verdict), why(*job),
+          html_escape(joined(job->flags, ", ")));
     }
   }
   return out + "</tbody></table></section>\n";
@@ -252,6 +288,10 @@ std::string render_html(const ReportView& view) {
       view.filter_text.empty() ? "none" : html_escape(view.filter_text));
   out += summary_cards(view);
   out += "<div class=\"grid\">";
+  out += bars("Hidden batches per language", view.hidden_by_language,
+              [](const LanguageCount& row) { return row.language; });
+  out += bars("Hidden batches per owner", view.hidden_by_owner,
+              [](const OwnerCount& row) { return row.owner; });
   out += bars("Jobs per language", view.by_language,
               [](const LanguageCount& row) { return row.language; });
   out += bars("Jobs per owner", view.by_owner, [](const OwnerCount& row) { return row.owner; });

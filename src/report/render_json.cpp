@@ -111,6 +111,30 @@ void append_key(std::string& out, std::string_view key) {
   out += "\":";
 }
 
+void append_list(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += i == 0 ? "" : ",";
+    append_string(out, items[i]);
+  }
+  out += ']';
+}
+
+// The target's inspection, or null when there is none for it.
+void append_program(std::string& out, const ProgramInfo& program) {
+  if (!program.inspected) {
+    out += "null";
+    return;
+  }
+  out += "{";
+  append_key(out, "exists"), out += program.exists ? "true" : "false";
+  append_key(out, "type"), append_optional(out, program.type);
+  append_key(out, "go_version"), append_optional(out, program.go_version);
+  append_key(out, "go_module"), append_optional(out, program.go_module);
+  append_key(out, "sha256"), append_optional(out, program.sha256);
+  out += "}";
+}
+
 std::string job_line(const ReportView& view, const JobRow& job, const std::string& group,
                      const std::string& labels) {
   const HostRow& host = view.host_of(job);
@@ -128,7 +152,13 @@ std::string job_line(const ReportView& view, const JobRow& job, const std::strin
   append_key(out, "cron_tz"), append_optional(out, s.cron_tz);
   append_key(out, "zone"), append_string(out, s.zone);
   append_key(out, "next_run"), append_optional(out, s.next_run);
+  append_key(out, "trigger"), append_optional(out, s.trigger);
+  append_key(out, "origin"), append_optional(out, job.schedule_origin);
   out += "}";
+  append_key(out, "verdict"), append_optional(out, job.verdict);
+  append_key(out, "managed_by"), append_optional(out, job.managed_by);
+  append_key(out, "verdict_reasons"), append_list(out, job.verdict_reasons);
+  append_key(out, "flags"), append_list(out, job.flags);
   append_key(out, "command"), append_string(out, job.command);
   append_key(out, "language"), append_string(out, job.language);
   append_key(out, "evidence"), append_string(out, job.evidence);
@@ -136,6 +166,8 @@ std::string job_line(const ReportView& view, const JobRow& job, const std::strin
   append_key(out, "file"), append_string(out, job.file);
   append_key(out, "line"), out += std::to_string(job.line);
   append_key(out, "source_kind"), append_string(out, job.source_kind);
+  append_key(out, "package"), append_optional(out, job.package);
+  append_key(out, "program"), append_program(out, job.program);
   append_key(out, "loaded_by_daemon"), out += job.loaded_by_daemon ? "true" : "false";
   append_key(out, "fingerprint"), append_optional(out, job.fingerprint);
   append_key(out, "same_job_hosts"), out += std::to_string(job.same_job_hosts);
@@ -154,16 +186,21 @@ Json host_json(const HostRow& host) {
               {"jobs", host.jobs}};
 }
 
-Json summary_json(const ReportView& view) {
+Json languages_json(const std::vector<LanguageCount>& rows) {
   Json languages = Json::array();
-  for (const auto& row : view.by_language) {
+  for (const auto& row : rows) {
     languages.push_back({{"language", row.language},
                          {"jobs", row.jobs},
                          {"hosts", row.hosts},
-                         {"owners", row.owners}});
+                         {"owners", row.owners},
+                         {"hidden", row.hidden}});
   }
+  return languages;
+}
+
+Json owners_json(const std::vector<OwnerCount>& rows) {
   Json owners = Json::array();
-  for (const auto& row : view.by_owner) {
+  for (const auto& row : rows) {
     Json names = Json::array();
     for (const auto& language : row.languages) {
       names.push_back(language);
@@ -171,8 +208,24 @@ Json summary_json(const ReportView& view) {
     owners.push_back({{"owner", text(row.owner)},
                       {"jobs", row.jobs},
                       {"hosts", row.hosts},
-                      {"languages", names}});
+                      {"languages", names},
+                      {"hidden", row.hidden}});
   }
+  return owners;
+}
+
+Json managed_json(const ReportView& view) {
+  Json managers = Json::array();
+  for (const auto& row : view.managers) {
+    managers.push_back({{"manager", text(row.manager)}, {"jobs", row.jobs}});
+  }
+  return Json{{"jobs", view.totals.managed},
+              {"listed", view.managed_listed},
+              {"summary", text(managed_summary(view))},
+              {"by_manager", managers}};
+}
+
+Json summary_json(const ReportView& view) {
   Json duplicates = Json::array();
   for (const auto& row : view.duplicates) {
     Json names = Json::array();
@@ -195,9 +248,15 @@ Json summary_json(const ReportView& view) {
                 {"jobs", t.jobs},
                 {"languages", t.languages},
                 {"owners", t.owners},
-                {"duplicated_jobs", t.duplicated_jobs}}},
-              {"by_language", languages},
-              {"by_owner", owners},
+                {"duplicated_jobs", t.duplicated_jobs},
+                {"hidden", t.hidden},
+                {"managed", t.managed},
+                {"migrated", t.migrated}}},
+              {"managed", managed_json(view)},
+              {"hidden_by_language", languages_json(view.hidden_by_language)},
+              {"hidden_by_owner", owners_json(view.hidden_by_owner)},
+              {"by_language", languages_json(view.by_language)},
+              {"by_owner", owners_json(view.by_owner)},
               {"duplicates", duplicates}};
 }
 

@@ -48,29 +48,56 @@ void write_header(Writer& w, const ReportView& view) {
                      view.filter_text.empty() ? "(none)" : terminal_text(view.filter_text),
                      terminal_text(view.group_by.name())));
   const auto& t = view.totals;
-  w.line(fmt::format("Hosts: {} ({} scanned, {} failed)  Jobs: {}  Languages: {}  Owners: {}",
-                     t.hosts, t.hosts_scanned, t.hosts_failed, t.jobs, t.languages, t.owners));
+  w.line(fmt::format("Hosts: {} ({} scanned, {} failed)  Jobs: {}{}  Languages: {}", t.hosts,
+                     t.hosts_scanned, t.hosts_failed, t.jobs,
+                     view.verdicts_known ? fmt::format(" ({} hidden)", t.hidden) : "",
+                     t.languages));
+  if (!view.verdicts_known) {
+    w.line("No verdicts in this scan (recorded before digger-scan told hidden from managed).");
+  }
+  const std::string managed = managed_summary(view);
+  if (!managed.empty()) {
+    w.line(managed);
+  }
+  if (t.migrated > 0) {
+    w.line(fmt::format("{} disabled job{} marked migrated (see `digger-scan diff`)", t.migrated,
+                       t.migrated == 1 ? "" : "s"));
+  }
   w.line(fmt::format("Next runs are computed from the scan's end ({}), not from now.",
                      reference_time(scan)));
 }
 
-void write_languages(Writer& w, const ReportView& view) {
+void write_languages(Writer& w, std::string_view title, const std::vector<LanguageCount>& rows,
+                     bool with_hidden) {
   w.blank();
-  w.heading("Jobs per language");
-  w.line(fmt::format("  {} {:>7} {:>6} {:>7}", pad("LANGUAGE", 20), "JOBS", "HOSTS", "OWNERS"));
-  for (const auto& row : view.by_language) {
-    w.line(fmt::format("  {} {:>7} {:>6} {:>7}", pad(terminal_text(row.language), 20), row.jobs,
-                       row.hosts, row.owners));
+  w.heading(title);
+  if (rows.empty()) {
+    w.line("  none");
+    return;
+  }
+  w.line(fmt::format("  {} {:>7} {:>6} {:>7}{}", pad("LANGUAGE", 20), "JOBS", "HOSTS", "OWNERS",
+                     with_hidden ? fmt::format(" {:>7}", "HIDDEN") : ""));
+  for (const auto& row : rows) {
+    w.line(fmt::format("  {} {:>7} {:>6} {:>7}{}", pad(terminal_text(row.language), 20), row.jobs,
+                       row.hosts, row.owners,
+                       with_hidden ? fmt::format(" {:>7}", row.hidden) : ""));
   }
 }
 
-void write_owners(Writer& w, const ReportView& view) {
+void write_owners(Writer& w, std::string_view title, const std::vector<OwnerCount>& rows,
+                  bool with_hidden) {
   w.blank();
-  w.heading("Jobs per owner");
-  w.line(fmt::format("  {} {:>7} {:>6}  {}", pad("OWNER", 20), "JOBS", "HOSTS", "LANGUAGES"));
-  for (const auto& row : view.by_owner) {
-    w.line(fmt::format("  {} {:>7} {:>6}  {}", pad(terminal_text(row.owner), 20), row.jobs,
-                       row.hosts, fmt::join(row.languages, ", ")));
+  w.heading(title);
+  if (rows.empty()) {
+    w.line("  none");
+    return;
+  }
+  w.line(fmt::format("  {} {:>7} {:>6}{}  {}", pad("OWNER", 20), "JOBS", "HOSTS",
+                     with_hidden ? fmt::format(" {:>7}", "HIDDEN") : "", "LANGUAGES"));
+  for (const auto& row : rows) {
+    w.line(fmt::format("  {} {:>7} {:>6}{}  {}", pad(terminal_text(row.owner), 20), row.jobs,
+                       row.hosts, with_hidden ? fmt::format(" {:>7}", row.hidden) : "",
+                       fmt::join(row.languages, ", ")));
   }
 }
 
@@ -103,21 +130,89 @@ void write_duplicates(Writer& w, const ReportView& view) {
   }
 }
 
+std::string when_text(const JobRow& job) {
+  const auto& s = job.schedule;
+  std::string when = terminal_text(s.description.empty() ? s.raw : s.description);
+  if (!s.trigger.empty()) {
+    when = terminal_text(s.trigger) + "=" + when;
+  }
+  if (!s.cron_tz.empty()) {
+    when += " (CRON_TZ=" + terminal_text(s.cron_tz) + ")";
+  }
+  if (job.source_kind != "user" && job.source_kind != "system" && job.source_kind != "cron.d") {
+    when += " [" + job.source_kind + "]";
+  }
+  return when;
+}
+
+// "      why: a; b; c" over as many lines as the reasons need: each of them matters.
+void write_wrapped(Writer& w, std::string_view lead, const std::vector<std::string>& items) {
+  const std::string indent(lead.size(), ' ');
+  std::string line(lead);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string item = terminal_text(items[i]) + (i + 1 < items.size() ? ";" : "");
+    const bool first_on_line = line.size() == lead.size();
+    if (!first_on_line && text_width(line) + 1 + text_width(item) > w.width()) {
+      w.line(line);
+      line = indent;
+    }
+    line += (line.size() == lead.size() ? "" : " ") + item;
+  }
+  w.line(line);
+}
+
+void write_job(Writer& w, const ReportView& view, const JobRow& job) {
+  const auto& s = job.schedule;
+  w.line(fmt::format("  {} {} {}", pad(host_label(view.host_of(job)), 20),
+                     pad(terminal_text(job.owner), 10), when_text(job)));
+  w.line(fmt::format("      next {} {}", pad(s.next_run.empty() ? "-" : s.next_run, 25),
+                     terminal_text(job.command)));
+  if (!job.schedule_origin.empty()) {
+    w.line("      schedule from " + terminal_text(job.schedule_origin));
+  }
+  if (job.managed()) {
+    w.line("      managed by " + terminal_text(job.managed_by));
+  } else if (!job.verdict_reasons.empty()) {
+    write_wrapped(w, "      why: ", job.verdict_reasons);
+  }
+  if (!job.flags.empty()) {
+    w.alert(fmt::format("      flags: {}",
+                        terminal_text(fmt::format("{}", fmt::join(job.flags, ", ")))));
+  }
+}
+
+// Hidden batches first, under their own heading; then whatever else is listed.
 void write_jobs(Writer& w, const ReportView& view) {
+  if (!view.verdicts_known) {
+    w.blank();
+    w.heading(fmt::format("Jobs by {}", terminal_text(view.group_by.name())));
+    for (const auto& group : view.groups) {
+      w.heading(fmt::format("== {} ({}) ==", terminal_text(group.key), group.jobs.size()));
+      for (const JobRow* job : group.jobs) {
+        write_job(w, view, *job);
+      }
+    }
+    return;
+  }
+  bool hidden_part = true;
   w.blank();
-  w.heading(fmt::format("Jobs by {}", terminal_text(view.group_by.name())));
+  w.heading(fmt::format("Hidden batches by {} ({})", terminal_text(view.group_by.name()),
+                        view.totals.hidden));
+  if (view.totals.hidden == 0) {
+    w.line("  none");
+  }
   for (const auto& group : view.groups) {
+    if (hidden_part && !group.hidden) {
+      hidden_part = false;
+      w.blank();
+      w.heading(
+          fmt::format("Other jobs by {} ({}): {}", terminal_text(view.group_by.name()),
+                      view.totals.jobs - view.totals.hidden,
+                      view.managed_listed ? "managed, or without a verdict" : "without a verdict"));
+    }
     w.heading(fmt::format("== {} ({}) ==", terminal_text(group.key), group.jobs.size()));
     for (const JobRow* job : group.jobs) {
-      const auto& s = job->schedule;
-      std::string when = terminal_text(s.description.empty() ? s.raw : s.description);
-      if (!s.cron_tz.empty()) {
-        when += " (CRON_TZ=" + terminal_text(s.cron_tz) + ")";
-      }
-      w.line(fmt::format("  {} {} {}", pad(host_label(view.host_of(*job)), 20),
-                         pad(terminal_text(job->owner), 10), when));
-      w.line(fmt::format("      next {} {}", pad(s.next_run.empty() ? "-" : s.next_run, 25),
-                         terminal_text(job->command)));
+      write_job(w, view, *job);
     }
   }
 }
@@ -127,11 +222,17 @@ void write_jobs(Writer& w, const ReportView& view) {
 std::string render_table(const ReportView& view, const TableStyle& style) {
   Writer w(style);
   write_header(w, view);
-  write_languages(w, view);
-  write_owners(w, view);
+  if (view.verdicts_known) {
+    write_languages(w, "Hidden batches per language", view.hidden_by_language, false);
+    write_owners(w, "Hidden batches per owner", view.hidden_by_owner, false);
+  }
+  write_jobs(w, view);
+  if (view.totals.jobs != view.totals.hidden) { // else the same figures as above
+    write_languages(w, "Jobs per language (all listed jobs)", view.by_language, true);
+    write_owners(w, "Jobs per owner (all listed jobs)", view.by_owner, true);
+  }
   write_failed(w, view);
   write_duplicates(w, view);
-  write_jobs(w, view);
   return w.take();
 }
 

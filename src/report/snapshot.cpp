@@ -35,25 +35,18 @@ public:
     return found->second;
   }
 
-  const std::string& next_run(const std::string& schedule_text, const std::string& zone_name) {
-    key_.assign(schedule_text).append(1, '\0').append(zone_name); // reused: no allocation
+  const std::string& next_run(const JobRow& job, const std::string& zone_name) {
+    const ScheduleClock clock = schedule_clock(job);
+    key_.assign(job.schedule.raw).append(1, '\0').append(zone_name); // reused: no allocation
+    key_.append(1, static_cast<char>('0' + static_cast<int>(clock)));
     auto found = next_runs_.find(key_);
     if (found == next_runs_.end()) {
-      found = next_runs_.emplace(key_, compute(schedule_text, zone_name)).first;
+      found = next_runs_.emplace(key_, next_run_of(job, after_, *zone(zone_name).second)).first;
     }
     return found->second;
   }
 
 private:
-  std::string compute(const std::string& schedule_text, const std::string& zone_name) {
-    auto schedule = cron::parse_schedule(schedule_text);
-    if (!schedule) {
-      return "";
-    }
-    const auto time = cron::next_fire_time(*schedule, after_, *zone(zone_name).second);
-    return time ? cron::to_iso8601(*time) : "";
-  }
-
   std::chrono::sys_seconds after_;
   std::map<std::string, std::pair<std::string, const date::time_zone*>> zones_;
   std::string key_;
@@ -73,6 +66,48 @@ std::chrono::sys_seconds parse_reference(const std::string& text) {
 
 } // namespace
 
+bool JobRow::has_flag(std::string_view flag) const {
+  return std::find(flags.begin(), flags.end(), flag) != flags.end();
+}
+
+ScheduleClock schedule_clock(const JobRow& job) {
+  if (job.source_kind == "timer") {
+    return job.schedule.trigger == "OnCalendar" ? ScheduleClock::systemd_calendar
+                                                : ScheduleClock::systemd_monotonic;
+  }
+  // anacrontab lines, and run-parts scripts whose directory anacron runs, carry anacron's
+  // normal form (docs/catalog.md#anacrontab); their schedule text is not cron fields.
+  if (job.source_kind == "anacrontab" || job.schedule.normalized.starts_with("anacron ")) {
+    return ScheduleClock::anacron;
+  }
+  return ScheduleClock::cron;
+}
+
+std::string next_calendar_run(const std::string& /*expression*/, std::chrono::sys_seconds /*after*/,
+                              const date::time_zone& /*zone*/) {
+  return ""; // OnCalendar= evaluation lands in cron::next_calendar_elapse (issue 8)
+}
+
+std::string next_run_of(const JobRow& job, std::chrono::sys_seconds after,
+                        const date::time_zone& zone) {
+  switch (schedule_clock(job)) {
+  case ScheduleClock::cron: {
+    auto schedule = cron::parse_schedule(job.schedule.raw);
+    if (!schedule) {
+      return "";
+    }
+    const auto time = cron::next_fire_time(*schedule, after, zone);
+    return time ? cron::to_iso8601(*time) : "";
+  }
+  case ScheduleClock::systemd_calendar:
+    return next_calendar_run(job.schedule.raw, after, zone);
+  case ScheduleClock::systemd_monotonic:
+  case ScheduleClock::anacron:
+    return ""; // no wall-clock time: boot, unit activity or anacron's own timestamps decide
+  }
+  return "";
+}
+
 std::string reference_time(const catalog::ScanSummary& scan) {
   return scan.finished_at.empty() ? scan.started_at : scan.finished_at;
 }
@@ -85,7 +120,7 @@ void compute_derived_fields(Snapshot& snapshot) {
     const std::string& wanted =
         job.schedule.cron_tz.empty() ? snapshot.hosts.at(job.host).timezone : job.schedule.cron_tz;
     job.schedule.zone = cache.zone(wanted).first;
-    job.schedule.next_run = cache.next_run(job.schedule.raw, wanted);
+    job.schedule.next_run = cache.next_run(job, wanted);
     if (!job.fingerprint.empty()) {
       hosts_of[job.fingerprint].push_back(job.host);
     }

@@ -28,6 +28,7 @@ std::string group_key(const GroupBy& group_by, const JobRow& job, const HostRow&
 
 struct Tally {
   std::int64_t jobs = 0;
+  std::int64_t hidden = 0;
   std::set<std::size_t> hosts;
   std::set<std::string> others; // owners of a language, languages of an owner
 };
@@ -44,26 +45,56 @@ std::vector<Row> ranked(const std::map<std::string, Tally>& tallies, Fill fill) 
   return rows;
 }
 
-void count_languages_and_owners(ReportView& view, const std::vector<const JobRow*>& jobs) {
+void count_languages_and_owners(const std::vector<const JobRow*>& jobs,
+                                std::vector<LanguageCount>& by_language,
+                                std::vector<OwnerCount>& by_owner) {
   std::map<std::string, Tally> languages, owners;
   for (const JobRow* job : jobs) {
     auto& language = languages[job->language];
     ++language.jobs;
+    language.hidden += job->hidden() ? 1 : 0;
     language.hosts.insert(job->host);
     language.others.insert(job->owner);
     auto& owner = owners[job->owner];
     ++owner.jobs;
+    owner.hidden += job->hidden() ? 1 : 0;
     owner.hosts.insert(job->host);
     owner.others.insert(job->language);
   }
-  view.by_language = ranked<LanguageCount>(languages, [](const std::string& key, const Tally& t) {
+  by_language = ranked<LanguageCount>(languages, [](const std::string& key, const Tally& t) {
     return LanguageCount{key, t.jobs, static_cast<std::int64_t>(t.hosts.size()),
-                         static_cast<std::int64_t>(t.others.size())};
+                         static_cast<std::int64_t>(t.others.size()), t.hidden};
   });
-  view.by_owner = ranked<OwnerCount>(owners, [](const std::string& key, const Tally& t) {
+  by_owner = ranked<OwnerCount>(owners, [](const std::string& key, const Tally& t) {
     return OwnerCount{key, t.jobs, static_cast<std::int64_t>(t.hosts.size()),
-                      std::vector<std::string>(t.others.begin(), t.others.end())};
+                      std::vector<std::string>(t.others.begin(), t.others.end()), t.hidden};
   });
+}
+
+std::string manager_of(const JobRow& job) {
+  const auto colon = job.managed_by.find(':');
+  std::string manager = job.managed_by.substr(0, colon);
+  return manager.empty() ? "unknown" : manager;
+}
+
+std::vector<ManagerCount> count_managers(const std::map<std::string, std::int64_t>& counts) {
+  std::vector<ManagerCount> rows;
+  for (const auto& [manager, jobs] : counts) {
+    rows.push_back({manager, jobs});
+  }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const ManagerCount& a, const ManagerCount& b) { return a.jobs > b.jobs; });
+  return rows;
+}
+
+std::vector<Group> sorted_groups(std::map<std::string, Group>& groups, bool hidden) {
+  std::vector<Group> out;
+  for (auto& [key, group] : groups) {
+    group.key = key;
+    group.hidden = hidden;
+    out.push_back(std::move(group));
+  }
+  return out;
 }
 
 // Host names per fingerprint over the whole scan, not just the filter's part: "this job also
@@ -145,12 +176,41 @@ std::size_t ReportView::job_count() const {
   return count;
 }
 
+std::string manager_label(std::string_view manager) {
+  static const std::map<std::string_view, std::string_view> labels{{"package", "packages"},
+                                                                   {"ansible", "Ansible"},
+                                                                   {"puppet", "Puppet"},
+                                                                   {"chef", "Chef"},
+                                                                   {"salt", "Salt"},
+                                                                   {"registry", "the registry"},
+                                                                   {"digger", "Digger migrations"}};
+  const auto found = labels.find(manager);
+  return std::string(found == labels.end() ? manager : found->second);
+}
+
+std::string managed_summary(const ReportView& view) {
+  if (view.totals.managed == 0) {
+    return "";
+  }
+  std::vector<std::string> parts;
+  for (const auto& row : view.managers) {
+    parts.push_back(fmt::format("{} by {}", row.jobs, manager_label(row.manager)));
+  }
+  return fmt::format("{} job{} managed ({}) {}", view.totals.managed,
+                     view.totals.managed == 1 ? "" : "s", fmt::join(parts, ", "),
+                     view.managed_listed ? "listed with the others"
+                                         : "not shown; --all shows them");
+}
+
 ReportView build_view(const Snapshot& snapshot, const Filter& filter, std::string filter_text,
-                      GroupBy group_by) {
+                      GroupBy group_by, bool list_managed) {
   ReportView view;
   view.snapshot = &snapshot;
   view.filter_text = std::move(filter_text);
   view.group_by = group_by;
+  view.managed_listed = list_managed || filter.chooses_verdict();
+  view.verdicts_known = std::any_of(snapshot.jobs.begin(), snapshot.jobs.end(),
+                                    [](const JobRow& job) { return !job.verdict.empty(); });
   for (const auto& host : snapshot.hosts) {
     if (filter.matches_host(host)) {
       view.hosts.push_back(&host);
@@ -159,21 +219,39 @@ ReportView build_view(const Snapshot& snapshot, const Filter& filter, std::strin
       }
     }
   }
-  std::vector<const JobRow*> jobs;
-  std::map<std::string, Group> groups;
+  std::vector<const JobRow*> jobs, hidden_jobs;
+  std::map<std::string, Group> hidden_groups, other_groups;
+  std::map<std::string, std::int64_t> managers;
   for (const auto& job : snapshot.jobs) {
     const HostRow& host = snapshot.hosts.at(job.host);
-    if (filter.matches_job(job, host)) {
-      jobs.push_back(&job);
-      auto& group = groups[group_key(group_by, job, host)];
-      group.jobs.push_back(&job);
+    if (!filter.matches_job(job, host)) {
+      continue;
     }
+    if (job.managed()) {
+      ++view.totals.managed;
+      ++managers[manager_of(job)];
+      if (!view.managed_listed) {
+        continue;
+      }
+    }
+    jobs.push_back(&job);
+    if (job.hidden()) {
+      hidden_jobs.push_back(&job);
+    }
+    auto& groups = job.hidden() ? hidden_groups : other_groups;
+    groups[group_key(group_by, job, host)].jobs.push_back(&job);
   }
-  for (auto& [key, group] : groups) {
-    group.key = key;
+  for (const auto& line : snapshot.migrated) {
+    view.totals.migrated += filter.matches_job(line, snapshot.hosts.at(line.host)) ? 1 : 0;
+  }
+  view.groups = sorted_groups(hidden_groups, true);
+  for (auto& group : sorted_groups(other_groups, false)) {
     view.groups.push_back(std::move(group));
   }
-  count_languages_and_owners(view, jobs);
+  view.managers = count_managers(managers);
+  view.totals.hidden = static_cast<std::int64_t>(hidden_jobs.size());
+  count_languages_and_owners(jobs, view.by_language, view.by_owner);
+  count_languages_and_owners(hidden_jobs, view.hidden_by_language, view.hidden_by_owner);
   find_duplicates(view, snapshot, jobs);
   view.totals.hosts = static_cast<std::int64_t>(view.hosts.size());
   view.totals.hosts_failed = static_cast<std::int64_t>(view.failed_hosts.size());

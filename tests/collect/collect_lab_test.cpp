@@ -51,6 +51,19 @@ std::string shell(const std::string& command) {
   return out;
 }
 
+// Per-user units: a tmpfs over /home inside the host's own mount namespace (never this
+// machine's: the namespace must differ from ours). mallory's ~/.config is a symlink to
+// alice's: it must not be followed.
+constexpr std::string_view home_script = R"SH(set -e
+mount -t tmpfs -o mode=755 digger-lab-home /home
+d=/home/alice/.config/systemd/user
+mkdir -p $d/timers.target.wants /home/mallory
+printf '[Timer]\nOnCalendar=hourly\n' > $d/sync.timer
+printf '[Service]\nExecStart=/home/alice/bin/sync\n' > $d/sync.service
+ln -s $d/sync.timer $d/timers.target.wants/sync.timer
+ln -s /home/alice/.config /home/mallory/.config
+)SH";
+
 // What the test puts on every host (inside its /etc overlay: nothing on this machine changes).
 constexpr std::string_view seed_script = R"SH(set -e
 umask 022
@@ -107,8 +120,6 @@ struct Lab {
       target.port = host["port"];
       target.user = host["user"];
       target.identity_files = {lab_dir + "/id_ed25519"};
-      target.known_hosts_host = fmt::format("[{}]:{}", target.address, target.port);
-      target.known_hosts_port = target.port;
       target.connect_timeout = 5s;
       out.push_back(std::move(target));
     }
@@ -127,7 +138,15 @@ private:
     build_go_binary();
     auto seed_path = lab_dir + "/seed.sh";
     std::ofstream(seed_path) << seed_script;
+    auto home_path = lab_dir + "/home.sh";
+    std::ofstream(home_path) << home_script;
+    auto state = nlohmann::json::parse(slurp(lab_dir + "/state.json"));
     for (const auto& host : truth["hosts"]) {
+      int pid = state["pids"][host["name"].get<std::string>()];
+      shell(fmt::format(
+          "test \"$(readlink /proc/{0}/ns/mnt)\" != \"$(readlink /proc/self/ns/mnt)\" && "
+          "nsenter -t {0} -m sh '{1}'",
+          pid, home_path));
       std::string ssh =
           fmt::format("ssh -F '{}/ssh_config' '{}'", lab_dir, host["name"].get<std::string>());
       shell(fmt::format("{} 'sudo -n sh -s' < '{}'", ssh, seed_path));
@@ -163,7 +182,7 @@ struct Collected {
   std::map<std::string, HostSnapshot> snapshots;
 };
 
-Collected collect(const ScanRequest& request) {
+Collected run_collection(const ScanRequest& request) {
   Collected result;
   ssh::KeyRingOptions key_options;
   key_options.use_agent = false;
@@ -276,12 +295,23 @@ void check_units(const HostSnapshot& snap) {
   CHECK(skipped_link(snap, "/etc/systemd/system/linked.timer"));
   CHECK(source(snap, "/etc/systemd/user/digger-user.timer") != nullptr);
   CHECK(source(snap, "/etc/systemd/user/digger-user.service") != nullptr);
-  bool enabled = false;
+  bool enabled = false, user_enabled = false;
   for (const auto& unit : snap.enabled_units) {
     enabled |= unit.link_path == "/etc/systemd/system/timers.target.wants/digger-settle.timer" &&
                unit.target == "/etc/systemd/system/digger-settle.timer";
+    user_enabled |=
+        unit.link_path == "/home/alice/.config/systemd/user/timers.target.wants/sync.timer";
+    CHECK_FALSE(unit.link_path.starts_with("/home/mallory"));
   }
   CHECK(enabled);
+  CHECK(user_enabled);
+  CHECK(source(snap, "/home/alice/.config/systemd/user/sync.timer") != nullptr);
+  const auto* user_service = source(snap, "/home/alice/.config/systemd/user/sync.service");
+  REQUIRE(user_service != nullptr);
+  CHECK(user_service->content == "[Service]\nExecStart=/home/alice/bin/sync\n");
+  for (const auto& s : snap.sources) {
+    CHECK_FALSE(s.path.starts_with("/home/mallory"));
+  }
   // This machine's own files show through the hosts' /etc overlay: dpkg owns them.
   if (fs::exists("/var/lib/dpkg/info/dpkg.list") && fs::exists("/etc/cron.daily/dpkg")) {
     CHECK(owner_of(snap, "/etc/cron.daily/dpkg") == "dpkg");
@@ -317,7 +347,7 @@ void check_programs(const HostSnapshot& snap, const std::string& go_version) {
 
 TEST_CASE("collector and inspection on lab hosts", "[collect][lab]") {
   Lab& lab = Lab::get();
-  auto result = collect(request_for(lab));
+  auto result = run_collection(request_for(lab));
   REQUIRE(result.snapshots.size() == lab.truth["hosts"].size());
   for (const auto& [name, snap] : result.snapshots) {
     INFO("host " << name << ": " << result.outcomes[name].reason << " "
@@ -335,9 +365,9 @@ TEST_CASE("portable script path reads the same files as the fast one", "[collect
   Lab& lab = Lab::get();
   auto request = request_for(lab);
   request.inspection_targets = nullptr;
-  auto fast = collect(request);
+  auto fast = run_collection(request);
   request.script_mode = ScriptMode::portable;
-  auto portable = collect(request);
+  auto portable = run_collection(request);
   for (const auto& [name, snap] : fast.snapshots) {
     INFO("host " << name);
     auto files = files_of(snap);
@@ -355,7 +385,7 @@ TEST_CASE("inspection bound and inspection failure keep the crontab results", "[
   Lab& lab = Lab::get();
   auto request = request_for(lab);
   request.inspect.max_targets = 2;
-  auto bounded = collect(request);
+  auto bounded = run_collection(request);
   for (const auto& [name, snap] : bounded.snapshots) {
     INFO("host " << name << ": " << snap.inspection_note);
     auto wanted = default_inspection_targets(snap);
@@ -371,7 +401,7 @@ TEST_CASE("inspection bound and inspection failure keep the crontab results", "[
 
   request = request_for(lab);
   request.ssh.followup.deadline = 1ms;
-  auto failed = collect(request);
+  auto failed = run_collection(request);
   for (const auto& [name, snap] : failed.snapshots) {
     INFO("host " << name << ": " << snap.inspection_note);
     CHECK(failed.outcomes[name].status == ssh::Status::ok);

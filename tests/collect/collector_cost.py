@@ -81,7 +81,55 @@ def exec_count(lab, pid, command, stdin):
     r = subprocess.run(["nsenter", "-t", str(pid), "-m", "-u", "strace", "-f", "-qq", "-e",
                         "trace=execve", "-o", "/dev/stderr", "sh", "-c", command],
                        input=stdin, capture_output=True, timeout=60)
-    return len(re.findall(rb"execve\(", r.stderr)) - 1  # minus the sh itself
+    return len(re.findall(rb"execve\([^\n]*\) = 0", r.stderr)) - 1  # minus the sh itself
+
+
+# Hides the sources the old collector did not read, inside a private copy of the host's mounts.
+HIDE_NEW_SOURCES = " ".join(
+    "mount -t tmpfs none %s 2>/dev/null;" % d for d in (
+        "/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly", "/etc/cron.monthly",
+        "/etc/systemd", "/usr/lib/systemd/system", "/root/.config"))
+
+
+def local_cpu(pid, command, runs, hide):
+    """CPU (user+sys, ms) of `sh -c COMMAND` as root in the host's mount namespace, children
+    included, without sshd: median of `runs`."""
+    import resource
+    inner = ("%s exec sh -c \"$0\"" % HIDE_NEW_SOURCES) if hide else "exec sh -c \"$0\""
+    values = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(["nsenter", "-t", str(pid), "-m", "-u", "unshare", "-m", "--propagation",
+                        "private", "sh", "-c", inner, command], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=60)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        values.append(1000 * (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime))
+    values.sort()
+    return values[len(values) // 2]
+
+
+def exec_count_hidden(pid, command):
+    inner = "%s exec strace -f -qq -e trace=execve -o /dev/stderr sh -c \"$0\"" % HIDE_NEW_SOURCES
+    r = subprocess.run(["nsenter", "-t", str(pid), "-m", "-u", "unshare", "-m", "--propagation",
+                        "private", "sh", "-c", inner, command], capture_output=True, timeout=60)
+    return len(re.findall(rb"execve\([^\n]*\) = 0", r.stderr)) - 1
+
+
+def local_table(lab, state, made, runs):
+    pid = next(iter(state["pids"].values()))
+    base = local_cpu(pid, "true", runs, False)
+    hidden_base = local_cpu(pid, "true", runs, True)  # the mounts themselves
+    print("\n| script run as root in one host's mount namespace (no sshd), median of %d | "
+          "crontab sources only | all sources |" % runs)
+    print("|---|---|---|")
+    for label, make in made.items():
+        if not label.startswith("collector"):
+            continue
+        execs = exec_count_hidden(pid, make(False))
+        only = local_cpu(pid, make(False), runs, True) - hidden_base
+        full = local_cpu(pid, make(False), runs, False) - base if label != "collector before" else None
+        print("| %s | %.1f ms (%d processes) | %s |" % (
+            label, only, execs, "%.1f ms" % full if full is not None else "n/a"))
 
 
 def main():
@@ -89,6 +137,8 @@ def main():
     parser.add_argument("lab")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--old", help="an older src/collect/script.cpp to compare with")
+    parser.add_argument("--local-runs", type=int, default=0,
+                        help="also time the scripts without sshd, N runs each")
     args = parser.parse_args()
     with open(os.path.join(args.lab, "state.json")) as f:
         state = json.load(f)
@@ -109,7 +159,7 @@ def main():
             if failed:
                 print("%s: %d failed connections" % (label, failed), file=sys.stderr)
     first_pid = next(iter(state["pids"].values()))
-    base = min(table["true"])
+    base = sorted(table["true"])[len(table["true"]) // 2]
     print("| command over ssh, sequential, %d hosts x %d rounds | sshd-tree CPU per connection "
           "(min / median / max) | minus `true` (median) | processes started (execve) |" % (len(names), args.rounds))
     print("|---|---|---|---|")
@@ -120,6 +170,8 @@ def main():
         execs = exec_count(args.lab, first_pid, made[label](False), stdin) if label != "true" else 0
         print("| %s | %.1f / %.1f / %.1f ms | %.1f ms | %d |" % (
             label, values[0], median, values[-1], median - base, execs))
+    if args.local_runs:
+        local_table(args.lab, state, made, args.local_runs)
 
 
 if __name__ == "__main__":

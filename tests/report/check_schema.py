@@ -85,7 +85,10 @@ def main():
         failed |= bool(errors)
     first = json.load(open(sys.argv[2]))
     broken = []
-    for mutate in (lambda d: d.pop("jobs"), lambda d: d.__setitem__("version", 2),
+    for mutate in (lambda d: d.pop("jobs"), lambda d: d.__setitem__("version", 1),
+                   lambda d: d["jobs"][0].__setitem__("verdict", "maybe"),
+                   lambda d: d["jobs"][0].__setitem__("flags", "target-missing"),
+                   lambda d: d["jobs"][0].__setitem__("source_kind", "launchd"),
                    lambda d: d["jobs"][0].__setitem__("line", "7"),
                    lambda d: d["jobs"][0]["schedule"].__setitem__("extra", 1),
                    lambda d: d["hosts"][0].__setitem__("status", "fine"),

@@ -29,12 +29,15 @@ refuse() { # refuse DESCRIPTION FIXED-STRING: the dumped DOM must not contain it
   ! grep -qF -- "$2" "$work/dom.html" || { echo "FAIL: $1: '$2' in the DOM"; failures=$((failures + 1)); }
 }
 expect "the script ran to its end" 'data-ready="1"'
-expect "the JS-filled job counter" '<span id="jobs-shown" class="muted">10 of 10 shown</span>'
-expect "total jobs" '<b id="total-jobs">10</b>'
+expect "the JS-filled job counter" '<span id="jobs-shown" class="muted">11 of 11 shown</span>'
+expect "total jobs" '<b id="total-jobs">11</b>'
 expect "total hosts" '<b id="total-hosts">6</b>'
 expect "failed hosts" '<b id="total-failed">1</b>'
 expect "the failed host and its reason" 'no answer within 5 s'
 expect "the duplicated job's hosts" 'web-01, web-02'
+expect "hidden batches" '<b id="total-hidden">11</b>'
+expect "managed jobs counted apart" '4 jobs managed (3 by packages, 1 by Ansible) not shown'
+expect "a job's flags" 'timer-disabled'
 expect "the heat map" '<table class="heat">'
 expect "jobs left out of the heat map" '<b id="hourly-jobs">4</b>'
 expect "hostile HTML stays text" '&lt;script&gt;alert(1)&lt;/script&gt;'

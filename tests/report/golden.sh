@@ -38,6 +38,12 @@ done
 expect_exit 0 report.by-host.table -- "$scan" report --db "$db" --group-by host \
   --filter "label:env=prod language!=php" --scan 1
 golden report.by-host.table
+# Managed jobs listed (--all), and the issue 8 filter keys.
+expect_exit 0 report.all.table -- "$scan" report --db "$db" --all
+golden report.all.table
+expect_exit 0 report.flags.csv -- "$scan" report --db "$db" --format csv \
+  --filter "flag~target kind!=anacrontab"
+golden report.flags.csv
 expect_exit 0 report.to-file -- "$scan" report --db "$db" --format csv -o "$work/out.csv"
 cmp -s "$work/out.csv" "$work/report.csv.out" || fail "-o FILE differs from stdout"
 

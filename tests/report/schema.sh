@@ -11,4 +11,6 @@ rm -rf "$work" && mkdir -p "$work" || exit 1
   >"$work/first.json" || exit 1
 "$scan" report --db "$work/fixture.db" --format json --filter "host=nothing" \
   >"$work/empty.json" || exit 1
-exec python3 "$checker" "$schema" "$work/latest.json" "$work/first.json" "$work/empty.json"
+"$scan" report --db "$work/fixture.db" --format json --all >"$work/all.json" || exit 1
+exec python3 "$checker" "$schema" "$work/latest.json" "$work/first.json" "$work/empty.json" \
+  "$work/all.json"

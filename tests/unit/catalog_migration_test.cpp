@@ -3,6 +3,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "catalog_test_support.hpp"
 
 using namespace digger::catalog;
@@ -172,6 +176,73 @@ CREATE VIEW failed_hosts AS
    ORDER BY r.status, h.name, h.port;
 )sql";
 
+// Step 2 exactly as released, for the same reason.
+constexpr const char* schema_v2_step_as_released = R"sql(
+ALTER TABLE scans ADD COLUMN digger_version TEXT NOT NULL DEFAULT '';
+CREATE INDEX entries_by_fingerprint ON entries (fingerprint) WHERE fingerprint IS NOT NULL;
+CREATE VIEW duplicate_jobs AS
+  SELECT fingerprint,
+         COUNT(DISTINCT host_id)   AS hosts,
+         COUNT(*)                  AS jobs,
+         MIN(schedule)             AS schedule,
+         MIN(command)              AS command,
+         group_concat(DISTINCT host) AS host_names
+    FROM jobs WHERE fingerprint IS NOT NULL
+   GROUP BY fingerprint HAVING COUNT(DISTINCT host_id) > 1
+   ORDER BY hosts DESC, fingerprint;
+)sql";
+
+// A version 2 catalog: two scans of two hosts, sources of every v2 kind, jobs, comments and
+// an unreadable path, with ids that are not 1..N (rows were deleted), as a real one would have.
+void write_v2_catalog(const std::string& path) {
+  Database db(path, Database::Access::read_write_create);
+  db.exec(schema_v1_as_released);
+  db.exec(schema_v2_step_as_released);
+  db.exec(R"sql(
+    PRAGMA application_id = 1145653074;
+    PRAGMA user_version = 2;
+    INSERT INTO scans (id, started_at, finished_at, inventory_path, status, hosts_recorded,
+                       hosts_ok, jobs, digger_version)
+      VALUES (3, '2026-01-02T03:04:05Z', '2026-01-02T03:05:00Z', 'fleet', 'complete', 2, 2, 3,
+              '0.1.0'),
+             (7, '2026-01-09T03:04:05Z', '2026-01-09T03:05:00Z', 'fleet', 'complete', 2, 1, 2,
+              '0.1.0');
+    INSERT INTO hosts (id, name, port, labels_json)
+      VALUES (4, 'web1', 22, '{"env":"prod"}'), (9, 'db1', 2222, '{}');
+    INSERT INTO host_results (id, scan_id, host_id, status, reason, jobs)
+      VALUES (10, 3, 4, 'ok', NULL, 2), (11, 3, 9, 'partial', '1 unreadable', 1),
+             (20, 7, 4, 'ok', NULL, 2), (21, 7, 9, 'timeout', 'no answer in 30 s', 0);
+    INSERT INTO unreadable_paths (host_result_id, path) VALUES (11, '/var/spool/cron/crontabs');
+    INSERT INTO cron_sources (id, host_result_id, path, kind, owner, mode, load_notes)
+      VALUES (100, 10, '/var/spool/cron/crontabs/alice', 'user', 'alice', 384, NULL),
+             (101, 10, '/etc/crontab', 'system', 'root', 420, 'note one' || char(10) || 'two'),
+             (105, 11, X'2F6574632F63726F6E2E642FFF', 'cron.d', 'root', 420, NULL),
+             (200, 20, '/var/spool/cron/crontabs/alice', 'user', 'alice', 384, NULL);
+    INSERT INTO entries (id, source_id, line_number, kind, raw, command, language, fingerprint)
+      VALUES (1000, 100, 1, 'comment', '# backups', NULL, NULL, NULL),
+             (1001, 100, 2, 'job', '@daily backup.sh', 'backup.sh', 'shell', 'fp-b'),
+             (1002, 101, 5, 'job', '17 * * * * root cd / && run-parts /etc/cron.hourly',
+              'cd / && run-parts /etc/cron.hourly', 'shell', 'fp-h'),
+             (1010, 105, 1, 'job', '* * * * * root /bin/true', '/bin/true', 'binary', 'fp-t'),
+             (2000, 200, 2, 'job', '@daily backup.sh', 'backup.sh', 'shell', 'fp-b'),
+             (2001, 200, 3, 'disabled-job', '#@hourly old.sh', 'old.sh', 'shell', 'fp-o');
+  )sql");
+}
+
+// Every row of a table, columns joined with '|', in rowid order: the data before and after.
+std::vector<std::string> table_rows(Database& db, const std::string& table) {
+  Statement query = db.prepare("SELECT * FROM " + table + " ORDER BY rowid");
+  std::vector<std::string> rows;
+  while (query.step()) {
+    std::string row;
+    for (int column = 0; column < query.column_count(); ++column) {
+      row += (column > 0 ? "|" : "") + query.column_bytes(column);
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
 // A version 1 catalog holding one complete scan of one host with two jobs, one with a path
 // that is not UTF-8.
 void write_v1_catalog(const std::string& path) {
@@ -202,14 +273,14 @@ TEST_CASE("a new catalog is created at the latest version with WAL and foreign k
   Catalog catalog = Catalog::open(dir.file("new.db"));
   Database& db = catalog.database();
   CHECK(catalog.schema_version() == latest_schema_version());
-  CHECK(latest_schema_version() == 2);
+  CHECK(latest_schema_version() == 3);
   CHECK(db.query_int("PRAGMA application_id") == application_id);
   CHECK(db.query_int("PRAGMA foreign_keys") == 1);
   Statement journal = db.prepare("PRAGMA journal_mode");
   REQUIRE(journal.step());
   CHECK(journal.column_text(0) == "wal");
-  for (const char* table :
-       {"scans", "hosts", "host_results", "unreadable_paths", "cron_sources", "entries"}) {
+  for (const char* table : {"scans", "hosts", "host_results", "unreadable_paths", "cron_sources",
+                            "entries", "programs"}) {
     Statement count = db.prepare("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' "
                                  "AND name = ?1");
     count.bind(1, table);
@@ -217,7 +288,7 @@ TEST_CASE("a new catalog is created at the latest version with WAL and foreign k
     CHECK(count.column_int(0) == 1);
   }
   for (const char* view : {"jobs", "jobs_by_language", "jobs_by_owner", "failed_hosts",
-                           "duplicate_jobs", "latest_scan", "all_jobs"}) {
+                           "duplicate_jobs", "latest_scan", "all_jobs", "hidden_jobs"}) {
     Statement count = db.prepare("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'view' "
                                  "AND name = ?1");
     count.bind(1, view);
@@ -240,7 +311,7 @@ TEST_CASE("a version 1 catalog is migrated with its data intact", "[catalog][sch
   write_v1_catalog(path);
 
   Catalog catalog = Catalog::open(path);
-  CHECK(catalog.schema_version() == 2);
+  CHECK(catalog.schema_version() == 3);
   Database& db = catalog.database();
 
   std::vector<ScanSummary> scans = catalog.scans();
@@ -286,4 +357,63 @@ TEST_CASE("read-only access refuses a catalog that needs migrating", "[catalog][
   std::string before = test::read_file_bytes(path);
   CHECK_THROWS_WITH(Catalog::open(path, Mode::read_only), Catch::Contains("version 1"));
   CHECK(test::read_file_bytes(path) == before);
+}
+
+TEST_CASE("a version 2 catalog is migrated to version 3 keeping every row", "[catalog][schema]") {
+  TempDir dir;
+  std::string path = dir.file("v2.db");
+  write_v2_catalog(path);
+  std::map<std::string, std::vector<std::string>> before;
+  const std::vector<std::string> tables{"scans", "hosts", "host_results", "unreadable_paths",
+                                        "entries"};
+  {
+    Database db(path, Database::Access::read_write_create);
+    for (const auto& table : tables) {
+      before[table] = table_rows(db, table);
+    }
+    before["cron_sources"] = table_rows(db, "cron_sources");
+  }
+
+  Catalog catalog = Catalog::open(path);
+  CHECK(catalog.schema_version() == 3);
+  Database& db = catalog.database();
+  // Columns are appended, so each old row is the new row's prefix, the new columns NULL.
+  for (const auto& table : tables) {
+    std::vector<std::string> after = table_rows(db, table);
+    REQUIRE(after.size() == before[table].size());
+    for (std::size_t i = 0; i < after.size(); ++i) {
+      CHECK(after[i].starts_with(before[table][i]));
+    }
+  }
+  CHECK(table_rows(db, "cron_sources").size() == 4);
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(table_rows(db, "cron_sources")[i] == before["cron_sources"][i] + "|"); // package NULL
+  }
+  CHECK(db.query_int("SELECT COUNT(*) FROM entries WHERE verdict IS NOT NULL OR flags IS NOT "
+                     "NULL OR managed_by IS NOT NULL") == 0);
+  CHECK(db.query_int("PRAGMA foreign_keys") == 1);
+  CHECK(db.query_int("SELECT COUNT(*) FROM pragma_foreign_key_check") == 0);
+  Statement integrity = db.prepare("PRAGMA integrity_check");
+  REQUIRE(integrity.step());
+  CHECK(integrity.column_text(0) == "ok");
+
+  // The views read the migrated rows: the latest scan has web1's job, db1 failed.
+  CHECK(db.query_int("SELECT COUNT(*) FROM jobs") == 1);
+  CHECK(db.query_int("SELECT COUNT(*) FROM hidden_jobs") == 0);
+  CHECK(db.query_int("SELECT COUNT(*) FROM failed_hosts") == 1);
+  CHECK(db.query_int("SELECT hidden FROM jobs_by_language") == 0);
+  Statement file = db.prepare("SELECT file FROM all_jobs WHERE entry_id = 1010");
+  REQUIRE(file.step());
+  CHECK(file.column_bytes(0) == "/etc/cron.d/\xff");
+
+  // The rebuilt table still cascades into entries, and takes the new kinds.
+  db.exec("DELETE FROM host_results WHERE id = 10");
+  CHECK(db.query_int("SELECT COUNT(*) FROM entries WHERE id IN (1000, 1001, 1002)") == 0);
+  CHECK(db.query_int("SELECT COUNT(*) FROM entries") == 3);
+  db.exec("INSERT INTO cron_sources (host_result_id, path, kind) VALUES (20, '/x.timer', "
+          "'timer')");
+  CHECK_THROWS_AS(db.exec("INSERT INTO cron_sources (host_result_id, path, kind) VALUES (20, "
+                          "'/x', 'launchd')"),
+                  CatalogError);
+  CHECK_THROWS_AS(db.exec("UPDATE entries SET verdict = 'maybe' WHERE id = 2000"), CatalogError);
 }

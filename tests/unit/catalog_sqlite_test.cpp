@@ -37,6 +37,18 @@ TEST_CASE("Bytes are TEXT when plain UTF-8, BLOB otherwise", "[catalog][sqlite]"
   CHECK_FALSE(is_plain_text("\xed\xa0\x80"));     // a UTF-16 surrogate
   CHECK_FALSE(is_plain_text("\xe2\x82"));         // cut short
   CHECK_FALSE(is_plain_text("\xf4\x90\x80\x80")); // past U+10FFFF
+  // Long ASCII runs are skipped a word at a time: a bad byte anywhere in or after one counts.
+  const std::string ascii(37, 'a');
+  CHECK(is_plain_text(ascii));
+  for (std::size_t at = 0; at < ascii.size(); ++at) {
+    std::string with_nul = ascii, with_ff = ascii, with_utf8 = ascii;
+    with_nul[at] = '\0';
+    with_ff[at] = '\xff';
+    with_utf8.replace(at, 1, "\xc3\xa9");
+    CHECK_FALSE(is_plain_text(with_nul));
+    CHECK_FALSE(is_plain_text(with_ff));
+    CHECK(is_plain_text(with_utf8));
+  }
 }
 
 TEST_CASE("Transaction rolls back unless committed", "[catalog][sqlite]") {

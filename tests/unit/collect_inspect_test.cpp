@@ -132,6 +132,8 @@ TEST_CASE("inspect script reports files, links, missing paths and never reads se
   write_file(dir.path / "secret", "TOPSECRET-CANARY\n",
              fs::perms::owner_read | fs::perms::owner_write);
   write_file(dir.path / "odd name;$(touch pwned)", "#!/bin/sh\n", fs::perms::owner_all);
+  // sha256sum escapes such a name ("\\HASH  odd\\nline"): the batch hash must still match.
+  write_file(dir.path / "back\\slash\nline", "#!/bin/sh\nexit 0\n", fs::perms::owner_all);
   fs::create_symlink(dir.path / "job.py", dir.path / "link");
   const std::string job = (dir.path / "job.py").string();
   const std::string link = (dir.path / "link").string();
@@ -139,8 +141,9 @@ TEST_CASE("inspect script reports files, links, missing paths and never reads se
   const std::string odd = (dir.path / "odd name;$(touch pwned)").string();
   const std::string missing = (dir.path / "missing").string();
   const std::string directory = dir.path.string();
-  auto plan = plan_inspection({job, link, secret, odd, missing, directory});
-  REQUIRE(plan.paths.size() == 6);
+  const std::string escaped = (dir.path / "back\\slash\nline").string();
+  auto plan = plan_inspection({job, link, secret, odd, missing, directory, escaped});
+  REQUIRE(plan.paths.size() == 7);
   std::string out = run_shell(dir, inspect_command(false, {}), plan.payload);
   auto decoded = decode_inspection_output(out);
   INFO(out.substr(0, 2000));
@@ -179,6 +182,11 @@ TEST_CASE("inspect script reports files, links, missing paths and never reads se
   CHECK(hostile->head == "#!/bin/sh\n");
   CHECK_FALSE(fs::exists(dir.path / "pwned"));
   CHECK_FALSE(fs::exists("pwned"));
+
+  const auto* weird = find_program(decoded.programs, escaped);
+  REQUIRE(weird != nullptr);
+  CHECK(weird->sha256 == sha256_hex("#!/bin/sh\nexit 0\n"));
+  CHECK(hostile->sha256 == sha256_hex("#!/bin/sh\n"));
 
   const auto* gone = find_program(decoded.programs, missing);
   REQUIRE(gone != nullptr);

@@ -138,6 +138,16 @@ TEST_CASE("curl, smbclient, sshpass, lftp and friends", "[cron][secrets]") {
   CHECK(redacted("mongodump -u adm -p pw --out /b") == "mongodump -u adm -p *** --out /b");
   CHECK(redacted("zip -P pw -r /b/x.zip /data") == "zip -P *** -r /b/x.zip /data");
   CHECK(redacted("7z a -ppw /b/x.7z /data") == "7z a -p*** /b/x.7z /data");
+  CHECK(redacted("ncftpput -u u -p pw h /r f") == "ncftpput -u u -p *** h /r f");
+}
+
+TEST_CASE("secret strings in JSON bodies", "[cron][secrets]") {
+  CHECK(redacted("curl -d '{\"user\": \"a\", \"password\": \"p w\"}' https://h/") ==
+        "curl -d '{\"user\": \"a\", \"password\": \"***\"}' https://h/");
+  CHECK(redacted("curl -d \"{\\\"api_token\\\":\\\"t1\\\"}\" h") ==
+        "curl -d \"{\\\"api_token\\\":\\\"***\\\"}\" h");
+  CHECK(redacted("curl -d '{\"token\":\"a\\\"b\"}' h") == "curl -d '{\"token\":\"***\"}' h");
+  CHECK_FALSE(redact_secrets("curl -d '{\"token_ttl\": 300, \"secret\": null}' h").changed());
 }
 
 TEST_CASE("htpasswd -b takes the password as an argument", "[cron][secrets]") {

@@ -11,6 +11,12 @@
 //   old-01 ok: ops cleanup                     gone; the cleanup job moves to new-01
 //   web-03 ok: a shell job                     unreachable (unknown, not "removed")
 //   cache-01 unreachable                       ok with one job (unknown: not scanned before)
+//   web-02 www-data etl job                    disabled, marked migrated (diff: migrated)
+// Both scans also hold jobs of other sources: a package's cron.d file and an Ansible one on
+// web-01, /etc/anacrontab on web-02, a systemd timer running a Go binary on db-01; scan 2 adds
+// a run-parts script on cache-01. Scan 1 is as an older digger-scan wrote it (no verdicts);
+// scan 2 has verdicts: the crontab jobs and the timer are hidden, the rest managed (3 by
+// packages, 1 by Ansible); the targets of web-01, web-02 and db-01 were inspected.
 
 #include "digger/catalog/catalog.hpp"
 #include "digger/cron/describe.hpp"
@@ -90,6 +96,140 @@ inline void add_source(catalog::HostRecord& host, const std::string& owner,
   host.sources.push_back(std::move(extra.sources.front()));
 }
 
+inline catalog::EntryRow managed_entry(int line, const std::string& run_as,
+                                       const std::string& managed_by, catalog::EntryRow entry) {
+  entry.line_number = line;
+  entry.run_as = run_as;
+  entry.verdict = managed_by.empty() ? "" : "managed";
+  entry.managed_by = managed_by;
+  return entry;
+}
+
+inline catalog::SourceRow fixture_source(const std::string& path, const std::string& kind,
+                                         const std::string& package,
+                                         std::vector<catalog::EntryRow> entries) {
+  catalog::SourceRow source;
+  source.path = path;
+  source.kind = kind;
+  source.owner = "root";
+  source.mode = 0644;
+  source.package = package;
+  source.entries = std::move(entries);
+  return source;
+}
+
+// An anacrontab-style schedule (not cron fields): written by hand, as the anacron parser would.
+inline catalog::EntryRow anacron_entry(const std::string& command, const std::string& target) {
+  catalog::EntryRow entry;
+  entry.kind = "job";
+  entry.schedule_text = "1 5 cron.daily";
+  entry.macro = "daily";
+  entry.normalized_schedule = "anacron period=1d delay=5m";
+  entry.raw = "1\t5\tcron.daily\t" + command;
+  entry.command = command;
+  entry.language = "shell";
+  entry.evidence = "run-parts";
+  entry.target = target;
+  entry.description = "Daily, 5 minutes after anacron starts";
+  entry.fingerprint = "anacron-" + target;
+  return entry;
+}
+
+inline catalog::EntryRow timer_entry() {
+  catalog::EntryRow entry;
+  entry.line_number = 5;
+  entry.kind = "job";
+  entry.raw = "OnCalendar=*-*-* 02:00:00";
+  entry.schedule_text = "*-*-* 02:00:00";
+  entry.normalized_schedule = "*-*-* 02:00:00";
+  entry.command = "/opt/billing/bin/settle --daily";
+  entry.run_as = "billing";
+  entry.language = "go";
+  entry.evidence = "Go build info go1.19.8 example.com/settle";
+  entry.target = "/opt/billing/bin/settle";
+  entry.description = "Every day at 02:00";
+  entry.fingerprint = "timer-settle";
+  return entry;
+}
+
+// The jobs of sources other than crontabs (see the top of this file).
+inline void add_other_sources(catalog::HostRecord& host, bool decided) {
+  const auto by = [decided](const std::string& manager) { return decided ? manager : ""; };
+  if (host.name == "web-01") {
+    host.sources.push_back(fixture_source(
+        "/etc/cron.d/sysstat", "cron.d", decided ? "sysstat" : "",
+        {managed_entry(
+            3, "root", by("package:sysstat"),
+            fixture_entry(0, "root",
+                          {"5-55/10 * * * *", "command -v debian-sa1 > /dev/null && debian-sa1 1 1",
+                           "shell"}))}));
+    host.sources.push_back(
+        fixture_source("/etc/cron.d/backup", "cron.d", "",
+                       {managed_entry(2, "root", by("ansible:nightly backup"),
+                                      fixture_entry(0, "root",
+                                                    {"0 1 * * *", "/usr/local/bin/backup --nightly",
+                                                     "binary", "/usr/local/bin/backup"}))}));
+  } else if (host.name == "web-02") {
+    host.sources.push_back(fixture_source(
+        "/etc/anacrontab", "anacrontab", decided ? "anacron" : "",
+        {managed_entry(9, "root", by("package:anacron"),
+                       anacron_entry("run-parts --report /etc/cron.daily", "/etc/cron.daily"))}));
+  } else if (host.name == "db-01") {
+    auto timer = fixture_source("/etc/systemd/system/settle.timer", "timer", "", {timer_entry()});
+    if (decided) {
+      auto& job = timer.entries[0];
+      job.verdict = "hidden";
+      job.verdict_reasons = {"systemd timer not owned by any package",
+                             "no configuration-management marker"};
+      job.flags = {"timer-disabled"};
+    }
+    host.sources.push_back(std::move(timer));
+  } else if (host.name == "cache-01" && decided) {
+    auto script = anacron_entry("/etc/cron.daily/logrotate", "/etc/cron.daily/logrotate");
+    script.schedule_origin = "/etc/anacrontab:9";
+    script.raw = "/etc/cron.daily/logrotate";
+    host.sources.push_back(fixture_source("/etc/cron.daily/logrotate", "run-parts", "logrotate",
+                                          {managed_entry(0, "root", "package:logrotate", script)}));
+  }
+}
+
+// Scan 2's verdicts for crontab jobs: hidden, with the reasons the verdict rules give.
+inline void decide_crontab_jobs(catalog::HostRecord& host) {
+  for (auto& source : host.sources) {
+    if (source.kind != "user") {
+      continue;
+    }
+    for (auto& entry : source.entries) {
+      if (entry.kind == "job") {
+        entry.verdict = "hidden";
+        entry.verdict_reasons = {"per-user crontab of " + source.owner,
+                                 "no MAILTO (output is mailed to the owner)",
+                                 "not owned by any package"};
+      }
+    }
+  }
+}
+
+inline catalog::ProgramRow fixture_program(const std::string& path, bool exists,
+                                           const std::string& head) {
+  catalog::ProgramRow program;
+  program.path = path;
+  program.exists = exists;
+  if (exists) {
+    program.type = "file";
+    program.size = 4096;
+    program.mode = 0755;
+    program.uid = 0;
+    program.gid = 0;
+    program.owner = "root";
+    program.sha256 = std::string(64, 'c');
+    program.head = head;
+  } else {
+    program.error = "No such file or directory";
+  }
+  return program;
+}
+
 inline const FixtureJob sync_job{"*/5 * * * *", "/usr/bin/python3 /opt/sync/run.py --all", "python",
                                  "/opt/sync/run.py"};
 inline const FixtureJob cleanup_job{"30 1 * * *", "/opt/ops/cleanup.sh", "shell",
@@ -100,7 +240,9 @@ inline std::vector<catalog::HostRecord> fixture_scan_one() {
   auto web1 = fixture_host("web-01", L{{"env", "prod"}, {"role", "web"}}, "root", {sync_job});
   add_source(web1, "alice", {{"0 3 * * 1-5", "/home/alice/backup.sh", "shell"}});
   auto web2 = fixture_host("web-02", L{{"env", "prod"}, {"role", "web"}}, "root", {sync_job});
-  add_source(web2, "www-data", {{"@hourly", "php /var/www/artisan schedule:run", "php"}});
+  add_source(web2, "www-data",
+             {{"@hourly", "php /var/www/artisan schedule:run", "php"},
+              {"0 1 * * *", "/opt/etl/nightly.sh", "shell", "/opt/etl/nightly.sh"}});
   // Text a hostile host could send: a formula, terminal escapes, invalid UTF-8, CSV quoting,
   // HTML.
   auto db1 = fixture_host(
@@ -114,7 +256,11 @@ inline std::vector<catalog::HostRecord> fixture_scan_one() {
                            {{"0 0 * * *", "/srv/deploy/rotate.sh", "shell"}});
   auto cache1 = failed_host("cache-01", L{{"env", "prod"}, {"role", "cache"}}, "unreachable",
                             "connect: connection refused");
-  return {web1, web2, db1, old1, web3, cache1};
+  std::vector<catalog::HostRecord> hosts{web1, web2, db1, old1, web3, cache1};
+  for (auto& host : hosts) {
+    add_other_sources(host, false);
+  }
+  return hosts;
 }
 
 inline std::vector<catalog::HostRecord> fixture_scan_two() {
@@ -128,13 +274,46 @@ inline std::vector<catalog::HostRecord> fixture_scan_two() {
       {{"0 2 * * 0", "vacuumdb --all --analyze", "unknown"},
        {"15 4 1 * *", "=HYPERLINK(\"http://evil\",\"x\")", "unknown"},
        {"0 5 * * *", "echo \x1b[31mred\x1b[0m, \"quoted\" \xff <script>alert(1)</script>", "shell"},
-       {"0 6 * * 1", "/usr/bin/python3 /opt/reports/weekly.py", "python"}});
+       {"0 6 * * 1", "/usr/bin/python3 /opt/reports/weekly.py", "python",
+        "/opt/reports/weekly.py"}});
   auto new1 = fixture_host("new-01", L{{"env", "staging"}}, "ops", {cleanup_job}, "UTC");
   auto web3 = failed_host("web-03", L{{"env", "staging"}, {"role", "web"}}, "timeout",
                           "no answer within 5 s");
   auto cache1 = fixture_host("cache-01", L{{"env", "prod"}, {"role", "cache"}}, "redis",
                              {{"*/10 * * * *", "redis-cli bgsave", "unknown"}});
-  return {web1, web2, db1, new1, web3, cache1};
+  // The etl job went to Kubernetes: its line is disabled and marked (`digger-scan export`).
+  auto& www_data = web2.sources.back().entries;
+  catalog::EntryRow marker;
+  marker.line_number = 2;
+  marker.kind = "comment";
+  marker.raw = "# digger: migrated to kubernetes etl-nightly";
+  www_data.push_back(marker);
+  auto etl = fixture_entry(3, "www-data", {"0 1 * * *", "/opt/etl/nightly.sh", "shell"});
+  etl.kind = "disabled-job";
+  etl.raw = "#" + etl.raw;
+  etl.verdict = "migrated";
+  etl.managed_by = "digger:kubernetes:etl-nightly";
+  www_data.push_back(etl);
+  std::vector<catalog::HostRecord> hosts{web1, web2, db1, new1, web3, cache1};
+  for (auto& host : hosts) {
+    decide_crontab_jobs(host);
+    add_other_sources(host, true);
+  }
+  const std::string python_head = "#!/usr/bin/env python3\nimport sys\n";
+  hosts[0].programs.push_back(fixture_program("/opt/sync/run.py", true, python_head));
+  hosts[1].programs.push_back(fixture_program("/opt/sync/run.py", true, python_head));
+  hosts[2].programs.push_back(fixture_program("/opt/reports/weekly.py", false, ""));
+  auto settle = fixture_program("/opt/billing/bin/settle", true,
+                                "\x7f"
+                                "ELF");
+  settle.elf = true;
+  settle.go_version = "go1.19.8";
+  settle.go_module = "example.com/settle";
+  hosts[2].programs.push_back(settle);
+  auto& weekly = hosts[2].sources[0].entries.back();
+  weekly.flags = {"target-missing"};
+  weekly.verdict_reasons.push_back("target missing");
+  return hosts;
 }
 
 // Writes one scan with fixed times so that reports on it are reproducible.

@@ -84,7 +84,7 @@ TEST_CASE("load_snapshot reads the scan's hosts and jobs with derived fields", "
   CHECK(s.scan.id == 2);
   REQUIRE(s.hosts.size() == 6);
   CHECK(s.hosts.front().name == "cache-01"); // sorted by name
-  CHECK(s.jobs.size() == 10);
+  CHECK(s.jobs.size() == 15);                // 11 hidden batches and 4 managed jobs
   const auto& sync = job_with(s, "sync/run.py");
   CHECK(sync.same_job_hosts == 2);
   // Next run from the scan's end (02:02:45Z = 03:02:45 in Paris), in the host's zone.
@@ -113,7 +113,7 @@ TEST_CASE("the view counts languages, owners, failed hosts and duplicates", "[re
   const auto view = view_of(loaded.snapshot);
   CHECK(view.totals.hosts == 6);
   CHECK(view.totals.hosts_failed == 1);
-  CHECK(view.totals.jobs == 10);
+  CHECK(view.totals.jobs == 11); // the 4 managed jobs are counted apart
   REQUIRE(view.failed_hosts.size() == 1);
   CHECK(view.failed_hosts[0]->name == "web-03");
   REQUIRE(!view.by_language.empty());
@@ -125,7 +125,7 @@ TEST_CASE("the view counts languages, owners, failed hosts and duplicates", "[re
   for (const auto& group : view.groups) {
     keys.push_back(group.key);
   }
-  CHECK(keys == std::vector<std::string>{"php", "python", "shell", "unknown"});
+  CHECK(keys == std::vector<std::string>{"go", "php", "python", "shell", "unknown"});
 }
 
 TEST_CASE("the filter keeps matching hosts and jobs", "[report]") {
@@ -170,7 +170,7 @@ TEST_CASE("JSON is valid, complete and byte-identical across runs", "[report]") 
   CHECK(json["format"] == "digger-report");
   CHECK(json["version"] == json_format_version);
   CHECK(json["next_runs_after"] == "2026-11-18T02:02:45Z");
-  CHECK(json["jobs"].size() == 10);
+  CHECK(json["jobs"].size() == 11);
   CHECK(json["hosts"].size() == 6);
   bool found_hostile = false;
   for (const auto& job : json["jobs"]) {
@@ -190,7 +190,7 @@ TEST_CASE("CSV parses back to one row per job and neutralises formulas", "[repor
   Loaded loaded;
   const auto view = view_of(loaded.snapshot);
   const auto rows = parse_csv(render_csv(view));
-  REQUIRE(rows.size() == 11); // header + 10 jobs
+  REQUIRE(rows.size() == 12); // header + 11 jobs
   const auto& header = rows[0];
   const auto column = [&](const std::string& name) {
     return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());

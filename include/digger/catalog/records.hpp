@@ -19,8 +19,10 @@ std::optional<ScanStatus> scan_status_from_name(std::string_view name);
 
 // Allowed values of the text columns that are checked by the schema.
 bool is_host_status(std::string_view status); // ok, partial, unreachable, timeout, ...
-bool is_source_kind(std::string_view kind); // user, system, cron.d, anacrontab, run-parts, timer, service
-bool is_entry_kind(std::string_view kind);    // job, env, disabled-job, comment, blank, invalid
+bool is_source_kind(
+    std::string_view kind); // user, system, cron.d, anacrontab, run-parts, timer, service
+bool is_entry_kind(std::string_view kind); // job, env, disabled-job, comment, blank, invalid
+bool is_verdict(std::string_view verdict); // "", managed, hidden, migrated
 
 // One crontab line, as parsed and classified.
 struct EntryRow {
@@ -41,7 +43,7 @@ struct EntryRow {
   std::string error;       // invalid lines: the reason cron gives
   std::string cron_tz;     // CRON_TZ in effect; empty = the host's zone
   // Hidden-batch verdict (jobs only; "" for other lines). See docs/hidden-batches.md.
-  std::string verdict;                      // "managed" or "hidden"
+  std::string verdict;                      // "managed", "hidden", "migrated" or ""
   std::string managed_by;                   // "package:cron", "ansible:backup", "registry:team-a"
   std::vector<std::string> verdict_reasons; // readable sentences, most telling first
   // "target-missing", "target-writable", "secret-in-command", "timer-disabled", ...

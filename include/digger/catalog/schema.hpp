@@ -17,6 +17,9 @@ struct Migration {
   int version;
   std::string_view description;
   std::string_view sql;
+  // The step rebuilds a table (SQLite cannot alter a CHECK constraint): migrate() runs it with
+  // foreign keys off, as SQLite's documented procedure asks, and checks them before committing.
+  bool rebuilds_tables = false;
 };
 
 std::span<const Migration> migrations();

@@ -25,6 +25,12 @@ struct Bytes {
   std::string_view data;
 };
 
+// Bytes that are binary by nature (the first bytes of a program): always bound as BLOB, so a
+// reader can treat the column one way whatever the file held.
+struct Blob {
+  std::string_view data;
+};
+
 class Statement;
 
 // One connection (RAII over sqlite3*). Not thread-safe: one thread at a time.
@@ -77,6 +83,7 @@ public:
     return bind(index, std::string_view(text));
   }
   Statement& bind(int index, Bytes bytes); // TEXT or BLOB, see Bytes
+  Statement& bind(int index, Blob blob);   // always BLOB
   Statement& bind(int index, std::nullptr_t);
   template <class T>
   Statement& bind(int index, const std::optional<T>& value) {
@@ -88,6 +95,13 @@ public:
     return bind(parameter_index(name), value);
   }
   int parameter_index(std::string_view name) const;
+
+  // From now on text and blobs are bound without a copy: the caller keeps every bound value
+  // alive until the statement has been stepped and reset (run() does both). For hot INSERTs.
+  Statement& borrow_bound_values() {
+    borrow_ = true;
+    return *this;
+  }
 
   // True when a row is available; false when the statement is done.
   bool step();
@@ -108,6 +122,7 @@ private:
   void check(int rc, std::string_view what) const;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  bool borrow_ = false; // see borrow_bound_values
 };
 
 // BEGIN IMMEDIATE on construction (takes the write lock up front, so a busy catalog fails at

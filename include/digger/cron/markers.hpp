@@ -1,5 +1,8 @@
 #pragma once
 
+#include "digger/cron/crontab.hpp"
+
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,5 +29,17 @@ std::optional<std::string> file_marker(std::string_view text);
 // "# digger: migrated to jenkins web01-root-backup" -> "digger:jenkins:web01-root-backup".
 // Words after the name are a free note and ignored.
 std::optional<std::string> migrated_marker(std::string_view comment_line);
+
+// The markers that belong to the job (or disabled job) at `crontab.lines[index]`, found the
+// way the tools write them: walking up over blank lines to the comment block directly above
+// the job. Environment lines may sit between a Puppet or Chef marker and its job (both
+// tools write the job's environment there); Ansible and Salt put theirs right above it.
+// A job whose environment sets SALT_CRON_IDENTIFIER gets "salt:<value>" when no comment
+// names it. Over all jobs of a crontab the walks visit each line at most twice.
+struct JobMarkers {
+  std::optional<std::string> entry;    // for VerdictInput::entry_marker
+  std::optional<std::string> migrated; // for VerdictInput::migrated_marker
+};
+JobMarkers markers_above(const ParsedCrontab& crontab, std::size_t index);
 
 } // namespace digger::cron

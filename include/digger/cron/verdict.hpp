@@ -18,6 +18,9 @@ struct VerdictInput {
   std::string_view owner;   // crontab owner
   std::string_view run_as;  // "" = root
   std::string_view package; // the package owning the source file, "" none
+  // The package's file was edited on the host (dpkg's conffile md5 differs, rpm -V says 5):
+  // a line added to the distribution's /etc/crontab is not the package's job.
+  bool package_modified = false;
   std::optional<std::string> entry_marker, file_marker, migrated_marker;
   const RegistryEntry* registry_match = nullptr;
   bool registry_given = false;

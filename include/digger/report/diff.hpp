@@ -14,12 +14,13 @@
 namespace digger::report {
 
 struct JobChange {
-  enum class Kind { added, removed, schedule_changed, command_changed };
+  enum class Kind { added, removed, schedule_changed, command_changed, migrated };
   Kind kind = Kind::added;
-  std::optional<JobRow> before; // removed and *_changed
-  std::optional<JobRow> after;  // added and *_changed
+  std::optional<JobRow> before; // removed, migrated and *_changed
+  // added and *_changed; migrated: the disabled line marked `# digger: migrated to ...`
+  std::optional<JobRow> after;
 };
-std::string_view change_name(JobChange::Kind kind); // "added", "schedule-changed", ...
+std::string_view change_name(JobChange::Kind kind); // "added", "schedule-changed", "migrated"...
 
 struct HostDiff {
   // compared: scanned in both. new/gone: in one scan's inventory only. unknown: could not be
@@ -56,7 +57,7 @@ struct Diff {
   std::vector<JobMove> moves;  // by fingerprint, then hosts
   struct Counts {
     std::size_t added = 0, removed = 0, schedule_changed = 0, command_changed = 0, moved = 0,
-                hosts_new = 0, hosts_gone = 0, hosts_unknown = 0;
+                hosts_new = 0, hosts_gone = 0, hosts_unknown = 0, migrated = 0;
   } counts;
   // Added, removed, changed or moved jobs, or hosts new to or gone from the inventory. Hosts
   // that became unknown are reported but are not a change in themselves.
@@ -67,11 +68,13 @@ struct Diff {
 //  1. same owner, file, schedule (normal form) and command: unchanged;
 //  2. same owner, file and command: schedule-changed;
 //  3. same owner, file and schedule: command-changed;
-// what is left is removed or added. Jobs under a path the host could not read in either scan
-// are left out on both sides (HostDiff::uncompared_paths), so an unreadable spool directory never
-// turns into "all these jobs were removed". Then an added job whose fingerprint was removed from
-// another host is a move (the pair leaves added/removed). New hosts' jobs count as added and
-// gone hosts' jobs as removed, so a job that followed a renamed host is a move.
+// what is left is removed or added, except that a removed job is "migrated" when the later scan
+// has, on the same host, a disabled line with the same owner and command marked migrated that
+// the earlier scan did not have (find_migrated). Jobs under a path the host could not read in
+// either scan are left out on both sides (HostDiff::uncompared_paths), so an unreadable spool
+// directory never turns into "all these jobs were removed". Then an added job whose fingerprint was
+// removed from another host is a move (the pair leaves added/removed). New hosts' jobs count as
+// added and gone hosts' jobs as removed, so a job that followed a renamed host is a move.
 Diff diff_snapshots(const Snapshot& from, const Snapshot& to);
 
 // The default --from: the newest complete scan that started at least 7 days before `to`

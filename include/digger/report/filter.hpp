@@ -6,7 +6,9 @@
 //          | KEY '!=' VALUE              not equal
 //          | KEY '~' VALUE               VALUE occurs in the field (case-sensitive)
 //   KEY   := host | owner | language | status | command | target | file | fingerprint
-//          | label:NAME
+//          | verdict | managed_by | flag | kind | label:NAME
+// verdict: hidden, managed, migrated or "" (not decided); kind: the source kind (user, system,
+// cron.d, anacrontab, run-parts, timer); flag=X: one of the job's flags is X (flag!=X: none is).
 // A VALUE runs to the next blank; quote it with "..." or '...' to hold blanks. Host terms
 // (host, status, label:NAME) also choose which hosts the report lists.
 
@@ -32,6 +34,9 @@ struct Filter {
   std::vector<FilterTerm> terms; // empty = everything
   bool matches_host(const HostRow& host) const;
   bool matches_job(const JobRow& job, const HostRow& host) const;
+  // A verdict or managed_by term: the user asked about verdicts, so managed jobs are listed
+  // when they match instead of being counted out of the way.
+  bool chooses_verdict() const;
 };
 
 util::Result<Filter> parse_filter(std::string_view expression);

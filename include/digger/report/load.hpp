@@ -35,10 +35,14 @@ resolve_diff_scans(catalog::Catalog& catalog, std::string_view from_spec, std::s
 
 struct LoadOptions {
   bool derived = true; // next runs and same_job_hosts (compute_derived_fields)
-  bool details = true; // description, evidence and target: `diff` needs neither
+  // description, evidence, target, verdict reasons, flags, schedule origin, package and the
+  // target's program facts: `diff` needs none of them (it keeps verdict and managed_by).
+  bool details = true;
 };
 
-// Every host result and job of the scan.
+// Every host result and job of the scan (JobRow, snapshot.hpp: what each job is, where it comes
+// from, its verdict and flags), plus the disabled lines marked migrated (Snapshot::migrated).
+// Other stages (the migration `export`) read jobs through this too.
 Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& scan,
                        const LoadOptions& options = {});
 

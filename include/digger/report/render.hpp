@@ -12,7 +12,8 @@
 namespace digger::report {
 
 // The JSON format's version ("version" field); bump it on any incompatible change.
-inline constexpr int json_format_version = 1;
+// 2: verdicts, flags, program facts, hidden and managed summaries (issue 8).
+inline constexpr int json_format_version = 2;
 
 struct TableStyle {
   bool color = false;     // ANSI colour; the CLI sets it only for a TTY without NO_COLOR

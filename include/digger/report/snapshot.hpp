@@ -5,10 +5,14 @@
 
 #include "digger/catalog/records.hpp"
 
+#include <date/tz.h>
+
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace digger::report {
@@ -33,8 +37,19 @@ struct ScheduleInfo {
   std::string normalized; // equal for schedules that fire identically
   std::string cron_tz;    // CRON_TZ in effect; "" = the host's zone
   std::string description;
-  std::string next_run; // ISO 8601 wall time with offset; "" for @reboot or never
+  std::string next_run; // ISO 8601 wall time with offset; "" for @reboot, never or unknown
   std::string zone;     // the zone next_run was computed in
+  // systemd timers: the trigger ("OnCalendar", "OnBootSec", ...); "" for every other source.
+  std::string trigger;
+};
+
+// What the inspection of a job's target found on the host (catalog table `programs`).
+struct ProgramInfo {
+  bool inspected = false; // false: no inspection record for the target (none, or not looked at)
+  bool exists = false;
+  std::string type; // "file", "directory", "symlink", ...
+  std::string go_version, go_module;
+  std::string sha256;
 };
 
 struct JobRow {
@@ -47,17 +62,53 @@ struct JobRow {
   std::string target;
   std::string file;
   int line = 0;
-  std::string source_kind; // user, system, cron.d
+  // user, system, cron.d, anacrontab, run-parts, timer (docs/catalog.md#sources)
+  std::string source_kind;
   bool loaded_by_daemon = true;
   std::string fingerprint;
   std::int64_t same_job_hosts = 1; // hosts of the scan that run this fingerprint
+  // Hidden-batch verdict (docs/hidden-batches.md): "hidden", "managed", "migrated", or "" when
+  // the scan that recorded the job did not decide (catalogs written before schema v3).
+  std::string verdict;
+  std::string managed_by;                   // "package:sysstat", "ansible:backup", ...
+  std::vector<std::string> verdict_reasons; // most telling first
+  std::vector<std::string> flags;           // "target-missing", "target-writable", ...
+  std::string schedule_origin;              // run-parts scripts: "/etc/crontab:17"
+  std::string package;                      // the package that owns the job's file
+  ProgramInfo program;                      // the target's inspection (details only)
+  bool hidden() const { return verdict == "hidden"; }
+  bool managed() const { return verdict == "managed"; }
+  bool has_flag(std::string_view flag) const;
 };
 
 struct Snapshot {
   catalog::ScanSummary scan;
   std::vector<HostRow> hosts; // sorted by name, then port
   std::vector<JobRow> jobs;   // sorted by host, file, line
+  // Disabled lines marked `# digger: migrated to ...` (verdict "migrated"): not jobs any more,
+  // but `diff` tells a migrated job from a removed one by them. Sorted like jobs.
+  std::vector<JobRow> migrated;
 };
+
+// How a job's schedule is read, and so how its next run is found.
+enum class ScheduleClock {
+  cron,              // five fields or a macro (crontabs, cron.d, run-parts run from cron)
+  systemd_calendar,  // a timer's OnCalendar=
+  systemd_monotonic, // OnBootSec=, OnUnitActiveSec=, ...: relative to events, no wall time
+  anacron,           // anacrontab period and delay (and run-parts run from anacron)
+};
+ScheduleClock schedule_clock(const JobRow& job);
+
+// The one place a job's next run is computed ("" when it has none or it cannot be known).
+// cron: cron::next_fire_time. systemd_calendar: next_calendar_run below. The others have no
+// wall-clock next run.
+std::string next_run_of(const JobRow& job, std::chrono::sys_seconds after,
+                        const date::time_zone& zone);
+
+// The seam for systemd's OnCalendar=: returns "" until cron::next_calendar_elapse exists; then
+// this function calls it and nothing else has to change.
+std::string next_calendar_run(const std::string& expression, std::chrono::sys_seconds after,
+                              const date::time_zone& zone);
 
 // The instant the report computes next runs from: the scan's finished_at (its started_at if it
 // never finished), so two reports on one catalog agree whatever the clock says.

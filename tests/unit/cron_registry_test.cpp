@@ -1,0 +1,120 @@
+#include "digger/cron/registry.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using namespace digger::cron;
+
+namespace {
+
+Registry parsed(std::string_view csv) {
+  auto r = parse_registry(csv, "known.csv");
+  INFO((r ? std::string("ok") : r.error()));
+  REQUIRE(r.ok());
+  return *r;
+}
+
+std::string error_of(std::string_view csv) {
+  auto r = parse_registry(csv, "known.csv");
+  REQUIRE_FALSE(r.ok());
+  return r.error();
+}
+
+} // namespace
+
+TEST_CASE("registry rows: fingerprint or host/owner/command patterns", "[cron][registry]") {
+  const Registry reg = parsed("fingerprint,host,owner,command,managed_by\n"
+                              "263953847C585592,,,,team-backup\n"
+                              ",web*,www-data,*artisan schedule:run*,team-shop\n"
+                              ",db0[1-3],postgres,,team-dba\n");
+  REQUIRE(reg.size() == 3);
+  CHECK(reg.entries[0].fingerprint == "263953847c585592"); // stored lower-case
+  CHECK(reg.entries[1].line == 3);
+
+  const RegistryEntry* byId = reg.match("263953847c585592", "anything", "root", "/x");
+  REQUIRE(byId);
+  CHECK(byId->managed_by == "team-backup");
+  CHECK(reg.match("263953847C585592", "h", "u", "c") == byId); // case-insensitive hex
+
+  const RegistryEntry* shop =
+      reg.match("0000000000000000", "web01", "www-data", "cd /srv && php artisan schedule:run");
+  REQUIRE(shop);
+  CHECK(shop->managed_by == "team-shop");
+  CHECK(reg.match("", "web01", "root", "php artisan schedule:run") == nullptr); // owner differs
+  CHECK(reg.match("", "db02", "postgres", "/usr/bin/vacuumdb -a")->managed_by == "team-dba");
+  CHECK(reg.match("", "db04", "postgres", "/usr/bin/vacuumdb -a") == nullptr);
+}
+
+TEST_CASE("the first matching row wins", "[cron][registry]") {
+  const Registry reg = parsed("fingerprint,host,owner,command,managed_by\n"
+                              ",*,root,*,ops\n"
+                              ",web01,root,*,web-team\n");
+  CHECK(reg.match("", "web01", "root", "/opt/x")->managed_by == "ops");
+}
+
+TEST_CASE("RFC 4180 quoting, CRLF, any column order, extra columns", "[cron][registry]") {
+  const Registry reg = parsed("\xEF\xBB\xBF"
+                              "Managed_By,note,command,owner,host,fingerprint\r\n"
+                              "\"team \"\"A\"\"\",\"multi\nline note\",\"/opt/a, --x\",root,,\r\n"
+                              "# a comment line\r\n"
+                              "\r\n"
+                              "team-b,,  /opt/b  ,root,h1,\r\n");
+  REQUIRE(reg.size() == 2);
+  CHECK(reg.entries[0].managed_by == "team \"A\"");
+  CHECK(reg.entries[0].command == "/opt/a, --x");
+  CHECK(reg.entries[0].line == 2);
+  CHECK(reg.entries[1].line == 6);           // the quoted newline counts as a line
+  CHECK(reg.entries[1].command == "/opt/b"); // unquoted fields are trimmed
+  CHECK(reg.match("", "any", "root", "/opt/a, --x")->managed_by == "team \"A\"");
+}
+
+TEST_CASE("registry errors name the file and line", "[cron][registry]") {
+  CHECK(error_of("fingerprint,host,owner,command,managed_by\n"
+                 ",h,u,\"/opt/x,ops\n"
+                 "more\n") == "known.csv:2: unterminated quote");
+  CHECK(error_of("") ==
+        "known.csv:1: empty: a header row is required (fingerprint,host,owner,command,managed_by)");
+  CHECK(error_of("fingerprint,host,owner,command\n,h,u,c\n")
+            .find("known.csv:1: missing column "
+                  "managed_by") == 0);
+  CHECK(error_of("fingerprint,host,owner,command,managed_by,host\n") ==
+        "known.csv:1: column host appears twice");
+  CHECK(error_of("fingerprint,host,owner,command,managed_by\n,h,u,c\n") ==
+        "known.csv:2: 4 fields, the header has 5");
+  CHECK(error_of("fingerprint,host,owner,command,managed_by\n,h,u,c,\n") ==
+        "known.csv:2: managed_by is empty (say who owns the job)");
+  CHECK(error_of("fingerprint,host,owner,command,managed_by\nxyz,,,,ops\n")
+            .find("known.csv:2: fingerprint is not hexadecimal") == 0);
+  CHECK(error_of("fingerprint,host,owner,command,managed_by\n,,,,ops\n")
+            .find("known.csv:2: no fingerprint and no host") == 0);
+  CHECK(error_of("fingerprint,host,owner,command,managed_by\n,h,u,a\"b,ops\n")
+            .find("known.csv:2: quote inside an unquoted field") == 0);
+  CHECK(error_of("fingerprint,host,owner,command,managed_by\n,h,u,\"a\"b,ops\n") ==
+        "known.csv:2: text after a closing quote");
+  // Errors are one line even when the file name is odd.
+  auto r = parse_registry("x", "/etc/digger/known.csv");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().find('\n') == std::string::npos);
+  CHECK(r.error().find("/etc/digger/known.csv:1: ") == 0);
+}
+
+TEST_CASE("glob patterns", "[cron][registry]") {
+  CHECK(glob_match("*", ""));
+  CHECK(glob_match("*", "/any/path with blanks"));
+  CHECK(glob_match("web??", "web01"));
+  CHECK_FALSE(glob_match("web??", "web1"));
+  CHECK(glob_match("/opt/*/bin/*", "/opt/a/b/bin/c"));
+  CHECK(glob_match("db[0-9]", "db7"));
+  CHECK_FALSE(glob_match("db[!0-9]", "db7"));
+  CHECK(glob_match("db[!0-9]", "dbx"));
+  CHECK(glob_match("a\\*b", "a*b"));
+  CHECK_FALSE(glob_match("a\\*b", "axb"));
+  CHECK(glob_match("[", "["));   // no closing bracket: literal
+  CHECK(glob_match("[]]", "]")); // ']' first in a set is literal
+  CHECK_FALSE(glob_match("abc", "abcd"));
+  CHECK(glob_match("*a*b*c*", "xxaxxbxxcxx"));
+  // Many stars on a long text that does not match finish quickly (no exponential backtracking).
+  const std::string text(5000, 'a');
+  CHECK_FALSE(glob_match("*a*a*a*a*a*a*a*a*b", text));
+}
