@@ -172,6 +172,10 @@ TEST_CASE("authorization and other secret headers", "[cron][secrets]") {
         "curl -H \"Authorization: Bearer $TOKEN\" h");
   CHECK(redacted("openssl enc -d -pass pass:pw -in f") == "openssl enc -d -pass pass:*** -in f");
   CHECK_FALSE(redact_secrets("curl -H 'Accept: application/json' https://h/").changed());
+  // Where openssl reads the secret from is not the secret.
+  CHECK_FALSE(redact_secrets("openssl enc -pass env:PW -in f").changed());
+  CHECK_FALSE(redact_secrets("openssl rsa -passin file:/root/pw -in k").changed());
+  CHECK(redacted("openssl rsa -passin pass:pw -in k") == "openssl rsa -passin pass:*** -in k");
 }
 
 TEST_CASE("AWS keys and self-announcing tokens", "[cron][secrets]") {
