@@ -68,7 +68,7 @@ catalog::SourceRow anacrontab_source_row(const CronSource& source, const HostCon
                             entry.description, "", fmt::format("{}:{}", source.path, line.number),
                             true});
     }
-    redact_row(entry);
+    redact_row(entry, line.env ? &*line.env : nullptr);
     if (line.job) {
       entry.fingerprint = text_fingerprint(entry.run_as, entry.normalized_schedule, entry.command);
       JobSurroundings around;

@@ -89,27 +89,21 @@ catalog::SourceRow crontab_source_row(const CronSource& source, const HostContex
                                          source.content.size(), source.size));
   }
   auto file_marker = user ? std::nullopt : cron::file_marker(source.content);
-  MarkerTracker markers;
   row.entries.reserve(parsed.lines.size());
-  for (const auto& line : parsed.lines) {
+  for (std::size_t i = 0; i < parsed.lines.size(); ++i) {
+    const auto& line = parsed.lines[i];
     auto job = job_row(line, source.owner);
     const bool is_job = line.kind == cron::LineKind::job || line.kind == cron::LineKind::disabled_job;
-    auto around_markers = markers.see(line.raw, line.kind == cron::LineKind::comment,
-                                      line.kind == cron::LineKind::blank, is_job);
     note_run_parts(job, line, source, dirs);
-    redact_row(job.row);
+    redact_row(job.row, line.env ? &*line.env : nullptr);
     if (line.job && is_job) {
+      auto markers = cron::markers_above(parsed, i);
       JobSurroundings around;
       around.source_kind = row.kind;
       around.source_path = source.path;
       around.owner = source.owner;
-      around.entry_marker = around_markers.entry;
-      if (!around.entry_marker) {
-        if (auto salt = env_value(*line.job, "SALT_CRON_IDENTIFIER")) {
-          around.entry_marker = "salt:" + *salt;
-        }
-      }
-      around.migrated_marker = around_markers.migrated;
+      around.entry_marker = std::move(markers.entry);
+      around.migrated_marker = std::move(markers.migrated);
       around.file_marker = file_marker;
       around.mailto = env_value(*line.job, "MAILTO");
       around.command_language = job.analysis.language;

@@ -27,30 +27,26 @@ bool redact_field(std::string& text) {
   return true;
 }
 
-// `NAME=value` with a secret-looking name: the whole value goes, whatever it looks like.
-bool redact_env_line(catalog::EntryRow& row) {
-  auto eq = row.raw.find('=');
-  if (eq == std::string::npos) {
+// An env line's value is redacted as a value (a secret-looking name loses all of it), in
+// place inside the raw line so the rest of the line stays byte-exact.
+bool redact_env_line(catalog::EntryRow& row, const cron::EnvSetting& env) {
+  auto redaction = cron::redact_env_value(env.name, env.value);
+  if (!redaction.changed()) {
     return false;
   }
-  std::string_view name(row.raw.data(), eq);
-  while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) {
-    name.remove_prefix(1);
+  auto at = env.value.empty() ? std::string::npos : row.raw.rfind(env.value);
+  if (at == std::string::npos) {
+    row.raw = env.name + "=" + redaction.text;
+  } else {
+    row.raw.replace(at, env.value.size(), redaction.text);
   }
-  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) {
-    name.remove_suffix(1);
-  }
-  if (!cron::is_secret_name(name)) {
-    return false;
-  }
-  row.raw = row.raw.substr(0, eq + 1) + "***";
   return true;
 }
 
 } // namespace
 
-bool redact_row(catalog::EntryRow& row) {
-  bool changed = row.kind == "env" ? redact_env_line(row) : false;
+bool redact_row(catalog::EntryRow& row, const cron::EnvSetting* env) {
+  bool changed = env ? redact_env_line(row, *env) : false;
   changed = redact_field(row.raw) || changed;
   changed = redact_field(row.command) || changed;
   if (row.stdin_data) {

@@ -2,6 +2,7 @@
 
 #include "digger/catalog/records.hpp"
 #include "digger/collect/host_context.hpp"
+#include "digger/cron/crontab.hpp"
 #include "digger/cron/runtime.hpp"
 
 #include <optional>
@@ -30,15 +31,17 @@ struct JobSurroundings {
 void judge_job(catalog::EntryRow& row, const JobSurroundings& around, const HostContext& host);
 
 // Replaces secrets in the row's raw line, command and stdin, and in the value of an env line
-// whose name looks secret; adds the "secret-in-command" flag. Returns whether anything changed.
-bool redact_row(catalog::EntryRow& row);
+// (`env`: its parsed setting, whose whole value goes when the name looks secret); adds the
+// "secret-in-command" flag to jobs. Returns whether anything changed.
+bool redact_row(catalog::EntryRow& row, const cron::EnvSetting* env = nullptr);
 
 // The fingerprint of a job whose schedule is not a cron schedule (anacron, timers, run-parts):
 // the same digest as cron::job_fingerprint over the normalized schedule text.
 std::string text_fingerprint(std::string_view run_as, std::string_view normalized_schedule,
                              std::string_view command);
 
-// Tracks the comment lines above the next job of a file (blank lines in between allowed).
+// Tracks the comment lines above the next job of a file that is not a crontab (crontabs use
+// cron::markers_above, which also knows Puppet's and Chef's env lines).
 class MarkerTracker {
 public:
   // Feed every line in order; `comment` is true for comment lines, `job` for job lines
