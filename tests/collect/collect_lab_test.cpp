@@ -67,6 +67,9 @@ ln -s /home/alice/.config /home/mallory/.config
 // What the test puts on every host (inside its /etc overlay: nothing on this machine changes).
 constexpr std::string_view seed_script = R"SH(set -e
 umask 022
+# "systemd runs" as far as the collector can tell (the host's own /run): systemctl is tried,
+# fails here, and must cost nothing but its bonus fact.
+mkdir -p /run/systemd/system
 mkdir -p /etc/digger-targets /etc/cron.daily /etc/cron.weekly /etc/systemd/user \
   /etc/systemd/system/timers.target.wants
 printf '#!/usr/bin/env python3\nprint("report")\n' > /etc/digger-targets/report.py
