@@ -52,8 +52,6 @@ std::string shell(const std::string& command) {
   return out;
 }
 
-
-
 struct Lab {
   nlohmann::json truth;
   std::string go_version; // "" when go is not installed
@@ -98,10 +96,12 @@ private:
     auto state = nlohmann::json::parse(slurp(lab_dir + "/state.json"));
     for (const auto& host : truth["hosts"]) {
       int pid = state["pids"][host["name"].get<std::string>()];
-      shell(fmt::format(
-          "test \"$(readlink /proc/{0}/ns/mnt)\" != \"$(readlink /proc/self/ns/mnt)\" && "
-          "nsenter -t {0} -m sh '{1}'",
-          pid, home_path));
+      // Never this machine's namespace: both must be readable and differ (home.sh also
+      // refuses to run where /etc is not a lab overlay).
+      shell(fmt::format("a=$(readlink /proc/{0}/ns/mnt) && b=$(readlink /proc/self/ns/mnt) && "
+                        "[ -n \"$a\" ] && [ -n \"$b\" ] && [ \"$a\" != \"$b\" ] && "
+                        "nsenter -t {0} -m sh '{1}'",
+                        pid, home_path));
       std::string ssh =
           fmt::format("ssh -F '{}/ssh_config' '{}'", lab_dir, host["name"].get<std::string>());
       shell(fmt::format("{} 'sudo -n sh -s' < '{}'", ssh, seed_path));

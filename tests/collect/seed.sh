@@ -2,6 +2,9 @@
 # What the collect lab test puts on every lab host, over SSH as root (inside the host's /etc
 # overlay and /run tmpfs: nothing on this machine changes).
 set -e
+# Refuses to run anywhere but a lab host, whose /etc is an overlay of its own.
+awk '$5 == "/etc" && / - overlay /' /proc/self/mountinfo | grep -q . ||
+  { echo "seed.sh: /etc is not a lab overlay here: refusing" >&2; exit 1; }
 umask 022
 # "systemd runs" as far as the collector can tell (the host's own /run): systemctl is tried,
 # fails here, and must cost nothing but its bonus fact.
