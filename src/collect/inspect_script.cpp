@@ -7,7 +7,9 @@
 namespace digger::collect {
 namespace {
 
-// Reads paths from its arguments (xargs -0 turned stdin into them). Per path, framed records:
+// Reads paths from its arguments (xargs -0 turned stdin into them). One `stat` for every
+// target and its directory, one `sha256sum` for every hashed file (each again per target when
+// the line count shows a target vanished in between). Per path, framed records:
 //   MISSING path | PROG path resolved stat   (stat: "RAWMODE UID GID SIZE MTIME OWNER" of the
 //   file, then "RAWMODE UID GID ..." of its directory, following symlinks) | NOTE path text |
 //   HASH path sha256 | HEAD path first-bytes | GOBI path go-build-info-blob, then END count.
@@ -41,18 +43,14 @@ span() {
   fi
   printf "\n"
 }
-one() {
-  p=$1
-  case $p in /*) ;; *) note "$p" "not an absolute path"; return 1 ;; esac
-  if [ ! -e "$p" ]; then printf "MISSING 1\n"; seg "$p"; return 1; fi
-  rp=
-  [ -L "$p" ] && rp=$(readlink -f -- "$p" 2>/dev/null)
-  t=${rp:-$p}; pd=${t%/*}; [ -n "$pd" ] || pd=/
-  s=$(stat -L -c "%f %u %g %s %Y %U" -- "$p" "$pd" 2>/dev/null)
-  printf "PROG 3\n"; seg "$p"; seg "$rp"; seg "$s"
-  set -f; set -- $s; set +f
-  case $1 in ""|*[!0-9a-f]*) note "$p" "stat failed"; return 1 ;; esac
+facts() {
+  set -f; set -- $1; set +f
+  case $1 in ""|*[!0-9a-f]*) return 1 ;; esac
   m=$((0x$1)); sz=$4
+}
+content() {
+  p=$1
+  facts "$2" || { note "$p" "stat failed"; return 1; }
   [ $((m & 61440)) -eq 32768 ] || return 1
   if [ $((m & 77)) -eq 0 ]; then
     note "$p" "not read: neither executable nor world-readable"; return 1
@@ -62,6 +60,39 @@ one() {
   printf "HEAD 2\n"; seg "$p"; printf "%s\n" "$n"; span "$p" 0 "$n"
   gobi "$p" "$m" "$sz"
   [ "$sz" -le 67108864 ]
+}
+stats() {
+  all=$#; k=0
+  for a do
+    k=$((k + 1))
+    [ $((k % 3)) -eq 0 ] || set -- "$@" "$a"
+  done
+  shift "$all"
+  st=; [ $# -gt 0 ] && st=$(stat -L -c "%f %u %g %s %Y %U" -- "$@" 2>/dev/null)
+  k=0; r=$st
+  while [ -n "$r" ]; do
+    k=$((k + 1))
+    case $r in *"$nl"*) r=${r#*"$nl"} ;; *) r= ;; esac
+  done
+  stok=; [ "$k" -eq $# ] && stok=1
+}
+line() {
+  ln=${st%%"$nl"*}
+  case $st in *"$nl"*) st=${st#*"$nl"} ;; *) st= ;; esac
+}
+progs() {
+  left=$(($# / 3))
+  while [ "$left" -gt 0 ]; do
+    p=$1; pd=$2; rp=$3; shift 3; left=$((left - 1))
+    if [ -n "$stok" ]; then
+      line; s=$ln; line; s="$s$nl$ln"
+    else
+      s=$(stat -L -c "%f %u %g %s %Y %U" -- "$p" "$pd" 2>/dev/null)
+    fi
+    printf "PROG 3\n"; seg "$p"; seg "$rp"; seg "$s"
+    content "$p" "$s" && set -- "$@" "$p"
+  done
+  hashes "$@"
 }
 gobi() {
   [ $(($2 & 73)) -ne 0 ] && [ "$3" -gt 65536 ] && [ "$3" -le 268435456 ] || return 0
@@ -94,12 +125,18 @@ hashes() {
 printf "@@digger-inspect@@ 1\n"
 i=0; all=$#
 for p do
+  [ "$i" -ge "$max" ] && break
   i=$((i + 1))
-  [ "$i" -gt "$max" ] && break
-  one "$p" && set -- "$@" "$p"
+  case $p in /*) ;; *) note "$p" "not an absolute path"; continue ;; esac
+  if [ ! -e "$p" ]; then printf "MISSING 1\n"; seg "$p"; continue; fi
+  rp=
+  [ -L "$p" ] && rp=$(readlink -f -- "$p" 2>/dev/null)
+  t=${rp:-$p}; pd=${t%/*}; [ -n "$pd" ] || pd=/
+  set -- "$@" "$p" "$pd" "$rp"
 done
 shift "$all"
-hashes "$@"
+stats "$@"
+progs "$@"
 printf "END 1\n"; seg "$i"
 )SH";
 

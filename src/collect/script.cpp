@@ -275,8 +275,9 @@ elif [ -n "$pk" ] && command -v rpm >/dev/null 2>&1; then
   o=$(rpm -qf --qf "%{NAME}\n" -- "$@" 2>/dev/null | head -c 1048576)
   printf "PKGS 2\n"; seg rpm; seg "$o"
 fi
-if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-  o=$(SYSTEMD_PAGER= SYSTEMD_COLORS=0 systemctl list-timers --all --no-legend --no-pager 2>/dev/null | head -c 65536)
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1 &&
+  command -v timeout >/dev/null 2>&1; then
+  o=$(SYSTEMD_PAGER= SYSTEMD_COLORS=0 timeout 5 systemctl list-timers --all --no-legend --no-pager 2>/dev/null | head -c 65536)
   [ -n "$o" ] && fact systemctl_timers "$o"
 fi
 printf "END 1\n"; seg "0"

@@ -27,6 +27,7 @@ namespace {
 
 const std::string lab_dir = DIGGER_COLLECT_LAB_DIR;
 const std::string lab_tool = DIGGER_LAB_TOOL_PATH;
+const std::string scripts_dir = DIGGER_COLLECT_SCRIPTS_DIR; // seed.sh, home.sh
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -50,52 +51,6 @@ std::string shell(const std::string& command) {
   }
   return out;
 }
-
-// Per-user units: a tmpfs over /home inside the host's own mount namespace (never this
-// machine's: the namespace must differ from ours). mallory's ~/.config is a symlink to
-// alice's: it must not be followed.
-constexpr std::string_view home_script = R"SH(set -e
-mount -t tmpfs -o mode=755 digger-lab-home /home
-d=/home/alice/.config/systemd/user
-mkdir -p $d/timers.target.wants /home/mallory
-printf '[Timer]\nOnCalendar=hourly\n' > $d/sync.timer
-printf '[Service]\nExecStart=/home/alice/bin/sync\n' > $d/sync.service
-ln -s $d/sync.timer $d/timers.target.wants/sync.timer
-ln -s /home/alice/.config /home/mallory/.config
-)SH";
-
-// What the test puts on every host (inside its /etc overlay: nothing on this machine changes).
-constexpr std::string_view seed_script = R"SH(set -e
-umask 022
-mkdir -p /etc/digger-targets /etc/cron.daily /etc/cron.weekly /etc/systemd/user \
-  /etc/systemd/system/timers.target.wants
-printf '#!/usr/bin/env python3\nprint("report")\n' > /etc/digger-targets/report.py
-chmod 755 /etc/digger-targets/report.py
-printf '#!/bin/sh\necho hi\n' > /etc/digger-targets/writable.sh
-chmod 777 /etc/digger-targets/writable.sh
-printf 'SHELL=/bin/sh\n1\t5\tdigger.daily\t/etc/digger-targets/report.py\n' > /etc/anacrontab
-cat > /etc/cron.d/digger-jobs <<'EOF'
-17 3 * * * root /etc/digger-targets/settle --daily
-*/5 * * * * root /etc/digger-targets/report.py
-0 1 * * * root /etc/digger-targets/missing --now
-30 2 * * * root /etc/digger-targets/writable.sh
-EOF
-printf '#!/bin/sh\nexec /etc/digger-targets/report.py\n' > /etc/cron.daily/digger-report
-chmod 755 /etc/cron.daily/digger-report
-printf '#!/bin/sh\n' > /etc/cron.daily/with.dot
-chmod 755 /etc/cron.daily/with.dot
-printf '#!/bin/sh\n' > /etc/cron.weekly/notexec
-chmod 644 /etc/cron.weekly/notexec
-head -c 100000 /dev/zero | tr '\0' '#' > /etc/cron.weekly/big
-ln -sf /etc/digger-targets/report.py /etc/cron.weekly/linked
-printf '[Timer]\nOnCalendar=*-*-* 03:17:00\nPersistent=true\n' > /etc/systemd/system/digger-settle.timer
-printf '[Service]\nExecStart=/etc/digger-targets/settle --daily\nUser=app\n' > /etc/systemd/system/digger-settle.service
-printf '[Service]\nExecStart=/bin/true\n' > /etc/systemd/system/lonely.service
-ln -sf /etc/digger-targets/report.py /etc/systemd/system/linked.timer
-ln -sf /etc/systemd/system/digger-settle.timer /etc/systemd/system/timers.target.wants/digger-settle.timer
-printf '[Timer]\nOnBootSec=5min\n' > /etc/systemd/user/digger-user.timer
-printf '[Service]\nExecStart=%%h/bin/sync\n' > /etc/systemd/user/digger-user.service
-)SH";
 
 struct Lab {
   nlohmann::json truth;
@@ -136,17 +91,17 @@ private:
     }
     truth = nlohmann::json::parse(slurp(lab_dir + "/truth.json"));
     build_go_binary();
-    auto seed_path = lab_dir + "/seed.sh";
-    std::ofstream(seed_path) << seed_script;
-    auto home_path = lab_dir + "/home.sh";
-    std::ofstream(home_path) << home_script;
+    const std::string seed_path = scripts_dir + "/seed.sh";
+    const std::string home_path = scripts_dir + "/home.sh";
     auto state = nlohmann::json::parse(slurp(lab_dir + "/state.json"));
     for (const auto& host : truth["hosts"]) {
       int pid = state["pids"][host["name"].get<std::string>()];
-      shell(fmt::format(
-          "test \"$(readlink /proc/{0}/ns/mnt)\" != \"$(readlink /proc/self/ns/mnt)\" && "
-          "nsenter -t {0} -m sh '{1}'",
-          pid, home_path));
+      // Never this machine's namespace: both must be readable and differ (home.sh also
+      // refuses to run where /etc is not a lab overlay).
+      shell(fmt::format("a=$(readlink /proc/{0}/ns/mnt) && b=$(readlink /proc/self/ns/mnt) && "
+                        "[ -n \"$a\" ] && [ -n \"$b\" ] && [ \"$a\" != \"$b\" ] && "
+                        "nsenter -t {0} -m sh '{1}'",
+                        pid, home_path));
       std::string ssh =
           fmt::format("ssh -F '{}/ssh_config' '{}'", lab_dir, host["name"].get<std::string>());
       shell(fmt::format("{} 'sudo -n sh -s' < '{}'", ssh, seed_path));
