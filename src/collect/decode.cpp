@@ -4,12 +4,31 @@
 #include "digger/collect/packages.hpp"
 #include "digger/collect/script.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <optional>
 #include <vector>
 
 namespace digger::collect {
 namespace {
+
+// No daemon binary found (a container, cron not installed yet, a non-standard path): the
+// distribution's own cron decides how its files would be read once it runs.
+std::string daemon_of_distribution(std::string_view os_id) {
+  static constexpr std::array<std::string_view, 5> debian_family = {"debian", "ubuntu", "raspbian",
+                                                                     "linuxmint", "devuan"};
+  static constexpr std::array<std::string_view, 7> redhat_family = {
+      "rhel", "centos", "rocky", "almalinux", "fedora", "amzn", "ol"};
+  if (std::find(debian_family.begin(), debian_family.end(), os_id) != debian_family.end()) {
+    return "vixie";
+  }
+  if (std::find(redhat_family.begin(), redhat_family.end(), os_id) != redhat_family.end()) {
+    return "cronie";
+  }
+  return "";
+}
+
 
 bool apply_record(Decoded& out, std::string_view type, const std::vector<std::string_view>& f,
                   std::vector<std::pair<std::string_view, std::string_view>>& packages);
@@ -124,6 +143,9 @@ Decoded decode_collector_output(std::string_view stdout_bytes) {
   auto& facts = out.snapshot.facts;
   if (facts.os_id == "alpine" && facts.cron_daemon == "cronie") {
     facts.cron_daemon = "busybox"; // Alpine's /usr/sbin/crond is the BusyBox applet
+  }
+  if (facts.cron_daemon.empty()) {
+    facts.cron_daemon = daemon_of_distribution(facts.os_id);
   }
   if (!out.complete && out.error.empty()) {
     out.error = "output ended before the collector finished";

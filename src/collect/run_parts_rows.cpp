@@ -15,7 +15,7 @@ constexpr std::size_t head_bytes = 256;
 
 // Debian's cron runs Debian's run-parts; cronie hosts (and unknown ones) the crontabs package's.
 cron::RunPartsFlavor flavor_of(std::string_view daemon) {
-  return daemon == "cron" ? cron::RunPartsFlavor::debian : cron::RunPartsFlavor::cronie;
+  return daemon == "vixie" ? cron::RunPartsFlavor::debian : cron::RunPartsFlavor::cronie;
 }
 
 // What the collector itself read, for when the file was not inspected in the second trip.

@@ -265,7 +265,7 @@ if [ -n "$pk" ] && [ -d /var/lib/dpkg/info ]; then
     done
     set +f; IFS=$oifs
   fi
-  o=$(grep -F -x -f - -- /var/lib/dpkg/info/*.list 2>/dev/null <<EOF | head -c 1048576
+  o=$(grep -H -F -x -f - -- /var/lib/dpkg/info/*.list 2>/dev/null <<EOF | head -c 1048576
 ${pd%"$nl"}
 EOF
 )

@@ -156,10 +156,12 @@ public:
         }
         continue;
       }
-      named_option(i, program);
-      if (program != Program::other && i > program_index) {
-        program_option(i, program);
+      // `-pS3cretPass users`: once the program's own option took the word, its letters must
+      // not be read again as a secret-named option whose value is the next word.
+      if (program != Program::other && i > program_index && program_option(i, program)) {
+        continue;
       }
+      named_option(i, program);
     }
   }
 
@@ -217,11 +219,12 @@ private:
     }
   }
 
-  void program_option(std::size_t i, Program program) {
+  // True when the word was the program's password option (its value is handled).
+  bool program_option(std::size_t i, Program program) {
     const std::string_view w = raw(i);
     if (program == Program::aws) {
       aws_configure(i);
-      return;
+      return false;
     }
     if ((program == Program::curl && (w == "--user" || w == "--proxy-user")) ||
         (program == Program::samba && w == "--user")) {
@@ -229,22 +232,26 @@ private:
         add(words_[i + 1].begin, words_[i + 1].end, program == Program::curl ? ':' : '%',
             "password-option");
       }
-      return;
+      return true;
     }
     if (program == Program::samba && w.substr(0, 7) == "--user=") {
       add(words_[i].begin + 7, words_[i].end, '%', "password-option");
-      return;
+      return true;
     }
     const auto option = short_option(program);
     const bool curl_proxy = program == Program::curl && w.size() >= 2 && w[1] == 'U';
     if (!option || w.size() < 2 || w[0] != '-' || (w[1] != option->letter && !curl_proxy)) {
-      return;
+      return false;
     }
     if (w.size() == 2 && option->separate && has_value_word(i)) {
       add(words_[i + 1].begin, words_[i + 1].end, option->after, "password-option");
-    } else if (w.size() > 2 && option->attached && w[2] != '-') {
-      add(words_[i].begin + 2, words_[i].end, option->after, "password-option");
+      return true;
     }
+    if (w.size() > 2 && option->attached && w[2] != '-') {
+      add(words_[i].begin + 2, words_[i].end, option->after, "password-option");
+      return true;
+    }
+    return false;
   }
 
   // htpasswd -b[other flags] FILE USER PASSWORD, htpasswd -nb USER PASSWORD.

@@ -158,7 +158,7 @@ class Checks:
             self.problems.append(message)
 
     def finish(self):
-        for p in self.problems[:60]:
+        for p in self.problems[:int(os.environ.get("DIGGER_SHOW", "60"))]:
             print(p)
         print(f"{len(self.problems)} problems")
         sys.exit(1 if self.problems else 0)

@@ -29,17 +29,17 @@ def flags_of(value):
 
 
 def catalog_jobs(con, scan_id):
-    """{(host, path, line): row} for every active job of the scan."""
+    """{((address, port), path, line): row} for every active job of the scan."""
     out = {}
     rows = con.execute(
-        "select h.name, s.path, s.kind, e.line_number, e.run_as, e.command, e.target, e.language,"
+        "select h.name, h.port, s.path, s.kind, e.line_number, e.run_as, e.command, e.target, e.language,"
         " e.evidence, e.verdict, e.managed_by, e.flags, e.schedule_origin, e.normalized_schedule"
         " from host_results r join hosts h on h.id = r.host_id"
         " join cron_sources s on s.host_result_id = r.id join entries e on e.source_id = s.id"
         " where r.scan_id = ? and e.kind = 'job'", (scan_id,))
-    for (host, path, kind, line, run_as, command, target, language, evidence, verdict, managed_by,
+    for (host, port, path, kind, line, run_as, command, target, language, evidence, verdict, managed_by,
          flags, origin, normalized) in rows:
-        out[(scanlab.as_text(host), scanlab.as_text(path), line)] = dict(
+        out[((scanlab.as_text(host), port), scanlab.as_text(path), line)] = dict(
             source_kind=kind, run_as=scanlab.as_text(run_as), command=scanlab.as_text(command),
             target=scanlab.as_text(target), language=language, evidence=scanlab.as_text(evidence),
             verdict=verdict or "", managed_by=scanlab.as_text(managed_by), flags=flags_of(flags),
@@ -50,11 +50,11 @@ def catalog_jobs(con, scan_id):
 def catalog_programs(con, scan_id):
     out = {}
     rows = con.execute(
-        "select h.name, p.path, p.file_exists, p.sha256, p.go_version, p.go_module"
+        "select h.name, h.port, p.path, p.file_exists, p.sha256, p.go_version, p.go_module"
         " from host_results r join hosts h on h.id = r.host_id"
         " join programs p on p.host_result_id = r.id where r.scan_id = ?", (scan_id,))
-    for host, path, exists, sha, go_version, go_module in rows:
-        out[(scanlab.as_text(host), scanlab.as_text(path))] = dict(
+    for host, port, path, exists, sha, go_version, go_module in rows:
+        out[((scanlab.as_text(host), port), scanlab.as_text(path))] = dict(
             exists=bool(exists), sha256=sha or "", go_version=go_version or "",
             go_module=scanlab.as_text(go_module))
     return out
@@ -91,8 +91,10 @@ def compare_job(host, job, got, registered):
             checks.problems.append(f"{where}: {key} {got[key]!r} != {value!r}")
     if got["flags"] != set(job["flags"]):
         checks.problems.append(f"{where}: flags {sorted(got['flags'])} != {sorted(job['flags'])}")
+    # The evidence must name the inspected program when it changed the command's answer
+    # (`python3 x.py` stays "interpreter python3": the shebang is never read then).
     evidence = job.get("language_evidence")
-    if evidence and evidence != "command" and got["evidence"] != evidence:
+    if job["command_language"] != job["language"] and got["evidence"] != evidence:
         checks.problems.append(f"{where}: evidence {got['evidence']!r} != {evidence!r}")
 
 
@@ -103,7 +105,7 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(registry, "w") as f:
         f.write("fingerprint,host,owner,command,managed_by\n")
         if registered:
-            f.write(f'"","{reg_host["name"]}","{registered["run_as"]}",'
+            f.write(f'"","{reg_host["address"]}","{registered["run_as"]}",'
                     f'"{registered["command"]}","team-billing"\n')
     db = os.path.join(tmp, "digger.db")
     scanlab.scan(binary, lab, db, "--registry", registry, check={1})
@@ -117,8 +119,9 @@ with tempfile.TemporaryDirectory() as tmp:
         if host["fault"] not in HEALTHY or "jobs" not in host:
             continue
         expected_keys = set()
+        address = (host["address"], host["port"])
         for job in host["jobs"]:
-            key = (host["name"], job["source_path"], job["line"])
+            key = (address, job["source_path"], job["line"])
             expected_keys.add(key)
             got = jobs.get(key)
             if got is None:
@@ -128,11 +131,11 @@ with tempfile.TemporaryDirectory() as tmp:
             kinds_seen.add(job["source_kind"])
             go_jobs += job["language"] == "go"
             compare_job(host, job, got, registered)
-        extra = {k for k in jobs if k[0] == host["name"]} - expected_keys
+        extra = {k for k in jobs if k[0] == address} - expected_keys
         for k in sorted(extra)[:3]:
             checks.problems.append(f"{host['name']}: unexpected job {k[1]}:{k[2]}")
         for program in host.get("programs", []):
-            got = programs.get((host["name"], program["path"]))
+            got = programs.get((address, program["path"]))
             if got is None:
                 checks.problems.append(f"{host['name']}: program {program['path']} not inspected")
                 continue

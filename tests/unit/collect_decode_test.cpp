@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <string_view>
 
 using namespace digger::collect;
 
@@ -161,4 +162,19 @@ TEST_CASE("anacron alone does not name the cron daemon", "[collect][decode]") {
   f.record("FACT", {"daemon_anacron", "/usr/sbin/anacron"}).end();
   auto decoded = decode_collector_output(f.out);
   CHECK(decoded.snapshot.facts.cron_daemon.empty());
+}
+
+TEST_CASE("without a daemon binary the distribution names the cron daemon", "[collect][decode]") {
+  auto daemon_for = [](std::string_view os_release, bool with_binary) {
+    Framer f;
+    f.record("FACT", {"os_release", os_release});
+    if (with_binary) {
+      f.record("FACT", {"daemon_crond", "/usr/sbin/crond"});
+    }
+    return decode_collector_output(f.end().out).snapshot.facts.cron_daemon;
+  };
+  CHECK(daemon_for("ID=debian\nVERSION_ID=\"12\"\n", false) == "vixie");
+  CHECK(daemon_for("ID=\"rocky\"\nVERSION_ID=\"9.3\"\n", false) == "cronie");
+  CHECK(daemon_for("ID=arch\n", false).empty());
+  CHECK(daemon_for("ID=debian\n", true) == "cronie"); // a binary found beats the guess
 }

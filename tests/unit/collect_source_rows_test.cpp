@@ -27,7 +27,7 @@ CronSource file(SourceKind kind, std::string path, std::string content, std::uin
 // A Debian host: /etc/crontab runs cron.daily unless anacron exists, anacron runs it too.
 HostSnapshot debian_host() {
   HostSnapshot snap;
-  snap.facts.cron_daemon = "cron";
+  snap.facts.cron_daemon = "vixie";
   snap.sources.push_back(file(SourceKind::system_crontab, "/etc/crontab",
                               "SHELL=/bin/sh\n"
                               "17 * * * * root cd / && run-parts --report /etc/cron.hourly\n"

@@ -46,6 +46,7 @@ TEST_CASE("whole-file markers in the first ten lines", "[cron][markers]") {
   CHECK(file_marker("# This file is MANAGED BY SALT\r\n") == "salt:file");
   CHECK(file_marker("# Lines below here are managed by Salt, do not edit\n") == "salt:file");
   CHECK(file_marker("[Unit]\nDescription=x\n# Ansible managed: template.j2\n") == "ansible:file");
+  CHECK_FALSE(file_marker("# search scheduled jobs, managed by ansible\n")); // prose, not the marker
   std::string late;
   for (int i = 0; i < 10; ++i) {
     late += "# line\n";

@@ -22,6 +22,9 @@ bool has_kind(const Redaction& r, std::string_view kind) {
 TEST_CASE("mysql family: -pSECRET is a password, -p alone prompts", "[cron][secrets]") {
   CHECK(redacted("mysqldump -uroot -pS3cr3t shop > /b/shop.sql") ==
         "mysqldump -uroot -p*** shop > /b/shop.sql");
+  // A secret that contains "Pass" is not read as a "-...pass" option taking the next word.
+  CHECK(redacted("mysqldump -u backup -pS3cretPass-55b42c users > /b/users.sql") ==
+        "mysqldump -u backup -p*** users > /b/users.sql");
   CHECK(redacted("/usr/bin/mysql -h db -p'pa ss' -e 'select 1'") ==
         "/usr/bin/mysql -h db -p'***' -e 'select 1'");
   // -p without a value prompts; the next word is the database, not the password.
