@@ -89,7 +89,7 @@ std::string trimmed(std::string text) {
 }
 
 // "host index NUL path" -> what the inspection of that path found.
-using ProgramIndex = std::unordered_map<std::string, ProgramInfo>;
+using ProgramIndex = std::unordered_map<std::string, std::shared_ptr<const ProgramInfo>>;
 
 std::string program_key(std::size_t host, const std::string& path) {
   return std::to_string(host) + '\0' + path;
@@ -104,7 +104,6 @@ ProgramIndex load_programs(catalog::Database& db, std::int64_t scan_id,
   ProgramIndex programs;
   while (statement.step()) {
     ProgramInfo info;
-    info.inspected = true;
     info.exists = statement.column_int(2) != 0;
     info.type = statement.column_text(3);
     info.go_version = statement.column_text(4);
@@ -112,7 +111,7 @@ ProgramIndex load_programs(catalog::Database& db, std::int64_t scan_id,
     info.sha256 = statement.column_text(6);
     // The first record of a path wins should a host ever report one twice.
     programs.emplace(program_key(host_index.at(statement.column_int(0)), statement.column_bytes(1)),
-                     std::move(info));
+                     std::make_shared<const ProgramInfo>(std::move(info)));
   }
   return programs;
 }
@@ -124,7 +123,7 @@ void load_jobs(catalog::Database& db, std::int64_t scan_id,
       "SELECT r.host_id, COALESCE(e.run_as, s.owner), e.schedule_text, e.normalized_schedule, "
       "e.cron_tz, e.description, e.command, e.language, e.evidence, e.target, s.path, "
       "e.line_number, s.kind, s.loaded_by_daemon, e.fingerprint, e.kind, e.verdict, "
-      "e.managed_by, e.verdict_reasons, e.flags, e.schedule_origin, s.package, "
+      "e.managed_by, e.verdict_reasons, e.flags, e.schedule_origin, "
       "CASE WHEN s.kind = 'timer' THEN substr(e.raw, 1, instr(e.raw, '=') - 1) END "
       "FROM host_results r JOIN cron_sources s ON s.host_result_id = r.id "
       "JOIN entries e ON e.source_id = s.id WHERE r.scan_id = ?1 AND (e.kind = 'job' OR "
@@ -145,7 +144,6 @@ void load_jobs(catalog::Database& db, std::int64_t scan_id,
       job.verdict_reasons = split_lines(statement.column_bytes(18));
       job.flags = split_lines(statement.column_text(19));
       job.schedule_origin = statement.column_bytes(20);
-      job.package = statement.column_bytes(21);
       if (!job.target.empty()) {
         auto found = programs.find(program_key(job.host, job.target));
         if (found != programs.end()) {
@@ -165,7 +163,7 @@ void load_jobs(catalog::Database& db, std::int64_t scan_id,
     job.fingerprint = statement.column_text(14);
     job.verdict = statement.column_text(16);
     job.managed_by = statement.column_bytes(17);
-    job.schedule.trigger = trimmed(statement.column_bytes(22));
+    job.schedule.trigger = timer_trigger_name(trimmed(statement.column_bytes(21)));
     auto& list = statement.column_text(15) == "job" ? snapshot.jobs : snapshot.migrated;
     list.push_back(std::move(job));
   }

@@ -12,18 +12,18 @@ namespace digger::report {
 namespace {
 
 // New columns go at the end: spreadsheets and scripts that read columns by position keep working.
-constexpr std::array<std::string_view, 32> columns{
-    "group",       "host",          "port",
-    "labels",      "host_status",   "owner",
-    "schedule",    "normalized",    "description",
-    "cron_tz",     "zone",          "next_run",
-    "command",     "language",      "evidence",
-    "target",      "file",          "line",
-    "source_kind", "fingerprint",   "same_job_hosts",
-    "verdict",     "managed_by",    "verdict_reasons",
-    "flags",       "trigger",       "schedule_origin",
-    "package",     "target_exists", "target_type",
-    "go_version",  "go_module"};
+constexpr std::array<std::string_view, 31> columns{
+    "group",         "host",        "port",
+    "labels",        "host_status", "owner",
+    "schedule",      "normalized",  "description",
+    "cron_tz",       "zone",        "next_run",
+    "command",       "language",    "evidence",
+    "target",        "file",        "line",
+    "source_kind",   "fingerprint", "same_job_hosts",
+    "verdict",       "managed_by",  "verdict_reasons",
+    "flags",         "trigger",     "schedule_origin",
+    "target_exists", "target_type", "go_version",
+    "go_module"};
 
 std::string joined(const std::vector<std::string>& items, std::string_view separator) {
   std::string out;
@@ -33,11 +33,11 @@ std::string joined(const std::vector<std::string>& items, std::string_view separ
   return out;
 }
 
-std::string_view yes_no(const ProgramInfo& program) {
-  if (!program.inspected) {
+std::string_view yes_no(const ProgramInfo* program) {
+  if (program == nullptr) {
     return "";
   }
-  return program.exists ? "yes" : "no";
+  return program->exists ? "yes" : "no";
 }
 
 // "env=prod;role=web": labels sorted by key.
@@ -101,11 +101,10 @@ std::string render_csv(const ReportView& view) {
                        joined(job->flags, ";"),
                        s.trigger,
                        job->schedule_origin,
-                       job->package,
-                       yes_no(job->program),
-                       job->program.type,
-                       job->program.go_version,
-                       job->program.go_module});
+                       yes_no(job->program.get()),
+                       job->program ? job->program->type : "",
+                       job->program ? job->program->go_version : "",
+                       job->program ? job->program->go_module : ""});
     }
   }
   return out;

@@ -232,9 +232,9 @@ std::string why(const JobRow& job) {
     out += (out.empty() ? "" : "<br>") + std::string("schedule from <code>") +
            html_escape(job.schedule_origin) + "</code>";
   }
-  if (job.program.inspected && !job.program.go_version.empty()) {
+  if (job.program && !job.program->go_version.empty()) {
     out += (out.empty() ? "" : "<br>") + std::string("built with ") +
-           html_escape(job.program.go_version);
+           html_escape(job.program->go_version);
   }
   return out;
 }
@@ -258,7 +258,7 @@ std::string jobs_section(const ReportView& view) {
           "<td>{}</td><td><code>{}</code></td><td><code>{}:{}</code></td><td class=\"num\">{}</td>"
           "<td class=\"verdict-{}\">{}</td><td>{}</td><td class=\"status\">{}</td></tr>\n",
           html_escape(group.key), html_escape(host.name), host.port, html_escape(job->owner),
-          html_escape(s.trigger.empty() ? s.raw : s.trigger + "=" + s.raw),
+          html_escape(s.trigger.empty() ? s.raw : std::string(s.trigger) + "=" + s.raw),
           html_escape(s.description),
           s.next_run.empty() ? "-" : html_escape(s.next_run + " (" + s.zone + ")"),
           html_escape(job->language), html_escape(job->command), html_escape(job->file), job->line,

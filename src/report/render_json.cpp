@@ -121,11 +121,12 @@ void append_list(std::string& out, const std::vector<std::string>& items) {
 }
 
 // The target's inspection, or null when there is none for it.
-void append_program(std::string& out, const ProgramInfo& program) {
-  if (!program.inspected) {
+void append_program(std::string& out, const ProgramInfo* found) {
+  if (found == nullptr) {
     out += "null";
     return;
   }
+  const ProgramInfo& program = *found;
   out += "{";
   append_key(out, "exists"), out += program.exists ? "true" : "false";
   append_key(out, "type"), append_optional(out, program.type);
@@ -166,8 +167,7 @@ std::string job_line(const ReportView& view, const JobRow& job, const std::strin
   append_key(out, "file"), append_string(out, job.file);
   append_key(out, "line"), out += std::to_string(job.line);
   append_key(out, "source_kind"), append_string(out, job.source_kind);
-  append_key(out, "package"), append_optional(out, job.package);
-  append_key(out, "program"), append_program(out, job.program);
+  append_key(out, "program"), append_program(out, job.program.get());
   append_key(out, "loaded_by_daemon"), out += job.loaded_by_daemon ? "true" : "false";
   append_key(out, "fingerprint"), append_optional(out, job.fingerprint);
   append_key(out, "same_job_hosts"), out += std::to_string(job.same_job_hosts);

@@ -134,7 +134,7 @@ std::string when_text(const JobRow& job) {
   const auto& s = job.schedule;
   std::string when = terminal_text(s.description.empty() ? s.raw : s.description);
   if (!s.trigger.empty()) {
-    when = terminal_text(s.trigger) + "=" + when;
+    when = std::string(s.trigger) + "=" + when;
   }
   if (!s.cron_tz.empty()) {
     when += " (CRON_TZ=" + terminal_text(s.cron_tz) + ")";

@@ -66,6 +66,21 @@ std::chrono::sys_seconds parse_reference(const std::string& text) {
 
 } // namespace
 
+std::string_view timer_trigger_name(std::string_view written) {
+  static constexpr std::string_view known[] = {"OnCalendar",        "OnBootSec",
+                                               "OnStartupSec",      "OnUnitActiveSec",
+                                               "OnUnitInactiveSec", "OnActiveSec"};
+  if (written.empty()) {
+    return "";
+  }
+  for (std::string_view name : known) {
+    if (name == written) {
+      return name;
+    }
+  }
+  return "other";
+}
+
 bool JobRow::has_flag(std::string_view flag) const {
   return std::find(flags.begin(), flags.end(), flag) != flags.end();
 }

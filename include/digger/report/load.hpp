@@ -35,8 +35,8 @@ resolve_diff_scans(catalog::Catalog& catalog, std::string_view from_spec, std::s
 
 struct LoadOptions {
   bool derived = true; // next runs and same_job_hosts (compute_derived_fields)
-  // description, evidence, target, verdict reasons, flags, schedule origin, package and the
-  // target's program facts: `diff` needs none of them (it keeps verdict and managed_by).
+  // description, evidence, target, verdict reasons, flags, schedule origin and the target's
+  // program facts: `diff` needs none of them (it keeps verdict and managed_by).
   bool details = true;
 };
 

@@ -1,0 +1,13 @@
+#pragma once
+
+// Internal to the catalog: migration steps too long to sit in schema.cpp's list. Released steps
+// are never edited (docs/catalog.md, "Schema versions and migrations").
+
+#include <string_view>
+
+namespace digger::catalog {
+
+// Step 3 (issue 8): new source kinds, verdicts, flags, programs; rebuilds two tables.
+std::string_view schema_v3_sql();
+
+} // namespace digger::catalog
