@@ -114,7 +114,7 @@ TEST_CASE("export to systemd: units, marker, carried-over features and lost item
   const auto* timer = find_file(files, "systemd/digger-web-01-alice-backup.sh.timer");
   REQUIRE(service != nullptr);
   REQUIRE(timer != nullptr);
-  CHECK(timer->content.find("OnCalendar=Mon..Fri *-*-* 03:00:00 Europe/Paris") !=
+  CHECK(timer->content.find("OnCalendar=Mon..Fri *-*-* 3:0:00 Europe/Paris") !=
         std::string::npos);
   CHECK(service->content.find("User=alice") != std::string::npos);
   CHECK(service->content.find("Environment=\"API_TOKEN=<SECRET:API_TOKEN>\"") != std::string::npos);
@@ -160,13 +160,13 @@ TEST_CASE("export names are unique across jobs and jobs of other kinds are not f
   auto orphan = a;
   orphan.crontab_lines = {"MAILTO=x"}; // the job line is missing from the catalog
   const auto plan = plan_of({a, b, timer, orphan}, Target::kubernetes);
-  CHECK(plan.jobs[0].conversion.definitions.at(0).name == "web-01-root-run.sh");
-  CHECK(plan.jobs[1].conversion.definitions.at(0).name == "web-01-root-run.sh-2");
+  CHECK(plan.jobs[0].conversion.definitions.at(0).name == "web-01-root-run-sh");
+  CHECK(plan.jobs[1].conversion.definitions.at(0).name == "web-01-root-run-sh-2");
   CHECK(plan.jobs[2].conversion.lost.at(0).feature == "source-kind");
   CHECK(plan.jobs[3].conversion.lost.at(0).feature == "unreadable");
   const auto files = export_output(plan);
-  CHECK(find_file(files, "k8s/web-01-root-run.sh.yaml") != nullptr);
-  CHECK(find_file(files, "k8s/web-01-root-run.sh-2.yaml") != nullptr);
+  CHECK(find_file(files, "k8s/web-01-root-run-sh.yaml") != nullptr);
+  CHECK(find_file(files, "k8s/web-01-root-run-sh-2.yaml") != nullptr);
 }
 
 TEST_CASE("export file names cannot leave the output directory", "[migrate][export]") {
