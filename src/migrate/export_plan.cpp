@@ -17,27 +17,48 @@ bool is_crontab_kind(std::string_view kind) {
   return kind == "user" || kind == "system" || kind == "cron.d";
 }
 
-// The job as cron reads it: its file's env lines above it, then the line itself, parsed by the
-// crontab parser exactly as `convert` does, so %, -n, macros and env mean what they mean to
-// cron. The catalog's own columns hold neither the env in effect nor MAILTO or SHELL.
-std::optional<cron::Job> reread_job(const ExportJob& source, std::string& error) {
-  std::string text;
-  for (const auto& line : source.crontab_lines) {
-    text += line + "\n";
+// The jobs as cron reads them: the env and job lines of a file, parsed by the crontab parser
+// exactly as `convert` does, so %, -n, macros and env lines mean what they mean to cron (the
+// catalog's own columns hold neither the env in effect nor MAILTO or SHELL). Jobs come sorted
+// by file: one file is parsed once and kept while its jobs are converted.
+class FileReader {
+public:
+  std::optional<cron::Job> job(const ExportJob& source, std::string& error) {
+    if (source.file_lines.get() != lines_ || !lines_) {
+      parse(source);
+    }
+    const auto it = index_.find(source.line);
+    if (it == index_.end() || parsed_.lines[it->second].kind != cron::LineKind::job ||
+        !parsed_.lines[it->second].job) {
+      error =
+          fmt::format("line {} of this file is not in the catalog as a cron job line", source.line);
+      return std::nullopt;
+    }
+    return parsed_.lines[it->second].job;
   }
-  cron::ParseOptions options;
-  options.flavor =
-      source.source_kind == "user" ? cron::CrontabFlavor::user : cron::CrontabFlavor::system;
-  options.privileged_owner = source.source_kind != "user" || source.owner == "root";
-  const auto parsed = cron::parse_crontab(text, options);
-  if (parsed.lines.empty() || parsed.lines.back().kind != cron::LineKind::job ||
-      !parsed.lines.back().job) {
-    error =
-        fmt::format("line {} of this file is not in the catalog as a cron job line", source.line);
-    return std::nullopt;
+
+private:
+  void parse(const ExportJob& source) {
+    lines_ = source.file_lines.get();
+    index_.clear();
+    std::string text;
+    if (lines_ != nullptr) {
+      for (size_t i = 0; i < lines_->size(); ++i) {
+        text += (*lines_)[i].raw + "\n"; // raw lines hold no newline: line i is entry i
+        index_[(*lines_)[i].number] = i;
+      }
+    }
+    cron::ParseOptions options;
+    options.flavor =
+        source.source_kind == "user" ? cron::CrontabFlavor::user : cron::CrontabFlavor::system;
+    options.privileged_owner = source.source_kind != "user" || source.owner == "root";
+    parsed_ = cron::parse_crontab(text, options);
   }
-  return parsed.lines.back().job;
-}
+
+  const std::vector<CrontabLine>* lines_ = nullptr;
+  cron::ParsedCrontab parsed_;
+  std::map<int, size_t> index_; // catalog line number -> parsed line
+};
 
 // Secret env values never reach a generated file: the catalog may already hold `***`, but a
 // value under a secret-looking name is replaced whatever it holds.
@@ -107,7 +128,7 @@ void add_export_losses(const ExportJob& source, const std::vector<std::string>& 
 }
 
 ExportedJob export_one(const ExportJob& source, Target target, std::chrono::sys_seconds reference,
-                       std::set<std::string>& used_names) {
+                       FileReader& reader, std::set<std::string>& used_names) {
   ExportedJob out;
   out.job = source;
   out.conversion.target = target;
@@ -119,7 +140,7 @@ ExportedJob export_one(const ExportJob& source, Target target, std::chrono::sys_
     return out;
   }
   std::string error;
-  const auto parsed = reread_job(source, error);
+  const auto parsed = reader.job(source, error);
   if (!parsed) {
     out.conversion.lost.push_back({"unreadable", LossLevel::impossible, error});
     return out;
@@ -179,19 +200,6 @@ std::string migrated_marker(Target target, std::string_view name) {
   return fmt::format("# digger: migrated to {} {}", target_name(target), name);
 }
 
-std::vector<std::string> lines_for_job(const std::vector<CrontabLine>& file_lines, int line) {
-  std::vector<std::string> out;
-  for (const auto& entry : file_lines) {
-    if (entry.env && entry.number < line) {
-      out.push_back(entry.raw);
-    } else if (!entry.env && entry.number == line) {
-      out.push_back(entry.raw);
-      break;
-    }
-  }
-  return out;
-}
-
 std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
                                          const report::Filter& filter, const CrontabLines& lines) {
   std::vector<ExportJob> out;
@@ -214,7 +222,14 @@ std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
     job.verdict = job_verdict(row);
     job.loaded_by_daemon = row.loaded_by_daemon;
     if (auto it = lines.find({host.name, host.port, row.file}); it != lines.end()) {
-      job.crontab_lines = lines_for_job(it->second, row.line);
+      job.file_lines = it->second;
+      const auto& file = *it->second; // sorted by line number
+      const auto at = std::lower_bound(
+          file.begin(), file.end(), row.line,
+          [](const CrontabLine& line, int number) { return line.number < number; });
+      if (at != file.end() && at->number == row.line && !at->env) {
+        job.raw_line = at->raw;
+      }
     }
     out.push_back(std::move(job));
   }
@@ -251,9 +266,10 @@ ExportPlan plan_export(const Selection& selection, Target target,
   plan.reference = report::reference_time(scan);
   const auto reference = parse_utc(plan.reference);
   std::set<std::string> used_names;
+  FileReader reader;
   plan.jobs.reserve(selection.jobs.size());
   for (const auto& job : selection.jobs) {
-    plan.jobs.push_back(export_one(job, target, reference, used_names));
+    plan.jobs.push_back(export_one(job, target, reference, reader, used_names));
   }
   return plan;
 }

@@ -103,10 +103,10 @@ std::vector<CutoverStep> cutover_plan(const ExportPlan& plan) {
   std::vector<CutoverStep> out;
   for (size_t i = 0; i < plan.jobs.size(); ++i) {
     const ExportedJob& exported = plan.jobs[i];
-    if (!exported.conversion.converted || exported.job.crontab_lines.empty()) {
+    if (!exported.conversion.converted || exported.job.raw_line.empty()) {
       continue;
     }
-    const std::string& line = exported.job.crontab_lines.back();
+    const std::string& line = exported.job.raw_line;
     // "#" + the line is what the crontab parser reads as a disabled job; the marker directly
     // above it is what makes the next scan call the job migrated rather than removed.
     out.push_back({i, line, {exported.marker, "#" + line}});

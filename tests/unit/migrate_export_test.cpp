@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <set>
 
 using namespace digger;
@@ -24,9 +25,13 @@ ExportJob crontab_job(std::string host, std::string owner, std::vector<std::stri
   job.source_kind = "user";
   job.file = "/var/spool/cron/crontabs/" + job.owner;
   job.line = static_cast<int>(lines.size());
-  job.crontab_lines = std::move(lines);
-  const std::string& last = job.crontab_lines.back();
-  job.command = last.substr(last.find('/'));
+  std::vector<CrontabLine> file;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    file.push_back({static_cast<int>(i + 1), i + 1 < lines.size(), lines[i]});
+  }
+  job.file_lines = std::make_shared<const std::vector<CrontabLine>>(std::move(file));
+  job.raw_line = lines.back();
+  job.command = job.raw_line.substr(job.raw_line.find('/'));
   job.language = "shell";
   return job;
 }
@@ -83,15 +88,31 @@ TEST_CASE("export selection skips managed, migrated and not-loaded jobs unless -
 }
 
 TEST_CASE("export reads the env lines above a job, not below it", "[migrate][export]") {
-  const std::vector<CrontabLine> file = {{1, true, "MAILTO=a"},
-                                         {2, false, "0 1 * * * /a"},
-                                         {3, true, "MAILTO=b"},
-                                         {4, false, "0 2 * * * /b"},
-                                         {5, true, "SHELL=/bin/bash"}};
-  CHECK(lines_for_job(file, 2) == std::vector<std::string>{"MAILTO=a", "0 1 * * * /a"});
-  CHECK(lines_for_job(file, 4) == std::vector<std::string>{"MAILTO=a", "MAILTO=b", "0 2 * * * /b"});
-  CHECK(lines_for_job(file, 9) ==
-        std::vector<std::string>{"MAILTO=a", "MAILTO=b", "SHELL=/bin/bash"});
+  auto first = crontab_job("h", "root", {"MAILTO=a@x", "0 1 * * * /a"});
+  auto second = first;
+  second.line = 4;
+  second.raw_line = "0 2 * * * /b";
+  second.file_lines = std::make_shared<const std::vector<CrontabLine>>(
+      std::vector<CrontabLine>{{1, true, "MAILTO=a@x"},
+                               {2, false, "0 1 * * * /a"},
+                               {3, true, "MAILTO=b@x"},
+                               {4, false, "0 2 * * * /b"},
+                               {5, true, "SHELL=/bin/bash"}});
+  first.file_lines = second.file_lines; // one file, parsed once for both jobs
+  const auto plan = plan_of({first, second}, Target::systemd);
+  const auto mail_detail = [](const ExportedJob& job) {
+    for (const auto& l : job.conversion.lost) {
+      if (l.feature == "mail") {
+        return l.detail;
+      }
+    }
+    return std::string();
+  };
+  CHECK(mail_detail(plan.jobs[0]).find("a@x") != std::string::npos);
+  CHECK(mail_detail(plan.jobs[1]).find("b@x") != std::string::npos);
+  const auto& service = plan.jobs[1].conversion.definitions.at(1).content.get<std::string>();
+  CHECK(service.find("ExecStart=/bin/sh -c \"/b\"") != std::string::npos); // SHELL is below
+  CHECK(service.find("MAILTO=b@x") != std::string::npos);
 }
 
 TEST_CASE("export to systemd: units, marker, carried-over features and lost items",
@@ -114,8 +135,7 @@ TEST_CASE("export to systemd: units, marker, carried-over features and lost item
   const auto* timer = find_file(files, "systemd/digger-web-01-alice-backup.sh.timer");
   REQUIRE(service != nullptr);
   REQUIRE(timer != nullptr);
-  CHECK(timer->content.find("OnCalendar=Mon..Fri *-*-* 3:0:00 Europe/Paris") !=
-        std::string::npos);
+  CHECK(timer->content.find("OnCalendar=Mon..Fri *-*-* 3:0:00 Europe/Paris") != std::string::npos);
   CHECK(service->content.find("User=alice") != std::string::npos);
   CHECK(service->content.find("Environment=\"API_TOKEN=<SECRET:API_TOKEN>\"") != std::string::npos);
   for (const auto& file : files) {
@@ -128,7 +148,6 @@ TEST_CASE("export lists a job the target cannot express and writes nothing for i
           "[migrate][export]") {
   auto reboot = crontab_job("db-01", "root", {"@reboot /opt/warm.sh"});
   auto nightly = crontab_job("db-01", "root", {"0 1 * * * /opt/nightly.sh"});
-  nightly.line = 2;
   const auto plan = plan_of({reboot, nightly}, Target::eventbridge);
   REQUIRE_FALSE(plan.jobs[0].conversion.converted);
   CHECK(plan.jobs[0].conversion.definitions.empty());
@@ -154,11 +173,11 @@ TEST_CASE("export names are unique across jobs and jobs of other kinds are not f
           "[migrate][export]") {
   auto a = crontab_job("web-01", "root", {"0 1 * * * /opt/run.sh a"});
   auto b = crontab_job("web-01", "root", {"0 2 * * * /opt/run.sh b"});
-  b.line = 2;
   auto timer = a;
   timer.source_kind = "timer";
   auto orphan = a;
-  orphan.crontab_lines = {"MAILTO=x"}; // the job line is missing from the catalog
+  orphan.file_lines = std::make_shared<const std::vector<CrontabLine>>(
+      std::vector<CrontabLine>{{1, true, "MAILTO=x"}}); // the job line is not in the catalog
   const auto plan = plan_of({a, b, timer, orphan}, Target::kubernetes);
   CHECK(plan.jobs[0].conversion.definitions.at(0).name == "web-01-root-run-sh");
   CHECK(plan.jobs[1].conversion.definitions.at(0).name == "web-01-root-run-sh-2");
@@ -225,7 +244,6 @@ TEST_CASE("export CloudFormation splits at 500 resources, keeping a job's resour
   std::vector<ExportJob> jobs;
   for (int i = 0; i < 260; ++i) { // cron's OR: two schedules per job, 520 resources
     auto job = crontab_job("h", "root", {"0 12 15 * 1 /opt/r.sh"});
-    job.line = i + 1;
     jobs.push_back(job);
   }
   const auto files = export_files(plan_of(jobs, Target::eventbridge));

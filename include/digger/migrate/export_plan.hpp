@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -25,9 +26,11 @@ struct CrontabLine {
   std::string raw;
 };
 
-// The env and job lines of every crontab of a scan, by host name, port and file path.
+// The env and job lines of every crontab of a scan, by host name, port and file path. Shared:
+// the jobs of one file point at one copy (a file may hold 10,000 jobs under 1,000 env lines).
 using SourceKey = std::tuple<std::string, int, std::string>;
-using CrontabLines = std::map<SourceKey, std::vector<CrontabLine>>;
+using FileLines = std::shared_ptr<const std::vector<CrontabLine>>;
+using CrontabLines = std::map<SourceKey, FileLines>;
 
 // One cron job of a scan, as the export reads it from the catalog.
 struct ExportJob {
@@ -43,16 +46,15 @@ struct ExportJob {
   std::string language;
   std::string verdict; // managed, hidden, migrated; "" in catalogs older than verdicts
   bool loaded_by_daemon = true;
-  // What cron reads for this job: the env lines above it in its file, then its own line.
-  std::vector<std::string> crontab_lines;
+  std::string raw_line; // the job's line as stored; "" when the catalog has no such line
+  // The env and job lines of the job's file (null when the catalog has none): cron reads the
+  // env lines above the job, and only those, for it.
+  FileLines file_lines;
 };
 
 // ADAPTER (for the lead, when merging with the verdict branch): the report loader's JobRow has
 // no verdict on this branch. Replace the body with `return job.verdict;` once it has one.
 std::string job_verdict(const report::JobRow& job);
-
-// The env lines above `line` and the job line itself, from one file's lines.
-std::vector<std::string> lines_for_job(const std::vector<CrontabLine>& file_lines, int line);
 
 // The snapshot's jobs that match `filter`, with their crontab lines attached.
 std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
