@@ -185,9 +185,12 @@ int run_export(const ExportOptions& options) {
   plan.filter = options.filter;
   plan.all = options.all;
   const auto files = migrate::export_output(plan);
-  const fs::path dir = options.output.empty()
-                           ? fs::path(fmt::format("migration-{}", migrate::target_name(*target)))
-                           : fs::path(options.output);
+  fs::path dir = options.output.empty()
+                     ? fs::path(fmt::format("migration-{}", migrate::target_name(*target)))
+                     : fs::path(options.output);
+  if (!dir.has_filename() && dir.has_parent_path()) {
+    dir = dir.parent_path(); // "out/": the staging directory goes next to "out", not inside
+  }
   try {
     publish(dir, files, options.force);
   } catch (const std::exception& e) {

@@ -6,11 +6,21 @@
 #include "digger/migrate/migration_report.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
 namespace digger::migrate {
 namespace {
+
+// Control characters as '?' and invalid UTF-8 as U+FFFD (hosts send any bytes), as the JSON
+// report does.
+std::string clean(std::string_view raw) {
+  using json = nlohmann::json;
+  const std::string dumped =
+      json(printable(raw)).dump(-1, ' ', false, json::error_handler_t::replace);
+  return json::parse(dumped).get<std::string>();
+}
 
 size_t longest_backtick_run(std::string_view text) {
   size_t longest = 0;
@@ -24,7 +34,7 @@ size_t longest_backtick_run(std::string_view text) {
 
 // An inline code span whose fence is longer than any backtick run inside it.
 std::string code(std::string_view raw) {
-  const std::string text = printable(raw);
+  const std::string text = clean(raw);
   if (text.empty()) {
     return "(empty)";
   }
@@ -40,7 +50,7 @@ std::string code_block(const std::vector<std::string>& lines, std::string_view i
   const std::string fence(std::max<size_t>(3, longest + 1), '`');
   std::string out = fmt::format("{}{}\n", indent, fence);
   for (const auto& line : lines) {
-    out += fmt::format("{}{}\n", indent, printable(line));
+    out += fmt::format("{}{}\n", indent, clean(line));
   }
   return out + fmt::format("{}{}\n", indent, fence);
 }
@@ -48,7 +58,7 @@ std::string code_block(const std::vector<std::string>& lines, std::string_view i
 // Plain text with every Markdown-significant ASCII punctuation escaped.
 std::string text(std::string_view raw) {
   std::string out;
-  for (char c : printable(raw)) {
+  for (char c : clean(raw)) {
     if (std::string_view("\\`*_[]<>#|~!&{}()").find(c) != std::string_view::npos) {
       out += '\\';
     }

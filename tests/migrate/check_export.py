@@ -318,6 +318,9 @@ def check_directory_rules():
     run(["export", "--db", DB, "--target", "nope", "-o", os.path.join(WORK, "x")], 2, "unknown target")
     run(["export", "--db", DB, "--target", "k8s", "--filter", "bogus", "-o", os.path.join(WORK, "x")],
         2, "bad filter")
+    slash = os.path.join(WORK, "slash") + "/"
+    run(["export", "--db", DB, "--target", "jenkins", "-o", slash], 1, "-o DIR/")
+    check(os.path.isfile(os.path.join(slash, "migration-report.json")), "-o DIR/ writes DIR")
     leftovers = [n for n in os.listdir(WORK) if n.startswith(".")]
     check(not leftovers, f"temporary directories left behind: {leftovers}")
     check(not os.path.exists(os.path.join(WORK, "x")), "a refused export created its DIR")

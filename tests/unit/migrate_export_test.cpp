@@ -275,10 +275,12 @@ TEST_CASE("export YAML quotes every string so host text cannot change the docume
 }
 
 TEST_CASE("export Markdown keeps host text inside code spans", "[migrate][export]") {
-  auto job = crontab_job("web-01", "root", {"0 1 * * * /opt/a.sh `x` ``y`` <b>"});
+  auto job = crontab_job("web-01", "root", {"0 1 * * * /opt/a.sh `x` ``y`` <b> \xff\x1b"});
   const auto plan = plan_of({job}, Target::jenkins);
   const auto markdown = report_markdown(plan, export_files(plan));
-  CHECK(markdown.find("``` /opt/a.sh `x` ``y`` <b> ```") != std::string::npos);
+  // Longer fence than any backtick run; invalid UTF-8 replaced, control characters as '?'.
+  CHECK(markdown.find("``` /opt/a.sh `x` ``y`` <b> \xef\xbf\xbd? ```") != std::string::npos);
+  CHECK(markdown.find('\xff') == std::string::npos);
   CHECK(markdown.find("## Cut-over plan") != std::string::npos);
   CHECK(markdown.find("# digger: migrated to jenkins web-01-root-a.sh") != std::string::npos);
 }
