@@ -177,8 +177,8 @@ std::chrono::sys_seconds parse_utc(const std::string& text) {
 
 } // namespace
 
-std::string job_verdict(const report::JobRow& /*job*/) {
-  return ""; // ADAPTER: `return job.verdict;` once report::JobRow carries the verdict
+std::string job_verdict(const report::JobRow& job) {
+  return verdict_of(job);
 }
 
 bool looks_secret(std::string_view name) {

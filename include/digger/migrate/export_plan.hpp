@@ -52,9 +52,19 @@ struct ExportJob {
   FileLines file_lines;
 };
 
-// ADAPTER (for the lead, when merging with the verdict branch): the report loader's JobRow has
-// no verdict on this branch. Replace the body with `return job.verdict;` once it has one.
-std::string job_verdict(const report::JobRow& job);
+// ADAPTER (verdict branch): the report loader's JobRow has no `verdict` on this branch. The
+// template reads the member when the struct has one (as a string: "managed", "hidden",
+// "migrated"), else gives "" (no verdict: exported by default). Once JobRow carries it, the
+// export selects by it with no change here; a non-string member is a compile error on purpose.
+template <class Row>
+std::string verdict_of(const Row& row) {
+  if constexpr (requires { row.verdict; }) {
+    return std::string(row.verdict);
+  } else {
+    return "";
+  }
+}
+std::string job_verdict(const report::JobRow& job); // verdict_of(job)
 
 // The snapshot's jobs that match `filter`, with their crontab lines attached.
 std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
