@@ -1,5 +1,7 @@
 #include "digger/migrate/migration_report.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -83,6 +85,30 @@ json cutover_json(const ExportPlan& plan) {
 
 } // namespace
 
+std::vector<std::string> export_notes(const ExportPlan& plan, const ExportFiles& files) {
+  std::vector<std::string> notes;
+  size_t definitions = 0;
+  for (const auto& job : plan.jobs) {
+    definitions += job.conversion.definitions.size();
+  }
+  // migration-targets.md §1.6: 300 rules per event bus (100 in some Regions).
+  if (plan.target == Target::eventbridge_rule && definitions > 100) {
+    notes.push_back(fmt::format("EventBridge allows 300 rules per event bus (100 in some "
+                                "Regions); this export has {}: consider --target eventbridge",
+                                definitions));
+  }
+  size_t templates = 0;
+  for (const auto& file : files.files) {
+    templates += file.path.starts_with("cloudformation") ? 1 : 0;
+  }
+  if (templates > 1) {
+    notes.push_back(fmt::format("a CloudFormation stack holds at most {} resources: the "
+                                "definitions are split into {} templates, one stack each",
+                                cloudformation_max_resources, templates));
+  }
+  return notes;
+}
+
 std::vector<LanguageGroup> group_jobs(const ExportPlan& plan) {
   std::map<std::string, std::map<std::string, std::vector<size_t>>> groups;
   for (size_t i = 0; i < plan.jobs.size(); ++i) {
@@ -154,6 +180,7 @@ nlohmann::ordered_json report_json(const ExportPlan& plan, const ExportFiles& fi
           {"selection",
            {{"filter", plan.filter}, {"jobs", plan.all ? "all" : "hidden"}, {"skipped", skipped}}},
           {"summary", summary_json(plan)},
+          {"notes", export_notes(plan, files)},
           {"files", paths},
           {"jobs", jobs},
           {"groups", groups},

@@ -71,7 +71,7 @@ std::string place(const ExportJob& job) {
   return fmt::format("{} {} line {}", code(job.host), code(job.file), job.line);
 }
 
-std::string header(const ExportPlan& plan) {
+std::string header(const ExportPlan& plan, const ExportFiles& files) {
   std::string out = fmt::format("# Migration report: {}\n\n", target_name(plan.target));
   out += fmt::format("Scan {} ({}, started {}, finished {}). ", plan.scan.id,
                      catalog::scan_status_name(plan.scan.status), code(plan.scan.started_at),
@@ -91,8 +91,11 @@ std::string header(const ExportPlan& plan) {
   for (const auto& [reason, count] : plan.skipped) {
     skipped += fmt::format("{}{} {}", skipped.empty() ? "" : ", ", reason, count);
   }
-  out += fmt::format("- skipped by the selection: {}\n\n", skipped.empty() ? "none" : skipped);
-  return out;
+  out += fmt::format("- skipped by the selection: {}\n", skipped.empty() ? "none" : skipped);
+  for (const auto& note : export_notes(plan, files)) {
+    out += fmt::format("- **note**: {}\n", note);
+  }
+  return out + "\n";
 }
 
 std::string cutover_section(const ExportPlan& plan) {
@@ -199,7 +202,7 @@ std::string groups_section(const ExportPlan& plan, const ExportFiles& files) {
 } // namespace
 
 std::string report_markdown(const ExportPlan& plan, const ExportFiles& files) {
-  return header(plan) + cutover_section(plan) + not_converted_section(plan) +
+  return header(plan, files) + cutover_section(plan) + not_converted_section(plan) +
          groups_section(plan, files);
 }
 

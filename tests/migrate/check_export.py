@@ -75,6 +75,7 @@ def check_report(target, out, report, validator):
     check(len(report["jobs"]) == 6, f"{target}: {len(report['jobs'])} jobs, expected 6")
     check(report["selection"] == {"filter": "", "jobs": "hidden", "skipped": {"not-loaded": 1}},
           f"{target}: selection {report['selection']}")
+    check(report["notes"] == [], f"{target}: notes {report['notes']}")
     grouped = sorted(i for g in report["groups"] for o in g["owners"] for i in o["jobs"])
     check(grouped == list(range(6)), f"{target}: groups hold jobs {grouped}")
     for name in files_under(out):

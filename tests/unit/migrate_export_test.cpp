@@ -266,6 +266,13 @@ TEST_CASE("export CloudFormation splits at 500 resources, keeping a job's resour
   const auto second = nlohmann::json::parse(files.files[1].content);
   CHECK(first["Resources"].size() == 500);
   CHECK(second["Resources"].size() == 20);
+  const auto notes = export_notes(plan_of(jobs, Target::eventbridge), files);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("split into 2 templates") != std::string::npos);
+  const auto rules = plan_of(jobs, Target::eventbridge_rule);
+  const auto rule_notes = export_notes(rules, export_files(rules));
+  CHECK(rule_notes.size() == 2); // 520 rules: over the quota, and split
+  CHECK(rule_notes[0].find("this export has 520") != std::string::npos);
 }
 
 TEST_CASE("export YAML quotes every string so host text cannot change the document",

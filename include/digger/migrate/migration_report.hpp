@@ -33,6 +33,9 @@ struct CutoverStep {
 };
 std::vector<CutoverStep> cutover_plan(const ExportPlan& plan); // by host, file, line
 
+// Fleet-level remarks the operator must read before applying (quotas, split templates).
+std::vector<std::string> export_notes(const ExportPlan& plan, const ExportFiles& files);
+
 nlohmann::ordered_json report_json(const ExportPlan& plan, const ExportFiles& files);
 std::string report_markdown(const ExportPlan& plan, const ExportFiles& files);
 
