@@ -173,7 +173,8 @@ int run_export(const ExportOptions& options) {
   try {
     auto catalog = report::open_catalog(options.db);
     const auto scan = report::resolve_scan(catalog, options.scan);
-    const auto snapshot = report::load_snapshot(catalog, scan, {false, false});
+    // Details on: --filter target~... reads the job's target program.
+    const auto snapshot = report::load_snapshot(catalog, scan, {false, true});
     const auto lines = migrate::load_crontab_lines(catalog, scan.id);
     auto selection =
         migrate::select_jobs(migrate::export_candidates(snapshot, *filter, lines), options.all);

@@ -340,6 +340,12 @@ def check_selection(validator):
     report = json.loads(read(os.path.join(out, "migration-report.json")))
     check({j["owner"] for j in report["jobs"]} == {"alice"} and len(report["jobs"]) == 3,
           "--filter owner=alice selects alice's 3 jobs")
+    out = os.path.join(WORK, "target")
+    run(["export", "--db", DB, "--target", "k8s", "--filter", "target~backup", "-o", out], 0,
+        "--filter target~backup")
+    report = json.loads(read(os.path.join(out, "migration-report.json")))
+    check([j["command"] for j in report["jobs"]] == ["/home/alice/backup.sh --full"],
+          f"--filter target~backup: {[j['command'] for j in report['jobs']]}")
 
 
 def check_schema_rejects(report, validator):
