@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   add_parse_command(app, action);
   add_scan_command(app, action);
   add_convert_command(app, action);
+  add_export_command(app, action);
   add_report_command(app, action);
   add_diff_command(app, action);
   add_scans_commands(app, action);

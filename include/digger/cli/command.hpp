@@ -27,5 +27,6 @@ void add_scans_commands(CLI::App& app, Action& action); // `scans` and `hosts`
 // The scan is the top-level command: its options sit on the app itself.
 void add_scan_command(CLI::App& app, Action& action);
 void add_convert_command(CLI::App& app, Action& action);
+void add_export_command(CLI::App& app, Action& action);
 
 } // namespace digger::cli
