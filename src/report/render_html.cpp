@@ -288,10 +288,12 @@ std::string render_html(const ReportView& view) {
       view.filter_text.empty() ? "none" : html_escape(view.filter_text));
   out += summary_cards(view);
   out += "<div class=\"grid\">";
-  out += bars("Hidden batches per language", view.hidden_by_language,
-              [](const LanguageCount& row) { return row.language; });
-  out += bars("Hidden batches per owner", view.hidden_by_owner,
-              [](const OwnerCount& row) { return row.owner; });
+  if (view.verdicts_known) { // else a scan from before verdicts: nothing to say about them
+    out += bars("Hidden batches per language", view.hidden_by_language,
+                [](const LanguageCount& row) { return row.language; });
+    out += bars("Hidden batches per owner", view.hidden_by_owner,
+                [](const OwnerCount& row) { return row.owner; });
+  }
   out += bars("Jobs per language", view.by_language,
               [](const LanguageCount& row) { return row.language; });
   out += bars("Jobs per owner", view.by_owner, [](const OwnerCount& row) { return row.owner; });
