@@ -2,6 +2,7 @@
 
 #include "digger/cron/crontab.hpp"
 #include "digger/cron/next_runs.hpp"
+#include "digger/cron/secrets.hpp"
 
 #include <fmt/format.h>
 
@@ -65,7 +66,7 @@ private:
 cron::Job with_secrets_hidden(cron::Job job, std::vector<std::string>& hidden) {
   cron::EnvironmentList environment;
   for (const auto& setting : job.environment) {
-    if (looks_secret(setting.name)) {
+    if (cron::is_secret_name(setting.name)) {
       hidden.push_back(setting.name);
       environment.push_back({setting.name, secret_placeholder(setting.name)});
     } else {
@@ -177,21 +178,6 @@ std::chrono::sys_seconds parse_utc(const std::string& text) {
 
 } // namespace
 
-std::string job_verdict(const report::JobRow& job) {
-  return verdict_of(job);
-}
-
-bool looks_secret(std::string_view name) {
-  static constexpr std::array<std::string_view, 7> words = {"PASSWORD", "TOKEN", "SECRET",    "KEY",
-                                                            "PASS",     "PWD",   "CREDENTIAL"};
-  std::string upper;
-  for (char c : name) {
-    upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return std::any_of(words.begin(), words.end(),
-                     [&](std::string_view word) { return upper.find(word) != std::string::npos; });
-}
-
 std::string secret_placeholder(std::string_view name) {
   return fmt::format("<SECRET:{}>", name);
 }
@@ -219,7 +205,7 @@ std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
     job.schedule = row.schedule.raw;
     job.command = row.command;
     job.language = row.language;
-    job.verdict = job_verdict(row);
+    job.verdict = row.verdict;
     job.loaded_by_daemon = row.loaded_by_daemon;
     if (auto it = lines.find({host.name, host.port, row.file}); it != lines.end()) {
       job.file_lines = it->second;

@@ -1,5 +1,6 @@
 #include "digger/report/snapshot.hpp"
 
+#include "digger/cron/calendar_spec.hpp"
 #include "digger/cron/next_runs.hpp"
 #include "digger/cron/schedule.hpp"
 
@@ -98,9 +99,17 @@ ScheduleClock schedule_clock(const JobRow& job) {
   return ScheduleClock::cron;
 }
 
-std::string next_calendar_run(const std::string& /*expression*/, std::chrono::sys_seconds /*after*/,
-                              const date::time_zone& /*zone*/) {
-  return ""; // OnCalendar= evaluation lands in cron::next_calendar_elapse (issue 8)
+std::string next_calendar_run(const std::string& expression, std::chrono::sys_seconds after,
+                              const date::time_zone& zone) {
+  auto spec = cron::parse_calendar_spec(expression);
+  if (!spec) {
+    return "";
+  }
+  auto elapse = cron::next_calendar_elapse(*spec, after, &zone);
+  if (!elapse) {
+    return "";
+  }
+  return cron::to_iso8601(cron::FireTime{*elapse, zone.get_info(*elapse).offset});
 }
 
 std::string next_run_of(const JobRow& job, std::chrono::sys_seconds after,

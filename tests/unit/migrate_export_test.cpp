@@ -87,19 +87,6 @@ TEST_CASE("export selection skips managed, migrated and not-loaded jobs unless -
   CHECK(all.skipped.empty());
 }
 
-TEST_CASE("export reads the verdict when the loader's row has one", "[migrate][export]") {
-  struct WithVerdict {
-    std::string verdict = "managed";
-  };
-  struct WithoutVerdict {
-    std::string owner = "alice";
-  };
-  CHECK(verdict_of(WithVerdict{}) == "managed");
-  CHECK(verdict_of(WithoutVerdict{}).empty());
-  report::JobRow row;
-  CHECK(job_verdict(row) == verdict_of(row));
-}
-
 TEST_CASE("export reads the env lines above a job, not below it", "[migrate][export]") {
   auto first = crontab_job("h", "root", {"MAILTO=a@x", "0 1 * * * /a"});
   auto second = first;

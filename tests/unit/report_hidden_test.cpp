@@ -89,11 +89,12 @@ TEST_CASE("the loader reads verdicts, flags, origins and the target's facts", "[
   CHECK(job_with(older.snapshot, "settle").program == nullptr);
 }
 
-TEST_CASE("timers and anacron get no cron next run; cron jobs do", "[report][hidden]") {
+TEST_CASE("calendar timers and cron jobs get next runs; anacron and monotonic timers none",
+          "[report][hidden]") {
   Loaded loaded;
   const auto& s = loaded.snapshot;
   CHECK(schedule_clock(job_with(s, "settle")) == ScheduleClock::systemd_calendar);
-  CHECK(job_with(s, "settle").schedule.next_run.empty());
+  CHECK_FALSE(job_with(s, "settle").schedule.next_run.empty());
   CHECK(schedule_clock(job_with(s, "run-parts --report")) == ScheduleClock::anacron);
   CHECK(job_with(s, "run-parts --report").schedule.next_run.empty());
   CHECK(schedule_clock(job_with(s, "/etc/cron.daily/logrotate")) == ScheduleClock::anacron);
@@ -109,7 +110,18 @@ TEST_CASE("timers and anacron get no cron next run; cron jobs do", "[report][hid
   lookalike.schedule.trigger = "OnCalendar";
   lookalike.schedule.raw = "@daily";
   const auto utc = date::locate_zone("UTC");
-  CHECK(next_run_of(lookalike, std::chrono::sys_seconds{}, *utc).empty());
+  CHECK(next_run_of(lookalike, std::chrono::sys_seconds{}, *utc).empty()); // not systemd's
+  lookalike.schedule.raw = "daily";
+  CHECK(next_run_of(lookalike, std::chrono::sys_seconds{}, *utc) == "1970-01-02T00:00:00+00:00");
+  const auto paris = date::locate_zone("Europe/Paris");
+  // Midnight of Jan 1 in Paris was 23:00 UTC the day before: the next one is Jan 2.
+  CHECK(next_run_of(lookalike, std::chrono::sys_seconds{std::chrono::hours{22}}, *paris) ==
+        "1970-01-02T00:00:00+01:00");
+  CHECK(next_run_of(lookalike, std::chrono::sys_seconds{std::chrono::hours{23}}, *paris) ==
+        "1970-01-03T00:00:00+01:00");
+  monotonic.schedule.raw = "5min";
+  CHECK(next_run_of(monotonic, std::chrono::sys_seconds{}, *utc).empty());
+  lookalike.schedule.raw = "@daily";
   lookalike.source_kind = "user";
   CHECK(next_run_of(lookalike, std::chrono::sys_seconds{}, *utc) == "1970-01-02T00:00:00+00:00");
 }
@@ -198,7 +210,7 @@ TEST_CASE("JSON carries verdicts, flags, the program and the managed summary", "
     if (job["source_kind"] == "timer") {
       found = true;
       CHECK(job["schedule"]["trigger"] == "OnCalendar");
-      CHECK(job["schedule"]["next_run"].is_null());
+      CHECK(job["schedule"]["next_run"].is_string()); // OnCalendar= has wall-clock runs
       CHECK(job["program"]["go_version"] == "go1.19.8");
       CHECK(job["flags"] == nlohmann::json::array({"timer-disabled"}));
       CHECK(job["verdict_reasons"].size() == 2);

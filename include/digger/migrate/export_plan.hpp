@@ -52,19 +52,6 @@ struct ExportJob {
   FileLines file_lines;
 };
 
-// ADAPTER (verdict branch): the report loader's JobRow has no `verdict` on this branch. The
-// template reads the member when the struct has one (as a string: "managed", "hidden",
-// "migrated"), else gives "" (no verdict: exported by default). Once JobRow carries it, the
-// export selects by it with no change here; a non-string member is a compile error on purpose.
-template <class Row>
-std::string verdict_of(const Row& row) {
-  if constexpr (requires { row.verdict; }) {
-    return std::string(row.verdict);
-  } else {
-    return "";
-  }
-}
-std::string job_verdict(const report::JobRow& job); // verdict_of(job)
 
 // The snapshot's jobs that match `filter`, with their crontab lines attached.
 std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
@@ -104,9 +91,6 @@ ExportPlan plan_export(const Selection& selection, Target target, const catalog:
 
 // The marker a later scan reads as "migrated" (docs/hidden-batches.md).
 std::string migrated_marker(Target target, std::string_view name);
-
-// True for env names whose value must never be written out in clear.
-bool looks_secret(std::string_view name);
 
 // The placeholder written instead of a secret env value.
 std::string secret_placeholder(std::string_view name);

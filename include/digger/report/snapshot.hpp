@@ -112,8 +112,8 @@ ScheduleClock schedule_clock(const JobRow& job);
 std::string next_run_of(const JobRow& job, std::chrono::sys_seconds after,
                         const date::time_zone& zone);
 
-// The seam for systemd's OnCalendar=: returns "" until cron::next_calendar_elapse exists; then
-// this function calls it and nothing else has to change.
+// systemd's OnCalendar=: cron::next_calendar_elapse in the host's zone (or the zone the
+// expression names), "" when it never elapses again.
 std::string next_calendar_run(const std::string& expression, std::chrono::sys_seconds after,
                               const date::time_zone& zone);
 
