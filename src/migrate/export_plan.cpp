@@ -231,6 +231,10 @@ Selection select_jobs(std::vector<ExportJob> candidates, bool all) {
         skip = job.verdict;
       } else if (!job.loaded_by_daemon) {
         skip = "not-loaded";
+      } else if (!job.source_kind.empty() && !is_crontab_kind(job.source_kind)) {
+        // anacron periods, run-parts scripts and systemd timers have no cron line to convert:
+        // listed under --all as not convertible, left out of the default export
+        skip = "not-a-crontab-line";
       }
     }
     if (skip.empty()) {

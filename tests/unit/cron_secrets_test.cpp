@@ -39,7 +39,7 @@ TEST_CASE("mysql family: -pSECRET is a password, -p alone prompts", "[cron][secr
   CHECK(r.kinds == std::vector<std::string>{"password-option"});
 }
 
-TEST_CASE("-p means a port or a path for other programs", "[cron][secrets]") {
+TEST_CASE("other programs read -p as a port or a path", "[cron][secrets]") {
   CHECK_FALSE(redact_secrets("ssh -p 2222 backup@host /bin/true").changed());
   CHECK_FALSE(redact_secrets("mkdir -p /var/backups/db").changed());
   CHECK_FALSE(redact_secrets("rsync -p -a /src /dst").changed());

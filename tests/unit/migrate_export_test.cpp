@@ -64,15 +64,17 @@ bool has_lost(const ExportedJob& job, const std::string& feature, LossLevel leve
 
 } // namespace
 
-TEST_CASE("export selection skips managed, migrated and not-loaded jobs unless --all",
+TEST_CASE("export selection skips managed, migrated, not-loaded and non-crontab jobs unless --all",
           "[migrate][export]") {
-  std::vector<ExportJob> jobs(5);
+  std::vector<ExportJob> jobs(6);
   jobs[0].verdict = "hidden";
   jobs[1].verdict = "managed";
   jobs[2].verdict = "migrated";
   jobs[3].verdict = ""; // a catalog older than verdicts
   jobs[4].verdict = "hidden";
   jobs[4].loaded_by_daemon = false;
+  jobs[5].verdict = "hidden";
+  jobs[5].source_kind = "timer";
   for (size_t i = 0; i < jobs.size(); ++i) {
     jobs[i].line = static_cast<int>(i + 1);
   }
@@ -81,9 +83,10 @@ TEST_CASE("export selection skips managed, migrated and not-loaded jobs unless -
   CHECK(hidden.jobs[0].line == 1);
   CHECK(hidden.jobs[1].line == 4);
   CHECK(hidden.skipped ==
-        std::map<std::string, std::int64_t>{{"managed", 1}, {"migrated", 1}, {"not-loaded", 1}});
+        std::map<std::string, std::int64_t>{
+            {"managed", 1}, {"migrated", 1}, {"not-loaded", 1}, {"not-a-crontab-line", 1}});
   const auto all = select_jobs(jobs, true);
-  CHECK(all.jobs.size() == 5);
+  CHECK(all.jobs.size() == 6);
   CHECK(all.skipped.empty());
 }
 

@@ -64,7 +64,9 @@ struct Selection {
 
 // By default the hidden jobs: verdict "managed" or "migrated" is skipped, an empty verdict
 // (older catalogs) is kept. Jobs in files cron does not load are skipped too ("not-loaded"):
-// exporting them would start a job that does not run today. `all` keeps everything.
+// exporting them would start a job that does not run today. Jobs that are not crontab lines
+// (anacrontab, run-parts, timers) are skipped as "not-a-crontab-line": nothing to convert.
+// `all` keeps everything.
 Selection select_jobs(std::vector<ExportJob> candidates, bool all);
 
 struct ExportedJob {
