@@ -45,6 +45,7 @@ struct ScanFlags {
   bool verbose = false;
   std::string summary_format = "text";
   std::string registry; // CSV of jobs someone already manages
+  bool no_inspect = false; // skip the second round trip (programs behind the jobs)
 };
 
 // A user error that stops the scan before any connection: one line, exit 2.
@@ -145,6 +146,9 @@ std::string options_json(const ScanFlags& flags) {
   if (!flags.registry.empty()) {
     j["registry"] = flags.registry;
   }
+  if (flags.no_inspect) {
+    j["inspect"] = false;
+  }
   return j.dump();
 }
 
@@ -206,7 +210,9 @@ int run_scan(const ScanFlags& flags) {
   request.targets = std::move(targets);
   request.use_sudo = flags.sudo;
   request.registry = registry ? &*registry : nullptr;
-  request.inspection_targets = collect::inspection_targets;
+  if (!flags.no_inspect) {
+    request.inspection_targets = collect::inspection_targets;
+  }
   request.limits.total_bytes = flags.max_output;
   request.limits.per_file_bytes = std::min<std::size_t>(flags.max_output, 4u << 20);
   request.ssh.concurrency = flags.concurrency;
@@ -272,6 +278,8 @@ void add_scan_command(CLI::App& app, Action& action) {
   app.add_option("--registry", flags->registry,
                  "CSV of known jobs (fingerprint,host,owner,command,managed_by)")
       ->check(CLI::ExistingFile);
+  app.add_flag("--no-inspect", flags->no_inspect,
+               "do not inspect the programs the jobs run (one round trip less per host)");
   app.add_flag("--resume", flags->resume, "continue the latest interrupted scan");
   auto* quiet = app.add_flag("-q,--quiet", flags->quiet, "no progress bar, no summary");
   app.add_flag("-v,--verbose", flags->verbose, "one line per host")->excludes(quiet);

@@ -5,6 +5,7 @@ into a managed one; no secret of the fleet reaches the catalog or a report."""
 import json
 import os
 import sqlite3
+import subprocess
 import sys
 import tempfile
 
@@ -162,4 +163,26 @@ with tempfile.TemporaryDirectory() as tmp:
         if any(secret.encode() in blob for blob in blobs):
             checks.problems.append(f"secret {secret[:3]}… reached the catalog or a report")
     print(f"{len(jobs)} jobs in the catalog, {len(programs)} programs, kinds {sorted(kinds_seen)}")
+
+    # --no-inspect: the same jobs, no second round trip, so no program facts and no flags
+    # that need them.
+    few = os.path.join(tmp, "few.txt")
+    picked = scanlab.sub_inventory(lab, few, lambda h: h["fault"] is None and
+                                   any("target-missing" in j["flags"] for j in h.get("jobs", [])))
+    checks.expect(picked > 0, "no host with a missing target to scan with --no-inspect")
+    quick = os.path.join(tmp, "quick.db")
+    args = [binary, "--inventory", few, "-i", os.path.join(lab, "id_ed25519"),
+            "--known-hosts", os.path.join(lab, "known_hosts"), "--sudo", "--db", quick,
+            "--timeout", "20", "--quiet", "--no-inspect"]
+    env = dict(os.environ, HOME=tmp)  # never the user's ~/.ssh
+    env.pop("SSH_AUTH_SOCK", None)
+    proc = subprocess.run(args, capture_output=True, env=env, timeout=600)
+    checks.expect(proc.returncode == 0, f"--no-inspect scan exited {proc.returncode}")
+    con = sqlite3.connect(quick)
+    checks.expect(con.execute("select count(*) from programs").fetchone()[0] == 0,
+                  "--no-inspect still recorded programs")
+    checks.expect(con.execute("select count(*) from entries where flags like '%target-missing%'")
+                  .fetchone()[0] == 0, "--no-inspect flagged a target missing")
+    checks.expect(con.execute("select count(*) from entries where kind = 'job'").fetchone()[0] > 0,
+                  "--no-inspect recorded no job")
 checks.finish()
