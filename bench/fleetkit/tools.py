@@ -40,8 +40,8 @@ def versions():
 class Variant:
     """One tool at one fan-out. rtts: round trips per host of its SSH client."""
 
-    def __init__(self, tool, fanout, label):
-        self.tool, self.fanout, self.label = tool, fanout, label
+    def __init__(self, tool, fanout, label, extra=()):
+        self.tool, self.fanout, self.label, self.extra = tool, fanout, label, list(extra)
         self.rtts = LIBSSH2_RTT if tool == "digger" else OPENSSH_RTT
 
     def command(self, ctx, out_dir):
@@ -51,7 +51,7 @@ class Variant:
                     "-i", os.path.join(ctx.lab_dir, "id_ed25519"),
                     "--known-hosts", os.path.join(ctx.lab_dir, "known_hosts"), "--sudo",
                     "--db", os.path.join(out_dir, "fresh.db"), "--quiet",
-                    "--concurrency", str(self.fanout)], {}
+                    "--concurrency", str(self.fanout), *self.extra], {}
         if self.tool == "pdsh":
             # No %u in the arguments: pdsh then passes no -l and ssh takes User from the alias.
             env = {"PDSH_SSH_ARGS": "-F %s -x %%h" % cfg, "PDSH_RCMD_TYPE": "ssh"}
@@ -118,7 +118,10 @@ def _digger_ok(db):
 
 
 def variants(concurrency, only):
-    out = [Variant("digger", concurrency, "digger -c%d" % concurrency)]
+    # Digger as shipped (every scheduler, programs inspected on a second exec), and without the
+    # inspection round trip (--no-inspect): the closest to the peers' single `cat`.
+    out = [Variant("digger", concurrency, "digger -c%d" % concurrency),
+           Variant("digger", concurrency, "digger-noinspect -c%d" % concurrency, ["--no-inspect"])]
     for tool in ("pdsh", "pssh", "clush"):
         for fan in sorted({DEFAULT_FANOUT[tool], concurrency}):
             tag = "default" if fan == DEFAULT_FANOUT[tool] else "same"
