@@ -34,6 +34,7 @@ namespace {
 constexpr std::string_view script = R"SH(LC_ALL=C; export LC_ALL
 PATH=/usr/sbin:/usr/bin:/sbin:/bin; export PATH
 total=${1:-16777216}; perfile=${2:-4194304}; small=${3:-65536}; left=$total
+await=$5; insp=$6; imax=$7; iblob=$8
 nl="
 "
 exec 3>&1
@@ -281,6 +282,10 @@ if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1 &&
   [ -n "$o" ] && fact systemctl_timers "$o"
 fi
 printf "END 1\n"; seg "0"
+if [ -n "$await" ] && [ -n "$insp" ]; then
+  printf "%s\n" "$await"
+  exec xargs -0 -r sh -c "$insp" digger-inspect "$imax" "$iblob"
+fi
 )SH";
 
 } // namespace
