@@ -7,8 +7,11 @@
 #include "digger/ssh/auth.hpp"
 #include "digger/ssh/host_keys.hpp"
 
+#include <fmt/format.h>
+
 #include <exception>
 #include <optional>
+#include <random>
 
 namespace digger::collect {
 namespace {
@@ -123,35 +126,53 @@ std::optional<std::string> plan_host(const ScanRequest& request, const ssh::Outc
   return slot.plan.payload;
 }
 
+namespace {
+
+// Unguessable by any file a host could hold, so only our script's line can start the hand-over.
+std::string hand_over_marker() {
+  std::random_device random;
+  std::string marker = "@@digger-inspect-";
+  for (int i = 0; i < 4; ++i) {
+    marker += fmt::format("{:08x}", random());
+  }
+  return marker + "@@";
+}
+
+// sudo only where the login is not root: root reads everything, and a host without sudo
+// installed must still be scannable as root.
+std::string remote_command(const ScanRequest& request, bool use_sudo, const HandOver* hand_over) {
+  return hand_over != nullptr
+             ? collector_command(use_sudo, request.limits, request.script_mode, *hand_over)
+             : collector_command(use_sudo, request.limits, request.script_mode);
+}
+
+} // namespace
+
 void collect_hosts(
     const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
     const std::function<void(std::size_t, ssh::Outcome&&, const InspectionPlan*)>& on_host,
     const std::atomic<bool>& stop) {
-  // sudo only where the login is not root: root reads everything, and a host without sudo
-  // installed must still be scannable as root.
-  const std::string command =
-      collector_command(request.use_sudo, request.limits, request.script_mode);
-  const std::string as_root = collector_command(false, request.limits, request.script_mode);
   const bool inspect = static_cast<bool>(request.inspection_targets);
-  const std::string inspect_as_root = inspect_command(false, request.inspect);
+  const std::string marker = inspect ? hand_over_marker() : std::string();
+  const HandOver hand_over{marker, inspect_script(), request.inspect.max_targets,
+                           request.inspect.max_blob_bytes};
+  const HandOver* inspection = inspect ? &hand_over : nullptr;
+  const std::string command = remote_command(request, request.use_sudo, inspection);
+  const std::string as_root = remote_command(request, false, inspection);
   std::vector<ssh::Target> targets;
   targets.reserve(request.targets.size());
   for (const auto& target : request.targets) {
     targets.push_back(ssh_target(target));
     if (request.use_sudo && target.user == "root") {
       targets.back().command = as_root;
-      if (inspect) {
-        targets.back().followup_command = inspect_as_root;
-      }
     }
   }
   ssh::Options options = request.ssh;
   // Room for the framing around the file bytes the script may send.
   options.max_output_bytes = request.limits.total_bytes + (1u << 20);
-  options.followup.command.clear();
+  options.followup.marker = marker;
   std::vector<HostInspection> inspections(inspect ? request.targets.size() : 0);
   if (inspect) {
-    options.followup.command = inspect_command(request.use_sudo, request.inspect);
     options.followup.max_stdout_bytes = request.inspect.max_output_bytes;
     options.followup.stdin_for = [&](std::size_t index, const ssh::Outcome& first) {
       return plan_host(request, first, inspections[index]);

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
 namespace digger::collect {
 namespace {
 
@@ -298,6 +302,27 @@ std::string collector_command(bool use_sudo, const CollectorLimits& limits, Scri
   return fmt::format("exec {}sh -c '{}' digger-collect {} {} {}{}", use_sudo ? "sudo -n " : "",
                      script, limits.total_bytes, limits.per_file_bytes, limits.unit_file_bytes,
                      mode == ScriptMode::portable ? " portable" : "");
+}
+
+std::string collector_command(bool use_sudo, const CollectorLimits& limits, ScriptMode mode,
+                              const HandOver& hand_over) {
+  auto marker_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '@' || c == '-' || c == '_';
+  };
+  if (hand_over.marker.empty() ||
+      !std::all_of(hand_over.marker.begin(), hand_over.marker.end(), marker_char)) {
+    throw std::invalid_argument("hand-over marker must be letters, digits, '@', '-' or '_'");
+  }
+  if (hand_over.inspect_script.empty() ||
+      hand_over.inspect_script.find('\'') != std::string_view::npos) {
+    throw std::invalid_argument("inspect script must be non-empty without a single quote");
+  }
+  // $4 is always given here, so that $5..$8 keep their places.
+  return fmt::format("exec {}sh -c '{}' digger-collect {} {} {} {} {} '{}' {} {}",
+                     use_sudo ? "sudo -n " : "", script, limits.total_bytes, limits.per_file_bytes,
+                     limits.unit_file_bytes, mode == ScriptMode::portable ? "portable" : "auto",
+                     hand_over.marker, hand_over.inspect_script, hand_over.max_targets,
+                     hand_over.max_blob_bytes);
 }
 
 } // namespace digger::collect

@@ -125,10 +125,7 @@ HostSession::Step HostSession::open_channel(Clock::time_point now) {
 }
 
 HostSession::Step HostSession::exec(Clock::time_point now) {
-  const std::string& command =
-      second_ ? (target_.followup_command.empty() ? context_.options.followup.command
-                                                  : target_.followup_command)
-              : (target_.command.empty() ? context_.command : target_.command);
+  const std::string& command = target_.command.empty() ? context_.command : target_.command;
   int rc = libssh2_channel_exec(channel_.get(), command.c_str());
   if (rc == LIBSSH2_ERROR_EAGAIN) {
     return wait_for_libssh2(deadline_);
@@ -137,11 +134,11 @@ HostSession::Step HostSession::exec(Clock::time_point now) {
     return fail(Status::protocol_error,
                 fmt::format("the server refused to run the command: {}", last_libssh2_error()));
   }
-  enter(second_ ? Phase::writing : Phase::reading, now);
+  enter(Phase::reading, now);
   return Step::next;
 }
 
-// The follow-up's stdin. Its command reads all of stdin before printing (xargs), so the
+// The follow-up's stdin. The command reads all of stdin before printing (xargs), so the
 // window cannot fill with unread output while we write.
 HostSession::Step HostSession::write_input(Clock::time_point now) {
   while (followup_written_ < followup_input_.size()) {
@@ -225,6 +222,9 @@ HostSession::Step HostSession::read_output(Clock::time_point now) {
       enter(Phase::closing, now);
       return Step::next;
     }
+    if (out > 0 && marker_arrived()) {
+      return hand_over(now);
+    }
     if (out > 0 || err > 0) {
       idle_rounds = 0;
     } else if ((out == LIBSSH2_ERROR_EAGAIN && err == LIBSSH2_ERROR_EAGAIN) || idle_rounds >= 3) {
@@ -242,30 +242,36 @@ HostSession::Step HostSession::close_channel(Clock::time_point now) {
     if (rc == LIBSSH2_ERROR_EAGAIN) {
       return wait_for_libssh2(deadline_);
     }
-    if (second_) {
-      outcome_.followup_exit_status = libssh2_channel_get_exit_status(channel_.get());
-      outcome_.followup_ran = true;
-    } else {
-      outcome_.exit_status = libssh2_channel_get_exit_status(channel_.get());
-      char* signal = nullptr;
-      std::size_t signal_length = 0;
-      if (libssh2_channel_get_exit_signal(channel_.get(), &signal, &signal_length, nullptr, nullptr,
-                                          nullptr, nullptr) == 0 &&
-          signal != nullptr) {
-        outcome_.exit_signal.assign(signal, signal_length);
-        libssh2_free(session_.get(), signal);
-      }
+    outcome_.followup_ran = second_;
+    outcome_.exit_status = libssh2_channel_get_exit_status(channel_.get());
+    char* signal = nullptr;
+    std::size_t signal_length = 0;
+    if (libssh2_channel_get_exit_signal(channel_.get(), &signal, &signal_length, nullptr, nullptr,
+                                        nullptr, nullptr) == 0 &&
+        signal != nullptr) {
+      outcome_.exit_signal.assign(signal, signal_length);
+      libssh2_free(session_.get(), signal);
     }
     channel_.reset();
-    if (!second_ && !context_.options.followup.command.empty()) {
-      return start_followup(now);
-    }
   }
   return finish(now);
 }
 
-HostSession::Step HostSession::start_followup(Clock::time_point now) {
+bool HostSession::marker_arrived() const {
+  const std::string& marker = context_.options.followup.marker;
+  const std::string& out = outcome_.stdout_data;
+  if (second_ || marker.empty() || out.size() < marker.size() + 1 || out.back() != '\n') {
+    return false;
+  }
+  std::string_view tail(out.data() + out.size() - marker.size() - 1, marker.size());
+  bool line_start = out.size() == marker.size() + 1 || out[out.size() - marker.size() - 2] == '\n';
+  return line_start && tail == marker;
+}
+
+// The first output is complete: ask for the follow-up's input and send it on the same channel.
+HostSession::Step HostSession::hand_over(Clock::time_point now) {
   const FollowUp& followup = context_.options.followup;
+  outcome_.stdout_data.resize(outcome_.stdout_data.size() - followup.marker.size() - 1);
   std::optional<std::string> input;
   try {
     if (followup.stdin_for) {
@@ -274,15 +280,12 @@ HostSession::Step HostSession::start_followup(Clock::time_point now) {
   } catch (const std::exception& error) {
     outcome_.followup_error = fmt::format("follow-up not started: {}", error.what());
   }
-  if (!input) {
-    return finish(now);
-  }
   second_ = true;
-  followup_input_ = std::move(*input);
+  followup_input_ = input ? std::move(*input) : std::string(); // none: EOF alone ends it
   followup_started_ = now;
   deadline_ = now + followup.deadline;
   stderr_discarded_ = 0;
-  enter(Phase::channel_open, now);
+  enter(Phase::writing, now);
   return Step::next;
 }
 

@@ -25,6 +25,20 @@ enum class ScriptMode { automatic, portable };
 std::string collector_command(bool use_sudo, const CollectorLimits& limits,
                               ScriptMode mode = ScriptMode::automatic);
 
+// The inspection that the collector's own shell starts after its output (one exec per host,
+// not two): it prints `marker` on a line of its own, then runs `xargs -0 -r sh -c SCRIPT
+// digger-inspect MAX BLOBS` on the NUL-terminated paths the client sends on its stdin
+// (ssh::FollowUp). Nothing from a host is in it either: the marker is our per-scan nonce.
+struct HandOver {
+  std::string_view marker;         // letters, digits, '@', '-', '_' only
+  std::string_view inspect_script; // collect::inspect_script()
+  std::size_t max_targets = 256;
+  std::size_t max_blob_bytes = 4u << 20;
+};
+// Throws std::invalid_argument for a marker or script that cannot travel on the command line.
+std::string collector_command(bool use_sudo, const CollectorLimits& limits, ScriptMode mode,
+                              const HandOver& hand_over);
+
 // The first line the script prints: anything before it (shell rc noise) is skipped.
 inline constexpr std::string_view start_marker = "@@digger-collect@@ 1\n";
 

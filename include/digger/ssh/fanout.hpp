@@ -37,22 +37,25 @@ struct Target {
   // The known_hosts lookup key exactly as ssh forms it (HostKeyAlias with port 22, else the
   // address with the port). Empty: both `name` and `address` are looked up with `port`, and
   // accept-new records `name`.
-  std::string command;          // empty: the command given to run_fanout (e.g. no sudo for root)
-  std::string followup_command; // empty: Options::followup.command
+  std::string command; // empty: the command given to run_fanout (e.g. no sudo for root)
   std::string known_hosts_host;
   int known_hosts_port = 22;
 };
 
 struct Outcome;
 
-// An optional second exec on the same session, after the first command finished (second
-// round trip: inspection). `stdin_for` runs on the worker thread with the first outcome and
-// returns the bytes to send on the second command's stdin, or nullopt to skip it. The
-// command is fixed (given once); only stdin carries per-host data.
+// An optional second exchange inside the same command (inspection), one round trip instead of
+// a second channel, exec, shell and sudo: the command prints `marker` on a line of its own
+// after its first output and then reads its stdin. On seeing that line at the end of stdout
+// (the command is then silent, waiting) the session calls `stdin_for` on the worker thread
+// with the first outcome (stdout up to the marker), sends the bytes it returns, or none when
+// it returns nullopt, then EOF; what the command prints afterwards is the follow-up's output.
+// The marker should be unguessable by file contents (a per-scan nonce): only its line at the
+// very end of what has arrived counts, and only once.
 struct FollowUp {
-  std::string command; // empty: no follow-up
+  std::string marker; // empty: no follow-up
   std::function<std::optional<std::string>(std::size_t index, const Outcome& first)> stdin_for;
-  std::chrono::milliseconds deadline{20000}; // a fresh budget from the follow-up's start
+  std::chrono::milliseconds deadline{20000}; // a fresh budget from the marker's arrival
   std::size_t max_stdout_bytes = 8u << 20;
   std::size_t max_stderr_bytes = 64u << 10;
 };
@@ -89,15 +92,14 @@ struct Outcome {
   bool host_key_newly_accepted = false;
   Timings timings;
   int attempts = 0;
-  // The follow-up exec (FollowUp). Its failure never changes `status`: the first result stands.
-  bool followup_ran = false; // the second command was started and its output read to the end
+  // The follow-up (FollowUp). Its failure never changes `status`: the first result stands.
+  bool followup_ran = false; // its input was sent and the command's output read to the end
   std::string
       followup_error; // why it did not run or did not finish ("" when it did or was skipped)
   std::string followup_stdout;
   std::string followup_stderr;
   bool followup_stdout_truncated = false;
   bool followup_stderr_truncated = false;
-  int followup_exit_status = 0;
   std::chrono::milliseconds followup_time{0};
 };
 

@@ -36,7 +36,7 @@ enum class Phase {
   auth,
   channel_open,
   exec,
-  writing, // the follow-up's stdin, then EOF
+  writing, // the follow-up's stdin, then EOF (on the same channel)
   reading, // stdout and stderr until both reach EOF or a bound
   closing, // channel close, exit status, disconnect: bounded by the deadline
   done,
@@ -85,7 +85,8 @@ private:
   Step write_input(Clock::time_point now);
   Step read_output(Clock::time_point now);
   Step close_channel(Clock::time_point now);
-  Step start_followup(Clock::time_point now);
+  Step hand_over(Clock::time_point now);
+  bool marker_arrived() const;
   Step finish(Clock::time_point now);
 
   Step wait_for_libssh2(Clock::time_point until);
@@ -125,7 +126,7 @@ private:
 
   std::size_t stderr_discarded_ = 0;
 
-  // The follow-up exec (Options::followup): second_ is set once the first command is done.
+  // The follow-up (Options::followup): second_ is set once its marker arrived.
   bool second_ = false;
   std::string followup_input_;
   std::size_t followup_written_ = 0;
