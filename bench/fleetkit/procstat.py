@@ -31,6 +31,16 @@ def tree_cpu_seconds(pids):
     return total / TICK
 
 
+def machine_cpu_seconds():
+    """(busy, steal) CPU seconds of the whole machine since boot, from /proc/stat: busy is
+    user+nice+system+irq+softirq. Kernel work no process is charged for (softirq run in the
+    idle task, freeing an exited process's memory after it was reaped) shows up only here."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq) / TICK, steal / TICK
+
+
 class TreeRss:
     """Peak of the summed RSS of a process and all its descendants, sampled from /proc.
 

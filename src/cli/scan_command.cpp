@@ -35,7 +35,9 @@ struct ScanFlags {
   std::vector<std::string> known_hosts;
   std::string host_key_check = "accept-new";
   bool sudo = false;
-  std::size_t concurrency = 256;
+  // Enough sessions in flight to keep two cores busy at WAN latency (each host costs the
+  // client ~2.5 ms of CPU over ~0.5 s): docs/performance.md, "Default concurrency".
+  std::size_t concurrency = 512;
   double timeout = 30;
   double connect_timeout = 0;
   int retries = 1;
@@ -265,7 +267,7 @@ void add_scan_command(CLI::App& app, Action& action) {
   app.add_option("--host-key-check", flags->host_key_check, "strict, accept-new or off")
       ->check(CLI::IsMember({"strict", "accept-new", "off"}));
   app.add_flag("--sudo", flags->sudo, "read crontabs through sudo -n");
-  app.add_option("--concurrency", flags->concurrency, "hosts in flight (default 256)")
+  app.add_option("--concurrency", flags->concurrency, "hosts in flight (default 512)")
       ->check(CLI::Range(1, 100000));
   app.add_option("--timeout", flags->timeout, "total seconds per host (default 30)")
       ->check(CLI::PositiveNumber);

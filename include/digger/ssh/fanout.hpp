@@ -61,7 +61,7 @@ struct FollowUp {
 };
 
 struct Options {
-  std::size_t concurrency = 256;                  // hosts in flight (capped below RLIMIT_NOFILE)
+  std::size_t concurrency = 512;                  // hosts in flight (capped below RLIMIT_NOFILE)
   std::size_t workers = 0;                        // threads doing crypto; 0 = one per core
   std::chrono::milliseconds host_deadline{30000}; // connect + handshake + auth + command
   int retries = 1; // extra attempts for failures before the banner only (MaxStartups drops)
