@@ -2,6 +2,7 @@
 // the new sources, enabled timers, package owners, inspected programs (a real Go binary), the
 // per-host bound, an inspection that fails without losing the crontab results, and the fast
 // and portable script paths agreeing on every file (hostile names included).
+#include "digger/collect/host_record.hpp"
 #include "digger/collect/scan.hpp"
 #include "digger/ssh/auth.hpp"
 #include "digger/ssh/host_keys.hpp"
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -168,7 +170,7 @@ ScanRequest request_for(const Lab& lab) {
   request.ssh.workers = 2;
   request.ssh.host_deadline = 60s;
   request.ssh.host_key_mode = ssh::HostKeyMode::strict;
-  request.inspection_targets = default_inspection_targets;
+  request.inspection_targets = inspection_targets;
   return request;
 }
 
@@ -285,7 +287,14 @@ void check_programs(const HostSnapshot& snap, const std::string& go_version) {
   const auto* missing = program(snap, "/etc/digger-targets/missing");
   REQUIRE(missing != nullptr);
   CHECK_FALSE(missing->exists);
-  CHECK(program(snap, "/etc/cron.daily/digger-report") != nullptr);
+  // Every program a job runs was inspected, and nothing else (a run-parts script only when a
+  // crontab or anacrontab line runs its directory on that host).
+  std::set<std::string> inspected;
+  for (const auto& p : snap.programs) {
+    inspected.insert(p.path);
+  }
+  auto wanted = inspection_targets(snap);
+  CHECK(inspected == std::set<std::string>(wanted.begin(), wanted.end()));
   if (!go_version.empty()) {
     const auto* go = program(snap, "/etc/digger-targets/settle");
     REQUIRE(go != nullptr);
@@ -340,7 +349,7 @@ TEST_CASE("inspection bound and inspection failure keep the crontab results", "[
   auto bounded = run_collection(request);
   for (const auto& [name, snap] : bounded.snapshots) {
     INFO("host " << name << ": " << snap.inspection_note);
-    auto wanted = default_inspection_targets(snap);
+    auto wanted = inspection_targets(snap);
     REQUIRE(wanted.size() > 2);
     CHECK(snap.inspection_note ==
           fmt::format("bound hit: 2 of {} targets inspected", wanted.size()));

@@ -30,11 +30,6 @@ std::string inspect_command(bool use_sudo, const InspectLimits& limits);
 
 inline constexpr std::string_view inspect_start_marker = "@@digger-inspect@@ 1\n";
 
-// A simple target list (tests, and a fallback): the absolute target of every job line of the
-// crontab sources (user, /etc/crontab, cron.d) as the command analysis names it, else its
-// absolute first word, then every run-parts file. Distinct, in collection order.
-std::vector<std::string> default_inspection_targets(const HostSnapshot& snapshot);
-
 // Which targets go to the host, as the follow-up's stdin.
 struct InspectionPlan {
   std::string payload;                                       // each path followed by a NUL
