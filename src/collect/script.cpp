@@ -56,7 +56,7 @@ headpad() { { head -c "$2" -- "$1" 2>/dev/null; cat /dev/zero 2>/dev/null; } | h
 body() {
   if [ "$2" -le 0 ]; then
     :
-  elif [ "$2" -le 1024 ] && [ "$2" = "$3" ] && [ -n "$4" ] && slurp "$1" "$2"; then
+  elif [ "$2" -le 1536 ] && [ "$2" = "$3" ] && [ -n "$4" ] && slurp "$1" "$2"; then
     printf "%s" "$c"
   elif [ -n "$fast" ] && [ "$dd" != no ]; then
     r=$(dd if="$1" bs="$2" count=1 iflag=nofollow,fullblock conv=sync status=noxfer 2>&1 >&3)
@@ -125,10 +125,10 @@ walk() {
         /etc) case $b in crontab) wk=system ;; anacrontab) wk=anacrontab ;; *) continue ;; esac ;;
         /etc/cron.d) wk=cron.d ;;
         /etc/cron.hourly|/etc/cron.daily|/etc/cron.weekly|/etc/cron.monthly) wk=run-parts; wc=$small ;;
-        *) wk=user ;;
+        /var/spool/cron|/var/spool/cron/crontabs|/var/spool/cron/tabs) wk=user ;;
+        *) wk=unit; wc=$small
+           case $b in *"$nl"*) ;; *) svc="$svc$h/${b%.timer}.service$nl" ;; esac ;;
       esac
-    elif [ -n "$svc_of" ]; then
-      case $b in *"$nl"*) ;; *) svc="$svc$h/${b%.timer}.service$nl" ;; esac
     fi
     entry "$wk" "$p" "$3" "$5" "$9" "$4" "$6" "${7%.*}" "$wc"
   done
@@ -178,13 +178,16 @@ wants() {
     printf "WANTS 2\n"; seg "$w"; seg "$(readlink -- "$w" 2>/dev/null)"
   done
 }
-cronfind() {
-  set -- /etc
+listing() {
+  set -- /etc/.
   for d in /var/spool/cron /var/spool/cron/crontabs /var/spool/cron/tabs /etc/cron.d \
     /etc/cron.hourly /etc/cron.daily /etc/cron.weekly /etc/cron.monthly; do
-    okdir "$d" && set -- "$@" "$d"
+    okdir "$d" && set -- "$@" "$d/."
   done
-  out=$(find "$@" -maxdepth 1 \( -path /etc/localtime -type l ! -lname "*$nl*" -printf "z/%l\n" \) -o \( -path "/etc/*/*" -o ! -path "/etc/*" -o -name crontab -o -name anacrontab \) \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) 2>/dev/null)
+  IFS=$nl; set -f
+  for d in $od; do set -- "$@" "$d/."; done
+  set +f; IFS=$oifs
+  out=$(find "$@" -maxdepth 2 \( -name . \( -path /etc/. -printf "$fmt" -o -true \) \) -o \( -path "*/systemd/*" \( \( -path "*/./*.wants/*" \( -name "*.timer" -type l \( ! -lname "*$nl*" -printf "w/%P/%H\n%l\n" -o -printf "w/%P/%H\n\n" \) -o -true \) \) -o \( -name "*.timer" \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) -prune \) -o \( -type d \( ! -name "*.wants" -o -path "/usr/lib/systemd/system/./*" -o -path "/lib/systemd/system/./*" \) -prune \) -o -true \) \) -o \( \( \( -path /etc/./localtime -type l ! -lname "*$nl*" -printf "z/%l\n" \) -o \( \( ! -path "/etc/./*" -o -name crontab -o -name anacrontab \) \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) \) -o -true \) -prune \) 2>/dev/null)
 }
 printf "@@digger-collect@@ 1\n"
 uid=
@@ -221,9 +224,9 @@ oifs=$IFS
 od=
 IFS=$nl; set -f; set -- $ud; set +f; IFS=$oifs
 for d do opendir unit "$d" && od="$od$d$nl"; done
-lt=
+lt=; wn=0; svc=
 if [ "$mode" != portable ]; then
-  cronfind
+  listing
   [ -n "$out" ] && fast=1
 fi
 if [ -n "$fast" ]; then
@@ -243,22 +246,11 @@ if [ -n "$fast" ]; then fact collector fast; else fact collector portable; fi
 for c in /usr/sbin/crond /usr/sbin/cron /usr/sbin/anacron; do
   [ -x "$c" ] && fact "daemon_${c##*/}" "$c"
 done
-wn=0
 if [ -n "$fast" ]; then
-  set --
-  IFS=$nl; set -f
-  for d in $od; do set -- "$@" "$d/."; done
-  set +f; IFS=$oifs
-  if [ $# -gt 0 ]; then
-    out=$(find "$@" -mindepth 1 -maxdepth 2 \( -path "*/./*.wants/*" \( -name "*.timer" -type l \( ! -lname "*$nl*" -printf "w/%P/%H\n%l\n" -o -printf "w/%P/%H\n\n" \) -o -true \) \) -o \( -name "*.timer" \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) -prune \) -o \( -type d \( ! -name "*.wants" -o -path "/usr/lib/systemd/system/./*" -o -path "/lib/systemd/system/./*" \) -prune \) 2>/dev/null)
-    svc=; svc_of=1
+  if [ -n "$svc" ]; then
+    IFS=$nl; set -f; set -- $svc; set +f; IFS=$oifs
+    out=$(find "$@" -maxdepth 0 \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) 2>/dev/null)
     walk unit "$small"
-    svc_of=
-    if [ -n "$svc" ]; then
-      IFS=$nl; set -f; set -- $svc; set +f; IFS=$oifs
-      out=$(find "$@" -maxdepth 0 \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) 2>/dev/null)
-      walk unit "$small"
-    fi
   fi
 else
   dir user /var/spool/cron "$perfile"
