@@ -108,6 +108,7 @@ walk() {
     a=${out%%/*}; out=${out#*/}
     case $a in
       z) line; lt=$t; continue ;;
+      c) line; clk=$t; continue ;;
       w) a=${out%%/*}; out=${out#*/}
          b=${out%%/*}; out=${out#*/}
          line; h=${t%/.}; line
@@ -179,7 +180,7 @@ wants() {
   done
 }
 listing() {
-  set -- /etc/.
+  set -- /etc/. /proc/self/.
   for d in /var/spool/cron /var/spool/cron/crontabs /var/spool/cron/tabs /etc/cron.d \
     /etc/cron.hourly /etc/cron.daily /etc/cron.weekly /etc/cron.monthly; do
     okdir "$d" && set -- "$@" "$d/."
@@ -187,7 +188,7 @@ listing() {
   IFS=$nl; set -f
   for d in $od; do set -- "$@" "$d/."; done
   set +f; IFS=$oifs
-  out=$(find "$@" -maxdepth 2 \( -name . \( -path /etc/. -printf "$fmt" -o -true \) \) -o \( -path "*/systemd/*" \( \( -path "*/./*.wants/*" \( -name "*.timer" -type l \( ! -lname "*$nl*" -printf "w/%P/%H\n%l\n" -o -printf "w/%P/%H\n\n" \) -o -true \) \) -o \( -name "*.timer" \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) -prune \) -o \( -type d \( ! -name "*.wants" -o -path "/usr/lib/systemd/system/./*" -o -path "/lib/systemd/system/./*" \) -prune \) -o -true \) \) -o \( \( \( -path /etc/./localtime -type l ! -lname "*$nl*" -printf "z/%l\n" \) -o \( \( ! -path "/etc/./*" -o -name crontab -o -name anacrontab \) \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) \) -o -true \) -prune \) 2>/dev/null)
+  out=$(find "$@" -maxdepth 2 \( -name . \( -path /etc/. -printf "$fmt" -o -path /proc/self/. -printf "c/%Tz %Ts\n" -prune -o -true \) \) -o \( -path "*/systemd/*" \( \( -path "*/./*.wants/*" \( -name "*.timer" -type l \( ! -lname "*$nl*" -printf "w/%P/%H\n%l\n" -o -printf "w/%P/%H\n\n" \) -o -true \) \) -o \( -name "*.timer" \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) -prune \) -o \( -type d \( ! -name "*.wants" -o -path "/usr/lib/systemd/system/./*" -o -path "/lib/systemd/system/./*" \) -prune \) -o -true \) \) -o \( \( \( -path /etc/./localtime -type l ! -lname "*$nl*" -printf "z/%l\n" \) -o \( \( ! -path "/etc/./*" -o -name crontab -o -name anacrontab \) \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) \) -o -true \) -prune \) 2>/dev/null)
 }
 printf "@@digger-collect@@ 1\n"
 uid=
@@ -224,7 +225,7 @@ oifs=$IFS
 od=
 IFS=$nl; set -f; set -- $ud; set +f; IFS=$oifs
 for d do opendir unit "$d" && od="$od$d$nl"; done
-lt=; wn=0; svc=
+lt=; clk=; wn=0; svc=
 if [ "$mode" != portable ]; then
   listing
   [ -n "$out" ] && fast=1
@@ -241,7 +242,11 @@ if [ -n "$fast" ]; then
 fi
 if [ -n "$lt" ]; then fact localtime "$lt"
 elif [ -L /etc/localtime ]; then fact localtime "$(readlink /etc/localtime 2>/dev/null)"; fi
-fact clock "$(date "+%z %s" 2>/dev/null)"
+case $clk in
+  [+-][0-9][0-9][0-9][0-9]" "[1-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]*) ;;
+  *) clk=$(date "+%z %s" 2>/dev/null) ;;
+esac
+fact clock "$clk"
 if [ -n "$fast" ]; then fact collector fast; else fact collector portable; fi
 for c in /usr/sbin/crond /usr/sbin/cron /usr/sbin/anacron; do
   [ -x "$c" ] && fact "daemon_${c##*/}" "$c"
