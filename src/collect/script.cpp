@@ -13,17 +13,25 @@ namespace {
 // The script never follows symlinks, reads only regular files, and never executes anything
 // it found. It must not contain a single quote: it travels inside '...'.
 //
-// Cost on the host (docs/performance.md, "Collector cost"): every process forked costs about
-// 0.7 ms of the host's CPU, so the script forks as few as it can. With GNU find and dd
-// (detected once) one `find -printf` lists every crontab, cron.d and run-parts directory at
-// once (and one more the unit directories): a record ends the file name with '/', which no
-// file name can contain, so names with newlines parse safely. Files of at most 1 KiB, read
-// whole, come in through the shell's own `read` (no process; kept only when the byte count
-// matches, else read again by a process); bigger ones through one `dd` (nofollow; conv=sync
-// pads a short read, and the last line of its report says whether the block was written,
-// else NULs are sent). Home directories are never read with `read`, which would follow a
-// symlink swapped in by their owner. Elsewhere (BusyBox) the portable path stats and reads
-// each file with a few small processes.
+// Cost on the host (docs/performance.md, "Collector cost"): every process costs about 0.7 ms
+// of the host's CPU and every `$(...)` one fork more, so the script starts as few as it can.
+// One GNU `find -printf` lists everything at once: /etc/crontab, /etc/anacrontab, the spool,
+// cron.d and run-parts entries, the *.timer units of every unit directory and the *.timer
+// links of their *.wants directories, the /etc/localtime link and the clock (%T of
+// /proc/self/., the find's own process directory, made as it is looked up). Its first record
+// is /etc itself, so an empty output means "no GNU find" (then the portable path runs): no
+// probe process. Every start point ends in "/.", so "*/./*.wants/*" can only match a depth-2
+// entry whatever the directory names above it. A record ends the file name with '/', which no
+// name can contain, and a link target (%l) comes only when it has no newline (else `readlink`
+// is asked; a *.wants link keeps an empty target), so names with newlines parse safely. One more
+// find stats the *.service of the timers found. Files of at most 1.5 KiB, read whole, come in
+// through the shell's own `read` (no process, but one read(2) per byte: beyond that a process is
+// cheaper; kept only when the byte count matches, else read again by a process); bigger ones
+// through one `dd` (nofollow; conv=sync pads a short read, and the last line of its report says
+// whether the block was written, else NULs are sent). Whether dd is GNU is asked only when a dd
+// fails (a BusyBox dd rejects the flags before writing anything): then `head` reads instead. Home
+// directories are never read with `read`, which would follow a symlink swapped in by their owner.
+// Elsewhere (BusyBox) the portable path stats and reads each file with a few small processes.
 //
 // Sources: the spool, /etc/crontab, /etc/anacrontab, /etc/cron.d, the run-parts directories
 // (files capped at the small bound), systemd *.timer units and the *.service of the same stem
@@ -188,7 +196,17 @@ listing() {
   IFS=$nl; set -f
   for d in $od; do set -- "$@" "$d/."; done
   set +f; IFS=$oifs
-  out=$(find "$@" -maxdepth 2 \( -name . \( -path /etc/. -printf "$fmt" -o -path /proc/self/. -printf "c/%Tz %Ts\n" -prune -o -true \) \) -o \( -path "*/systemd/*" \( \( -path "*/./*.wants/*" \( -name "*.timer" -type l \( ! -lname "*$nl*" -printf "w/%P/%H\n%l\n" -o -printf "w/%P/%H\n\n" \) -o -true \) \) -o \( -name "*.timer" \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) -prune \) -o \( -type d \( ! -name "*.wants" -o -path "/usr/lib/systemd/system/./*" -o -path "/lib/systemd/system/./*" \) -prune \) -o -true \) \) -o \( \( \( -path /etc/./localtime -type l ! -lname "*$nl*" -printf "z/%l\n" \) -o \( \( ! -path "/etc/./*" -o -name crontab -o -name anacrontab \) \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) \) -o -true \) -prune \) 2>/dev/null)
+  out=$(find "$@" -maxdepth 2 \
+    \( -name . \( -path /etc/. -printf "$fmt" -o -path /proc/self/. -printf "c/%Tz %Ts\n" -prune -o -true \) \) -o \
+    \( -path "*/systemd/*" \( \
+      \( -path "*/./*.wants/*" \( -name "*.timer" -type l \
+        \( ! -lname "*$nl*" -printf "w/%P/%H\n%l\n" -o -printf "w/%P/%H\n\n" \) -o -true \) \) -o \
+      \( -name "*.timer" \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) -prune \) -o \
+      \( -type d \( ! -name "*.wants" -o -path "/usr/lib/systemd/system/./*" -o -path "/lib/systemd/system/./*" \) -prune \) \
+      -o -true \) \) -o \
+    \( \( \( -path /etc/./localtime -type l ! -lname "*$nl*" -printf "z/%l\n" \) -o \
+      \( \( ! -path "/etc/./*" -o -name crontab -o -name anacrontab \) \
+        \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) \) -o -true \) -prune \) 2>/dev/null)
 }
 printf "@@digger-collect@@ 1\n"
 uid=
