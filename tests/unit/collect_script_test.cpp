@@ -109,7 +109,12 @@ ln -s /elsewhere $u/l.timer
 printf x > $u/sub/deep.timer
 )";
 
-std::optional<std::pair<std::string, std::string>> run_in_hostile_layout() {
+// Outputs by run: "fast", "portable", and with BusyBox installed (package busybox) "busybox-dd"
+// (GNU find, BusyBox dd: the fast listing, files read by head) and "busybox-find" (BusyBox
+// find and dd: the portable path), the applets bound over /usr/bin/{dd,find} in the namespace.
+using Outputs = std::map<std::string, std::string>;
+
+std::optional<Outputs> run_in_hostile_layout() {
   if (::geteuid() != 0 || std::system("command -v unshare >/dev/null 2>&1") != 0) {
     return std::nullopt;
   }
@@ -117,20 +122,28 @@ std::optional<std::pair<std::string, std::string>> run_in_hostile_layout() {
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "fast.sh") << collector_command(false, {}, ScriptMode::automatic);
   std::ofstream(dir / "portable.sh") << collector_command(false, {}, ScriptMode::portable);
-  std::ofstream(dir / "run.sh") << hostile_layout << "set +e\n"
-                                << "sh \"$1/fast.sh\" > \"$1/fast.out\" 2>/dev/null\n"
-                                << "sh \"$1/portable.sh\" > \"$1/portable.out\" 2>/dev/null\n";
+  std::ofstream(dir / "run.sh")
+      << hostile_layout << "set +e\n"
+      << "sh \"$1/fast.sh\" > \"$1/fast.out\" 2>/dev/null\n"
+      << "sh \"$1/portable.sh\" > \"$1/portable.out\" 2>/dev/null\n"
+      << "[ -x /usr/bin/busybox ] && [ -f /usr/bin/dd ] && [ -f /usr/bin/find ] || exit 0\n"
+      << "mount --bind /usr/bin/busybox /usr/bin/dd || exit 0\n"
+      << "sh \"$1/fast.sh\" > \"$1/busybox-dd.out\" 2>/dev/null\n"
+      << "mount --bind /usr/bin/busybox /usr/bin/find || exit 0\n"
+      << "sh \"$1/fast.sh\" > \"$1/busybox-find.out\" 2>/dev/null\n";
   int rc = std::system(fmt::format("unshare -m --propagation private sh '{0}/run.sh' '{0}' "
                                    ">/dev/null 2>&1",
                                    dir.string())
                            .c_str());
-  std::optional<std::pair<std::string, std::string>> out;
+  std::optional<Outputs> out;
   if (rc == 0) {
-    auto slurp = [](const std::filesystem::path& path) {
-      std::ifstream in(path, std::ios::binary);
-      return std::string(std::istreambuf_iterator<char>(in), {});
-    };
-    out.emplace(slurp(dir / "fast.out"), slurp(dir / "portable.out"));
+    out.emplace();
+    for (const auto& run : {"fast", "portable", "busybox-dd", "busybox-find"}) {
+      std::ifstream in(dir / fmt::format("{}.out", run), std::ios::binary);
+      if (in) {
+        (*out)[run] = std::string(std::istreambuf_iterator<char>(in), {});
+      }
+    }
   }
   std::filesystem::remove_all(dir);
   return out;
@@ -186,8 +199,8 @@ TEST_CASE("collector script: hostile names and links, both paths", "[collect][sc
     WARN("hostile layout not built (needs root, unshare(1), /etc/cron.d, /etc/systemd, /home)");
     return;
   }
-  auto fast = decode_collector_output(outputs->first);
-  auto portable = decode_collector_output(outputs->second);
+  auto fast = decode_collector_output((*outputs)["fast"]);
+  auto portable = decode_collector_output((*outputs)["portable"]);
   REQUIRE(fast.error.empty());
   REQUIRE(portable.error.empty());
   REQUIRE(fact(fast.snapshot, "collector") == "fast");
@@ -222,4 +235,26 @@ TEST_CASE("collector script: hostile names and links, both paths", "[collect][sc
             {"/etc/systemd/system/odd\nname.wants/t.timer", "/target"},
             {"/home/x.wants/.config/systemd/user/default.target.wants/h.timer",
              "/home/x.wants/.config/systemd/user/h.timer"}});
+}
+
+TEST_CASE("collector script: BusyBox dd or find, same files", "[collect][script]") {
+  auto outputs = run_in_hostile_layout();
+  if (!outputs || outputs->count("busybox-find") == 0) {
+    WARN("BusyBox runs skipped (needs root, unshare(1) and the busybox package)");
+    return;
+  }
+  auto portable = decode_collector_output((*outputs)["portable"]);
+  auto busybox_dd = decode_collector_output((*outputs)["busybox-dd"]);
+  auto busybox_find = decode_collector_output((*outputs)["busybox-find"]);
+  REQUIRE(busybox_dd.error.empty());
+  REQUIRE(busybox_find.error.empty());
+  // GNU find lists, the first dd refused its flags: every file read again by head.
+  CHECK(fact(busybox_dd.snapshot, "collector") == "fast");
+  CHECK(fact(busybox_find.snapshot, "collector") == "portable");
+  auto files = files_of(portable.snapshot);
+  REQUIRE(files.count({static_cast<int>(SourceKind::cron_d), "/etc/cron.d/big"}) == 1);
+  CHECK(files_of(busybox_dd.snapshot) == files);
+  CHECK(files_of(busybox_find.snapshot) == files);
+  CHECK(notes_of(busybox_dd.snapshot.skipped) == notes_of(portable.snapshot.skipped));
+  CHECK(notes_of(busybox_find.snapshot.skipped) == notes_of(portable.snapshot.skipped));
 }
