@@ -17,17 +17,25 @@ namespace {
 // The script never follows symlinks, reads only regular files, and never executes anything
 // it found. It must not contain a single quote: it travels inside '...'.
 //
-// Cost on the host (docs/performance.md, "Collector cost"): every process forked costs about
-// 0.7 ms of the host's CPU, so the script forks as few as it can. With GNU find and dd
-// (detected once) one `find -printf` lists every crontab, cron.d and run-parts directory at
-// once (and one more the unit directories): a record ends the file name with '/', which no
-// file name can contain, so names with newlines parse safely. Files of at most 1 KiB, read
-// whole, come in through the shell's own `read` (no process; kept only when the byte count
-// matches, else read again by a process); bigger ones through one `dd` (nofollow; conv=sync
-// pads a short read, and the last line of its report says whether the block was written,
-// else NULs are sent). Home directories are never read with `read`, which would follow a
-// symlink swapped in by their owner. Elsewhere (BusyBox) the portable path stats and reads
-// each file with a few small processes.
+// Cost on the host (docs/performance.md, "Collector cost"): every process costs about 0.7 ms
+// of the host's CPU and every `$(...)` one fork more, so the script starts as few as it can.
+// One GNU `find -printf` lists everything at once: /etc/crontab, /etc/anacrontab, the spool,
+// cron.d and run-parts entries, the *.timer units of every unit directory and the *.timer
+// links of their *.wants directories, the /etc/localtime link and the clock (%T of
+// /proc/self/., the find's own process directory, made as it is looked up). Its first record
+// is /etc itself, so an empty output means "no GNU find" (then the portable path runs): no
+// probe process. Every start point ends in "/.", so "*/./*.wants/*" can only match a depth-2
+// entry whatever the directory names above it. A record ends the file name with '/', which no
+// name can contain, and a link target (%l) comes only when it has no newline (else `readlink`
+// is asked; a *.wants link keeps an empty target), so names with newlines parse safely. One more
+// find stats the *.service of the timers found. Files of at most 1.5 KiB, read whole, come in
+// through the shell's own `read` (no process, but one read(2) per byte: beyond that a process is
+// cheaper; kept only when the byte count matches, else read again by a process); bigger ones
+// through one `dd` (nofollow; conv=sync pads a short read, and the last line of its report says
+// whether the block was written, else NULs are sent). Whether dd is GNU is asked only when a dd
+// fails (a BusyBox dd rejects the flags before writing anything): then `head` reads instead. Home
+// directories are never read with `read`, which would follow a symlink swapped in by their owner.
+// Elsewhere (BusyBox) the portable path stats and reads each file with a few small processes.
 //
 // Sources: the spool, /etc/crontab, /etc/anacrontab, /etc/cron.d, the run-parts directories
 // (files capped at the small bound), systemd *.timer units and the *.service of the same stem
@@ -45,10 +53,7 @@ exec 3>&1
 seg() { printf "%s\n%s\n" "${#1}" "$1"; }
 fact() { printf "FACT 2\n"; seg "$1"; seg "$2"; }
 note() { printf "%s 3\n" "$1"; seg "$2"; seg "$3"; seg "$4"; }
-fast=
-if [ "$4" != portable ] && [ -n "$(find / -maxdepth 0 -printf y 2>/dev/null)" ] &&
-  dd if=/dev/null of=/dev/null bs=1 count=0 iflag=nofollow,fullblock status=noxfer 2>/dev/null
-then fast=1; fi
+fast=; mode=$4; dd=
 slurp() {
   c=; l=
   [ -L "$1" ] && return 1
@@ -59,16 +64,21 @@ slurp() {
   c="$c$l"
   [ ${#c} -eq "$2" ]
 }
+headpad() { { head -c "$2" -- "$1" 2>/dev/null; cat /dev/zero 2>/dev/null; } | head -c "$2"; }
 body() {
   if [ "$2" -le 0 ]; then
     :
-  elif [ "$2" -le 1024 ] && [ "$2" = "$3" ] && [ -n "$4" ] && slurp "$1" "$2"; then
+  elif [ "$2" -le 1536 ] && [ "$2" = "$3" ] && [ -n "$4" ] && slurp "$1" "$2"; then
     printf "%s" "$c"
-  elif [ -n "$fast" ]; then
+  elif [ -n "$fast" ] && [ "$dd" != no ]; then
     r=$(dd if="$1" bs="$2" count=1 iflag=nofollow,fullblock conv=sync status=noxfer 2>&1 >&3)
-    case $r in *"1+0 records out") ;; *) head -c "$2" /dev/zero ;; esac
+    case $r in
+      *"1+0 records out") dd=ok ;;
+      *) if [ -z "$dd" ] && ! dd if=/dev/null of=/dev/null bs=1 count=0 iflag=nofollow,fullblock status=noxfer 2>/dev/null
+         then dd=no; headpad "$1" "$2"; else dd=ok; head -c "$2" /dev/zero; fi ;;
+    esac
   else
-    { head -c "$2" -- "$1" 2>/dev/null; cat /dev/zero 2>/dev/null; } | head -c "$2"
+    headpad "$1" "$2"
   fi
   printf "\n"
 }
@@ -84,24 +94,43 @@ filerec() {
   [ "$1" = user ] && return
   case $2 in *"$nl"*) ;; *) pk="$pk$2$nl" ;; esac
 }
-link() { note LINK "$1" "$2" "$(readlink -- "$2" 2>/dev/null)"; }
+link() {
+  tg=$3
+  [ -n "$tg" ] || tg=$(readlink -- "$2" 2>/dev/null)
+  note LINK "$1" "$2" "$tg"
+}
 entry() {
   case $3 in
     f) if [ -r "$2" ]; then filerec "$1" "$2" "$4" "$5" "$6" "$7" "$8" "$9"
        else note UNREADABLE "$1" "$2" "permission denied"; fi ;;
     l) link "$1" "$2" ;;
+    L) link "$1" "$2" "$t" ;;
     d) ;;
     *) printf "SPECIAL 2\n"; seg "$1"; seg "$2" ;;
   esac
 }
 fmt="%y %m %U %s %T@ %d %u/%f/%H\n"
+lfmt="L %m %U %s %T@ %d %u/%f/%H\n%l\n"
+line() {
+  t=${out%%"$nl"*}
+  case $out in *"$nl"*) out=${out#*"$nl"} ;; *) out= ;; esac
+}
 walk() {
   while [ -n "$out" ]; do
     a=${out%%/*}; out=${out#*/}
+    case $a in
+      z) line; lt=$t; continue ;;
+      c) line; clk=$t; continue ;;
+      w) a=${out%%/*}; out=${out#*/}
+         b=${out%%/*}; out=${out#*/}
+         line; h=${t%/.}; line
+         wn=$((wn + 1)); [ "$wn" -gt 512 ] && continue
+         printf "WANTS 2\n"; seg "$h/$a/$b"; seg "$t"; continue ;;
+    esac
     b=${out%%/*}; out=${out#*/}
-    h=${out%%"$nl"*}
-    case $out in *"$nl"*) out=${out#*"$nl"} ;; *) out= ;; esac
+    line; h=${t%/.}
     set -f; set -- "$1" "$2" $a; set +f
+    [ "$3" = L ] && line
     if [ "$8" = 0 ]; then p=$h; else p=$h/$b; fi
     wk=$1; wc=$2
     if [ "$wk" = auto ]; then
@@ -109,7 +138,9 @@ walk() {
         /etc) case $b in crontab) wk=system ;; anacrontab) wk=anacrontab ;; *) continue ;; esac ;;
         /etc/cron.d) wk=cron.d ;;
         /etc/cron.hourly|/etc/cron.daily|/etc/cron.weekly|/etc/cron.monthly) wk=run-parts; wc=$small ;;
-        *) wk=user ;;
+        /var/spool/cron|/var/spool/cron/crontabs|/var/spool/cron/tabs) wk=user ;;
+        *) wk=unit; wc=$small
+           case $b in *"$nl"*) ;; *) svc="$svc$h/${b%.timer}.service$nl" ;; esac ;;
       esac
     fi
     entry "$wk" "$p" "$3" "$5" "$9" "$4" "$6" "${7%.*}" "$wc"
@@ -128,6 +159,7 @@ slow() {
   set -f; set -- "$1" "$2" "$3" $m; set +f
   filerec "$1" "$2" "$4" "$8" "$5" "$6" "$7" "$3"
 }
+okdir() { [ -d "$1" ] && [ ! -L "$1" ] && [ -r "$1" ] && [ -x "$1" ]; }
 opendir() {
   [ -d "$2" ] || return 1
   if [ -L "$2" ]; then link "$1" "$2"; return 1; fi
@@ -153,23 +185,32 @@ units() {
 }
 wants() {
   [ -d "$1" ] || return
-  if [ -n "$fast" ]; then
-    out=$(find "$1" -mindepth 2 -maxdepth 2 -path "*.wants/*.timer" -type l \( ! -lname "*$nl*" -printf "%P/%l\n" \) -o -path "*.wants/*.timer" -type l -printf "%P/\n" 2>/dev/null)
-    while [ -n "$out" ]; do
-      a=${out%%/*}; out=${out#*/}
-      b=${out%%/*}; out=${out#*/}
-      t=${out%%"$nl"*}
-      case $out in *"$nl"*) out=${out#*"$nl"} ;; *) out= ;; esac
-      wn=$((wn + 1)); [ "$wn" -gt 512 ] && return
-      printf "WANTS 2\n"; seg "$1/$a/$b"; seg "$t"
-    done
-    return
-  fi
   for w in "$1"/*.wants/*.timer; do
     [ -L "$w" ] || continue
     wn=$((wn + 1)); [ "$wn" -gt 512 ] && return
     printf "WANTS 2\n"; seg "$w"; seg "$(readlink -- "$w" 2>/dev/null)"
   done
+}
+listing() {
+  set -- /etc/. /proc/self/.
+  for d in /var/spool/cron /var/spool/cron/crontabs /var/spool/cron/tabs /etc/cron.d \
+    /etc/cron.hourly /etc/cron.daily /etc/cron.weekly /etc/cron.monthly; do
+    okdir "$d" && set -- "$@" "$d/."
+  done
+  IFS=$nl; set -f
+  for d in $od; do set -- "$@" "$d/."; done
+  set +f; IFS=$oifs
+  out=$(find "$@" -maxdepth 2 \
+    \( -name . \( -path /etc/. -printf "$fmt" -o -path /proc/self/. -printf "c/%Tz %Ts\n" -prune -o -true \) \) -o \
+    \( -path "*/systemd/*" \( \
+      \( -path "*/./*.wants/*" \( -name "*.timer" -type l \
+        \( ! -lname "*$nl*" -printf "w/%P/%H\n%l\n" -o -printf "w/%P/%H\n\n" \) -o -true \) \) -o \
+      \( -name "*.timer" \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) -prune \) -o \
+      \( -type d \( ! -name "*.wants" -o -path "/usr/lib/systemd/system/./*" -o -path "/lib/systemd/system/./*" \) -prune \) \
+      -o -true \) \) -o \
+    \( \( \( -path /etc/./localtime -type l ! -lname "*$nl*" -printf "z/%l\n" \) -o \
+      \( \( ! -path "/etc/./*" -o -name crontab -o -name anacrontab \) \
+        \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) \) -o -true \) -prune \) 2>/dev/null)
 }
 printf "@@digger-collect@@ 1\n"
 uid=
@@ -189,12 +230,6 @@ done < /etc/os-release 2>/dev/null
 fact os_release "$os"
 tz=; read -r tz < /etc/timezone 2>/dev/null
 fact timezone "$tz"
-[ -L /etc/localtime ] && fact localtime "$(readlink /etc/localtime 2>/dev/null)"
-fact clock "$(date "+%z %s" 2>/dev/null)"
-if [ -n "$fast" ]; then fact collector fast; else fact collector portable; fi
-for c in /usr/sbin/crond /usr/sbin/cron /usr/sbin/anacron; do
-  [ -x "$c" ] && fact "daemon_${c##*/}" "$c"
-done
 merged=
 [ /lib/systemd/system -ef /usr/lib/systemd/system ] && merged=1
 ud="/etc/systemd/system$nl/usr/lib/systemd/system$nl"
@@ -212,34 +247,37 @@ oifs=$IFS
 od=
 IFS=$nl; set -f; set -- $ud; set +f; IFS=$oifs
 for d do opendir unit "$d" && od="$od$d$nl"; done
+lt=; clk=; wn=0; svc=
+if [ "$mode" != portable ]; then
+  listing
+  [ -n "$out" ] && fast=1
+fi
 if [ -n "$fast" ]; then
-  set -- /etc
   for d in /var/spool/cron /var/spool/cron/crontabs /var/spool/cron/tabs; do
-    opendir user "$d" && set -- "$@" "$d"
+    opendir user "$d"
   done
-  opendir cron.d /etc/cron.d && set -- "$@" /etc/cron.d
+  opendir cron.d /etc/cron.d
   for d in /etc/cron.hourly /etc/cron.daily /etc/cron.weekly /etc/cron.monthly; do
-    opendir run-parts "$d" && set -- "$@" "$d"
+    opendir run-parts "$d"
   done
-  out=$(find "$@" -mindepth 1 -maxdepth 1 \( -path "/etc/*/*" -o ! -path "/etc/*" -o -name crontab -o -name anacrontab \) -printf "$fmt" 2>/dev/null)
   walk auto "$perfile"
-  IFS=$nl; set -f; set -- $od; set +f; IFS=$oifs
-  if [ $# -gt 0 ]; then
-    out=$(find "$@" -mindepth 1 -maxdepth 1 -name "*.timer" -printf "$fmt" 2>/dev/null)
-    t=$out
+fi
+if [ -n "$lt" ]; then fact localtime "$lt"
+elif [ -L /etc/localtime ]; then fact localtime "$(readlink /etc/localtime 2>/dev/null)"; fi
+case $clk in
+  [+-][0-9][0-9][0-9][0-9]" "[1-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]*) ;;
+  *) clk=$(date "+%z %s" 2>/dev/null) ;;
+esac
+fact clock "$clk"
+if [ -n "$fast" ]; then fact collector fast; else fact collector portable; fi
+for c in /usr/sbin/crond /usr/sbin/cron /usr/sbin/anacron; do
+  [ -x "$c" ] && fact "daemon_${c##*/}" "$c"
+done
+if [ -n "$fast" ]; then
+  if [ -n "$svc" ]; then
+    IFS=$nl; set -f; set -- $svc; set +f; IFS=$oifs
+    out=$(find "$@" -maxdepth 0 \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) 2>/dev/null)
     walk unit "$small"
-    svc=
-    while [ -n "$t" ]; do
-      b=${t#*/}; b=${b%%/*}
-      t=${t#*/*/}; h=${t%%"$nl"*}
-      case $t in *"$nl"*) t=${t#*"$nl"} ;; *) t= ;; esac
-      case $b in *"$nl"*) ;; *) svc="$svc$h/${b%.timer}.service$nl" ;; esac
-    done
-    if [ -n "$svc" ]; then
-      IFS=$nl; set -f; set -- $svc; set +f; IFS=$oifs
-      out=$(find "$@" -maxdepth 0 -printf "$fmt" 2>/dev/null)
-      walk unit "$small"
-    fi
   fi
 else
   dir user /var/spool/cron "$perfile"
@@ -253,14 +291,12 @@ else
   done
   IFS=$nl; set -f; set -- $od; set +f; IFS=$oifs
   for d do units "$d"; done
+  wants /etc/systemd/system
+  wants /etc/systemd/user
+  for d do
+    case $d in /root/*|/home/*) wants "$d" ;; esac
+  done
 fi
-wn=0
-wants /etc/systemd/system
-wants /etc/systemd/user
-IFS=$nl; set -f; set -- $od; set +f; IFS=$oifs
-for d do
-  case $d in /root/*|/home/*) wants "$d" ;; esac
-done
 if [ -n "$pk" ] && [ -d /var/lib/dpkg/info ]; then
   pd=$pk
   if [ -n "$merged" ]; then
