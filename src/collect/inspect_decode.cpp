@@ -127,6 +127,9 @@ int hex_digit(char c) {
   if (c >= 'a' && c <= 'f') {
     return c - 'a' + 10;
   }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
   return -1;
 }
 
