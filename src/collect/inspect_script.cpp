@@ -12,8 +12,7 @@ namespace {
 // about a millisecond of CPU): one `readlink -f` for all symlinks, one `stat` for every target
 // and its directory, one `head | od` for the first bytes of all readable files, one `grep` for
 // the Go magic in all candidate executables, one `sha256sum` for all hashed files; only each Go
-// binary's build info blob takes a `dd` of its own (plus one `dd` probe, only then). Per path,
-// framed records:
+// binary's build info blob takes a `dd` of its own. Per path, framed records:
 //   MISSING path | PROG path resolved stat   (stat: "RAWMODE UID GID SIZE MTIME OWNER" of the
 //   file, then "RAWMODE UID GID ..." of its directory, following symlinks) | NOTE path text |
 //   HASH path sha256 | HEAD path first-bytes | GOBI path go-build-info-blob, then END count.
@@ -37,33 +36,34 @@ namespace {
 // name any file (a root job reading a secret), and its bytes are not ours to copy. Reads are
 // bounded (sha256 up to 64 MiB, 256 bytes of head, grep for the Go magic in executables of
 // 64 KiB to 256 MiB, 64 KiB of build info each, a byte budget for all of them) and padded with
-// NULs when a file shrinks, so the framing cannot drift. Nothing found is ever executed.
+// NULs when a file shrinks, so the framing cannot drift: GNU dd (fullblock, skip_bytes, sync)
+// wrote the bytes when it says "1+0 records out" and nothing otherwise; a dd that printed no
+// record counts at all refused the flags (no GNU dd: no probe process needed to know) or could
+// not open the file, and the portable tail | head with NUL padding reads instead, from then on.
+// Nothing found is ever executed.
 // It must not contain a single quote: it travels inside '...'.
 constexpr std::string_view script = R"SH(LC_ALL=C; export LC_ALL
 PATH=/usr/sbin:/usr/bin:/sbin:/bin; export PATH
 max=${1:-256}; blobs=${2:-4194304}; shift 2
-fast=; probed=; slow=
-case $1 in --portable) probed=1; slow=1; shift ;; esac
+nodd=; slow=
+case $1 in --portable) nodd=1; slow=1; shift ;; esac
 exec 3>&1
 seg() { printf "%s\n%s\n" "${#1}" "$1"; }
 note() { printf "NOTE 2\n"; seg "$1"; seg "$2"; }
 nl="
 "
 gm=$(printf "\377 Go buildinf:")
-probe() {
-  [ -n "$probed" ] && return
-  probed=1
-  dd if=/dev/null of=/dev/null bs=1 count=0 iflag=fullblock,skip_bytes status=noxfer 2>/dev/null && fast=1
-}
 span() {
-  probe
   if [ "$3" -gt 0 ]; then
-    if [ -n "$fast" ]; then
-      e=$(dd if="$1" bs="$3" skip="$2" count=1 iflag=fullblock,skip_bytes conv=sync status=noxfer 2>&1 >&3)
-      case $e in *"1+0 records out") ;; *) head -c "$3" /dev/zero ;; esac
-    else
-      { tail -c +$(($2 + 1)) -- "$1" 2>/dev/null | head -c "$3"; cat /dev/zero; } | head -c "$3"
-    fi
+    e=
+    [ -z "$nodd" ] && e=$(dd if="$1" bs="$3" skip="$2" count=1 iflag=fullblock,skip_bytes conv=sync status=noxfer 2>&1 >&3)
+    case $e in
+    *"1+0 records out") ;;
+    *"records out"*) head -c "$3" /dev/zero ;;
+    *)
+      nodd=1
+      { tail -c +$(($2 + 1)) -- "$1" 2>/dev/null | head -c "$3"; cat /dev/zero; } | head -c "$3" ;;
+    esac
   fi
   printf "\n"
 }
