@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <optional>
 
 namespace digger::collect {
 namespace {
@@ -119,6 +120,81 @@ void apply_go(cron::ProgramFacts& facts, std::string_view blob) {
   }
 }
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+// `od -An -v -tx1` text back to bytes: hex pairs between blanks; anything else fails.
+std::optional<std::string> from_od_hex(std::string_view text) {
+  std::string bytes;
+  bytes.reserve(text.size() / 3 + 1);
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == ' ' || text[i] == '\n') {
+      ++i;
+      continue;
+    }
+    if (i + 1 >= text.size()) {
+      return std::nullopt;
+    }
+    int high = hex_digit(text[i]), low = hex_digit(text[i + 1]);
+    if (high < 0 || low < 0) {
+      return std::nullopt;
+    }
+    bytes.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return bytes;
+}
+
+struct PendingHead {
+  std::string_view path;
+  std::size_t bytes = 0;
+};
+
+// `head -c 256 -v -- f1 f2 ...` wrote "==> f1 <==\n" HEAD1 "\n==> f2 <==\n" HEAD2 ...; every
+// length is known from the declarations. A file's bytes count only once the next header (or the
+// exact end) sits right where its length says: a file that changed size in between, or a header
+// head never wrote, can then never hand one file's bytes to another. Returns the verified heads
+// in order (fewer than declared when the layout broke).
+std::vector<std::string_view> split_batched_heads(std::string_view all,
+                                                  const std::vector<PendingHead>& files) {
+  std::vector<std::string_view> heads;
+  std::size_t pos = 0;
+  auto header_at = [&](std::size_t i) {
+    std::string header = fmt::format("{}==> {} <==\n", i == 0 ? "" : "\n", files[i].path);
+    if (all.substr(pos).starts_with(header)) {
+      pos += header.size();
+      return true;
+    }
+    return false;
+  };
+  if (files.empty() || !header_at(0)) {
+    return heads;
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (all.size() - pos < files[i].bytes) {
+      break;
+    }
+    auto head = all.substr(pos, files[i].bytes);
+    pos += files[i].bytes;
+    bool last = i + 1 == files.size();
+    if (last ? pos != all.size() : !header_at(i + 1)) {
+      break;
+    }
+    heads.push_back(head);
+  }
+  return heads;
+}
+
 class Collector {
 public:
   explicit Collector(InspectDecoded& out) : out_(out) {}
@@ -127,6 +203,10 @@ public:
   bool apply(std::string_view type, const std::vector<std::string_view>& f) {
     if (type == "END" && f.size() == 1) {
       out_.complete = true;
+      return true;
+    }
+    if (type == "HEADS" && f.size() == 1) {
+      apply_batched_heads(f[0]);
       return true;
     }
     if (f.empty() || f[0].empty() || f[0].size() > 4096) {
@@ -146,10 +226,14 @@ public:
         facts(f[0]).sha256 = f[1];
       }
     } else if (type == "HEAD" && f.size() == 2) {
-      auto& p = facts(f[0]);
-      p.head = f[1].substr(0, max_head_bytes);
-      p.elf = p.head.starts_with("\x7f"
-                                 "ELF");
+      set_head(facts(f[0]), f[1]);
+    } else if (type == "HEADN" && f.size() == 2) {
+      std::size_t bytes = 0;
+      if (!parse_number(f[1], bytes) || bytes > max_head_bytes ||
+          pending_.size() >= max_pending_heads) {
+        return false;
+      }
+      pending_.push_back({f[0], bytes});
     } else if (type == "GOBI" && f.size() == 2) {
       apply_go(facts(f[0]), f[1]);
     } else {
@@ -158,7 +242,32 @@ public:
     return true;
   }
 
+  // A new run of the script (xargs split the list): declarations do not carry over.
+  void start_run() { pending_.clear(); }
+
 private:
+  static constexpr std::size_t max_pending_heads = 1u << 16;
+
+  void apply_batched_heads(std::string_view hex) {
+    auto bytes = from_od_hex(hex);
+    auto heads = bytes ? split_batched_heads(*bytes, pending_) : std::vector<std::string_view>{};
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      auto& p = facts(pending_[i].path);
+      if (i < heads.size()) {
+        set_head(p, heads[i]);
+      } else {
+        add_error(p, "head not read: the file changed during the inspection");
+      }
+    }
+    pending_.clear();
+  }
+
+  static void set_head(cron::ProgramFacts& p, std::string_view head) {
+    p.head = head.substr(0, max_head_bytes);
+    p.elf = p.head.starts_with("\x7f"
+                               "ELF");
+  }
+
   cron::ProgramFacts& facts(std::string_view path) {
     auto [it, added] = index_.emplace(std::string(path), out_.programs.size());
     if (added) {
@@ -169,6 +278,7 @@ private:
   }
 
   InspectDecoded& out_;
+  std::vector<PendingHead> pending_; // HEADN declarations awaiting their HEADS record
   std::map<std::string, std::size_t, std::less<>> index_;
 };
 
@@ -186,6 +296,7 @@ InspectDecoded decode_inspection_output(std::string_view stdout_bytes) {
     }
     out.started = true;
     out.complete = false;
+    collector.start_run();
     auto rest = stdout_bytes.substr(start + inspect_start_marker.size());
     RecordReader reader(rest);
     while (!reader.at_end() && !out.complete) {

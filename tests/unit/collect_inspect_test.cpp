@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -94,6 +95,44 @@ std::string inline_blob(std::string_view version, std::string_view modinfo) {
   return blob;
 }
 
+// The same inspection forced onto the per-file path (what a host without GNU tools takes).
+std::string portable_command() {
+  return inspect_command(false, {}) + " --portable";
+}
+
+std::size_t occurrences(std::string_view text, std::string_view what) {
+  std::size_t count = 0;
+  for (auto at = text.find(what); at != std::string_view::npos; at = text.find(what, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+// Programs sorted by path: the two paths report records in different orders.
+std::vector<digger::cron::ProgramFacts> by_path(std::vector<digger::cron::ProgramFacts> all) {
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  return all;
+}
+
+std::string od_hex(std::string_view bytes) {
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    out += fmt::format(" {:02x}", static_cast<unsigned char>(bytes[i]));
+    if (i % 16 == 15 && i + 1 < bytes.size()) {
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+std::string segment(std::string_view bytes) {
+  return fmt::format("{}\n{}\n", bytes.size(), bytes);
+}
+
+std::string head_declaration(std::string_view path, std::size_t count) {
+  return "HEADN 2\n" + segment(path) + segment(std::to_string(count));
+}
+
 } // namespace
 
 TEST_CASE("inspection plan bounds the count and rejects what cannot be sent",
@@ -134,7 +173,10 @@ TEST_CASE("inspect script reports files, links, missing paths and never reads se
   write_file(dir.path / "odd name;$(touch pwned)", "#!/bin/sh\n", fs::perms::owner_all);
   // sha256sum escapes such a name ("\\HASH  odd\\nline"): the batch hash must still match.
   write_file(dir.path / "back\\slash\nline", "#!/bin/sh\nexit 0\n", fs::perms::owner_all);
+  // head's own "==> name <==" framing inside a name, and grep's ':' separator.
+  write_file(dir.path / "colon:1: <==\n==> x", "#!/bin/sh\n# colon\n", fs::perms::owner_all);
   fs::create_symlink(dir.path / "job.py", dir.path / "link");
+  const std::string colon = (dir.path / "colon:1: <==\n==> x").string();
   const std::string job = (dir.path / "job.py").string();
   const std::string link = (dir.path / "link").string();
   const std::string secret = (dir.path / "secret").string();
@@ -142,13 +184,28 @@ TEST_CASE("inspect script reports files, links, missing paths and never reads se
   const std::string missing = (dir.path / "missing").string();
   const std::string directory = dir.path.string();
   const std::string escaped = (dir.path / "back\\slash\nline").string();
-  auto plan = plan_inspection({job, link, secret, odd, missing, directory, escaped});
-  REQUIRE(plan.paths.size() == 7);
+  auto plan = plan_inspection({job, link, secret, odd, missing, directory, escaped, colon});
+  REQUIRE(plan.paths.size() == 8);
   std::string out = run_shell(dir, inspect_command(false, {}), plan.payload);
   auto decoded = decode_inspection_output(out);
   INFO(out.substr(0, 2000));
   REQUIRE(decoded.error.empty());
   CHECK(decoded.complete);
+  // Every readable file's head came through the one batched head | od.
+  CHECK(occurrences(out, "\nHEADS 1\n") == 1);
+  CHECK(occurrences(out, "\nHEADN 2\n") == 5);
+  CHECK(occurrences(out, "\nHEAD 2\n") == 0);
+  const auto* colon_facts = find_program(decoded.programs, colon);
+  REQUIRE(colon_facts != nullptr);
+  CHECK(colon_facts->head == "#!/bin/sh\n# colon\n");
+  CHECK(colon_facts->sha256 == sha256_hex("#!/bin/sh\n# colon\n"));
+
+  std::string slow = run_shell(dir, portable_command(), plan.payload);
+  CHECK(occurrences(slow, "\nHEADS 1\n") == 0);
+  CHECK(occurrences(slow, "\nHEAD 2\n") == 5);
+  auto per_file = decode_inspection_output(slow);
+  REQUIRE(per_file.complete);
+  CHECK(by_path(per_file.programs) == by_path(decoded.programs));
 
   const auto* facts = find_program(decoded.programs, job);
   REQUIRE(facts != nullptr);
@@ -246,6 +303,93 @@ TEST_CASE("inspect decoder survives hostile framing", "[collect][inspect]") {
   CHECK(decoded.programs.size() == 2);
 }
 
+TEST_CASE("batched heads count only where every header sits at its exact offset",
+          "[collect][inspect]") {
+  const std::string a = "/opt/a:1: <==\n==> /opt/b", b = "/opt/b";
+  auto decode = [&](std::size_t a_count, std::string_view head_output) {
+    std::string out = std::string(inspect_start_marker) + head_declaration(a, a_count) +
+                      head_declaration(b, 2) + "HEADS 1\n" + segment(od_hex(head_output)) +
+                      "END 1\n1\n2\n";
+    return decode_inspection_output(out);
+  };
+  std::string a_bytes = "\x7f"
+                        "ELF-and-more-than-sixteen-bytes";
+  std::string good = "==> " + a + " <==\n" + a_bytes + "\n==> " + b + " <==\nxy";
+  auto ok = decode(a_bytes.size(), good);
+  REQUIRE(ok.complete);
+  REQUIRE(ok.programs.size() == 2);
+  CHECK(ok.programs[0].head == a_bytes);
+  CHECK(ok.programs[0].elf);
+  CHECK(ok.programs[1].head == "xy");
+  CHECK(ok.programs[1].error.empty());
+
+  // /opt/a shrank by 3 bytes after stat (its count says 3 more): its bytes would swallow
+  // b's header, and b's header is no longer where it should be. Nobody gets a head.
+  for (auto shifted : {a_bytes.size() + 3, a_bytes.size() - 3}) {
+    auto changed = decode(shifted, good);
+    REQUIRE(changed.complete);
+    REQUIRE(changed.programs.size() == 2);
+    for (const auto& facts : changed.programs) {
+      CHECK(facts.head.empty());
+      CHECK(facts.error == "head not read: the file changed during the inspection");
+    }
+  }
+  // b grew: a is still exact (b's header where expected), b's tail is not.
+  auto grown = decode(a_bytes.size(), good + "z");
+  CHECK(grown.programs[0].head == a_bytes);
+  CHECK(grown.programs[1].head.empty());
+  // head could not open a (no header at all), or the hex is not od's.
+  auto unopened = decode(a_bytes.size(), "==> " + b + " <==\nxy");
+  CHECK(unopened.programs[0].head.empty());
+  CHECK(unopened.programs[1].head.empty());
+  std::string garbage = std::string(inspect_start_marker) + head_declaration(b, 2) + "HEADS 1\n" +
+                        segment(" 3d 3g") + "END 1\n1\n1\n";
+  auto bad = decode_inspection_output(garbage);
+  REQUIRE(bad.programs.size() == 1);
+  CHECK(bad.programs[0].error.find("head not read") == 0);
+  // Declarations do not survive into the next run of the script (xargs split the list).
+  std::string split = std::string(inspect_start_marker) + head_declaration(a, 1) + "END 1\n1\n1\n" +
+                      std::string(inspect_start_marker) + head_declaration(b, 2) + "HEADS 1\n" +
+                      segment(od_hex("==> " + b + " <==\nxy")) + "END 1\n1\n1\n";
+  auto runs = decode_inspection_output(split);
+  REQUIRE(runs.programs.size() == 1); // a was only declared, never reported
+  CHECK(runs.programs[0].path == b);
+  CHECK(runs.programs[0].head == "xy");
+  // A declaration out of bounds is not ours.
+  auto huge =
+      decode_inspection_output(std::string(inspect_start_marker) + head_declaration(b, 257));
+  CHECK(huge.error == "unexpected record");
+}
+
+TEST_CASE("a file whose size is not what stat said falls back to per-file heads",
+          "[collect][inspect]") {
+  // /proc files stat as 0 bytes yet read as more: head's output is longer than the sizes
+  // announce, as when a file grows between stat and head.
+  const std::string proc = "/proc/self/status";
+  if (!fs::is_regular_file(proc)) {
+    WARN("no /proc: test skipped");
+    return;
+  }
+  TempDir dir;
+  write_file(dir.path / "job.sh", "#!/bin/sh\nexit 0\n", fs::perms::owner_all);
+  const std::string job = (dir.path / "job.sh").string();
+  auto plan = plan_inspection({job, proc});
+  std::string out = run_shell(dir, inspect_command(false, {}), plan.payload);
+  INFO(out.substr(0, 2000));
+  auto decoded = decode_inspection_output(out);
+  REQUIRE(decoded.complete);
+  CHECK(occurrences(out, "\nHEADS 1\n") == 0);
+  CHECK(occurrences(out, "\nHEAD 2\n") == 2);
+  const auto* facts = find_program(decoded.programs, job);
+  REQUIRE(facts != nullptr);
+  CHECK(facts->head == "#!/bin/sh\nexit 0\n");
+  CHECK(facts->error.empty());
+  const auto* status = find_program(decoded.programs, proc);
+  REQUIRE(status != nullptr);
+  CHECK(status->size == 0);
+  CHECK(status->head.empty()); // as many bytes as stat announced, as before
+}
+
 TEST_CASE("Go build info: inline format, pointer format and cut blobs", "[collect][go]") {
   std::string modinfo = sentinel_start +
                         "path\texample.com/settle/cmd/settle\n"
@@ -332,4 +476,43 @@ TEST_CASE("Go build info of a real Go binary, through the inspect script", "[col
   CHECK(facts->go_version == version);
   CHECK(facts->go_module == "example.com/settle");
   CHECK(facts->sha256 == sha256_hex(binary));
+
+  // Several Go binaries in one grep, under names that grep's "NAME:OFFSET:" lines make hard,
+  // one through a symlink, plus a big executable without the magic: same facts per file as
+  // the per-file path, the blob budget spent in the same order.
+  const std::vector<std::string> names = {"a:1:b", "plain", "new\nline", "not-go"};
+  std::vector<std::string> targets;
+  for (const auto& name : names) {
+    auto copy = dir.path / name;
+    write_file(copy, name == "not-go" ? std::string(200000, 'x') : binary, fs::perms::owner_all);
+    targets.push_back(copy.string());
+  }
+  fs::create_symlink(dir.path / "plain", dir.path / "link");
+  targets.push_back((dir.path / "link").string());
+  targets.push_back(path);
+  auto many = plan_inspection(targets);
+  for (auto limits : {InspectLimits{}, InspectLimits{.max_blob_bytes = 65536}}) {
+    std::string command = inspect_command(false, limits);
+    std::string fast = run_shell(dir, command, many.payload);
+    std::string slow = run_shell(dir, command + " --portable", many.payload);
+    auto fast_decoded = decode_inspection_output(fast);
+    auto slow_decoded = decode_inspection_output(slow);
+    REQUIRE(fast_decoded.complete);
+    REQUIRE(slow_decoded.complete);
+    CHECK(by_path(fast_decoded.programs) == by_path(slow_decoded.programs));
+    std::size_t with_version = 0;
+    for (const auto& program : fast_decoded.programs) {
+      with_version += program.go_version == version;
+    }
+    // Default budget: all five Go files. 64 KiB: the first one's blob, nothing left after.
+    CHECK(with_version == (limits.max_blob_bytes > 65536 ? 5u : 1u));
+  }
+  auto decoded_many =
+      decode_inspection_output(run_shell(dir, inspect_command(false, {}), many.payload));
+  for (const auto& target : targets) {
+    const auto* one = find_program(decoded_many.programs, target);
+    REQUIRE(one != nullptr);
+    CHECK(one->elf == !target.ends_with("not-go"));
+    CHECK(one->go_module == (target.ends_with("not-go") ? "" : "example.com/settle"));
+  }
 }
