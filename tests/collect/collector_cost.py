@@ -76,12 +76,18 @@ def probe(lab, names, logins, pids, make, stdin):
     return 1000 * (tree_cpu(pids) - cpu0) / len(names), failed
 
 
+def successful_execs(trace):
+    """strace -f splits an execve interrupted by another process's event into "execve(...
+    <unfinished ...>" and "<... execve resumed>... = 0": count each call once, by its result."""
+    return len(re.findall(rb"(?:execve\(|<\.\.\. execve resumed>)[^\n]* = 0\n", trace))
+
+
 def exec_count(lab, pid, command, stdin):
     """execve calls of the command run as root inside the host's mount namespace."""
     r = subprocess.run(["nsenter", "-t", str(pid), "-m", "-u", "strace", "-f", "-qq", "-e",
                         "trace=execve", "-o", "/dev/stderr", "sh", "-c", command],
                        input=stdin, capture_output=True, timeout=60)
-    return len(re.findall(rb"execve\([^\n]*\) = 0", r.stderr)) - 1  # minus the sh itself
+    return successful_execs(r.stderr) - 1  # minus the sh itself
 
 
 # Hides the sources the old collector did not read, inside a private copy of the host's mounts.
@@ -112,7 +118,7 @@ def exec_count_hidden(pid, command):
     inner = "%s exec strace -f -qq -e trace=execve -o /dev/stderr sh -c \"$0\"" % HIDE_NEW_SOURCES
     r = subprocess.run(["nsenter", "-t", str(pid), "-m", "-u", "unshare", "-m", "--propagation",
                         "private", "sh", "-c", inner, command], capture_output=True, timeout=60)
-    return len(re.findall(rb"execve\([^\n]*\) = 0", r.stderr)) - 1
+    return successful_execs(r.stderr) - 1
 
 
 def local_table(lab, state, made, runs):
