@@ -12,41 +12,15 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "local_shell.hpp"
+
 using namespace digger::collect;
+using namespace digger::testing;
 namespace fs = std::filesystem;
 
 namespace {
 
 constexpr std::string_view marker = "@@digger-inspect-0123456789abcdef@@";
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "digger-handover-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
-
-std::string run_with_stdin(const TempDir& dir, const std::string& command,
-                           const std::string& input) {
-  std::ofstream(dir.path / "command.sh", std::ios::binary) << command;
-  std::ofstream(dir.path / "stdin.bin", std::ios::binary) << input;
-  std::string line = fmt::format("sh '{}' < '{}' 2>/dev/null", (dir.path / "command.sh").string(),
-                                 (dir.path / "stdin.bin").string());
-  std::FILE* pipe = ::popen(line.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buffer[65536];
-  while (std::size_t got = std::fread(buffer, 1, sizeof buffer, pipe)) {
-    out.append(buffer, got);
-  }
-  ::pclose(pipe);
-  return out;
-}
 
 HandOver hand_over() {
   return HandOver{marker, inspect_script(), 256, 4u << 20};
@@ -92,8 +66,7 @@ TEST_CASE("collector output, marker line, then the inspection of the paths sent"
 
   for (ScriptMode mode : {ScriptMode::automatic, ScriptMode::portable}) {
     INFO("portable " << (mode == ScriptMode::portable));
-    std::string out =
-        run_with_stdin(dir, collector_command(false, {}, mode, hand_over()), plan.payload);
+    std::string out = run_shell(dir, collector_command(false, {}, mode, hand_over()), plan.payload);
     std::string line = fmt::format("\n{}\n", marker);
     auto at = out.find(line);
     REQUIRE(at != std::string::npos);
@@ -115,7 +88,7 @@ TEST_CASE("collector output, marker line, then the inspection of the paths sent"
   }
 
   // No paths: EOF alone, and nothing follows the marker (xargs -r runs nothing).
-  std::string out = run_with_stdin(
-      dir, collector_command(false, {}, ScriptMode::automatic, hand_over()), std::string());
+  std::string out = run_shell(dir, collector_command(false, {}, ScriptMode::automatic, hand_over()),
+                              std::string());
   CHECK(out.ends_with(fmt::format("\n{}\n", marker)));
 }

@@ -14,51 +14,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "local_shell.hpp"
+
 using namespace digger::collect;
+using namespace digger::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "digger-inspect-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
-
-void write_file(const fs::path& path, std::string_view bytes, fs::perms perms) {
-  std::ofstream(path, std::ios::binary) << bytes;
-  fs::permissions(path, perms);
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Runs a shell command line (as the SSH server would) with `input` on stdin; returns stdout.
-std::string run_shell(const TempDir& dir, const std::string& command, const std::string& input) {
-  write_file(dir.path / "command.sh", command, fs::perms::owner_all);
-  write_file(dir.path / "stdin.bin", input, fs::perms::owner_read | fs::perms::owner_write);
-  std::string line = fmt::format("sh '{}' < '{}'", (dir.path / "command.sh").string(),
-                                 (dir.path / "stdin.bin").string());
-  std::FILE* pipe = ::popen(line.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buffer[65536];
-  while (std::size_t got = std::fread(buffer, 1, sizeof buffer, pipe)) {
-    out.append(buffer, got);
-  }
-  ::pclose(pipe);
-  return out;
-}
 
 const digger::cron::ProgramFacts* find_program(const std::vector<digger::cron::ProgramFacts>& all,
                                                const std::string& path) {

@@ -16,24 +16,16 @@
 #include <tuple>
 #include <unistd.h>
 
+#include "local_shell.hpp"
+
 using namespace digger::collect;
+using namespace digger::testing;
 
 namespace {
 
 std::string run_collector(ScriptMode mode) {
-  auto path = std::filesystem::temp_directory_path() /
-              fmt::format("digger-collect-{}-{}.sh", ::getpid(), static_cast<int>(mode));
-  std::ofstream(path) << collector_command(false, {}, mode);
-  std::FILE* pipe = ::popen(fmt::format("sh '{}' 2>/dev/null", path.string()).c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buffer[65536];
-  while (std::size_t got = std::fread(buffer, 1, sizeof buffer, pipe)) {
-    out.append(buffer, got);
-  }
-  ::pclose(pipe);
-  std::filesystem::remove(path);
-  return out;
+  TempDir dir;
+  return run_shell(dir, collector_command(false, {}, mode), "");
 }
 
 using FileKey = std::tuple<int, std::string>;
