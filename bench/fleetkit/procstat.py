@@ -31,14 +31,24 @@ def tree_cpu_seconds(pids):
     return total / TICK
 
 
+def orphans_cpu_seconds():
+    """cutime+cstime of PID 1: processes whose parent exited first are reaped by init, and
+    their CPU lands there, not in their tree. sshd's per-session child is often such an orphan
+    (its monitor exits first when the client disconnects at once), with the whole session's
+    processes (shell, find, sudo ...) under it. Nothing else runs on the bench machine."""
+    fields = _stat_fields(1)
+    return (int(fields[13]) + int(fields[14])) / TICK if fields else 0.0
+
+
 def machine_cpu_seconds():
-    """(busy, steal) CPU seconds of the whole machine since boot, from /proc/stat: busy is
-    user+nice+system+irq+softirq. Kernel work no process is charged for (softirq run in the
-    idle task, freeing an exited process's memory after it was reaped) shows up only here."""
+    """(busy, steal, softirq) CPU seconds of the whole machine since boot, from /proc/stat:
+    busy is user+nice+system+irq+softirq. CPU that no measured process tree is charged for
+    (kernel threads, processes that left the trees, softirq where it is accounted apart)
+    shows up only here."""
     with open("/proc/stat") as f:
         fields = [int(x) for x in f.readline().split()[1:]]
     user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
-    return (user + nice + system + irq + softirq) / TICK, steal / TICK
+    return (user + nice + system + irq + softirq) / TICK, steal / TICK, softirq / TICK
 
 
 class TreeRss:
