@@ -106,6 +106,22 @@ def digger_phases(out_dir):
     return out
 
 
+def digger_failures(out_dir, limit=20):
+    """Why hosts were not ok (name, status, reason, attempts, phase times), kept in the JSON:
+    the run's catalog is deleted afterwards."""
+    try:
+        con = sqlite3.connect("file:%s?mode=ro" % os.path.join(out_dir, "fresh.db"), uri=True)
+        rows = con.execute(
+            "SELECT h.name, r.status, r.reason, r.attempts, %s FROM host_results r "
+            "JOIN hosts h ON h.id = r.host_id WHERE r.status != 'ok' LIMIT ?" % ", ".join(PHASES),
+            (limit,)).fetchall()
+        con.close()
+    except sqlite3.Error as error:
+        return [{"error": str(error)}]
+    keys = ["name", "status", "reason", "attempts"] + list(PHASES)
+    return [dict(zip(keys, row)) for row in rows]
+
+
 def _digger_ok(db):
     try:
         con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
