@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <sys/resource.h>
 
 using namespace digger::ssh;
@@ -65,11 +66,13 @@ int main(int argc, char** argv) {
   std::map<std::string, std::size_t> statuses;
   std::string first_failure;
   std::atomic<bool> stop{false};
+  std::mutex mutex; // on_done runs on several workers at once
   double cpu_before = cpu_seconds();
   auto started = std::chrono::steady_clock::now();
   run_fanout(
       targets, command, options, keys, store,
       [&](std::size_t, Outcome&& outcome) {
+        std::lock_guard lock(mutex);
         ++statuses[std::string(status_name(outcome.status))];
         if (outcome.status != Status::ok && first_failure.empty()) {
           first_failure = outcome.reason;

@@ -20,7 +20,7 @@ void require(bool condition) {
 }
 
 // '!' stands for the secret. A template that starts with '^' must begin its line.
-constexpr std::array<std::string_view, 21> shapes = {
+constexpr std::array<std::string_view, 28> shapes = {
     "mysql -uroot -p! db",
     "mysqldump --password=! db",
     "tool --password ! --x",
@@ -42,10 +42,46 @@ constexpr std::array<std::string_view, 21> shapes = {
     "psql \"host=db password=! dbname=x\"",
     "openssl enc -d -pass pass:! -in f",
     "curl -d '{\"user\": \"u\", \"token\": \"!\"}' h",
+    "echo ! | sudo -S /usr/sbin/reboot",
+    "sudo -S -u app /opt/x <<< !",
+    "ipmitool -I lanplus -H bmc -U admin -P ! chassis status",
+    "docker login -u ci -p ! registry.example",
+    "snmpwalk -v2c -c ! switch01 system",
+    "snmpget -v3 -u ops -A ! -X other host oid",
+    "python3 -c \"PW='!'; print(len(PW))\"",
+};
+
+// Cron hands the text after a line's first '%' to the job on its standard input: the
+// secret must be gone from the command and from that input, each redacted on its own.
+constexpr std::array<std::string_view, 3> job_shapes = {
+    "sudo -S /usr/sbin/service x restart %!%",
+    "smbclient //nas/share -U backup%! -c ls",
+    "/usr/bin/passwd --stdin app %!",
 };
 
 bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+void check_job_input(std::string_view shape, const std::string& secret,
+                     const std::string& context) {
+  std::string line;
+  for (char c : context) {
+    line += std::string_view("%\n\r").find(c) == std::string_view::npos ? std::string(1, c) : "";
+  }
+  line += " ; ";
+  for (char c : shape) {
+    line += c == '!' ? secret : std::string(1, c);
+  }
+  const std::size_t cut = line.find('%');
+  const std::string command = line.substr(0, cut), input = line.substr(cut + 1);
+  if (command.find(secret) != std::string::npos) {
+    return; // the context repeated the secret before the cut
+  }
+  const auto r = digger::cron::redact_job_input(command, input);
+  require(r.changed());
+  require(r.text.find(secret) == std::string::npos);
+  require(digger::cron::redact_secrets(command).text.find(secret) == std::string::npos);
 }
 
 // Builds "context ; shape-with-secret" and checks the secret is gone.
@@ -83,6 +119,8 @@ void check_generated(std::string_view data) {
   const digger::cron::Redaction r = digger::cron::redact_secrets(text);
   require(r.changed());
   require(r.text.find(secret) == std::string::npos);
+  check_job_input(job_shapes[static_cast<unsigned char>(secret[0]) % job_shapes.size()], secret,
+                  context);
 }
 
 } // namespace

@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <mutex>
 #include <stdexcept>
@@ -43,7 +46,23 @@ ScanSummary read_summary(const Statement& row) {
   return summary;
 }
 
+// A new catalog starts as an empty file of ours, mode 0600 (it holds every crontab of the
+// fleet): SQLite gives the -wal, -shm and -journal files it creates the main file's mode, so
+// they are 0600 too. An existing catalog keeps the mode its owner gave it, and the directory
+// is never touched.
+void create_private_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return;
+  }
+  if (errno != EEXIST) {
+    throw CatalogError(fmt::format("{}: cannot open the catalog: {}", path, std::strerror(errno)));
+  }
+}
+
 Database open_read_write(const std::string& path) {
+  create_private_file(path);
   Database db(path, Database::Access::read_write_create);
   db.set_busy_timeout(busy_timeout_ms);
   std::string journal;

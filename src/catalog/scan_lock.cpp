@@ -56,7 +56,8 @@ std::string ScanLock::lock_path(const std::string& catalog_path) {
 namespace {
 
 Descriptor open_lock_file(const std::string& path) {
-  Descriptor file{::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644)};
+  // 0600 like the catalog: nobody else has a reason to lock it.
+  Descriptor file{::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)};
   if (file.fd < 0) {
     throw CatalogError(
         fmt::format("{}: cannot open the scan lock: {}", path, std::strerror(errno)));

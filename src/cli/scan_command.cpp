@@ -17,8 +17,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <unistd.h>
 
@@ -46,7 +46,7 @@ struct ScanFlags {
   bool quiet = false;
   bool verbose = false;
   std::string summary_format = "text";
-  std::string registry; // CSV of jobs someone already manages
+  std::string registry;    // CSV of jobs someone already manages
   bool no_inspect = false; // skip the second round trip (programs behind the jobs)
 };
 
@@ -184,6 +184,24 @@ not_yet_recorded(std::vector<inventory::ScanTarget> targets,
   return targets;
 }
 
+// A catalog write failed mid-scan (locked by another process past the busy timeout, disk
+// full): the hosts committed so far stay, the scan is marked interrupted when the catalog
+// still takes that write (otherwise it stays "running" with its lock released, which --resume
+// and the next scan read as interrupted), one line says why, exit 3.
+int end_on_catalog_failure(catalog::Catalog& catalog, std::int64_t scan_id,
+                           const std::string& failure) {
+  try {
+    catalog.finish_scan(scan_id, catalog::ScanStatus::interrupted);
+  } catch (const catalog::CatalogError&) {
+    // Reported below; the scan lock is dropped when the process exits.
+  }
+  fmt::print(stderr,
+             "digger-scan: scan {} interrupted: cannot write the catalog: {}; the hosts "
+             "recorded so far are kept, run again with --resume to finish it\n",
+             scan_id, failure);
+  return exit_catalog;
+}
+
 int run_scan(const ScanFlags& flags) {
   auto targets = plan(flags);
   const auto registry = load_registry(flags.registry);
@@ -222,12 +240,13 @@ int run_scan(const ScanFlags& flags) {
   request.ssh.retries = flags.retries;
   request.ssh.host_key_mode = host_key_mode(flags.host_key_check);
 
-  const auto& stop = install_stop_handlers();
+  auto& stop = install_stop_handlers();
   const bool tty = isatty(STDERR_FILENO) != 0;
   Progress progress(request.targets.size(), tty && !flags.quiet && !flags.verbose);
+  std::string catalog_failure;
   {
     catalog::Writer writer(catalog, scan_id);
-    collect::scan_hosts(
+    catalog_failure = collect::scan_hosts(
         request, keys, host_keys, writer,
         [&](const catalog::HostRecord& host) {
           progress.host_done(host.status == "ok");
@@ -236,9 +255,18 @@ int run_scan(const ScanFlags& flags) {
           }
         },
         stop);
-    writer.stop();
+    try {
+      writer.stop();
+    } catch (const catalog::CatalogError& error) {
+      if (catalog_failure.empty()) {
+        catalog_failure = error.what();
+      }
+    }
   }
   progress.finish();
+  if (!catalog_failure.empty()) {
+    return end_on_catalog_failure(catalog, scan_id, catalog_failure);
+  }
   const bool interrupted = stop.load();
   catalog.finish_scan(scan_id, interrupted ? catalog::ScanStatus::interrupted
                                            : catalog::ScanStatus::complete);

@@ -43,15 +43,34 @@ bool redact_env_line(catalog::EntryRow& row, const cron::EnvSetting& env) {
   return true;
 }
 
+// `sudo -S cmd %PW%`: the raw crontab line holds the job's stdin after its first unescaped
+// '%'; the command reads a secret from it, so all of it goes.
+void redact_raw_input(std::string& raw) {
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\\') {
+      ++i;
+    } else if (raw[i] == '%') {
+      raw.replace(i + 1, std::string::npos, "***");
+      return;
+    }
+  }
+}
+
 } // namespace
 
 bool redact_row(catalog::EntryRow& row, const cron::EnvSetting* env) {
   bool changed = env ? redact_env_line(row, *env) : false;
   changed = redact_field(row.raw) || changed;
-  changed = redact_field(row.command) || changed;
-  if (row.stdin_data) {
-    changed = redact_field(*row.stdin_data) || changed;
+  if (row.stdin_data && !row.stdin_data->empty() && cron::reads_secret_from_stdin(row.command)) {
+    redact_raw_input(row.raw);
   }
+  if (row.stdin_data) { // with the clear command in view: `sudo -S cmd %PW`, `-U user%PW`
+    auto input = cron::redact_job_input(row.command, *row.stdin_data);
+    changed = input.changed() || changed;
+    row.stdin_data = std::move(input.text);
+  }
+  changed = redact_field(row.command) || changed;
+  changed = redact_field(row.target) || changed;
   if (changed && (row.kind == "job" || row.kind == "disabled-job")) {
     add_flag(row, "secret-in-command");
   }
@@ -102,7 +121,8 @@ void judge_job(catalog::EntryRow& row, const JobSurroundings& around, const Host
   input.file_marker = around.file_marker;
   input.registry_given = host.registry != nullptr;
   if (host.registry) {
-    input.registry_match = host.registry->match(row.fingerprint, host.host, row.run_as, row.command);
+    input.registry_match =
+        host.registry->match(row.fingerprint, host.host, row.run_as, row.command);
   }
   if (around.mailto) {
     input.mailto = *around.mailto;

@@ -4,14 +4,18 @@
 #include "digger/collect/decode.hpp"
 #include "digger/collect/host_record.hpp"
 #include "digger/collect/host_status.hpp"
+#include "digger/collect/line_cap.hpp"
 #include "digger/ssh/auth.hpp"
 #include "digger/ssh/host_keys.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <exception>
+#include <mutex>
 #include <optional>
 #include <random>
+#include <stdexcept>
 
 namespace digger::collect {
 namespace {
@@ -68,8 +72,31 @@ Decoded decode_host(const ssh::Outcome& outcome, const InspectionPlan* plan) {
   return decoded;
 }
 
+namespace {
+
+// A host over the line cap is recorded partial, its cut files saying why.
+void apply_line_cap(catalog::HostRecord& record, const LineCap& cap, std::size_t max_lines) {
+  if (!cap.hit()) {
+    return;
+  }
+  if (record.status == "ok" || record.status == "partial") {
+    record.status = "partial";
+    const std::string reason = cap.reason(max_lines);
+    record.reason = record.reason.empty() ? reason : record.reason + "; " + reason;
+  }
+  for (auto& source : record.sources) {
+    if (std::find(cap.cut_paths.begin(), cap.cut_paths.end(), source.path) != cap.cut_paths.end()) {
+      source.load_notes.push_back(fmt::format(
+          "cut at the host's entry cap of {} lines: not every line is recorded", max_lines));
+    }
+  }
+}
+
+} // namespace
+
 catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcome&& outcome,
-                                const InspectionPlan* plan, const cron::Registry* registry) {
+                                const InspectionPlan* plan, const cron::Registry* registry,
+                                std::size_t max_lines) {
   catalog::HostRecord record;
   record.name = target.name;
   record.port = target.port;
@@ -94,7 +121,10 @@ catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcom
   auto verdict = judge_collection(decoded, outcome.stderr_data, outcome.stdout_truncated);
   record.status = verdict.status;
   record.reason = verdict.reason;
+  // Before any parsing: the lines past the cap cost nothing.
+  const LineCap cap = cap_host_lines(decoded.snapshot, max_lines);
   add_snapshot(record, decoded.snapshot, registry);
+  apply_line_cap(record, cap, max_lines);
   return record;
 }
 
@@ -199,21 +229,65 @@ void collect_hosts(
       stop);
 }
 
-void scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
-                catalog::Writer& writer,
-                const std::function<void(const catalog::HostRecord&)>& on_host,
-                const std::atomic<bool>& stop) {
+namespace {
+
+// One host whose output Digger failed to turn into a record (a bug, or memory): recorded as a
+// failed host, so the scan goes on and the report shows it.
+catalog::HostRecord failed_record(const inventory::ScanTarget& target, std::string_view why) {
+  catalog::HostRecord record;
+  record.name = target.name;
+  record.port = target.port;
+  record.address = target.address;
+  record.login_user = target.user;
+  record.status = "protocol-error";
+  record.reason = one_line(fmt::format("digger could not record this host: {}", why), 300);
+  return record;
+}
+
+catalog::HostRecord safe_host_record(const ScanRequest& request, std::size_t index,
+                                     ssh::Outcome&& outcome, const InspectionPlan* plan) {
+  const auto& target = request.targets[index];
+  try {
+    return host_record(target, std::move(outcome), plan, request.registry,
+                       request.max_lines_per_host);
+  } catch (const std::exception& error) {
+    return failed_record(target, error.what());
+  }
+}
+
+} // namespace
+
+std::string scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
+                       catalog::Writer& writer,
+                       const std::function<void(const catalog::HostRecord&)>& on_host,
+                       std::atomic<bool>& stop) {
+  std::mutex submit_mutex; // the only lock: parsing and judging run on every worker at once
+  std::string failure;     // the catalog error that ended the scan; guarded by submit_mutex
   collect_hosts(
       request, keys, host_keys,
       [&](std::size_t index, ssh::Outcome&& outcome, const InspectionPlan* plan) {
-        auto record =
-            host_record(request.targets[index], std::move(outcome), plan, request.registry);
-        if (on_host) {
-          on_host(record);
+        auto record = safe_host_record(request, index, std::move(outcome), plan);
+        std::lock_guard lock(submit_mutex);
+        if (!failure.empty()) {
+          return; // the catalog failed: hosts still in flight are left to --resume
         }
-        writer.submit(std::move(record));
+        try {
+          if (on_host) {
+            on_host(record);
+          }
+          try {
+            writer.submit(std::move(record));
+          } catch (const std::invalid_argument& error) { // a record the schema rejects
+            writer.submit(failed_record(request.targets[index], error.what()));
+          }
+        } catch (const std::exception& error) {
+          // Thrown out of here it would terminate the process: end the scan instead.
+          failure = one_line(error.what(), 300);
+          stop.store(true);
+        }
       },
       stop);
+  return failure;
 }
 
 } // namespace digger::collect

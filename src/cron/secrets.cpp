@@ -156,14 +156,16 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-} // namespace secrets
-
-Redaction redact_secrets(std::string_view text) {
-  using namespace secrets;
+std::vector<Span> find_spans(std::string_view text) {
   std::vector<Span> spans;
   const ShellMap map = map_shell(text);
   scan_words(text, map, 0, 3, spans);
   scan_text(text, map, spans);
+  stdin_secrets(text, map, spans);
+  return spans;
+}
+
+Redaction apply_spans(std::string_view text, std::vector<Span> spans) {
   std::stable_sort(spans.begin(), spans.end(),
                    [](const Span& a, const Span& b) { return a.begin < b.begin; });
 
@@ -190,6 +192,12 @@ Redaction redact_secrets(std::string_view text) {
   }
   out.text.append(text.substr(std::min(copied, text.size())));
   return out;
+}
+
+} // namespace secrets
+
+Redaction redact_secrets(std::string_view text) {
+  return secrets::apply_spans(text, secrets::find_spans(text));
 }
 
 Redaction redact_env_value(std::string_view name, std::string_view value) {

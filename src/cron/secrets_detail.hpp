@@ -1,5 +1,7 @@
 #pragma once
 
+#include "digger/cron/secrets.hpp"
+
 #include <cstddef>
 #include <string_view>
 #include <utility>
@@ -52,6 +54,16 @@ void scan_words(std::string_view text, const ShellMap& map, std::size_t offset, 
 // Whole-text rules: NAME=value, --opt=value, URL credentials and query parameters,
 // "Authorization: ..." and other secret headers, known token formats.
 void scan_text(std::string_view text, const ShellMap& map, std::vector<Span>& spans);
+
+// Input a program reads as a secret: `echo PW | sudo -S`, `sudo -S cmd <<< PW`
+// (secrets_stdin.cpp).
+void stdin_secrets(std::string_view text, const ShellMap& map, std::vector<Span>& spans);
+// Whether one of `words` is a program that reads a password from its standard input.
+bool reads_stdin_secret(std::string_view text, const std::vector<Word>& words);
+
+// Every rule above over `text`, and the text with the spans replaced by "***".
+std::vector<Span> find_spans(std::string_view text);
+Redaction apply_spans(std::string_view text, std::vector<Span> spans);
 
 // is_secret_name for an option name (dashes already removed): "no-password" and
 // "ask-password" do not take a secret; a bare "key" is usually a file or a lookup key.

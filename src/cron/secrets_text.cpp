@@ -78,17 +78,27 @@ void key_values(std::string_view text, const ShellMap& map, std::vector<Span>& s
   static constexpr std::string_view boundary = " \t\r\n;&|(){}?,'\"`<>";
   std::size_t taken = 0; // keys inside a value already redacted are part of that value
   for (std::size_t e = text.find('='); e != npos; e = text.find('=', e + 1)) {
-    if (e < taken || is_reference(text, e + 1)) {
-      continue;
+    // Inside quotes the text may be a program (python3 -c, perl -e): `pw = "x"`, `$pw="x"`.
+    const bool code = in_quotes(map, e);
+    std::size_t k = e, v = e + 1;
+    while (code && k > 0 && is_space(text[k - 1])) {
+      --k;
     }
-    std::size_t s = e;
+    while (code && v < text.size() && is_space(text[v]) && in_quotes(map, v)) {
+      ++v;
+    }
+    if (e < taken || is_reference(text, v) || (v < text.size() && text[v] == '=')) {
+      continue; // a reference, or `==`
+    }
+    std::size_t s = k;
     while (s > 0 && is_key_char(text[s - 1])) {
       --s;
     }
-    if (s == e || (s > 0 && boundary.find(text[s - 1]) == std::string_view::npos)) {
+    if (s == k || (s > 0 && boundary.find(text[s - 1]) == std::string_view::npos &&
+                   !(code && text[s - 1] == '$'))) {
       continue;
     }
-    std::string_view key = text.substr(s, e - s);
+    std::string_view key = text.substr(s, k - s);
     const std::size_t dashes = key.find_first_not_of('-');
     if (dashes == npos) {
       continue;
@@ -109,9 +119,8 @@ void key_values(std::string_view text, const ShellMap& map, std::vector<Span>& s
                        : query                ? "url-query"
                        : whole_word           ? "env-assignment"
                                               : "key-value";
-    const std::size_t end =
-        whole_word ? word_end(map, e, e + 1) : embedded_value_end(text, map, e + 1);
-    add_value(text, e + 1, end, kind, spans);
+    const std::size_t end = whole_word ? word_end(map, e, e + 1) : embedded_value_end(text, map, v);
+    add_value(text, v, end, kind, spans);
     taken = end;
   }
 }

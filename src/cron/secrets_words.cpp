@@ -29,6 +29,9 @@ enum class Program {
   lftp,  // -u user,SECRET
   htpasswd,
   aws,
+  ipmitool, // -P SECRET, -PSECRET
+  snmp,     // -c COMMUNITY, -A AUTHPASS, -X PRIVPASS (net-snmp's clients)
+  docker,   // login -p SECRET (podman, nerdctl, buildah, skopeo alike)
 };
 
 struct Named {
@@ -94,6 +97,17 @@ Program program_of(std::string_view word) {
   if (name == "ncftp" || name == "ncftpput" || name == "ncftpget" || name == "ncftpls") {
     return Program::mongo; // -p PASSWORD as a separate word, like mongo's
   }
+  if (name == "ipmitool") {
+    return Program::ipmitool;
+  }
+  // snmpwalk, snmpget, snmpbulkwalk, ...; not the daemons, whose -c names a config file.
+  if (name.substr(0, 4) == "snmp" && name != "snmpd" && name != "snmptrapd" && name != "snmpconf") {
+    return Program::snmp;
+  }
+  if (name == "docker" || name == "podman" || name == "nerdctl" || name == "buildah" ||
+      name == "skopeo") {
+    return Program::docker;
+  }
   for (const Named& p : programs) {
     if (p.name == name) {
       return p.program;
@@ -134,6 +148,10 @@ std::optional<ShortOption> short_option(Program p) {
     return ShortOption{'U', true, true, '%'};
   case Program::lftp:
     return ShortOption{'u', false, true, ','};
+  case Program::ipmitool:
+    return ShortOption{'P', true, true, '\0'};
+  case Program::docker: // only after `login`: `docker run -p 80:80` publishes a port
+    return ShortOption{'p', true, true, '\0'};
   default:
     return std::nullopt;
   }
@@ -226,6 +244,13 @@ private:
       aws_configure(i);
       return false;
     }
+    if (program == Program::snmp) {
+      return snmp_option(i);
+    }
+    if (program == Program::docker && !login_) {
+      login_ = w == "login";
+      return false;
+    }
     if ((program == Program::curl && (w == "--user" || w == "--proxy-user")) ||
         (program == Program::samba && w == "--user")) {
       if (has_value_word(i)) {
@@ -252,6 +277,21 @@ private:
       return true;
     }
     return false;
+  }
+
+  // -c COMMUNITY (SNMP v1/v2c: the community is the password), -A / -X (v3 pass phrases).
+  bool snmp_option(std::size_t i) {
+    const std::string_view w = raw(i);
+    if (w.size() < 2 || w[0] != '-' || (w[1] != 'c' && w[1] != 'A' && w[1] != 'X')) {
+      return false;
+    }
+    const char* kind = w[1] == 'c' ? "snmp-community" : "password-option";
+    if (w.size() > 2) {
+      add(words_[i].begin + 2, words_[i].end, '\0', kind);
+    } else if (i + 1 < words_.size()) {
+      add(words_[i + 1].begin, words_[i + 1].end, '\0', kind);
+    }
+    return true;
   }
 
   // htpasswd -b[other flags] FILE USER PASSWORD, htpasswd -nb USER PASSWORD.
@@ -290,6 +330,7 @@ private:
   std::string_view text_;
   std::vector<Word> words_;
   std::vector<Span>& spans_;
+  bool login_ = false; // docker & co.: `login` seen, so -p is a password
 };
 
 } // namespace

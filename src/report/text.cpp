@@ -98,8 +98,36 @@ std::string pad(std::string_view utf8, std::size_t width) {
   return out;
 }
 
+namespace {
+
+// A cell printed on a terminal (`cat report.csv`) must not run escape sequences: C0 controls
+// other than tab and line feed become their visible Unicode pictures (ESC -> U+241B), DEL
+// U+2421, and C1 controls (U+0080..U+009F, CSI among them) U+FFFD.
+std::string without_controls(std::string_view utf8) {
+  std::string out;
+  out.reserve(utf8.size());
+  for (std::size_t i = 0; i < utf8.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(utf8[i]);
+    if ((byte < 0x20 && byte != '\t' && byte != '\n') || byte == 0x7F) {
+      const unsigned picture = byte == 0x7F ? 0x2421 : 0x2400 + byte;
+      out += static_cast<char>(0xE0 | (picture >> 12));
+      out += static_cast<char>(0x80 | ((picture >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (picture & 0x3F));
+    } else if (byte == 0xC2 && i + 1 < utf8.size() &&
+               static_cast<unsigned char>(utf8[i + 1]) < 0xA0) {
+      out += replacement; // C2 80..C2 9F: a C1 control
+      ++i;
+    } else {
+      out += utf8[i];
+    }
+  }
+  return out;
+}
+
+} // namespace
+
 std::string csv_field(std::string_view text) {
-  std::string value = valid_utf8(text);
+  std::string value = without_controls(valid_utf8(text));
   if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string::npos) {
     value.insert(0, 1, '\'');
   }

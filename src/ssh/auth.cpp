@@ -8,9 +8,12 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -31,15 +34,39 @@ bool file_exists(const std::string& path) {
   return ::access(path.c_str(), F_OK) == 0;
 }
 
+// OpenSSH's rule (sshkey_perm_ok): a key file of ours that group or others may access may
+// already be someone else's key too. Checked on the opened descriptor, not on the name.
+std::optional<std::string> unprotected_key(int fd, const std::string& path) {
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || info.st_uid != ::geteuid() || (info.st_mode & 077) == 0) {
+    return std::nullopt;
+  }
+  return fmt::format("UNPROTECTED PRIVATE KEY FILE: permissions {:04o} for '{}' are too open "
+                     "(it must not be accessible by group or others: chmod 600); key ignored",
+                     info.st_mode & 07777, path);
+}
+
 Result<SecretString> read_key_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
     return Error{fmt::format("cannot read identity file {}", path)};
   }
+  if (auto refusal = unprotected_key(fd, path)) {
+    ::close(fd);
+    return Error{*refusal};
+  }
   std::string text(max_key_file_bytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  std::size_t got = 0;
+  ssize_t n = 0;
+  while (got < text.size() && (n = ::read(fd, text.data() + got, text.size() - got)) > 0) {
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  text.resize(got);
   SecretString secret(std::move(text));
+  if (n < 0) {
+    return Error{fmt::format("cannot read identity file {}", path)};
+  }
   if (secret.get().size() > max_key_file_bytes) {
     return Error{fmt::format("identity file {} is too large to be a key", path)};
   }
@@ -83,9 +110,17 @@ bool is_rsa(const std::string& type) {
 } // namespace
 
 PassphraseProvider default_passphrase_provider() {
-  return [](const std::string& key_path) -> std::optional<SecretString> {
-    if (const char* value = std::getenv("DIGGER_KEY_PASSPHRASE"); value != nullptr) {
-      return SecretString(value);
+  // Read once and removed from the environment (and wiped there): no child process, core
+  // file or /proc/PID/environ reader sees it afterwards. Call before any thread starts.
+  std::shared_ptr<const SecretString> from_env;
+  if (char* value = std::getenv("DIGGER_KEY_PASSPHRASE"); value != nullptr) {
+    from_env = std::make_shared<const SecretString>(std::string(value));
+    OPENSSL_cleanse(value, std::strlen(value));
+    ::unsetenv("DIGGER_KEY_PASSPHRASE");
+  }
+  return [from_env](const std::string& key_path) -> std::optional<SecretString> {
+    if (from_env) {
+      return SecretString(from_env->get());
     }
     return prompt_on_tty(key_path);
   };
@@ -152,7 +187,8 @@ void KeyRing::add_file(const std::string& path, bool explicitly_given, bool for_
 std::unique_ptr<Identity> KeyRing::load_file(const std::string& path, bool explicitly_given) {
   auto text = read_key_file(path);
   if (!text) {
-    if (explicitly_given) {
+    // A default key too: OpenSSH says so for every key it ignores for its permissions.
+    if (explicitly_given || text.error().rfind("UNPROTECTED", 0) == 0) {
       warnings_.push_back(text.error());
     }
     return nullptr;

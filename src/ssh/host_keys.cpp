@@ -34,12 +34,14 @@ bool read_file(const std::string& path, std::string& text) {
 int severity(HostKeyVerdict verdict) {
   switch (verdict) {
   case HostKeyVerdict::revoked:
-    return 4;
+    return 5;
   case HostKeyVerdict::changed:
-    return 3;
+    return 4;
   case HostKeyVerdict::known_other_type:
-    return 2;
+    return 3;
   case HostKeyVerdict::known:
+    return 2;
+  case HostKeyVerdict::cert_authority_only:
     return 1;
   case HostKeyVerdict::unknown:
     break;
@@ -136,7 +138,8 @@ std::string HostKeyStore::record(const std::string& name, int port, const HostKe
   if (digger_file_.empty()) {
     return {};
   }
-  int fd = ::open(digger_file_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  int fd =
+      ::open(digger_file_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
     return fmt::format(" (not recorded: {}: {})", digger_file_, std::strerror(errno));
   }
@@ -148,6 +151,27 @@ std::string HostKeyStore::record(const std::string& name, int port, const HostKe
   }
   return {};
 }
+
+namespace {
+
+// A host whose keys are signed by a @cert-authority: libssh2 1.10 offers no host certificate
+// in the key exchange, so the signature cannot be checked. Trusting the plain key on first
+// sight would defeat the CA: refused with the way out, except with checking off.
+HostKeyDecision certified_host(const HostKeyCheck& check, HostKeyMode mode) {
+  HostKeyDecision decision;
+  if (mode == HostKeyMode::off) {
+    decision.kind = HostKeyDecision::Kind::accepted;
+    return decision;
+  }
+  decision.kind = HostKeyDecision::Kind::rejected_unknown;
+  decision.reason = fmt::format(
+      "host certificate not verifiable: {}, and libssh2 1.10 cannot check host certificates; "
+      "record the host's own key in a known_hosts file (ssh-keyscan) to scan it",
+      check.detail);
+  return decision;
+}
+
+} // namespace
 
 HostKeyDecision HostKeyStore::decide(const std::vector<std::string>& names, int port,
                                      const HostKey& key, HostKeyMode mode) {
@@ -178,14 +202,21 @@ HostKeyDecision HostKeyStore::decide(const std::vector<std::string>& names, int 
       decision.reason = "new host key " + describe(key) + " accepted" + record(names[0], port, key);
     }
     return decision;
+  case HostKeyVerdict::cert_authority_only:
+    return certified_host(check, mode);
+  case HostKeyVerdict::revoked:
+    // OpenSSH refuses a revoked key whatever StrictHostKeyChecking says: so does Digger.
+    decision.kind = HostKeyDecision::Kind::rejected_changed;
+    decision.reason =
+        fmt::format("HOST KEY REVOKED: server offers {}: {}{}", describe(key), check.detail,
+                    mode == HostKeyMode::off ? " (refused even with checking off)" : "");
+    return decision;
   case HostKeyVerdict::changed:
   case HostKeyVerdict::known_other_type:
-  case HostKeyVerdict::revoked:
     break;
   }
-  const char* what = check.verdict == HostKeyVerdict::revoked   ? "HOST KEY REVOKED"
-                     : check.verdict == HostKeyVerdict::changed ? "HOST KEY CHANGED"
-                                                                : "HOST KEY TYPE CHANGED";
+  const char* what =
+      check.verdict == HostKeyVerdict::changed ? "HOST KEY CHANGED" : "HOST KEY TYPE CHANGED";
   decision.reason = fmt::format("{}: server offers {}, expected: {}", what, describe(key),
                                 check.detail.empty() ? "another key" : check.detail);
   if (mode == HostKeyMode::off) {

@@ -289,8 +289,9 @@ void KnownHosts::add_text(std::string_view text, std::string_view origin) {
     }
     if (entry->marker == Entry::Marker::cert_authority && !cert_authority_warned_) {
       cert_authority_warned_ = true;
-      warnings_.push_back(fmt::format("{}: @cert-authority entries are ignored: libssh2 1.10 "
-                                      "cannot verify host certificates",
+      warnings_.push_back(fmt::format("{}: @cert-authority: libssh2 1.10 cannot verify host "
+                                      "certificates; hosts known only through a certificate "
+                                      "authority are refused (record their own keys)",
                                       location));
     }
     entry->location = std::move(location);
@@ -317,11 +318,16 @@ HostKeyCheck KnownHosts::check(std::string_view host, int port, const HostKey& k
   const Entry* changed = nullptr;
   const Entry* other_type = nullptr;
   const Entry* revoked = nullptr;
+  const Entry* authority = nullptr;
   auto keep_first = [](const Entry*& slot, const Entry* entry) {
     slot = slot != nullptr ? slot : entry;
   };
   for (const auto& entry : entries_) {
-    if (entry->marker == Entry::Marker::cert_authority || !entry->matches(name)) {
+    if (!entry->matches(name)) {
+      continue;
+    }
+    if (entry->marker == Entry::Marker::cert_authority) {
+      keep_first(authority, entry.get());
       continue;
     }
     if (entry->marker == Entry::Marker::revoked) {
@@ -352,6 +358,11 @@ HostKeyCheck KnownHosts::check(std::string_view host, int port, const HostKey& k
   if (other_type != nullptr) {
     return {HostKeyVerdict::known_other_type,
             fmt::format("{}; the server sent {}", recorded(other_type), offered)};
+  }
+  if (authority != nullptr) {
+    return {HostKeyVerdict::cert_authority_only,
+            fmt::format("{} names a @cert-authority for {}; the server sent {}",
+                        authority->location, name, offered)};
   }
   return {HostKeyVerdict::unknown,
           fmt::format("no entry for {}; the server sent {}", name, offered)};

@@ -46,18 +46,52 @@ const unsigned char* as_bytes(std::string_view text) {
   return reinterpret_cast<const unsigned char*>(text.data());
 }
 
-Result<std::string> openssh_body(std::string_view text) {
+// base64 without a copy left behind: the body of an unencrypted key IS the private key, so
+// every buffer it passes through is sized once (no reallocation) and wiped.
+SecretString decode_base64_secret(std::string_view text) {
+  std::string clean;
+  clean.reserve(text.size());
+  for (char c : text) {
+    if (c != '\n' && c != '\r' && c != ' ' && c != '\t') {
+      clean.push_back(c);
+    }
+  }
+  std::string out(clean.size() / 4 * 3, '\0');
+  const int length = clean.size() % 4 != 0
+                         ? -1
+                         : EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                           as_bytes(clean), static_cast<int>(clean.size()));
+  std::size_t padding = 0;
+  for (auto it = clean.rbegin(); it != clean.rend() && *it == '=' && padding < 2; ++it) {
+    ++padding;
+  }
+  SecretString::wipe(clean);
+  if (length < 0) {
+    SecretString::wipe(out);
+    return SecretString();
+  }
+  out.resize(static_cast<std::size_t>(length) - padding); // shrinking keeps the buffer
+  return SecretString(std::move(out));
+}
+
+// The decoded file (magic included), wiped when dropped: see body_of for what follows it.
+Result<SecretString> openssh_body(std::string_view text) {
   auto begin = text.find(openssh_begin);
   auto end = text.find(openssh_end);
   if (begin == std::string_view::npos || end == std::string_view::npos || end < begin) {
     return Error{"not an openssh-key-v1 file"};
   }
   begin += openssh_begin.size();
-  std::string body = base64_decode(text.substr(begin, end - begin));
-  if (body.size() < openssh_magic.size() || body.compare(0, 15, openssh_magic) != 0) {
+  SecretString body = decode_base64_secret(text.substr(begin, end - begin));
+  if (body.get().size() < openssh_magic.size() ||
+      body.get().compare(0, openssh_magic.size(), openssh_magic) != 0) {
     return Error{"openssh key: bad magic"};
   }
-  return body.substr(openssh_magic.size());
+  return body;
+}
+
+std::string_view body_of(const SecretString& decoded) {
+  return std::string_view(decoded.get()).substr(openssh_magic.size());
 }
 
 struct OpensshContainer {
@@ -197,7 +231,7 @@ Result<std::string_view> kdf_options_of(std::string_view body) {
 
 bool openssh_key_is_encrypted(std::string_view text) {
   auto body = openssh_body(text);
-  auto container = body ? read_container(*body) : Result<OpensshContainer>(Error{""});
+  auto container = body ? read_container(body_of(*body)) : Result<OpensshContainer>(Error{""});
   return container && container->cipher != "none";
 }
 
@@ -206,7 +240,7 @@ Result<std::string> openssh_public_blob(std::string_view text) {
   if (!body) {
     return Error{body.error()};
   }
-  auto container = read_container(*body);
+  auto container = read_container(body_of(*body));
   if (!container) {
     return Error{container.error()};
   }
@@ -218,14 +252,14 @@ Result<PrivateKey> parse_openssh_key(std::string_view text, const std::string& p
   if (!body) {
     return Error{body.error()};
   }
-  auto container = read_container(*body);
+  auto container = read_container(body_of(*body));
   if (!container) {
     return Error{container.error()};
   }
   SecretString decrypted;
   std::string_view section = container->private_section;
   if (container->cipher != "none") {
-    auto plain = decrypt_section(*container, *kdf_options_of(*body), passphrase);
+    auto plain = decrypt_section(*container, *kdf_options_of(body_of(*body)), passphrase);
     if (!plain) {
       return Error{plain.error()};
     }

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -151,10 +152,12 @@ Collected run_collection(const ScanRequest& request) {
   store_options.extra_files = {lab_dir + "/known_hosts"};
   ssh::HostKeyStore store(store_options);
   std::atomic<bool> stop{false};
+  std::mutex mutex; // calls come from several workers at once
   collect_hosts(
       request, keys, store,
       [&](std::size_t index, ssh::Outcome&& outcome, const InspectionPlan* plan) {
         auto decoded = decode_host(outcome, plan);
+        std::lock_guard lock(mutex);
         result.snapshots[request.targets[index].name] = std::move(decoded.snapshot);
         result.outcomes[request.targets[index].name] = std::move(outcome);
       },

@@ -82,4 +82,44 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(len(bad) == 1 and sum(s == "ok" for s in got.values()) == n - 1,
            f"after tampering one record: {got}")
 
+    # @revoked is refused in every mode, --host-key-check off included (OpenSSH does too), and
+    # a host known only through @cert-authority is refused with a reason (libssh2 1.10 cannot
+    # check host certificates) except with checking off.
+    records = [l for l in open(lab_known).read().splitlines() if l.strip()]
+    by_host = {l.split()[0]: l for l in records}
+    healthy = sorted(k for k in scanlab.statuses(os.path.join(tmp, "strict.db")) if k != changed_key)
+    revoked_key = healthy[0]
+    revoked_line = by_host[f"[{revoked_key[0]}]:{revoked_key[1]}"]
+    key_type, key_blob = revoked_line.split()[1:3]
+    same_key = {k for k in healthy if by_host[f"[{k[0]}]:{k[1]}"].split()[2] == key_blob}
+    certified = next(k for k in healthy if k not in same_key)
+    certified_name = f"[{certified[0]}]:{certified[1]}"
+    certified_blob = by_host[certified_name].split()[2]
+    hostile_known = os.path.join(tmp, "revoked_known_hosts")
+    with open(hostile_known, "w") as f:
+        f.writelines(l + "\n" for l in records if l.split()[0] != certified_name)
+        f.write(f"@revoked * {key_type} {key_blob}\n")
+        f.write(f"@cert-authority {certified_name} {key_type} {key_blob}\n")  # any CA key
+    for mode in ("strict", "accept-new", "off"):
+        db = os.path.join(tmp, f"revoked-{mode}.db")
+        scan(db, inventory, "--host-key-check", mode, "--known-hosts", hostile_known)
+        results = scanlab.host_results(db)
+        for key in same_key:
+            got = results[key]
+            expect(got["status"] == "hostkey-mismatch" and "REVOKED" in (got["reason"] or ""),
+                   f"{mode}: revoked key of {key}: {got['status']} {got['reason']!r}")
+        got = results[certified]
+        if mode == "off":
+            expect(got["status"] == "ok", f"off: certificate-only host {got['status']} {got['reason']!r}")
+        else:
+            expect(got["status"] == "hostkey-mismatch"
+                   and "host certificate not verifiable" in (got["reason"] or ""),
+                   f"{mode}: certificate-only host: {got['status']} {got['reason']!r}")
+        others = [k for k in healthy if k not in same_key and k != certified]
+        expect(all(results[k]["status"] == "ok" for k in others), f"{mode}: other hosts: "
+               f"{[(k, results[k]['status']) for k in others if results[k]['status'] != 'ok']}")
+        digger_known = open(db + ".known_hosts").read() if os.path.exists(db + ".known_hosts") else ""
+        expect(key_blob not in digger_known and certified_blob not in digger_known,
+               f"{mode}: a revoked or CA-only key was recorded")
+
 checks.finish()

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <unistd.h>
@@ -137,9 +138,11 @@ Run run(const std::vector<Target>& targets, const std::string& command, const Op
   result.reported.assign(targets.size(), false);
   std::atomic<bool> never{false};
   auto& stop_flag = const_cast<std::atomic<bool>&>(stop != nullptr ? *stop : never);
+  std::mutex mutex; // on_done runs on several workers at once
   run_fanout(
       targets, command, options, keys, store,
       [&](std::size_t index, Outcome&& outcome) {
+        std::lock_guard lock(mutex);
         if (result.reported[index]) {
           ++result.duplicates; // asserted by the tests: must stay 0
         }

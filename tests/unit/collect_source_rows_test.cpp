@@ -1,4 +1,5 @@
 #include "digger/collect/host_record.hpp"
+#include "digger/collect/job_judgement.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -74,7 +75,9 @@ HostSnapshot debian_host() {
   settle.mode = 0755;
   settle.uid = 0;
   settle.owner = "root";
-  settle.head = std::string("\x7f" "ELF\x02\x01\x01", 7);
+  settle.head = std::string("\x7f"
+                            "ELF\x02\x01\x01",
+                            7);
   settle.elf = true;
   settle.go_version = "go1.19.8";
   settle.go_module = "example.com/billing";
@@ -194,4 +197,34 @@ TEST_CASE("inspection targets are the absolute programs of every kind of job", "
   CHECK(has("/usr/lib/php/sessionclean"));
   CHECK_FALSE(has("/etc/cron.daily/old.bak"));
   CHECK(std::is_sorted(targets.begin(), targets.end()));
+}
+
+TEST_CASE("redact_row covers stdin and target", "[collect][rows][secrets]") {
+  catalog::EntryRow row;
+  row.kind = "job";
+  row.raw = "30 2 * * * sudo -S /opt/x %hunter2%";
+  row.command = "sudo -S /opt/x";
+  row.stdin_data = "hunter2\n";
+  CHECK(redact_row(row));
+  CHECK(*row.stdin_data == "***\n");
+  CHECK(row.raw.find("hunter2") == std::string::npos);
+  CHECK(has_flag(row, "secret-in-command"));
+
+  catalog::EntryRow smb;
+  smb.kind = "job";
+  smb.raw = "0 1 * * * smbclient //nas/s -U backup%hunter2 -c ls";
+  smb.command = "smbclient //nas/s -U backup";
+  smb.stdin_data = "hunter2 -c ls";
+  smb.target = "smbclient";
+  CHECK(redact_row(smb));
+  CHECK(*smb.stdin_data == "*** -c ls");
+  CHECK(smb.raw.find("hunter2") == std::string::npos);
+
+  catalog::EntryRow fetched;
+  fetched.kind = "job";
+  fetched.command = "curl -s https://deploy:hunter2@git.example/run.sh | sh";
+  fetched.target = "https://deploy:hunter2@git.example/run.sh";
+  CHECK(redact_row(fetched));
+  CHECK(fetched.target.find("hunter2") == std::string::npos);
+  CHECK(fetched.command.find("hunter2") == std::string::npos);
 }

@@ -262,3 +262,71 @@ TEST_CASE("secret names: word parts, case-insensitive, with exceptions", "[cron]
     CHECK_FALSE(is_secret_name(name));
   }
 }
+
+// Issue 14, item 10: the shapes the first redactor missed.
+TEST_CASE("a password piped or fed into sudo -S and other stdin readers", "[cron][secrets]") {
+  const Redaction r = redact_secrets("echo hunter2 | sudo -S /usr/sbin/reboot");
+  CHECK(r.text == "echo *** | sudo -S /usr/sbin/reboot");
+  CHECK(has_kind(r, "stdin-secret"));
+  CHECK(redacted("echo -n 'pa ss' | sudo -kS -u app /opt/x") ==
+        "echo -n '***' | sudo -kS -u app /opt/x");
+  CHECK(redacted("printf '%s\\n' hunter2 | sudo --stdin true") ==
+        "printf '***' *** | sudo --stdin true");
+  CHECK(redacted("echo app:hunter2 | chpasswd") == "echo *** | chpasswd");
+  CHECK(redacted("echo hunter2 | passwd --stdin app") == "echo *** | passwd --stdin app");
+  CHECK(redacted("echo $TOKEN | docker login -u ci --password-stdin r.example") ==
+        "echo $TOKEN | docker login -u ci --password-stdin r.example");
+  CHECK(redacted("echo s3cr3t | docker login -u ci --password-stdin r.example") ==
+        "echo *** | docker login -u ci --password-stdin r.example");
+  CHECK(redacted("sudo -S /opt/x <<< hunter2") == "sudo -S /opt/x <<< ***");
+  // Not a secret: sudo without -S, echo into anything else, || is not a pipe.
+  CHECK_FALSE(redact_secrets("echo done | sudo tee /var/log/x").changed());
+  CHECK_FALSE(redact_secrets("echo hello | logger -t cron").changed());
+  CHECK_FALSE(redact_secrets("echo fail || sudo -S true").changed());
+  CHECK_FALSE(redact_secrets("sudo -u app /opt/x -S 3").changed()); // -S of the command
+}
+
+TEST_CASE("ipmitool -P, docker login -p, snmp communities", "[cron][secrets]") {
+  CHECK(redacted("ipmitool -I lanplus -H bmc1 -U admin -P hunter2 chassis status") ==
+        "ipmitool -I lanplus -H bmc1 -U admin -P *** chassis status");
+  CHECK(redacted("/usr/bin/ipmitool -H bmc1 -Phunter2 sel list") ==
+        "/usr/bin/ipmitool -H bmc1 -P*** sel list");
+  CHECK(redacted("docker login -u ci -p hunter2 registry.example") ==
+        "docker login -u ci -p *** registry.example");
+  CHECK(redacted("podman login -phunter2 r.example") == "podman login -p*** r.example");
+  CHECK_FALSE(redact_secrets("docker run -p 8080:80 nginx").changed()); // a port
+  const Redaction snmp = redact_secrets("snmpwalk -v2c -c n0tpublic sw01 system");
+  CHECK(snmp.text == "snmpwalk -v2c -c *** sw01 system");
+  CHECK(has_kind(snmp, "snmp-community"));
+  CHECK(redacted("snmpget -v1 -cn0tpublic sw01 sysUpTime.0") ==
+        "snmpget -v1 -c*** sw01 sysUpTime.0");
+  CHECK(redacted("snmpbulkwalk -v3 -u ops -l authPriv -a SHA -A authpw -x AES -X privpw sw01") ==
+        "snmpbulkwalk -v3 -u ops -l authPriv -a SHA -A *** -x AES -X *** sw01");
+  CHECK_FALSE(redact_secrets("snmpd -c /etc/snmp/snmpd.conf").changed()); // a config file
+}
+
+TEST_CASE("inline interpreter code holding a secret", "[cron][secrets]") {
+  CHECK(redacted("python3 -c \"PW='hunter2'; import app; app.run(PW)\"") ==
+        "python3 -c \"PW='***'; import app; app.run(PW)\"");
+  CHECK(redacted("python3 -c \"PW=hunter2\"") == "python3 -c \"PW=***\"");
+  CHECK(redacted("python3 -c 'db_password = \"hunter2\"; go()'") ==
+        "python3 -c 'db_password = \"***\"; go()'");
+  CHECK(redacted("perl -e '$token=\"hunter2\"; run()'") == "perl -e '$token=\"***\"; run()'");
+}
+
+TEST_CASE("cron's stdin: whole for stdin readers, the cut half of user%password",
+          "[cron][secrets]") {
+  // `30 2 * * * sudo -S /opt/x %hunter2%`: cron feeds "hunter2\n" to sudo.
+  CHECK(reads_secret_from_stdin("sudo -S /opt/x"));
+  CHECK_FALSE(reads_secret_from_stdin("/opt/report.sh"));
+  const Redaction whole = redact_job_input("sudo -S /opt/x", "hunter2\n");
+  CHECK(whole.text == "***\n");
+  CHECK(has_kind(whole, "stdin-secret"));
+  // `smbclient //nas/s -U backup%hunter2 -c ls`: cron cut the line at the '%'.
+  const Redaction cut = redact_job_input("smbclient //nas/s -U backup", "hunter2 -c ls");
+  CHECK(cut.text == "*** -c ls");
+  CHECK(redact_job_input("mail -s report ops", "all done\n").text == "all done\n");
+  CHECK_FALSE(redact_job_input("mail -s report ops", "all done\n").changed());
+  // A secret inside the input on its own is found too.
+  CHECK(redact_job_input("/opt/x", "mysql -phunter2 db\n").text == "mysql -p*** db\n");
+}

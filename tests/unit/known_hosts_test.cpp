@@ -92,12 +92,15 @@ TEST_CASE("known_hosts verdicts on plain entries", "[ssh][known_hosts]") {
       {"web2.example.com", 22, "ecdsa_a", HostKeyVerdict::known_other_type},
       {"x.db.example.com", 22, "ed25519_b", HostKeyVerdict::known}, // wildcard
       {"x.db.example.com", 22, "ed25519_a", HostKeyVerdict::changed},
-      {"secret.db.example.com", 22, "ed25519_b", HostKeyVerdict::unknown}, // negation
-      {"app1.example.com", 22, "ed25519_a", HostKeyVerdict::known},        // '?'
-      {"app12.example.com", 22, "ed25519_a", HostKeyVerdict::unknown},
+      // Negation: the plain *.db line does not match; the *.example.com CA line does.
+      {"secret.db.example.com", 22, "ed25519_b", HostKeyVerdict::cert_authority_only},
+      {"app1.example.com", 22, "ed25519_a", HostKeyVerdict::known}, // '?'
+      {"app12.example.com", 22, "ed25519_a", HostKeyVerdict::cert_authority_only},
       {"old.example.com", 22, "ed25519_revoked", HostKeyVerdict::revoked}, // despite a plain line
       {"anything.example.org", 22, "ed25519_revoked", HostKeyVerdict::revoked},
-      {"new.example.com", 22, "ed25519_ca", HostKeyVerdict::unknown}, // a CA never makes known
+      // A CA never makes a key known: the host is one whose certificate cannot be checked.
+      {"new.example.com", 22, "ed25519_ca", HostKeyVerdict::cert_authority_only},
+      {"new.example.org", 22, "ed25519_a", HostKeyVerdict::unknown}, // outside the CA's pattern
       {"2001:db8::1", 2200, "ed25519_a", HostKeyVerdict::known},
       {"2001:db8::1", 22, "ed25519_a", HostKeyVerdict::unknown},
       {"2001:db8::2", 22, "ed25519_a", HostKeyVerdict::known},
@@ -189,12 +192,27 @@ TEST_CASE("known_hosts skips bad lines with file:line", "[ssh][known_hosts]") {
         HostKeyVerdict::unknown);
 }
 
+TEST_CASE("a host known only through @cert-authority says so, with the line",
+          "[ssh][known_hosts]") {
+  KnownHosts known = load("plain.known_hosts");
+  auto check = known.check("build7.example.com", 22, load_key("ed25519_b"));
+  CHECK(check.verdict == HostKeyVerdict::cert_authority_only);
+  CHECK(check.detail.find("plain.known_hosts:10 names a @cert-authority for "
+                          "build7.example.com") != std::string::npos);
+  // A plain entry wins over the CA line: the key is simply known, or changed.
+  CHECK(known.check("web1.example.com", 22, load_key("ed25519_a")).verdict ==
+        HostKeyVerdict::known);
+  CHECK(known.check("web1.example.com", 22, load_key("ed25519_b")).verdict ==
+        HostKeyVerdict::changed);
+}
+
 TEST_CASE("known_hosts warns once about @cert-authority", "[ssh][known_hosts]") {
   KnownHosts known = load("plain.known_hosts");
   known.add_text("@cert-authority * " + pub_line_fields("ed25519_ca") + "\n", "second");
   CHECK(known.warnings() ==
-        std::vector<std::string>{"plain.known_hosts:10: @cert-authority entries are ignored: "
-                                 "libssh2 1.10 cannot verify host certificates"});
+        std::vector<std::string>{"plain.known_hosts:10: @cert-authority: libssh2 1.10 cannot "
+                                 "verify host certificates; hosts known only through a "
+                                 "certificate authority are refused (record their own keys)"});
 }
 
 TEST_CASE("known_hosts survives hostile input", "[ssh][known_hosts]") {

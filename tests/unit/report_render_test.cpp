@@ -222,7 +222,7 @@ TEST_CASE("text helpers", "[report]") {
   CHECK(csv_field("-rf") == "'-rf");
   CHECK(csv_field("@SUM(A1)") == "'@SUM(A1)");
   CHECK(csv_field("\tx") == "'\tx");
-  CHECK(csv_field("\rx") == "\"'\rx\"");
+  CHECK(csv_field("\rx") == "\xE2\x90\x8Dx"); // a lone CR is a control: shown as U+240D
   CHECK(csv_field("a\xff") == "a\xEF\xBF\xBD");
   CHECK(fit("abcdef", 4) == "abc\xE2\x80\xA6");
   CHECK(fit("abc", 4) == "abc");
@@ -231,6 +231,45 @@ TEST_CASE("text helpers", "[report]") {
   CHECK(html_escape("<a href='x'>&\"</a>\x01") ==
         "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;\xEF\xBF\xBD");
   CHECK(terminal_text("a\tb\x1b") == "a b\\x1b");
+}
+
+// The CSV is text a person may `cat`: no byte of it may drive the terminal. Rule (see
+// docs/reports.md): C0 controls but tab and line feed become U+2400 + code (ESC is U+241B),
+// DEL U+2421, C1 controls (U+0080..U+009F, 8-bit CSI among them) U+FFFD. report and diff
+// CSV share csv_field.
+TEST_CASE("CSV cells carry no terminal control bytes", "[report][csv]") {
+  CHECK(csv_field("a\x1b[31mred\x07") == "a\xE2\x90\x9B[31mred\xE2\x90\x87");
+  CHECK(csv_field(std::string("nul\0x", 5)) == "nul\xE2\x90\x80x");
+  CHECK(csv_field("del\x7f") == "del\xE2\x90\xA1");
+  CHECK(csv_field("csi\xC2\x9B"
+                  "2J") == "csi\xEF\xBF\xBD"
+                           "2J"); // U+009B, encoded
+  CHECK(csv_field("raw\x9b"
+                  "2J") == "raw\xEF\xBF\xBD"
+                           "2J");                         // invalid UTF-8 byte
+  CHECK(csv_field("nbsp\xC2\xA0ok") == "nbsp\xC2\xA0ok"); // U+00A0 is text
+  CHECK(csv_field("tab\tkept") == "tab\tkept");
+  CHECK(csv_field("two\nlines") == "\"two\nlines\"");
+  for (int c = 0; c < 0x20; ++c) {
+    const std::string cell = csv_field(std::string("x") + static_cast<char>(c) + "y");
+    INFO("control " << c);
+    CHECK((cell.find(static_cast<char>(c)) != std::string::npos) == (c == '\t' || c == '\n'));
+  }
+}
+
+TEST_CASE("the CSV report of a hostile crontab has no ESC or BEL byte", "[report][csv]") {
+  Loaded loaded;
+  const std::string csv = render_csv(view_of(loaded.snapshot));
+  CHECK(csv.find('\x1b') == std::string::npos);
+  CHECK(csv.find('\x07') == std::string::npos);
+  CHECK(csv.find("\xE2\x90\x9B[31mred") != std::string::npos); // the fixture's ESC, visible
+  for (std::size_t i = 0; i < csv.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(csv[i]);
+    if (byte < 0x20 && byte != '\t' && byte != '\n') {
+      CHECK(byte == '\r'); // only the CRLF row ends
+      CHECK(csv[i + 1] == '\n');
+    }
+  }
 }
 
 TEST_CASE("parse_filter rejects malformed terms", "[report]") {

@@ -96,6 +96,57 @@ TEST_CASE("host key decisions per mode", "[ssh][hostkeys]") {
   CHECK(reloaded.decide({"web3"}, 22, other_type, HostKeyMode::strict).kind == Kind::accepted);
 }
 
+TEST_CASE("a revoked key is refused in every mode, --host-key-check off included",
+          "[ssh][hostkeys]") {
+  TempDir dir;
+  HostKey good = make_key("ssh-ed25519", 'a');
+  HostKey revoked = make_key("ssh-ed25519", 'r');
+  // The revoked key is even listed as the host's key: @revoked wins, as in OpenSSH.
+  std::string user = dir.write("known_hosts", line_for("web1", revoked) + line_for("web2", good) +
+                                                  line_for("*", revoked, "@revoked"));
+  HostKeyStoreOptions options;
+  options.user_files = std::vector<std::string>{user};
+  options.digger_file = dir.path + "/digger_known_hosts";
+  HostKeyStore store(options);
+  using Kind = HostKeyDecision::Kind;
+  for (auto mode : {HostKeyMode::strict, HostKeyMode::accept_new, HostKeyMode::off}) {
+    for (const char* host : {"web1", "web2", "never-seen"}) {
+      INFO(host << " mode " << static_cast<int>(mode));
+      auto decision = store.decide({host}, 22, revoked, mode);
+      CHECK(decision.kind == Kind::rejected_changed);
+      CHECK(decision.reason.find("HOST KEY REVOKED") != std::string::npos);
+      CHECK(decision.reason.find(fingerprint_sha256(revoked)) != std::string::npos);
+    }
+  }
+  CHECK(store.decide({"web2"}, 22, good, HostKeyMode::off).kind == Kind::accepted);
+  CHECK(dir.read("digger_known_hosts").empty()); // a revoked key is never recorded
+}
+
+TEST_CASE("hosts known only through @cert-authority are refused with a reason, except off",
+          "[ssh][hostkeys]") {
+  TempDir dir;
+  HostKey ca = make_key("ssh-ed25519", 'c');
+  HostKey host_key = make_key("ssh-ed25519", 'h');
+  std::string user = dir.write("known_hosts", line_for("*.corp.example", ca, "@cert-authority"));
+  HostKeyStoreOptions options;
+  options.user_files = std::vector<std::string>{user};
+  options.digger_file = dir.path + "/digger_known_hosts";
+  HostKeyStore store(options);
+  using Kind = HostKeyDecision::Kind;
+  for (auto mode : {HostKeyMode::strict, HostKeyMode::accept_new}) {
+    auto decision = store.decide({"db1.corp.example"}, 22, host_key, mode);
+    CHECK(decision.kind == Kind::rejected_unknown);
+    CHECK(decision.reason.find("host certificate not verifiable") != std::string::npos);
+    CHECK(decision.reason.find("@cert-authority") != std::string::npos);
+    CHECK(decision.reason.find("libssh2 1.10 cannot check host certificates") != std::string::npos);
+  }
+  CHECK(dir.read("digger_known_hosts").empty()); // accept-new did not trust it on first sight
+  CHECK(store.decide({"db1.corp.example"}, 22, host_key, HostKeyMode::off).kind == Kind::accepted);
+  // Outside the CA's pattern: an ordinary first contact.
+  CHECK(store.decide({"other.example"}, 22, host_key, HostKeyMode::accept_new).kind ==
+        Kind::accepted);
+}
+
 TEST_CASE("missing extra known_hosts files are reported", "[ssh][hostkeys]") {
   HostKeyStoreOptions options;
   options.user_files = std::vector<std::string>{"/nonexistent/known_hosts"};

@@ -37,7 +37,8 @@ private:
 };
 
 // Installs SIGINT/SIGTERM handlers that only raise the returned flag; a second signal
-// restores the default action, so a third press ends the process at once.
-const std::atomic<bool>& install_stop_handlers();
+// restores the default action, so a third press ends the process at once. Not const: the scan
+// raises the same flag when the catalog fails, so no new host starts.
+std::atomic<bool>& install_stop_handlers();
 
 } // namespace digger::cli

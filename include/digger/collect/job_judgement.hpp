@@ -30,7 +30,8 @@ struct JobSurroundings {
 // already be redacted (see redact_row).
 void judge_job(catalog::EntryRow& row, const JobSurroundings& around, const HostContext& host);
 
-// Replaces secrets in the row's raw line, command and stdin, and in the value of an env line
+// Replaces secrets in the row's raw line, command, stdin and target, and in the value of an env
+// line
 // (`env`: its parsed setting, whose whole value goes when the name looks secret); adds the
 // "secret-in-command" flag to jobs. Returns whether anything changed.
 bool redact_row(catalog::EntryRow& row, const cron::EnvSetting* env = nullptr);

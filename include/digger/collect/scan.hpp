@@ -3,6 +3,7 @@
 #include "digger/catalog/records.hpp"
 #include "digger/collect/decode.hpp"
 #include "digger/collect/inspect.hpp"
+#include "digger/collect/line_cap.hpp"
 #include "digger/collect/script.hpp"
 #include "digger/cron/registry.hpp"
 #include "digger/inventory/plan.hpp"
@@ -34,12 +35,14 @@ struct ScanRequest {
   InspectLimits inspect;
   const cron::Registry* registry = nullptr; // the user's known jobs (--registry); may be null
   ScriptMode script_mode = ScriptMode::automatic;
+  std::size_t max_lines_per_host = default_max_lines_per_host; // crontab lines kept per host
 };
 
 // The SSH half of a scan, without the catalog: every target runs the collector and, when
 // asked, the inspection. `on_host` gets each finished host (index into request.targets) with
 // the inspection plan used for it (nullptr when no inspection was asked); decode_host turns
-// the pair into a snapshot. Calls are serialised, from worker threads.
+// the pair into a snapshot. Calls come from several worker threads AT ONCE (ssh::run_fanout):
+// `on_host` locks what it shares, and must not throw.
 void collect_hosts(
     const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
     const std::function<void(std::size_t, ssh::Outcome&&, const InspectionPlan*)>& on_host,
@@ -47,19 +50,24 @@ void collect_hosts(
 
 // The whole collection of one scan: every target is reached over SSH, runs the collector,
 // and becomes one catalog record handed to `writer` (parsed and classified on the worker
-// thread that finished it). `on_host` sees each record just before it is handed over
-// (progress, verbose output). Returns when every started host is recorded; `stop` starts no new
-// host.
-void scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
-                catalog::Writer& writer,
-                const std::function<void(const catalog::HostRecord&)>& on_host,
-                const std::atomic<bool>& stop);
+// thread that finished it, outside any lock; only the hand-over to `writer` is serialised).
+// `on_host` sees each record just before it is handed over (progress, verbose output; calls
+// are serialised). Returns when every started host is done; setting `stop` starts no new host.
+// A host Digger cannot turn into a record is recorded as a failed host. A catalog error
+// (database locked past the busy timeout, disk full) never escapes: it sets `stop`, the hosts
+// still in flight are not recorded, and its one-line message is returned ("" when none).
+std::string scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
+                       catalog::Writer& writer,
+                       const std::function<void(const catalog::HostRecord&)>& on_host,
+                       std::atomic<bool>& stop);
 
 // The record of one host from its SSH outcome: pure, exposed for tests. `plan` is the
-// inspection asked of this host (nullptr: none was asked).
+// inspection asked of this host (nullptr: none was asked). Past `max_lines` crontab lines the
+// host is partial and its files cut (line_cap.hpp).
 catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcome&& outcome,
                                 const InspectionPlan* plan = nullptr,
-                                const cron::Registry* registry = nullptr);
+                                const cron::Registry* registry = nullptr,
+                                std::size_t max_lines = default_max_lines_per_host);
 
 // The snapshot of one host: the collector's records plus, when `plan` is given, the
 // inspected programs and the inspection note. Pure.

@@ -12,7 +12,8 @@ struct Redaction {
   std::string text;
   // What was found, in order of first appearance, each kind once: "password-option",
   // "password-argument", "url-credentials", "url-query", "env-assignment", "key-value",
-  // "bearer-token", "authorization-header", "secret-header", "aws-key", "api-token".
+  // "bearer-token", "authorization-header", "secret-header", "aws-key", "api-token",
+  // "snmp-community", "stdin-secret".
   std::vector<std::string> kinds;
 
   bool changed() const { return !kinds.empty(); }
@@ -22,6 +23,15 @@ struct Redaction {
 // Quoted values ('...' and "...") are redacted whole and keep their quotes; a value that is
 // only a variable or command substitution ($PASS, "${PASS}", $(cat f)) is not a secret.
 Redaction redact_secrets(std::string_view command_or_line);
+
+// Whether the command hands its standard input to a program as a password: sudo -S,
+// passwd --stdin, chpasswd, smbpasswd -s, htpasswd -i, ... --password-stdin, -passin stdin.
+bool reads_secret_from_stdin(std::string_view command);
+
+// The standard input cron gives a job (the text after the line's first unescaped '%'),
+// redacted with its command in view: whole when the command reads a secret from it (sudo -S
+// cmd %PW%), and the part of a secret that the '%' cut off (smbclient -U user%PW).
+Redaction redact_job_input(std::string_view command, std::string_view input);
 
 // One environment line of a crontab, split by the parser: the whole value is redacted when
 // `name` looks secret, otherwise the value goes through redact_secrets (DSN credentials).

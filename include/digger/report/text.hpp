@@ -27,7 +27,9 @@ std::string fit(std::string_view utf8, std::size_t width);
 // `fit`, then padded with spaces to exactly `width`.
 std::string pad(std::string_view utf8, std::size_t width);
 
-// One RFC 4180 field. A value starting with = + - @ tab or CR gets a leading "'" so that a
+// One RFC 4180 field, safe to print on a terminal: C0 controls but tab and line feed become
+// their Unicode pictures (ESC -> U+241B), DEL U+2421, C1 controls U+FFFD (docs/reports.md).
+// A value starting with = + - @ or tab gets a leading "'" so that a
 // spreadsheet shows it as text instead of running it as a formula.
 std::string csv_field(std::string_view text);
 

@@ -106,8 +106,11 @@ struct Outcome {
 class KeyRing; // identities loaded once per scan (agent + key files); see auth.hpp
 
 // Runs one fixed command on many hosts: non-blocking libssh2 sessions multiplexed with poll()
-// on a few worker threads. `on_done` is called exactly once per started target, from a
-// worker thread (calls are serialised: it needs no lock of its own; it must not throw).
+// on a few worker threads. `on_done` is called exactly once per started target, on the worker
+// thread that ran it. Calls are NOT serialised: workers call it at the same time, so that one
+// host's slow parsing never holds up the others; it locks whatever it shares (and only for
+// that), and it must not throw. While a worker is in `on_done` its own hosts wait, so keep it
+// to the host's own work.
 // Setting `stop` lets in-flight hosts finish or hit their deadline and starts no new one;
 // targets never started are reported to nobody (the caller knows which were done).
 // Identity files named by targets are loaded into `keys` before any connection starts.

@@ -24,7 +24,10 @@ enum class HostKeyVerdict {
   unknown,          // no entry names this host: first contact
   changed,          // the host is known with another key of the same type: ALARM
   known_other_type, // the host is known only under other key types: ALARM (OpenSSH refuses too)
-  revoked,          // the key is marked @revoked: ALARM
+  revoked,          // the key is marked @revoked: ALARM, refused in every mode
+  // No plain key for the host, but a @cert-authority line names it: its host keys are signed
+  // by a CA, which libssh2 1.10 cannot verify (no host certificates in the key exchange).
+  cert_authority_only,
 };
 
 struct HostKeyCheck {
