@@ -111,8 +111,9 @@ int main(int argc, char** argv) {
       listed += s.path.starts_with("/home/") ? 1 : 0;
     }
     std::string status = decoded.complete ? "complete" : "INCOMPLETE: " + decoded.error;
-    for (const auto& note : decoded.snapshot.unreadable) {
-      status += "; " + note.path + ": " + note.reason;
+    const auto& notes = decoded.snapshot.unreadable;
+    if (!notes.empty()) { // the first cap that cut the listing, and how many directories it cut
+      status += fmt::format("; {} ({} directories)", notes.front().reason, notes.size());
     }
     double wall_ms = static_cast<double>(wall_ns) / 1e6;
     fmt::print("{:>8} {:>10.0f} {:>10.0f} {:>10.1f} {:>8}  {}\n", files, wall_ms, cpu_s * 1000,
