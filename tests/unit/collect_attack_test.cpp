@@ -43,6 +43,7 @@ printf "* * * * * root swapped\n" > /etc/cron.d/swap
 mkfifo /etc/cron.d/fifo
 printf "* * * * * true\n" > /var/spool/cron/crontabs/alice
 printf "* * * * * swapped\n" > /var/spool/cron/crontabs/carol
+printf "* * * * * linked\n" > /var/spool/cron/crontabs/dave
 mkfifo /var/spool/cron/crontabs/bob
 printf "[Timer]\nOnCalendar=daily\n" > $U/a.timer
 printf "[Service]\nExecStart=/bin/true\n" > $U/a.service
@@ -61,7 +62,7 @@ done
 constexpr const char* swap_sh = R"(D=$1; U=/home/u/.config/systemd/user
 case $2 in
   /etc/cron.d/swap|/var/spool/cron/crontabs/carol|$U/s.timer|$U/d.timer) how=fifo ;;
-  $U/l.timer) how=link ;;
+  $U/l.timer|/var/spool/cron/crontabs/dave) how=link ;;
   *) exit 0 ;;
 esac
 k=$(printf %s "$2" | tr / _)
@@ -79,7 +80,8 @@ for t in find stat dd; do cp /usr/bin/$t $D/$t.real || exit 3; done
 cat > $D/find <<EOF
 #!/bin/sh
 out=\$("$D/find.real" "\$@"; echo .)
-for p in /etc/cron.d/swap /var/spool/cron/crontabs/carol $U/s.timer $U/l.timer; do
+for p in /etc/cron.d/swap /var/spool/cron/crontabs/carol /var/spool/cron/crontabs/dave \\
+  $U/s.timer $U/l.timer; do
   sh "$D/swap.sh" "$D" "\$p"
 done
 printf %s "\${out%.}"
@@ -182,7 +184,7 @@ void check_attack(const std::string& name, const Run& run) {
   CHECK(files[u + "/a2.timer"] == "[Timer]\n");
   auto notes = noted(snap);
   for (const auto& path : {"/etc/cron.d/fifo", "/etc/cron.d/swap", "/var/spool/cron/crontabs/bob",
-                           "/var/spool/cron/crontabs/carol"}) {
+                           "/var/spool/cron/crontabs/carol", "/var/spool/cron/crontabs/dave"}) {
     CHECK(files.count(path) == 0);
     CHECK(notes.count(path) == 1);
   }
