@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "collector.sh") << command;
   std::ofstream(dir / "run.sh") << run_script;
-  fmt::print("{:>8} {:>10} {:>10} {:>10} {:>8}  {}\n", "files", "wall ms", "cpu ms", "us/file",
+  fmt::print("{:>8} {:>10} {:>10} {:>12} {:>8}  {}\n", "files", "wall ms", "cpu ms", "cpu us/file",
              "listed", "status");
   for (long files : std::array<long, 4>{0, 1'000, 10'000, 100'000}) {
     auto line = fmt::format("unshare -m --propagation private sh '{0}/run.sh' '{0}' {1} 2>&1",
@@ -116,8 +116,8 @@ int main(int argc, char** argv) {
       status += fmt::format("; {} ({} directories)", notes.front().reason, notes.size());
     }
     double wall_ms = static_cast<double>(wall_ns) / 1e6;
-    fmt::print("{:>8} {:>10.0f} {:>10.0f} {:>10.1f} {:>8}  {}\n", files, wall_ms, cpu_s * 1000,
-               files ? wall_ms * 1000 / static_cast<double>(files) : 0.0, listed, status);
+    fmt::print("{:>8} {:>10.0f} {:>10.0f} {:>12.1f} {:>8}  {}\n", files, wall_ms, cpu_s * 1000,
+               files ? cpu_s * 1e6 / static_cast<double>(files) : 0.0, listed, status);
     std::fflush(stdout);
   }
   std::filesystem::remove_all(dir);
