@@ -17,7 +17,7 @@ namespace {
 // distribution's own cron decides how its files would be read once it runs.
 std::string daemon_of_distribution(std::string_view os_id) {
   static constexpr std::array<std::string_view, 5> debian_family = {"debian", "ubuntu", "raspbian",
-                                                                     "linuxmint", "devuan"};
+                                                                    "linuxmint", "devuan"};
   static constexpr std::array<std::string_view, 7> redhat_family = {
       "rhel", "centos", "rocky", "almalinux", "fedora", "amzn", "ol"};
   if (std::find(debian_family.begin(), debian_family.end(), os_id) != debian_family.end()) {
@@ -28,7 +28,6 @@ std::string daemon_of_distribution(std::string_view os_id) {
   }
   return "";
 }
-
 
 bool apply_record(Decoded& out, std::string_view type, const std::vector<std::string_view>& f,
                   std::vector<std::pair<std::string_view, std::string_view>>& packages);
@@ -178,7 +177,14 @@ bool apply_record(Decoded& out, std::string_view type, const std::vector<std::st
   } else if (type == "SPECIAL" && f.size() == 2) {
     snap.skipped.push_back({kind_of(f[0]), std::string(f[1]), "not a regular file"});
   } else if (type == "UNREADABLE" && f.size() == 3) {
-    snap.unreadable.push_back({kind_of(f[0]), std::string(f[1]), std::string(f[2])});
+    // Right after the FILE of the same path it voids that record: the file changed between
+    // the listing and its one open (a FIFO or a link swapped in), so its bytes are not its own.
+    auto kind = kind_of(f[0]);
+    if (!snap.sources.empty() && snap.sources.back().path == f[1] &&
+        snap.sources.back().kind == kind) {
+      snap.sources.pop_back();
+    }
+    snap.unreadable.push_back({kind, std::string(f[1]), std::string(f[2])});
   } else if (type == "WANTS" && f.size() == 2) {
     snap.enabled_units.push_back({std::string(f[0]), std::string(f[1])});
   } else if (type == "PKGS" && f.size() == 2) {

@@ -13,6 +13,9 @@ std::string list_paths(const std::vector<PathNote>& notes) {
   std::string out;
   for (std::size_t i = 0; i < notes.size() && i < 5; ++i) {
     out += (i ? ", " : "") + one_line(notes[i].path, 80);
+    if (notes[i].reason != "permission denied") { // a cap, a file changed under the collector
+      out += " (" + one_line(notes[i].reason, 80) + ")";
+    }
   }
   if (notes.size() > 5) {
     out += fmt::format(" and {} more", notes.size() - 5);

@@ -178,3 +178,24 @@ TEST_CASE("without a daemon binary the distribution names the cron daemon", "[co
   CHECK(daemon_for("ID=arch\n", false).empty());
   CHECK(daemon_for("ID=debian\n", true) == "cronie"); // a binary found beats the guess
 }
+
+TEST_CASE("decoder voids a file that changed after the listing", "[collect][decode]") {
+  Framer f;
+  f.record("FILE", {"user", "/var/spool/cron/crontabs/alice", "0", "root", "600", "4", "1", "x\n"})
+      .record("FILE", {"unit", "/home/u/.config/systemd/user/s.timer", "1000", "u", "644", "4", "1",
+                       std::string(4, '\0')})
+      .record("UNREADABLE", {"unit", "/home/u/.config/systemd/user/s.timer",
+                             "not read: changed after the listing"})
+      .record("UNREADABLE", {"unit", "/home/u/.config/systemd/user",
+                             "not all read: over 10000 entries in the directory"})
+      .record("UNREADABLE", {"cron.d", "/var/spool/cron/crontabs/alice", "other kind: kept"})
+      .end();
+  auto decoded = decode_collector_output(f.out);
+  REQUIRE(decoded.error.empty());
+  const auto& snap = decoded.snapshot;
+  REQUIRE(snap.sources.size() == 1); // the void FILE is gone, the other one kept
+  CHECK(snap.sources[0].path == "/var/spool/cron/crontabs/alice");
+  REQUIRE(snap.unreadable.size() == 3);
+  CHECK(snap.unreadable[0].path == "/home/u/.config/systemd/user/s.timer");
+  CHECK(snap.unreadable[1].reason == "not all read: over 10000 entries in the directory");
+}
