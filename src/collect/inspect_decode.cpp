@@ -31,7 +31,6 @@ struct StatLine {
   bool ok = false;
 };
 
-
 // "81ed 0 0 1819308 1795632544 65024:733 root" (stat -c "%f %u %g %s %Y %d:%i %U")
 StatLine parse_stat(std::string_view line) {
   StatLine stat;
@@ -110,7 +109,6 @@ void apply_go(cron::ProgramFacts& facts, std::string_view blob) {
     add_error(facts, info.note);
   }
 }
-
 
 class Collector {
 public:
@@ -226,7 +224,6 @@ private:
 };
 
 } // namespace
-
 
 InspectDecoded decode_inspection_output(std::string_view stdout_bytes) {
   InspectDecoded out;

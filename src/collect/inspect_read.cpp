@@ -1,7 +1,8 @@
 // The READ records of the inspect script: the child shell's text report on the files it
 // opened once each, and what is kept of their first bytes (pure; any bytes in).
-#include "digger/collect/inspect.hpp"
 #include "digger/collect/inspect_read.hpp"
+
+#include "digger/collect/inspect.hpp"
 #include "digger/cron/secrets.hpp"
 
 #include <fmt/format.h>
@@ -146,8 +147,8 @@ std::optional<ReadBatch> parse_read(std::string_view text, const std::vector<std
       }
       ReadBatch::File file;
       file.opened = w[1] == "ok" && parse_number(w[4], size);
-      file.usable = file.opened && !ids[batch.files.size()].empty() &&
-                    w[2] == ids[batch.files.size()];
+      file.usable =
+          file.opened && !ids[batch.files.size()].empty() && w[2] == ids[batch.files.size()];
       file.size = size;
       batch.files.push_back(file);
     } else if (section == 'H') {

@@ -108,7 +108,8 @@ void judge_job(catalog::EntryRow& row, const JobSurroundings& around, const Host
   input.file_marker = around.file_marker;
   input.registry_given = host.registry != nullptr;
   if (host.registry) {
-    input.registry_match = host.registry->match(row.fingerprint, host.host, row.run_as, row.command);
+    input.registry_match =
+        host.registry->match(row.fingerprint, host.host, row.run_as, row.command);
   }
   if (around.mailto) {
     input.mailto = *around.mailto;

@@ -61,7 +61,8 @@ TEST_CASE("collector output, marker line, then the inspection of the paths sent"
   fs::path script = dir.path / "job.sh";
   std::ofstream(script) << "#!/bin/sh\necho hello\n";
   fs::permissions(script, fs::perms::owner_all | fs::perms::others_read);
-  auto plan = plan_inspection({{script.string(), {"root"}}, {(dir.path / "gone").string(), {"root"}}});
+  auto plan =
+      plan_inspection({{script.string(), {"root"}}, {(dir.path / "gone").string(), {"root"}}});
   REQUIRE(plan.paths.size() == 2);
 
   for (ScriptMode mode : {ScriptMode::automatic, ScriptMode::portable}) {

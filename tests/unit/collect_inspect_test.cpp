@@ -13,7 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -97,9 +96,8 @@ bool is_root() {
 
 // The test's scratch directory must be searchable for a run-as user other than root.
 void open_up(const TempDir& dir) {
-  fs::permissions(dir.path, fs::perms::owner_all | fs::perms::group_read |
-                                fs::perms::group_exec | fs::perms::others_read |
-                                fs::perms::others_exec);
+  fs::permissions(dir.path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                fs::perms::others_read | fs::perms::others_exec);
 }
 
 } // namespace
@@ -135,7 +133,7 @@ TEST_CASE("inspection plan bounds the count and rejects what cannot be sent",
   // Accounts that cannot be asked about safely are left out (nothing is read for them).
   auto users = plan_inspection(
       {{"/opt/x", {"alice", "-u0", "bob smith", "svc$", "a,b", "x/y", ""}}, {"/opt/y", {}}});
-  CHECK(users.payload == std::string("+268435456\0alice,svc$/opt/x\0/opt/y\0", 36));
+  CHECK(users.payload == std::string("+268435456\0alice,svc$/opt/x\0/opt/y\0", 35));
 }
 
 TEST_CASE("inspect script reports files, links, missing paths and never reads secrets",
@@ -151,6 +149,7 @@ TEST_CASE("inspect script reports files, links, missing paths and never reads se
   write_file(dir.path / "back\\slash\nline", "#!/bin/sh\nexit 0\n", fs::perms::owner_all);
   write_file(dir.path / "colon:1: <==\n==> x", "#!/bin/sh\n# colon\n", fs::perms::owner_all);
   write_file(dir.path / "plain.txt", "hello PGPASSWORD=x\n", fs::perms::owner_all);
+  write_file(dir.path / "extra.sh", "#!/bin/dash\n", fs::perms::owner_all);
   fs::create_symlink(dir.path / "job.py", dir.path / "link");
   const std::string colon = (dir.path / "colon:1: <==\n==> x").string();
   const std::string job = (dir.path / "job.py").string();
@@ -161,17 +160,21 @@ TEST_CASE("inspect script reports files, links, missing paths and never reads se
   const std::string directory = dir.path.string();
   const std::string escaped = (dir.path / "back\\slash\nline").string();
   const std::string plain = (dir.path / "plain.txt").string();
+  const std::string extra = (dir.path / "extra.sh").string();
   auto plan = plan_inspection(
-      as_root({job, link, secret, odd, missing, directory, escaped, colon, plain}));
-  REQUIRE(plan.paths.size() == 9);
+      as_root({job, link, secret, odd, missing, directory, escaped, colon, plain, extra}));
+  REQUIRE(plan.paths.size() == 10);
   std::string out = run_shell(dir, inspect_command(false, {}), plan.payload);
   auto decoded = decode_inspection_output(out);
   INFO(out.substr(0, 3000));
   REQUIRE(decoded.error.empty());
   CHECK(decoded.complete);
-  // Seven readable files: two batches of one child each (six descriptors at most).
+  // Seven readable files: two children (six descriptors each at most).
   CHECK(occurrences(out, "\nREAD 7\n") == 1);
   CHECK(occurrences(out, "\nREAD 2\n") == 1);
+  const auto* second = find_program(decoded.programs, extra);
+  REQUIRE(second != nullptr);
+  CHECK(second->head == "#!/bin/dash");
   const auto* colon_facts = find_program(decoded.programs, colon);
   REQUIRE(colon_facts != nullptr);
   CHECK(colon_facts->head == "#!/bin/sh");
@@ -284,7 +287,8 @@ TEST_CASE("program bytes only where a run-as user could read the file itself",
 
   // A user the host does not know: nothing read, no denial claimed.
   auto ghost = plan_inspection({{open, {"digger-no-such-user"}}});
-  auto unknown = decode_inspection_output(run_shell(dir, inspect_command(false, {}), ghost.payload));
+  auto unknown =
+      decode_inspection_output(run_shell(dir, inspect_command(false, {}), ghost.payload));
   REQUIRE(unknown.programs.size() == 1);
   CHECK(unknown.programs[0].head.empty());
   CHECK(unknown.programs[0].unreadable_by.empty());
@@ -397,7 +401,7 @@ TEST_CASE("inspection results land in the snapshot, failures keep every path",
           "[collect][inspect]") {
   auto plan = plan_inspection(as_root({"/opt/a", "relative", "/opt/b"}));
   std::string out = std::string(inspect_start_marker) +
-                    "MISSING 1\n6\n/opt/a\nPROG 3\n6\n/opt/b\n0\n\n22\n81ed 0 0 5 9 1:2 root\n"
+                    "MISSING 1\n6\n/opt/a\nPROG 3\n6\n/opt/b\n0\n\n21\n81ed 0 0 5 9 1:2 root\n"
                     "DENIED 2\n6\n/opt/b\n5\nalice\nEND 1\n1\n2\n";
   HostSnapshot ok;
   apply_inspection(ok, plan, out, "");
@@ -426,8 +430,8 @@ TEST_CASE("inspection results land in the snapshot, failures keep every path",
 
 TEST_CASE("inspect decoder survives hostile framing", "[collect][inspect]") {
   for (const std::string tail :
-       {"PROG 3\n99999999999\nx\n", "READ 2\n1\n/\n300\nshort\n", "PROG 1\n0\n\n",
-        "READ 9\n", "DENIED 2\n2\n/x\n5\nalice\n", "END 1\n"}) {
+       {"PROG 3\n99999999999\nx\n", "READ 2\n1\n/\n300\nshort\n", "PROG 1\n0\n\n", "READ 9\n",
+        "DENIED 2\n2\n/x\n5\nalice\n", "END 1\n"}) {
     auto decoded = decode_inspection_output(std::string(inspect_start_marker) + tail);
     if (tail == "END 1\n") {
       CHECK_FALSE(decoded.complete); // END needs its count segment
@@ -453,8 +457,8 @@ TEST_CASE("read results count only for the checked file, where every header sits
   auto decode = [&](std::string_view a_id, std::size_t a_size, std::string_view heads) {
     std::string text = fmt::format("F ok {} 81ed {}\nF ok 1:2 81ed {}\nH\n{}\nS\n{}  /dev/fd/4\n"
                                    "{}  /dev/fd/5\nG\nE 100\n",
-                                   a_id, a_size, b_bytes.size(), od_hex(heads),
-                                   sha256_hex(a_bytes), sha256_hex(b_bytes));
+                                   a_id, a_size, b_bytes.size(), od_hex(heads), sha256_hex(a_bytes),
+                                   sha256_hex(b_bytes));
     std::string out = std::string(inspect_start_marker) + prog(a, "1:1") + prog(b, "1:2") +
                       "READ 3\n" + segment(a) + segment(b) + segment(text) + "END 1\n1\n2\n";
     return decode_inspection_output(out);

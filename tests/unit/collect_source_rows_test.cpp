@@ -74,7 +74,9 @@ HostSnapshot debian_host() {
   settle.mode = 0755;
   settle.uid = 0;
   settle.owner = "root";
-  settle.head = std::string("\x7f" "ELF\x02\x01\x01", 7);
+  settle.head = std::string("\x7f"
+                            "ELF\x02\x01\x01",
+                            7);
   settle.elf = true;
   settle.go_version = "go1.19.8";
   settle.go_module = "example.com/billing";

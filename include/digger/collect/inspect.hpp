@@ -45,8 +45,8 @@ inline constexpr std::string_view inspect_start_marker = "@@digger-inspect@@ 1\n
 
 // Which targets go to the host, as the follow-up's stdin.
 struct InspectionPlan {
-  std::string payload; // "+BUDGET", then "USERS/PATH" per target, each followed by a NUL
-  std::vector<std::string> paths;                            // sent, in order (distinct)
+  std::string payload;            // "+BUDGET", then "USERS/PATH" per target, each followed by a NUL
+  std::vector<std::string> paths; // sent, in order (distinct)
   std::vector<std::string> over_bound;                       // valid, left out by a bound
   std::vector<std::pair<std::string, std::string>> rejected; // path, why (relative, ...)
   std::size_t requested = 0;                                 // distinct valid targets
