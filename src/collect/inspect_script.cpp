@@ -198,10 +198,10 @@ resolve() {
 }
 readable() {
   resolve "$2"
-  [ -n "$uid" ] || { note "$p" "run-as user $2 unknown on the host"; return 1; }
+  [ -n "$uid" ] || { note "$p" "run-as user $2 unknown on the host"; return 2; }
   [ "$uid" = 0 ] && return 0
   eval "dp=\$deep_$1"
-  [ -z "$dp" ] || return 1
+  [ -z "$dp" ] || { note "$p" "directories above not checked for $2"; return 2; }
   r=$s; first; f=$l
   may "$uid" "$gids" 4 "$f" || return 1
   while [ -n "$r" ]; do first; may "$uid" "$gids" 1 "$l" || return 1; done
@@ -242,9 +242,8 @@ content() {
   ok=; us=$u
   while [ -n "$us" ]; do
     w=${us%%,*}; case $us in *,*) us=${us#*,} ;; *) us= ;; esac
-    if readable "$j" "$w"; then ok=1; else
-      [ -n "$uid" ] && { printf "DENIED 2\n"; seg "$p"; seg "$w"; }
-    fi
+    readable "$j" "$w"
+    case $? in 0) ok=1 ;; 1) printf "DENIED 2\n"; seg "$p"; seg "$w" ;; esac
   done
   [ -n "$ok" ] || { note "$p" "not read: no run-as user of its jobs can read it"; return; }
   c=$hb; sp=h

@@ -285,6 +285,22 @@ TEST_CASE("program bytes only where a run-as user could read the file itself",
   CHECK(shared.programs[0].unreadable_by == std::vector<std::string>{"nobody"});
   CHECK_FALSE(shared.programs[0].sha256.empty());
 
+  // Deeper than the 64 directories the script checks: not read, and no denial claimed.
+  fs::path deep = dir.path;
+  for (int i = 0; i < 70; ++i) {
+    deep /= "d";
+  }
+  fs::create_directories(deep);
+  write_file(deep / "job.sh", "#!/bin/sh\n", all);
+  auto too_deep = plan_inspection({{(deep / "job.sh").string(), {"nobody"}}});
+  auto unchecked =
+      decode_inspection_output(run_shell(dir, inspect_command(false, {}), too_deep.payload));
+  REQUIRE(unchecked.programs.size() == 1);
+  CHECK(unchecked.programs[0].head.empty());
+  CHECK(unchecked.programs[0].unreadable_by.empty());
+  CHECK(unchecked.programs[0].error.find("directories above not checked for nobody") !=
+        std::string::npos);
+
   // A user the host does not know: nothing read, no denial claimed.
   auto ghost = plan_inspection({{open, {"digger-no-such-user"}}});
   auto unknown =
