@@ -2,6 +2,7 @@
 #include "digger/collect/framing.hpp"
 #include "digger/collect/go_build_info.hpp"
 #include "digger/collect/inspect.hpp"
+#include "digger/collect/inspect_read.hpp"
 
 #include <fmt/format.h>
 
@@ -13,30 +14,8 @@
 namespace digger::collect {
 namespace {
 
-constexpr std::size_t max_head_bytes = 256;
+constexpr std::size_t max_batch = 6, max_users = 64;
 constexpr std::uint32_t type_mask = 0170000, regular = 0100000, directory = 0040000;
-
-struct StatLine {
-  std::uint32_t raw_mode = 0;
-  std::int64_t uid = -1, gid = -1, size = -1, mtime = 0;
-  std::string owner;
-  bool ok = false;
-};
-
-std::vector<std::string_view> words(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t pos = 0;
-  while (pos < line.size() && out.size() < 8) {
-    auto start = line.find_first_not_of(' ', pos);
-    if (start == std::string_view::npos) {
-      break;
-    }
-    auto end = line.find(' ', start);
-    out.push_back(line.substr(start, end == std::string_view::npos ? end : end - start));
-    pos = end == std::string_view::npos ? line.size() : end;
-  }
-  return out;
-}
 
 template <typename T>
 bool parse_number(std::string_view text, T& value, int base = 10) {
@@ -44,10 +23,18 @@ bool parse_number(std::string_view text, T& value, int base = 10) {
   return ec == std::errc{} && ptr == text.data() + text.size();
 }
 
-// "81ed 0 0 1819308 1795632544 root" (stat -c "%f %u %g %s %Y %U")
+struct StatLine {
+  std::uint32_t raw_mode = 0;
+  std::int64_t uid = -1, gid = -1, size = -1, mtime = 0;
+  std::string identity; // "DEV:INO"
+  std::string owner;
+  bool ok = false;
+};
+
+// "81ed 0 0 1819308 1795632544 65024:733 root" (stat -c "%f %u %g %s %Y %d:%i %U")
 StatLine parse_stat(std::string_view line) {
   StatLine stat;
-  auto w = words(line);
+  auto w = split_words(line);
   if (w.size() < 3 || !parse_number(w[0], stat.raw_mode, 16) || !parse_number(w[1], stat.uid) ||
       !parse_number(w[2], stat.gid)) {
     return stat;
@@ -57,8 +44,9 @@ StatLine parse_stat(std::string_view line) {
     parse_number(w[3], stat.size);
     parse_number(w[4], stat.mtime);
   }
-  if (w.size() >= 6) {
-    stat.owner = std::string(w[5]);
+  if (w.size() >= 7) {
+    stat.identity = std::string(w[5]);
+    stat.owner = std::string(w[6]);
   }
   return stat;
 }
@@ -78,12 +66,13 @@ void add_error(cron::ProgramFacts& facts, std::string_view text) {
   facts.error += facts.error.empty() ? std::string(text) : "; " + std::string(text);
 }
 
-void apply_stat(cron::ProgramFacts& facts, std::string_view lines) {
+// Returns the file's DEV:INO ("" when unknown).
+std::string apply_stat(cron::ProgramFacts& facts, std::string_view lines) {
   auto nl = lines.find('\n');
   auto file = parse_stat(lines.substr(0, nl));
   if (!file.ok) {
     add_error(facts, "stat failed");
-    return;
+    return "";
   }
   facts.type = type_of(file.raw_mode);
   facts.mode = file.raw_mode & 07777;
@@ -100,6 +89,7 @@ void apply_stat(cron::ProgramFacts& facts, std::string_view lines) {
       facts.dir_gid = dir.gid;
     }
   }
+  return file.identity;
 }
 
 bool is_hex_digest(std::string_view text) {
@@ -120,81 +110,6 @@ void apply_go(cron::ProgramFacts& facts, std::string_view blob) {
   }
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
-// `od -An -v -tx1` text back to bytes: hex pairs between blanks; anything else fails.
-std::optional<std::string> from_od_hex(std::string_view text) {
-  std::string bytes;
-  bytes.reserve(text.size() / 3 + 1);
-  for (std::size_t i = 0; i < text.size();) {
-    if (text[i] == ' ' || text[i] == '\n') {
-      ++i;
-      continue;
-    }
-    if (i + 1 >= text.size()) {
-      return std::nullopt;
-    }
-    int high = hex_digit(text[i]), low = hex_digit(text[i + 1]);
-    if (high < 0 || low < 0) {
-      return std::nullopt;
-    }
-    bytes.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return bytes;
-}
-
-struct PendingHead {
-  std::string_view path;
-  std::size_t bytes = 0;
-};
-
-// `head -c 256 -v -- f1 f2 ...` wrote "==> f1 <==\n" HEAD1 "\n==> f2 <==\n" HEAD2 ...; every
-// length is known from the declarations. A file's bytes count only once the next header (or the
-// exact end) sits right where its length says: a file that changed size in between, or a header
-// head never wrote, can then never hand one file's bytes to another. Returns the verified heads
-// in order (fewer than declared when the layout broke).
-std::vector<std::string_view> split_batched_heads(std::string_view all,
-                                                  const std::vector<PendingHead>& files) {
-  std::vector<std::string_view> heads;
-  std::size_t pos = 0;
-  auto header_at = [&](std::size_t i) {
-    std::string header = fmt::format("{}==> {} <==\n", i == 0 ? "" : "\n", files[i].path);
-    if (all.substr(pos).starts_with(header)) {
-      pos += header.size();
-      return true;
-    }
-    return false;
-  };
-  if (files.empty() || !header_at(0)) {
-    return heads;
-  }
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    if (all.size() - pos < files[i].bytes) {
-      break;
-    }
-    auto head = all.substr(pos, files[i].bytes);
-    pos += files[i].bytes;
-    bool last = i + 1 == files.size();
-    if (last ? pos != all.size() : !header_at(i + 1)) {
-      break;
-    }
-    heads.push_back(head);
-  }
-  return heads;
-}
-
 class Collector {
 public:
   explicit Collector(InspectDecoded& out) : out_(out) {}
@@ -205,9 +120,12 @@ public:
       out_.complete = true;
       return true;
     }
-    if (type == "HEADS" && f.size() == 1) {
-      apply_batched_heads(f[0]);
+    if (type == "BUDGET" && f.size() == 1) {
+      out_.budget_hit = true;
       return true;
+    }
+    if (type == "READ" && f.size() >= 2 && f.size() <= max_batch + 1) {
+      return apply_read(f);
     }
     if (f.empty() || f[0].empty() || f[0].size() > 4096) {
       return false;
@@ -218,54 +136,77 @@ public:
       auto& p = facts(f[0]);
       p.exists = true;
       p.resolved_path = f[1];
-      apply_stat(p, f[2]);
+      identity_[std::string(f[0])] = apply_stat(p, f[2]);
     } else if (type == "NOTE" && f.size() == 2) {
       add_error(facts(f[0]), f[1].substr(0, 300));
-    } else if (type == "HASH" && f.size() == 2) {
-      if (is_hex_digest(f[1])) {
-        facts(f[0]).sha256 = f[1];
+    } else if (type == "DENIED" && f.size() == 2) {
+      auto& users = facts(f[0]).unreadable_by;
+      if (users.size() < max_users && f[1].size() <= 64 &&
+          std::find(users.begin(), users.end(), f[1]) == users.end()) {
+        users.emplace_back(f[1]);
       }
-    } else if (type == "HEAD" && f.size() == 2) {
-      set_head(facts(f[0]), f[1]);
-    } else if (type == "HEADN" && f.size() == 2) {
-      std::size_t bytes = 0;
-      if (!parse_number(f[1], bytes) || bytes > max_head_bytes ||
-          pending_.size() >= max_pending_heads) {
-        return false;
-      }
-      pending_.push_back({f[0], bytes});
-    } else if (type == "GOBI" && f.size() == 2) {
-      apply_go(facts(f[0]), f[1]);
     } else {
       return false;
     }
     return true;
   }
 
-  // A new run of the script (xargs split the list): declarations do not carry over.
-  void start_run() { pending_.clear(); }
-
 private:
-  static constexpr std::size_t max_pending_heads = 1u << 16;
-
-  void apply_batched_heads(std::string_view hex) {
-    auto bytes = from_od_hex(hex);
-    auto heads = bytes ? split_batched_heads(*bytes, pending_) : std::vector<std::string_view>{};
-    for (std::size_t i = 0; i < pending_.size(); ++i) {
-      auto& p = facts(pending_[i].path);
-      if (i < heads.size()) {
-        set_head(p, heads[i]);
+  bool apply_read(const std::vector<std::string_view>& f) {
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i + 1 < f.size(); ++i) {
+      auto it = identity_.find(f[i]);
+      ids.push_back(it == identity_.end() ? std::string() : it->second);
+    }
+    auto batch = parse_read(f.back(), ids);
+    if (!batch) {
+      for (std::size_t i = 0; i + 1 < f.size(); ++i) {
+        add_error(facts(f[i]), "not read: the read did not finish");
+      }
+      return true;
+    }
+    // Heads: every file the child opened is in `head -v`'s output, in order.
+    std::vector<PendingHead> pending;
+    std::vector<std::size_t> owners;
+    static constexpr std::string_view fd_names[] = {"/dev/fd/4", "/dev/fd/5", "/dev/fd/6",
+                                                    "/dev/fd/7", "/dev/fd/8", "/dev/fd/9"};
+    for (std::size_t i = 0; i < batch->files.size(); ++i) {
+      if (batch->files[i].opened) {
+        pending.push_back({fd_names[i], static_cast<std::size_t>(std::min<std::int64_t>(
+                                            batch->files[i].size, max_head_bytes))});
+        owners.push_back(i);
+      }
+    }
+    auto bytes = from_od_hex(batch->head_hex);
+    auto heads = bytes ? split_batched_heads(*bytes, pending) : std::vector<std::string_view>{};
+    for (std::size_t i = 0; i < owners.size(); ++i) {
+      const auto& file = batch->files[owners[i]];
+      auto& p = facts(f[owners[i]]);
+      if (!file.usable) {
+        add_error(p, "not read: the file changed during the inspection");
+      } else if (i < heads.size()) {
+        p.elf = heads[i].starts_with("\x7f"
+                                     "ELF");
+        p.head = language_head(heads[i]);
       } else {
         add_error(p, "head not read: the file changed during the inspection");
       }
     }
-    pending_.clear();
-  }
-
-  static void set_head(cron::ProgramFacts& p, std::string_view head) {
-    p.head = head.substr(0, max_head_bytes);
-    p.elf = p.head.starts_with("\x7f"
-                               "ELF");
+    for (std::size_t i = batch->files.size(); i + 1 < f.size(); ++i) {
+      add_error(facts(f[i]), "not read: the file changed during the inspection");
+    }
+    for (const auto& [index, digest] : batch->sums) {
+      if (batch->files[index].usable && is_hex_digest(digest)) {
+        facts(f[index]).sha256 = digest;
+      }
+    }
+    for (const auto& [index, hex] : batch->blobs) {
+      auto blob = from_od_hex(hex);
+      if (batch->files[index].usable && blob) {
+        apply_go(facts(f[index]), *blob);
+      }
+    }
+    return true;
   }
 
   cron::ProgramFacts& facts(std::string_view path) {
@@ -278,8 +219,8 @@ private:
   }
 
   InspectDecoded& out_;
-  std::vector<PendingHead> pending_; // HEADN declarations awaiting their HEADS record
   std::map<std::string, std::size_t, std::less<>> index_;
+  std::map<std::string, std::string, std::less<>> identity_; // path -> DEV:INO from PROG
 };
 
 } // namespace
@@ -296,7 +237,6 @@ InspectDecoded decode_inspection_output(std::string_view stdout_bytes) {
     }
     out.started = true;
     out.complete = false;
-    collector.start_run();
     auto rest = stdout_bytes.substr(start + inspect_start_marker.size());
     RecordReader reader(rest);
     while (!reader.at_end() && !out.complete) {
@@ -334,6 +274,9 @@ void apply_inspection(HostSnapshot& snapshot, const InspectionPlan& plan,
     decoded = decode_inspection_output(inspect_stdout);
     if (!decoded.error.empty()) {
       notes.push_back(fmt::format("inspection output incomplete: {}", decoded.error));
+    }
+    if (decoded.budget_hit) {
+      notes.push_back("read budget hit: some programs not read or not hashed");
     }
   } else {
     notes.push_back(fmt::format("inspection failed: {}", failure));

@@ -2,85 +2,113 @@
 
 #include <fmt/format.h>
 
-#include <set>
-
 namespace digger::collect {
 namespace {
 
-// Reads paths from its arguments (xargs -0 turned stdin into them) and starts a small, fixed
-// number of processes per host whatever the target count (each process start costs the host
-// about a millisecond of CPU): one `readlink -f` for all symlinks, one `stat` for every target
-// and its directory, one `head | od` for the first bytes of all readable files, one `grep` for
-// the Go magic in all candidate executables, one `sha256sum` for all hashed files; only each Go
-// binary's build info blob takes a `dd` of its own. Per path, framed records:
-//   MISSING path | PROG path resolved stat   (stat: "RAWMODE UID GID SIZE MTIME OWNER" of the
-//   file, then "RAWMODE UID GID ..." of its directory, following symlinks) | NOTE path text |
-//   HASH path sha256 | HEAD path first-bytes | GOBI path go-build-info-blob, then END count.
-// The batched heads come as HEADN path count (one per file, in order) then one HEADS record:
-// the `od -An -v -tx1` text of `head -c 256 -v -- f1 f2 ...`, whose "==> f <==" headers the
-// decoder checks at the exact offsets the counts give. The shell keeps the hex (binary-safe,
-// exact length) and sends it only when its length is the expected one; else (a file changed
-// size, no GNU-like head, a name with a newline in an odd place) every file gets its own HEAD
-// record as before. Other batched results are used only where they line up exactly with the
-// names asked, else that step runs per file: stat and sha256sum lines by their count (neither
-// prints a raw name), readlink lines in order while each names the same file as its link
-// (`test -ef`), grep lines "NAME:OFFSET:MAGIC" compared whole with each known name in order
-// (names holding a newline get their own grep). Targets live in
-// numbered variables (p_1 ...); commands over many of them are built by `eval` from those
-// variable references only, never from their values. `--portable` right after MAX BLOBS takes
-// the per-file path everywhere (the tests compare both).
-// Hashing dominates the CPU once process starts are few: from 2 MiB to hash on, `openssl dgst
-// -sha256 -r` (same "HEX *name" lines, several times faster than coreutils where the CPU has
-// SHA extensions or AVX2, but a slower start) hashes instead of sha256sum when it is there.
-// Contents are read only from regular files that are executable or world-readable: a job may
-// name any file (a root job reading a secret), and its bytes are not ours to copy. Reads are
-// bounded (sha256 up to 64 MiB, 256 bytes of head, grep for the Go magic in executables of
-// 64 KiB to 256 MiB, 64 KiB of build info each, a byte budget for all of them) and padded with
-// NULs when a file shrinks, so the framing cannot drift: GNU dd (fullblock, skip_bytes, sync)
-// wrote the bytes when it says "1+0 records out" and nothing otherwise; a dd that printed no
-// record counts at all refused the flags (no GNU dd: no probe process needed to know) or could
-// not open the file, and the portable tail | head with NUL padding reads instead, from then on.
-// Nothing found is ever executed.
-// It must not contain a single quote: it travels inside '...'.
+// Reads its items from its arguments (xargs -0 turned stdin into them): first "+BUDGET", the
+// bytes this host may read or hash in all (a later xargs run has none: budget 0, reads
+// nothing), then one "USERS/PATH" per target, USERS the run-as accounts of its jobs
+// ("root,alice", checked by plan_inspection). Per target, framed records:
+//   MISSING path | PROG path resolved stat ("MODE UID GID SIZE MTIME DEV:INO OWNER" of the file,
+//   then of its directory, following symlinks) | NOTE path text | DENIED path user (that
+//   run-as user cannot read it) | READ path... text (one batch of reads) | BUDGET left | END n.
+// One `stat` for every target, its directory and, for a run-as user other than root, every
+// directory above (search permission). Contents are read only from regular files that are
+// executable or world-readable AND that at least one run-as user could read itself: its uid
+// and `id -G` groups against the file's mode bits and the search bit of every directory of
+// the path (and of the symlink's own path). Root reads everything. ACLs are not evaluated
+// (a user granted access by an ACL only is treated as denied: nothing is read).
+// The reads never follow a name twice: a child shell (under `timeout`, so a FIFO swapped in
+// between our stat and its open cannot hold the host) opens up to six files once each on fds
+// 4..9, checks on each descriptor (`stat -L /dev/fd/N`) that it is a regular file with the
+// device:inode checked above, else replaces it by /dev/null, and then reads only through
+// /dev/fd/N (the same open file on Linux, whatever the name points to by then): `head -c 128
+// -v | od` for the first bytes, `sha256sum`, `grep -F -abo -m 1` for the Go magic and `tail |
+// head | od` for each Go build info blob. It prints text only ("F ok|bad ID MODE SIZE" per
+// file, then H hex, S sums, B fd length hex per blob, "E blobs-left"); the parent frames it
+// whole once the "E" line shows it finished, else notes why and reads nothing more. Bytes
+// counted against the budget before any read: the head, plus the size of each file hashed (up
+// to 64 MiB) and grepped (executables of 64 KiB to 256 MiB); when the budget is short a file
+// loses its Go grep, then its hash, then its head, with a NOTE and a final BUDGET record.
+// Targets and users live in numbered variables (p_1, u_1 ...); commands over many of them
+// are built by `eval` from variable references only, never from their values. Nothing found
+// is ever executed. It must not contain a single quote: it travels inside '...'.
 constexpr std::string_view script = R"SH(LC_ALL=C; export LC_ALL
 PATH=/usr/sbin:/usr/bin:/sbin:/bin; export PATH
 max=${1:-256}; blobs=${2:-4194304}; shift 2
-nodd=; slow=
-case $1 in --portable) nodd=1; slow=1; shift ;; esac
-exec 3>&1
+bud=0
+case $1 in +*) x=${1#+}; case $x in ""|*[!0-9]*) ;; *) bud=$x ;; esac; shift ;; esac
+hb=128; nl="
+"
 seg() { printf "%s\n%s\n" "${#1}" "$1"; }
 note() { printf "NOTE 2\n"; seg "$1"; seg "$2"; }
-nl="
-"
-gm=$(printf "\377 Go buildinf:")
-span() {
-  if [ "$3" -gt 0 ]; then
-    e=
-    [ -z "$nodd" ] && e=$(dd if="$1" bs="$3" skip="$2" count=1 iflag=fullblock,skip_bytes conv=sync status=noxfer 2>&1 >&3)
-    case $e in
-    *"1+0 records out") ;;
-    *"records out"*) head -c "$3" /dev/zero ;;
-    *)
-      nodd=1
-      { tail -c +$(($2 + 1)) -- "$1" 2>/dev/null | head -c "$3"; cat /dev/zero; } | head -c "$3" ;;
-    esac
+rd="exec 2>/dev/null
+bl=\$1; hb=\$2; shift 2
+nl=\"
+\"
+gm=\$(printf \"\\377 Go buildinf:\")
+k=3; f=
+while [ \$# -ge 3 ]; do
+  k=\$((k + 1))
+  eval \"command exec \$k<\\\"\\\$3\\\"\" || eval \"exec \$k</dev/null\"
+  eval \"id_\$k=\\\$1; sp_\$k=\\\$2\"
+  f=\"\$f /dev/fd/\$k\"
+  shift 3
+done
+s=\$(stat -L -c \"%d:%i %f %s\" \$f)
+set -f; IFS=\$nl; set -- \$s; IFS=\" \"; set +f
+[ \$# -eq \$((k - 3)) ] || { printf \"E %s\\n\" \"\$bl\"; exit 0; }
+j=3; h=; sl=; gl=
+for l do
+  j=\$((j + 1))
+  eval \"x=\\\$id_\$j; st=\\\$sp_\$j\"
+  set -f; set -- \$l; set +f
+  case \$2 in ????) ;; *) set -- x ;; esac
+  case \$3 in \"\"|*[!0-9]*) set -- x ;; esac
+  if [ \"\$1\" = \"\$x\" ] && [ \$((0x\$2 & 61440)) -eq 32768 ]; then
+    printf \"F ok %s\\n\" \"\$l\"; eval \"sz_\$j=\\\$3\"
+    h=\"\$h /dev/fd/\$j\"
+    case \$st in *s*) sl=\"\$sl /dev/fd/\$j\" ;; esac
+    case \$st in *g*) gl=\"\$gl /dev/fd/\$j\" ;; esac
+  else
+    printf \"F bad %s\\n\" \"\$l\"; eval \"exec \$j</dev/null\"
   fi
-  printf "\n"
-}
-count() {
-  cnt=0; q=$1
-  while [ -n "$q" ]; do
-    cnt=$((cnt + 1))
-    case $q in *"$nl"*) q=${q#*"$nl"} ;; *) q= ;; esac
-  done
+done
+printf \"H\\n\"; [ -n \"\$h\" ] && head -c \"\$hb\" -v -- \$h | od -An -v -tx1
+printf \"S\\n\"; [ -n \"\$sl\" ] && sha256sum -- \$sl
+g=; [ -n \"\$gl\" ] && g=\$(grep -F -abo -H -m 1 -e \"\$gm\" -- \$gl)
+set -f; IFS=\$nl; set -- \$g; IFS=\" \"; set +f
+for l do
+  case \$l in /dev/fd/[4-9]:*) ;; *) continue ;; esac
+  j=\${l#/dev/fd/}; o=\${j#?:}; j=\${j%%\"\$o\"}; j=\${j%:}; o=\${o%%:*}
+  case \$o in \"\"|*[!0-9]*) continue ;; esac
+  eval \"c=\\\$sz_\$j\"; c=\$((c - o))
+  [ \"\$c\" -gt 65536 ] && c=65536; [ \"\$c\" -gt \"\$bl\" ] && c=\$bl
+  [ \"\$c\" -gt 0 ] || continue
+  bl=\$((bl - c))
+  printf \"B %s %s\\n\" \"\$j\" \"\$c\"
+  tail -c +\$((o + 1)) /dev/fd/\$j | head -c \"\$c\" | od -An -v -tx1
+done
+printf \"E %s\\n\" \"\$bl\""
+tm=; command -v timeout >/dev/null 2>&1 && tm="timeout -k 2 10"
+i=0; n=0; ls=; nu=0; hit=; stop=; q=0
+printf "@@digger-inspect@@ 1\n"
+for x do
+  [ "$i" -ge "$max" ] && break
+  i=$((i + 1))
+  u=${x%%/*}; p=${x#"$u"}
+  case $p in /*) ;; *) note "$x" "not an absolute path"; continue ;; esac
+  if [ ! -e "$p" ]; then printf "MISSING 1\n"; seg "$p"; continue; fi
+  n=$((n + 1)); eval "p_$n=\$p; u_$n=\$u; rp_$n="
+  [ -L "$p" ] && ls="$ls $n"
+done
+args() {
+  a=
+  for x do a="$a \"\$p_$x\""; done
 }
 first() {
   l=${r%%"$nl"*}
   case $r in *"$nl"*) r=${r#*"$nl"} ;; *) r= ;; esac
-}
-args() {
-  a=
-  for x do a="$a \"\$p_$x\""; done
 }
 links() {
   [ $# -gt 0 ] || return 0
@@ -95,135 +123,155 @@ links() {
     eval "rp_$j=\$l"
   done
 }
+above() {
+  d=$1
+  while [ "$d" != / ] && [ -n "$d" ]; do
+    d=${d%/*}; [ -n "$d" ] || d=/
+    c=$((c + 1)); [ "$c" -le 64 ] || return 1
+    nx=$((nx + 1)); eval "x_$nx=\$d"; a="$a \"\$x_$nx\""
+  done
+}
 stats() {
-  a=; j=0
+  all=; j=0; nx=0; tot=0
   while [ "$j" -lt "$n" ]; do
     j=$((j + 1))
-    eval "p=\$p_$j; t=\${rp_$j:-\$p}"
+    eval "p=\$p_$j; t=\${rp_$j:-\$p}; us=\$u_$j"
     d=${t%/*}; [ -n "$d" ] || d=/
     eval "pd_$j=\$d"
-    a="$a \"\$p_$j\" \"\$pd_$j\""
+    a="\"\$p_$j\" \"\$pd_$j\""; c=0; dp=
+    case ,$us, in ,root,) ;; *)
+      above "$d" || dp=1
+      eval "rp=\$rp_$j"
+      [ -n "$rp" ] && { above "$p" || dp=1; } ;;
+    esac
+    eval "a_$j=\$a; sc_$j=\$((c + 2)); deep_$j=\$dp"
+    all="$all $a"; tot=$((tot + c + 2))
   done
-  st=; [ "$n" -gt 0 ] && st=$(eval "stat -L -c \"%f %u %g %s %Y %U\" -- $a" 2>/dev/null)
-  count "$st"; stok=; [ "$cnt" -eq $((2 * n)) ] && stok=1
+  st=; [ "$n" -gt 0 ] && st=$(eval "stat -L -c \"%f %u %g %s %Y %d:%i %U\" -- $all" 2>/dev/null)
+  r=$st; cnt=0
+  while [ -n "$r" ]; do first; cnt=$((cnt + 1)); done
+  r=$st; j=0
+  while [ "$j" -lt "$n" ]; do
+    j=$((j + 1))
+    eval "c=\$sc_$j; a=\$a_$j"
+    if [ "$cnt" -eq "$tot" ]; then
+      s=; k=0
+      while [ "$k" -lt "$c" ]; do k=$((k + 1)); first; s="$s$l$nl"; done
+    else
+      s=$(eval "stat -L -c \"%f %u %g %s %Y %d:%i %U\" -- $a" 2>/dev/null)
+      e=$s; k=0; while [ -n "$e" ]; do k=$((k + 1)); case $e in *"$nl"*) e=${e#*"$nl"} ;; *) e= ;; esac; done
+      [ "$k" -eq "$c" ] || eval "deep_$j=1"
+    fi
+    eval "st_$j=\$s"
+  done
 }
 facts() {
   set -f; set -- $1; set +f
   case $1 in ""|*[!0-9a-f]*) return 1 ;; esac
   case $4 in ""|*[!0-9]*) return 1 ;; esac
-  m=$((0x$1)); sz=$4
+  mo=$((0x$1)); sz=$4; id=$6
+}
+may() {
+  [ "$1" = 0 ] && return 0
+  set -f; set -- "$1" "$2" "$3" $4; set +f
+  case $4 in ""|*[!0-9a-f]*) return 1 ;; esac
+  case $5 in ""|*[!0-9]*) return 1 ;; esac
+  mm=$((0x$4))
+  if [ "$1" = "$5" ]; then [ $(((mm >> 6) & $3)) -ne 0 ]; return; fi
+  for g in $2; do
+    [ "$g" = "$6" ] && { [ $(((mm >> 3) & $3)) -ne 0 ]; return; }
+  done
+  [ $((mm & $3)) -ne 0 ]
+}
+resolve() {
+  k=0
+  while [ "$k" -lt "$nu" ]; do
+    k=$((k + 1)); eval "x=\$un_$k"
+    [ "$x" = "$1" ] && { eval "uid=\$uu_$k; gids=\$ug_$k"; return; }
+  done
+  if [ "$1" = root ]; then uid=0; gids=0; else
+    uid=$(id -u "$1" 2>/dev/null); gids=$(id -G "$1" 2>/dev/null)
+    case $uid in ""|*[!0-9]*) uid= ;; esac
+    case $gids in *[!0-9\ ]*) gids= ;; esac
+  fi
+  nu=$((nu + 1)); eval "un_$nu=\$1; uu_$nu=\$uid; ug_$nu=\$gids"
+}
+readable() {
+  resolve "$2"
+  [ -n "$uid" ] || { note "$p" "run-as user $2 unknown on the host"; return 2; }
+  [ "$uid" = 0 ] && return 0
+  eval "dp=\$deep_$1"
+  [ -z "$dp" ] || { note "$p" "directories above not checked for $2"; return 2; }
+  r=$s; first; f=$l
+  may "$uid" "$gids" 4 "$f" || return 1
+  while [ -n "$r" ]; do first; may "$uid" "$gids" 1 "$l" || return 1; done
+}
+queue() {
+  q=$((q + 1)); eval "q_$q=$j; qs_$q=\$1; qi_$q=\$id"
+  [ "$q" -lt 6 ] || flush
+}
+flush() {
+  [ "$q" -gt 0 ] || return 0
+  a=; k=0
+  while [ "$k" -lt "$q" ]; do
+    k=$((k + 1)); eval "jj=\$q_$k"
+    a="$a \"\$qi_$k\" \"\$qs_$k\" \"\${rp_$jj:-\$p_$jj}\""
+  done
+  o=; [ -z "$stop" ] && o=$(eval "$tm sh -c \"\$rd\" digger-read \"\$blobs\" $hb $a" 2>/dev/null)
+  t=${o##*"$nl"}
+  case $t in "E "*[0-9]) ;; *) t= ;; esac
+  k=0
+  if [ -n "$t" ]; then
+    blobs=${t#E }
+    printf "READ %s\n" $((q + 1))
+    while [ "$k" -lt "$q" ]; do k=$((k + 1)); eval "jj=\$q_$k"; eval "pp=\$p_$jj"; seg "$pp"; done
+    seg "$o"
+  else
+    [ -n "$stop" ] || stop="not read: a read did not finish in time"
+    while [ "$k" -lt "$q" ]; do k=$((k + 1)); eval "jj=\$q_$k"; eval "pp=\$p_$jj"; note "$pp" "$stop"; done
+  fi
+  q=0
 }
 content() {
-  facts "$s" || { note "$p" "stat failed"; return; }
-  [ $((m & 61440)) -eq 32768 ] || return
-  if [ $((m & 77)) -eq 0 ]; then
+  r=$s; first
+  facts "$l" || { note "$p" "stat failed"; return; }
+  [ $((mo & 61440)) -eq 32768 ] || return
+  if [ $((mo & 77)) -eq 0 ]; then
     note "$p" "not read: neither executable nor world-readable"; return
   fi
-  [ -r "$p" ] || { note "$p" "permission denied"; return; }
-  c=$sz; [ "$c" -gt 256 ] && c=256
-  eval "hn_$j=\$c; sz_$j=\$sz"
-  hl="$hl $j"
-  [ $((m & 73)) -ne 0 ] && [ "$sz" -gt 65536 ] && [ "$sz" -le 268435456 ] && gl="$gl $j"
-  [ "$sz" -le 67108864 ] && sl="$sl $j"
-}
-progs() {
-  j=0; r=$st
-  while [ "$j" -lt "$n" ]; do
-    j=$((j + 1))
-    eval "p=\$p_$j; d=\$pd_$j; rp=\$rp_$j"
-    if [ -n "$stok" ]; then
-      first; s=$l; first; s="$s$nl$l"
-    else
-      s=$(stat -L -c "%f %u %g %s %Y %U" -- "$p" "$d" 2>/dev/null)
-    fi
-    printf "PROG 3\n"; seg "$p"; seg "$rp"; seg "$s"
-    content
+  ok=; us=$u
+  while [ -n "$us" ]; do
+    w=${us%%,*}; case $us in *,*) us=${us#*,} ;; *) us= ;; esac
+    readable "$j" "$w"
+    case $? in 0) ok=1 ;; 1) printf "DENIED 2\n"; seg "$p"; seg "$w" ;; esac
   done
-}
-heads() {
-  [ $# -gt 0 ] || return 0
-  w=-1; hx=
-  for j do eval "p=\$p_$j; c=\$hn_$j"; w=$((w + ${#p} + 10 + c)); done
-  args "$@"
-  [ -z "$slow" ] && hx=$(eval "head -c 256 -v -- $a" 2>/dev/null | od -An -v -tx1)
-  if [ "${#hx}" -eq $((3 * w + (w + 15) / 16 - 1)) ]; then
-    for j do eval "p=\$p_$j; c=\$hn_$j"; printf "HEADN 2\n"; seg "$p"; seg "$c"; done
-    printf "HEADS 1\n"; seg "$hx"
-  else
-    for j do
-      eval "p=\$p_$j; c=\$hn_$j"
-      printf "HEAD 2\n"; seg "$p"; printf "%s\n" "$c"; span "$p" 0 "$c"
-    done
-  fi
-}
-gobi() {
-  case $2 in ""|*[!0-9]*) return 0 ;; esac
-  c=$(($3 - $2)); [ "$c" -gt 65536 ] && c=65536; [ "$c" -gt "$blobs" ] && c=$blobs
-  [ "$c" -gt 0 ] || { note "$1" "Go build info not read: byte budget spent"; return 0; }
-  blobs=$((blobs - c))
-  printf "GOBI 2\n"; seg "$1"; printf "%s\n" "$c"; span "$1" "$2" "$c"
-}
-gos() {
-  [ $# -gt 0 ] || return 0
-  a=
-  for j do
-    eval "p=\$p_$j"
-    case $p in *"$nl"*) ;; *) a="$a \"\$p_$j\"" ;; esac
+  [ -n "$ok" ] || { note "$p" "not read: no run-as user of its jobs can read it"; return; }
+  c=$hb; sp=h
+  [ "$sz" -le 67108864 ] && { sp=${sp}s; c=$((c + sz)); }
+  [ $((mo & 73)) -ne 0 ] && [ "$sz" -gt 65536 ] && [ "$sz" -le 268435456 ] && { sp=${sp}g; c=$((c + sz)); }
+  while [ "$c" -gt "$bud" ]; do
+    hit=1
+    case $sp in
+    *g) sp=${sp%g}; c=$((c - sz)); note "$p" "Go build info not read: byte budget spent" ;;
+    *s) sp=${sp%s}; c=$((c - sz)); note "$p" "not hashed: byte budget spent" ;;
+    *) note "$p" "not read: byte budget spent"; return ;;
+    esac
   done
-  r=; [ -n "$a" ] && [ -z "$slow" ] && r=$(eval "grep -F -abo -H -m 1 -e \"\$gm\" -- $a" 2>/dev/null)
-  for j do
-    eval "p=\$p_$j; sz=\$sz_$j"
-    o=
-    if [ -n "$slow" ] || [ "$p" != "${p%%"$nl"*}" ]; then
-      o=$(grep -F -abo -m 1 -e "$gm" -- "$p" 2>/dev/null); o=${o%%:*}
-    else
-      while [ -n "$r" ]; do
-        l=${r%%"$nl"*}; x=${l#"$p:"}; d=${x%%:*}
-        [ "$l" = "$p:$d:$gm" ] || break
-        case $d in ""|*[!0-9]*) break ;; esac
-        [ -n "$o" ] || o=$d
-        first
-      done
-    fi
-    gobi "$p" "$o" "$sz"
-  done
+  bud=$((bud - c))
+  queue "$sp"
 }
-hashes() {
-  [ $# -gt 0 ] || return 0
-  args "$@"
-  b=0; for j do eval "b=\$((b + sz_$j))"; done
-  if [ -z "$slow" ] && [ "$b" -ge 2097152 ] && command -v openssl >/dev/null 2>&1; then
-    hs=$(eval "openssl dgst -sha256 -r $a" 2>/dev/null)
-  else
-    hs=$(eval "sha256sum -- $a" 2>/dev/null)
-  fi
-  count "$hs"; [ "$cnt" -eq $# ] || hs=
-  for j do
-    eval "p=\$p_$j"
-    if [ -n "$hs" ]; then
-      r=$hs; first; hs=$r; l=${l#\\}
-    else
-      l=$(sha256sum < "$p" 2>/dev/null)
-    fi
-    printf "HASH 2\n"; seg "$p"; seg "${l%% *}"
-  done
-}
-printf "@@digger-inspect@@ 1\n"
-i=0; n=0; ls=; hl=; gl=; sl=
-for p do
-  [ "$i" -ge "$max" ] && break
-  i=$((i + 1))
-  case $p in /*) ;; *) note "$p" "not an absolute path"; continue ;; esac
-  if [ ! -e "$p" ]; then printf "MISSING 1\n"; seg "$p"; continue; fi
-  n=$((n + 1)); eval "p_$n=\$p; rp_$n="
-  [ -L "$p" ] && ls="$ls $n"
-done
 links $ls
 stats
-progs
-heads $hl
-gos $gl
-hashes $sl
+j=0
+while [ "$j" -lt "$n" ]; do
+  j=$((j + 1))
+  eval "p=\$p_$j; u=\$u_$j; rp=\$rp_$j; s=\$st_$j"
+  r=$s; first; f=$l; first
+  printf "PROG 3\n"; seg "$p"; seg "$rp"; seg "$f$nl$l"
+  content
+done
+flush
+[ -n "$hit" ] && { printf "BUDGET 1\n"; seg "$bud"; }
 printf "END 1\n"; seg "$i"
 )SH";
 
@@ -236,44 +284,6 @@ std::string_view inspect_script() {
 std::string inspect_command(bool use_sudo, const InspectLimits& limits) {
   return fmt::format("exec {}xargs -0 sh -c '{}' digger-inspect {} {}", use_sudo ? "sudo -n " : "",
                      script, limits.max_targets, limits.max_blob_bytes);
-}
-
-InspectionPlan plan_inspection(const std::vector<std::string>& targets,
-                               const InspectLimits& limits) {
-  InspectionPlan plan;
-  std::set<std::string_view> seen;
-  for (const auto& path : targets) {
-    if (!seen.insert(path).second) {
-      continue;
-    }
-    if (path.empty() || path.front() != '/') {
-      plan.rejected.emplace_back(path, "not an absolute path");
-      continue;
-    }
-    if (path.find('\0') != std::string::npos) {
-      plan.rejected.emplace_back(path, "path holds a NUL byte");
-      continue;
-    }
-    if (path.size() > limits.max_path_bytes) {
-      plan.rejected.emplace_back(path,
-                                 fmt::format("path longer than {} bytes", limits.max_path_bytes));
-      continue;
-    }
-    ++plan.requested;
-    if (plan.paths.size() >= limits.max_targets ||
-        plan.payload.size() + path.size() + 1 > limits.max_payload_bytes) {
-      plan.over_bound.push_back(path);
-      continue;
-    }
-    plan.paths.push_back(path);
-    plan.payload += path;
-    plan.payload.push_back('\0');
-  }
-  if (!plan.over_bound.empty()) {
-    plan.note =
-        fmt::format("bound hit: {} of {} targets inspected", plan.paths.size(), plan.requested);
-  }
-  return plan;
 }
 
 } // namespace digger::collect

@@ -1,7 +1,13 @@
-// Which programs the second round trip inspects: what the jobs of every source kind run.
+// Which programs the second round trip inspects (what the jobs of every source kind run, and
+// as whom), and the bytes sent to the host for them.
 #include "digger/collect/host_record.hpp"
+#include "digger/collect/inspect.hpp"
 #include "digger/collect/source_rows.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
 #include <set>
 
 namespace digger::collect {
@@ -12,21 +18,90 @@ bool inspectable(std::string_view path) {
          path.find('\0') == std::string_view::npos;
 }
 
+// An account name the host's `id` may be asked about: no option, separator or shell syntax.
+bool valid_user(std::string_view user) {
+  if (user.empty() || user.size() > 64 || user.front() == '-') {
+    return false;
+  }
+  return std::all_of(user.begin(), user.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.' || c == '$' || c == '@';
+  });
+}
+
+// "root,alice": the run-as accounts that can be asked about (an invalid one is left out: no
+// read on its behalf, and no flag either, since the host was not asked).
+std::string user_list(const std::vector<std::string>& users) {
+  std::string out;
+  for (const auto& user : users) {
+    if (valid_user(user)) {
+      out += out.empty() ? user : "," + user;
+    }
+  }
+  return out;
+}
+
 } // namespace
 
-std::vector<std::string> inspection_targets(const HostSnapshot& snapshot) {
+std::vector<InspectionTarget> inspection_targets(const HostSnapshot& snapshot) {
   // The row builders are the one definition of a job's target; running them twice costs a
   // parse per source, which is small next to the round trip it saves.
   HostContext host = host_context(snapshot, "", nullptr);
-  std::set<std::string, std::less<>> paths;
+  std::map<std::string, std::set<std::string>, std::less<>> users;
   for (const auto& row : build_source_rows(snapshot, host)) {
     for (const auto& entry : row.entries) {
       if (entry.kind == "job" && inspectable(entry.target)) {
-        paths.insert(entry.target);
+        users[entry.target].insert(entry.run_as);
       }
     }
   }
-  return {paths.begin(), paths.end()};
+  std::vector<InspectionTarget> out;
+  out.reserve(users.size());
+  for (auto& [path, names] : users) {
+    out.push_back({path, {names.begin(), names.end()}});
+  }
+  return out;
+}
+
+InspectionPlan plan_inspection(const std::vector<InspectionTarget>& targets,
+                               const InspectLimits& limits) {
+  InspectionPlan plan;
+  plan.payload = fmt::format("+{}", limits.max_read_bytes);
+  plan.payload.push_back('\0');
+  std::set<std::string_view> seen;
+  for (const auto& [path, users] : targets) {
+    if (!seen.insert(path).second) {
+      continue;
+    }
+    if (path.empty() || path.front() != '/') {
+      plan.rejected.emplace_back(path, "not an absolute path");
+      continue;
+    }
+    if (path.find('\0') != std::string::npos) {
+      plan.rejected.emplace_back(path, "path holds a NUL byte");
+      continue;
+    }
+    if (path.size() > limits.max_path_bytes) {
+      plan.rejected.emplace_back(path,
+                                 fmt::format("path longer than {} bytes", limits.max_path_bytes));
+      continue;
+    }
+    ++plan.requested;
+    const std::string item = user_list(users) + path;
+    if (plan.paths.size() >= limits.max_targets ||
+        plan.payload.size() + item.size() + 1 > limits.max_payload_bytes) {
+      plan.over_bound.push_back(path);
+      continue;
+    }
+    plan.paths.push_back(path);
+    plan.payload += item;
+    plan.payload.push_back('\0');
+  }
+  if (!plan.over_bound.empty()) {
+    plan.note =
+        fmt::format("bound hit: {} of {} targets inspected", plan.paths.size(), plan.requested);
+  }
+  return plan;
 }
 
 } // namespace digger::collect

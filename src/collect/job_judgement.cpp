@@ -108,6 +108,12 @@ void judge_job(catalog::EntryRow& row, const JobSurroundings& around, const Host
     for (auto& flag : cron::program_flags(*program, row.run_as)) {
       add_flag(row, std::move(flag));
     }
+    // The host checked this run-as user's uid and groups against the file and every directory
+    // of its path: Digger did not read it for this job, and the job cannot read it either.
+    const auto& denied = program->unreadable_by;
+    if (std::find(denied.begin(), denied.end(), row.run_as) != denied.end()) {
+      add_flag(row, "target-unreadable-by-owner");
+    }
   }
 
   cron::VerdictInput input;

@@ -296,8 +296,11 @@ void check_programs(const HostSnapshot& snap, const std::string& go_version) {
   for (const auto& p : snap.programs) {
     inspected.insert(p.path);
   }
-  auto wanted = inspection_targets(snap);
-  CHECK(inspected == std::set<std::string>(wanted.begin(), wanted.end()));
+  std::set<std::string> wanted;
+  for (const auto& target : inspection_targets(snap)) {
+    wanted.insert(target.path);
+  }
+  CHECK(inspected == wanted);
   if (!go_version.empty()) {
     const auto* go = program(snap, "/etc/digger-targets/settle");
     REQUIRE(go != nullptr);

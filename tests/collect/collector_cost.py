@@ -60,8 +60,9 @@ def commands(old_cpp):
     return out
 
 
-INSPECT_STDIN = b"\0".join([b"/usr/bin/python3", b"/bin/sh", b"/usr/sbin/cron", b"/opt/missing",
-                            b"/etc/cron.daily/dpkg"]) + b"\0"
+# As plan_inspection sends it: the host's read budget, then each path behind its run-as users.
+INSPECT_STDIN = b"\0".join([b"+268435456", b"root/usr/bin/python3", b"root/bin/sh", b"root/usr/sbin/cron",
+                            b"root/opt/missing", b"root/etc/cron.daily/dpkg"]) + b"\0"
 
 
 def probe(lab, names, logins, pids, make, stdin):

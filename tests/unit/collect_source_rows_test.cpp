@@ -188,7 +188,7 @@ TEST_CASE("timers: one job per trigger, the service's command and user", "[colle
 TEST_CASE("inspection targets are the absolute programs of every kind of job", "[collect][rows]") {
   auto targets = inspection_targets(debian_host());
   auto has = [&](std::string_view p) {
-    return std::find(targets.begin(), targets.end(), p) != targets.end();
+    return std::any_of(targets.begin(), targets.end(), [&](const auto& t) { return t.path == p; });
   };
   CHECK(has("/opt/billing/settle"));
   CHECK(has("/home/alice/export.sh"));
@@ -196,7 +196,8 @@ TEST_CASE("inspection targets are the absolute programs of every kind of job", "
   CHECK(has("/usr/local/bin/backup"));
   CHECK(has("/usr/lib/php/sessionclean"));
   CHECK_FALSE(has("/etc/cron.daily/old.bak"));
-  CHECK(std::is_sorted(targets.begin(), targets.end()));
+  CHECK(std::is_sorted(targets.begin(), targets.end(),
+                       [](const auto& a, const auto& b) { return a.path < b.path; }));
 }
 
 TEST_CASE("redact_row covers stdin and target", "[collect][rows][secrets]") {

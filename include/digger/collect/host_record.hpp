@@ -2,6 +2,7 @@
 
 #include "digger/catalog/records.hpp"
 #include "digger/collect/decode.hpp"
+#include "digger/collect/inspect.hpp"
 #include "digger/collect/snapshot.hpp"
 #include "digger/cron/registry.hpp"
 
@@ -17,9 +18,10 @@ namespace digger::collect {
 void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot,
                   const cron::Registry* registry = nullptr);
 
-// The absolute paths of the programs the host's jobs run (and of its run-parts files), for
-// the inspection round trip: sorted and unique (the caller bounds how many it sends).
-std::vector<std::string> inspection_targets(const HostSnapshot& snapshot);
+// The absolute paths of the programs the host's jobs run (and of its run-parts files), with
+// the run-as users of those jobs, for the inspection round trip: sorted by path and unique
+// (the caller bounds how many it sends).
+std::vector<InspectionTarget> inspection_targets(const HostSnapshot& snapshot);
 
 // Hex SHA-256 of a byte string.
 std::string sha256_hex(std::string_view bytes);

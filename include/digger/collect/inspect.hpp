@@ -1,9 +1,10 @@
 #pragma once
 
-// The second round trip: after the collector, one more exec on the same SSH session runs a
-// fixed inspect script that reads the target programs' paths from STDIN (NUL-terminated, never
-// on the command line) and reports, per path, stat facts, sha256, the first bytes and the Go
-// build info blob of ELF files. Same framing as the collector (framing.hpp).
+// The second round trip: after the collector, the same shell runs a fixed inspect script that
+// reads the target programs' paths and run-as users from STDIN (NUL-terminated, never on the
+// command line) and reports, per path, stat facts and, only where a run-as user could read the
+// file itself, its sha256, the bytes that tell its language and the Go build info. Same framing
+// as the collector (framing.hpp). docs/collector.md, "Inspection reads".
 
 #include "digger/collect/snapshot.hpp"
 #include "digger/cron/program.hpp"
@@ -22,6 +23,18 @@ struct InspectLimits {
   std::size_t max_payload_bytes = 96u << 10; // all paths: one xargs command line on any host
   std::size_t max_blob_bytes = 4u << 20;     // Go build info bytes of one host together
   std::size_t max_output_bytes = 8u << 20;   // what the client reads back
+  // Everything the inspection of one host reads or hashes: first bytes, sha256 input, the Go
+  // marker grep and build info, counted before each read by the host's script.
+  std::size_t max_read_bytes = 256u << 20;
+};
+
+// A program to inspect and the accounts its jobs run as (sorted, distinct): its bytes are read
+// only when one of them could read the file itself.
+struct InspectionTarget {
+  std::string path;
+  std::vector<std::string> users;
+
+  friend bool operator==(const InspectionTarget&, const InspectionTarget&) = default;
 };
 
 std::string_view inspect_script();
@@ -32,22 +45,28 @@ inline constexpr std::string_view inspect_start_marker = "@@digger-inspect@@ 1\n
 
 // Which targets go to the host, as the follow-up's stdin.
 struct InspectionPlan {
-  std::string payload;                                       // each path followed by a NUL
-  std::vector<std::string> paths;                            // sent, in order (distinct)
+  std::string payload;            // "+BUDGET", then "USERS/PATH" per target, each followed by a NUL
+  std::vector<std::string> paths; // sent, in order (distinct)
   std::vector<std::string> over_bound;                       // valid, left out by a bound
   std::vector<std::pair<std::string, std::string>> rejected; // path, why (relative, ...)
   std::size_t requested = 0;                                 // distinct valid targets
   std::string note; // "bound hit: 256 of 310 targets inspected", or ""
 };
-InspectionPlan plan_inspection(const std::vector<std::string>& targets,
+InspectionPlan plan_inspection(const std::vector<InspectionTarget>& targets,
                                const InspectLimits& limits = {});
 
 struct InspectDecoded {
   std::vector<cron::ProgramFacts> programs; // in the order the host reported them
   bool started = false;
   bool complete = false;
+  bool budget_hit = false; // the host's read budget (InspectLimits::max_read_bytes) ran out
   std::string error;
 };
+
+// What is kept of a program's first bytes: only what tells its language. A shebang line (at
+// most 128 bytes, through cron::redact_secrets), the ELF identification (20 bytes), "<?php"
+// (after a BOM) or a zip header; nothing else.
+std::string language_head(std::string_view first_bytes);
 // Pure and bounded, like decode_collector_output.
 InspectDecoded decode_inspection_output(std::string_view stdout_bytes);
 

@@ -31,7 +31,7 @@ struct ScanRequest {
   // The programs to inspect on a host (the follow-up in the collector's own command), from
   // its decoded collector output; called on a worker thread, so it must be thread-safe. Empty
   // function: no inspection. collect::inspection_targets (host_record.hpp) is the scan's.
-  std::function<std::vector<std::string>(const HostSnapshot&)> inspection_targets;
+  std::function<std::vector<InspectionTarget>(const HostSnapshot&)> inspection_targets;
   InspectLimits inspect;
   const cron::Registry* registry = nullptr; // the user's known jobs (--registry); may be null
   ScriptMode script_mode = ScriptMode::automatic;
