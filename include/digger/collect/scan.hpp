@@ -26,6 +26,9 @@ struct ScanRequest {
   std::vector<inventory::ScanTarget> targets;
   ssh::Options ssh;
   bool use_sudo = false;
+  // With use_sudo: the password sudo asks for (sudo -S, answered on stdin after a per-scan
+  // random prompt); null: sudo -n. Owned by the caller, who wipes it after the scan.
+  const ssh::SecretString* sudo_password = nullptr;
   CollectorLimits limits;
   // The programs to inspect on a host (the follow-up in the collector's own command), from
   // its decoded collector output; called on a worker thread, so it must be thread-safe. Empty
@@ -40,7 +43,7 @@ struct ScanRequest {
 // asked, the inspection. `on_host` gets each finished host (index into request.targets) with
 // the inspection plan used for it (nullptr when no inspection was asked); decode_host turns
 // the pair into a snapshot. Calls are serialised, from worker threads.
-void collect_hosts(
+ssh::FanoutReport collect_hosts(
     const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
     const std::function<void(std::size_t, ssh::Outcome&&, const InspectionPlan*)>& on_host,
     const std::atomic<bool>& stop);
@@ -50,10 +53,10 @@ void collect_hosts(
 // thread that finished it). `on_host` sees each record just before it is handed over
 // (progress, verbose output). Returns when every started host is recorded; `stop` starts no new
 // host.
-void scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
-                catalog::Writer& writer,
-                const std::function<void(const catalog::HostRecord&)>& on_host,
-                const std::atomic<bool>& stop);
+ssh::FanoutReport scan_hosts(const ScanRequest& request, ssh::KeyRing& keys,
+                             ssh::HostKeyStore& host_keys, catalog::Writer& writer,
+                             const std::function<void(const catalog::HostRecord&)>& on_host,
+                             const std::atomic<bool>& stop);
 
 // The record of one host from its SSH outcome: pure, exposed for tests. `plan` is the
 // inspection asked of this host (nullptr: none was asked).
