@@ -50,7 +50,7 @@ class Variant:
             return [ctx.digger, "--inventory", os.path.join(ctx.lab_dir, "hosts.txt"),
                     "-i", os.path.join(ctx.lab_dir, "id_ed25519"),
                     "--known-hosts", os.path.join(ctx.lab_dir, "known_hosts"), "--sudo",
-                    "--db", os.path.join(out_dir, "fresh.db"), "--quiet",
+                    "--db", os.path.join(out_dir, "fresh.db"), "--summary-format", "json",
                     "--concurrency", str(self.fanout), *self.extra], {}
         if self.tool == "pdsh":
             # No %u in the arguments: pdsh then passes no -l and ssh takes User from the alias.
@@ -87,6 +87,19 @@ class Variant:
 
 
 PHASES = ("connect_ms", "handshake_ms", "auth_ms", "command_ms", "total_ms")
+
+
+def digger_summary(stdout_path):
+    """Hosts that ended `timeout` (the lab's hosts are all healthy: every one is a false
+    timeout) and hosts retried at the end, from Digger's JSON summary."""
+    import json
+    try:
+        with open(stdout_path) as f:
+            summary = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return {"hosts_timeout": summary.get("hosts_by_status", {}).get("timeout", 0),
+            "retried": summary.get("retried_after_timeout", 0)}
 
 
 def digger_phases(out_dir):
@@ -133,11 +146,13 @@ def _digger_ok(db):
     return {r[0] for r in rows}
 
 
-def variants(concurrency, only):
+def variants(concurrency, only, fixed=()):
     # Digger as shipped (every scheduler, programs inspected on a second exec), and without the
     # inspection round trip (--no-inspect): the closest to the peers' single `cat`.
     out = [Variant("digger", concurrency, "digger -c%d" % concurrency),
            Variant("digger", concurrency, "digger-noinspect -c%d" % concurrency, ["--no-inspect"])]
+    # The pacer off (--fixed-concurrency): what each fixed window gives, to compare with.
+    out += [Variant("digger", c, "digger-fixed -c%d" % c, ["--fixed-concurrency"]) for c in fixed]
     for tool in ("pdsh", "pssh", "clush"):
         for fan in sorted({DEFAULT_FANOUT[tool], concurrency}):
             tag = "default" if fan == DEFAULT_FANOUT[tool] else "same"

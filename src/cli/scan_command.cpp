@@ -3,6 +3,7 @@
 #include "digger/cli/command.hpp"
 #include "digger/cli/progress.hpp"
 #include "digger/cli/scan_summary.hpp"
+#include "digger/cli/sudo_password.hpp"
 #include "digger/collect/host_record.hpp"
 #include "digger/collect/scan.hpp"
 #include "digger/cron/registry.hpp"
@@ -35,6 +36,10 @@ struct ScanFlags {
   std::vector<std::string> known_hosts;
   std::string host_key_check = "accept-new";
   bool sudo = false;
+  std::string sudo_password_file; // --sudo with a password: from a 0600 file,
+  std::string sudo_password_env;  // an environment variable,
+  bool ask_sudo_password = false; // or the terminal (-K)
+  bool fixed_concurrency = false; // no pacing: always --concurrency in flight
   // Enough sessions in flight to keep two cores busy at WAN latency (each host costs the
   // client ~2.5 ms of CPU over ~0.5 s): docs/performance.md, "Default concurrency".
   std::size_t concurrency = 512;
@@ -151,6 +156,17 @@ std::string options_json(const ScanFlags& flags) {
   if (flags.no_inspect) {
     j["inspect"] = false;
   }
+  if (flags.fixed_concurrency) {
+    j["fixed_concurrency"] = true;
+  }
+  // Where the sudo password came from, never the password.
+  if (!flags.sudo_password_file.empty()) {
+    j["sudo_password"] = "file";
+  } else if (!flags.sudo_password_env.empty()) {
+    j["sudo_password"] = "env";
+  } else if (flags.ask_sudo_password) {
+    j["sudo_password"] = "terminal";
+  }
   return j.dump();
 }
 
@@ -202,7 +218,28 @@ int end_on_catalog_failure(catalog::Catalog& catalog, std::int64_t scan_id,
   return exit_catalog;
 }
 
+// --sudo's password, when one was asked for; read before any connection.
+std::optional<ssh::SecretString> load_sudo_password(const ScanFlags& flags) {
+  std::optional<util::Result<ssh::SecretString>> read;
+  if (!flags.sudo_password_file.empty()) {
+    read = sudo_password_from_file(flags.sudo_password_file);
+  } else if (!flags.sudo_password_env.empty()) {
+    read = sudo_password_from_env(flags.sudo_password_env);
+  } else if (flags.ask_sudo_password) {
+    read = sudo_password_from_terminal();
+  }
+  if (!read) {
+    return std::nullopt;
+  }
+  if (!*read) {
+    throw UsageError(read->error());
+  }
+  return std::move(*read).value();
+}
+
 int run_scan(const ScanFlags& flags) {
+  // Wiped when the scan returns (SecretString), whichever way it ends.
+  const auto sudo_password = load_sudo_password(flags);
   auto targets = plan(flags);
   const auto registry = load_registry(flags.registry);
   // Keys first: a missing key or a wrong passphrase stops here, before the catalog is touched.
@@ -228,7 +265,8 @@ int run_scan(const ScanFlags& flags) {
 
   collect::ScanRequest request;
   request.targets = std::move(targets);
-  request.use_sudo = flags.sudo;
+  request.use_sudo = flags.sudo || sudo_password.has_value();
+  request.sudo_password = sudo_password ? &*sudo_password : nullptr;
   request.registry = registry ? &*registry : nullptr;
   if (!flags.no_inspect) {
     request.inspection_targets = collect::inspection_targets;
@@ -238,15 +276,18 @@ int run_scan(const ScanFlags& flags) {
   request.ssh.concurrency = flags.concurrency;
   request.ssh.host_deadline = seconds_to_ms(flags.timeout);
   request.ssh.retries = flags.retries;
+  request.ssh.retry_timeouts = true; // once, at the end, a few at a time
+  request.ssh.adaptive = !flags.fixed_concurrency;
   request.ssh.host_key_mode = host_key_mode(flags.host_key_check);
 
   auto& stop = install_stop_handlers();
   const bool tty = isatty(STDERR_FILENO) != 0;
   Progress progress(request.targets.size(), tty && !flags.quiet && !flags.verbose);
+  ssh::FanoutReport fanout;
   std::string catalog_failure;
   {
     catalog::Writer writer(catalog, scan_id);
-    catalog_failure = collect::scan_hosts(
+    auto outcome = collect::scan_hosts(
         request, keys, host_keys, writer,
         [&](const catalog::HostRecord& host) {
           progress.host_done(host.status == "ok");
@@ -255,6 +296,8 @@ int run_scan(const ScanFlags& flags) {
           }
         },
         stop);
+    fanout = outcome.fanout;
+    catalog_failure = outcome.catalog_error;
     try {
       writer.stop();
     } catch (const catalog::CatalogError& error) {
@@ -271,6 +314,8 @@ int run_scan(const ScanFlags& flags) {
   catalog.finish_scan(scan_id, interrupted ? catalog::ScanStatus::interrupted
                                            : catalog::ScanStatus::complete);
   auto summary = summarize_scan(catalog, scan_id);
+  summary.retried = static_cast<std::int64_t>(fanout.retried);
+  summary.retried_ok = static_cast<std::int64_t>(fanout.retried_ok);
   if (!flags.quiet) {
     print_summary(summary, flags.summary_format, interrupted);
   }
@@ -295,8 +340,21 @@ void add_scan_command(CLI::App& app, Action& action) {
   app.add_option("--host-key-check", flags->host_key_check, "strict, accept-new or off")
       ->check(CLI::IsMember({"strict", "accept-new", "off"}));
   app.add_flag("--sudo", flags->sudo, "read crontabs through sudo -n");
-  app.add_option("--concurrency", flags->concurrency, "hosts in flight (default 512)")
+  auto* password_file =
+      app.add_option("--sudo-password-file", flags->sudo_password_file,
+                     "sudo with a password: its first line, mode 0600 (implies --sudo)");
+  auto* password_env =
+      app.add_option("--sudo-password-env", flags->sudo_password_env,
+                     "sudo with a password: from this environment variable (implies --sudo)");
+  auto* ask = app.add_flag("-K,--ask-sudo-password", flags->ask_sudo_password,
+                           "sudo with a password: ask once on the terminal (implies --sudo)");
+  password_file->excludes(password_env)->excludes(ask);
+  password_env->excludes(ask);
+  app.add_option("--concurrency", flags->concurrency,
+                 "hosts in flight at most (default 512; the scan paces itself below it)")
       ->check(CLI::Range(1, 100000));
+  app.add_flag("--fixed-concurrency", flags->fixed_concurrency,
+               "always keep --concurrency hosts in flight (no pacing)");
   app.add_option("--timeout", flags->timeout, "total seconds per host (default 30)")
       ->check(CLI::PositiveNumber);
   app.add_option("--connect-timeout", flags->connect_timeout, "TCP connect seconds (default 5)")

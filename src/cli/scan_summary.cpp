@@ -103,7 +103,9 @@ void print_summary(const ScanOverview& o, const std::string& format, bool interr
                         {"entries", o.entries},
                         {"jobs", o.jobs},
                         {"jobs_by_language", counts_json(o.jobs_by_language)},
-                        {"jobs_by_owner", counts_json(o.jobs_by_owner)}};
+                        {"jobs_by_owner", counts_json(o.jobs_by_owner)},
+                        {"retried_after_timeout", o.retried},
+                        {"retried_ok", o.retried_ok}};
     fmt::print("{}\n", j.dump(2));
     return;
   }
@@ -111,6 +113,10 @@ void print_summary(const ScanOverview& o, const std::string& format, bool interr
              interrupted ? "INTERRUPTED (resume with --resume)" : "complete", o.hosts, o.files,
              o.entries, o.jobs);
   print_counts("Hosts by status", o.hosts_by_status, 20);
+  if (o.retried > 0) {
+    fmt::print("\n{} host{} timed out and needed a retry at the end ({} ok the second time)\n",
+               o.retried, o.retried == 1 ? "" : "s", o.retried_ok);
+  }
   if (!o.not_ok.empty()) {
     fmt::print("\nHosts not ok\n");
     for (std::size_t i = 0; i < o.not_ok.size() && i < 50; ++i) {

@@ -34,6 +34,32 @@ std::string list_truncated(const std::vector<CronSource>& sources) {
   return out;
 }
 
+// Why sudo did not start the collector, from its messages (the C locale: LC_ALL=C is set for
+// the password path; sudo -n messages are matched in English too).
+std::string sudo_refusal(std::string_view err) {
+  if (contains(err, "incorrect password attempt") || contains(err, "Sorry, try again")) {
+    return "sudo: wrong password";
+  }
+  if (contains(err, "must have a tty")) {
+    return "sudo requires a tty (Defaults requiretty on the host)";
+  }
+  if (contains(err, "a password is required")) {
+    return "sudo requires a password (give --sudo-password-file, --sudo-password-env or -K)";
+  }
+  if (contains(err, "no password was provided")) {
+    return "sudo: no password was provided";
+  }
+  if (contains(err, "not in the sudoers file") || contains(err, "is not allowed to execute") ||
+      contains(err, "may not run sudo")) {
+    return "sudo: the login may not run the collector as root: " + one_line(err);
+  }
+  if (contains(err, "sudo: not found") || contains(err, "sudo: command not found") ||
+      contains(err, "env: 'sudo': No such file")) {
+    return "sudo is not installed";
+  }
+  return "sudo refused: " + one_line(err);
+}
+
 } // namespace
 
 std::string one_line(std::string_view text, std::size_t limit) {
@@ -51,7 +77,7 @@ HostVerdict judge_collection(const Decoded& decoded, std::string_view remote_std
                              bool stdout_truncated) {
   if (!decoded.started) {
     if (contains(remote_stderr, "sudo")) {
-      return {"permission-denied", "sudo -n refused: " + one_line(remote_stderr)};
+      return {"permission-denied", sudo_refusal(remote_stderr)};
     }
     return {"protocol-error",
             "no collector output" +

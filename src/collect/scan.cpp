@@ -168,17 +168,28 @@ std::string hand_over_marker() {
   return marker + "@@";
 }
 
+// sudo's password prompt for this scan: unguessable, so only sudo can ask for the password.
+std::string sudo_prompt() {
+  std::random_device random;
+  std::string prompt = "digger-sudo-";
+  for (int i = 0; i < 4; ++i) {
+    prompt += fmt::format("{:08x}", random());
+  }
+  return prompt + ":";
+}
+
 // sudo only where the login is not root: root reads everything, and a host without sudo
 // installed must still be scannable as root.
-std::string remote_command(const ScanRequest& request, bool use_sudo, const HandOver* hand_over) {
+std::string remote_command(const ScanRequest& request, bool use_sudo, const HandOver* hand_over,
+                           std::string_view prompt) {
   return hand_over != nullptr
-             ? collector_command(use_sudo, request.limits, request.script_mode, *hand_over)
-             : collector_command(use_sudo, request.limits, request.script_mode);
+             ? collector_command(use_sudo, request.limits, request.script_mode, *hand_over, prompt)
+             : collector_command(use_sudo, request.limits, request.script_mode, prompt);
 }
 
 } // namespace
 
-void collect_hosts(
+ssh::FanoutReport collect_hosts(
     const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
     const std::function<void(std::size_t, ssh::Outcome&&, const InspectionPlan*)>& on_host,
     const std::atomic<bool>& stop) {
@@ -187,8 +198,10 @@ void collect_hosts(
   const HandOver hand_over{marker, inspect_script(), request.inspect.max_targets,
                            request.inspect.max_blob_bytes};
   const HandOver* inspection = inspect ? &hand_over : nullptr;
-  const std::string command = remote_command(request, request.use_sudo, inspection);
-  const std::string as_root = remote_command(request, false, inspection);
+  const bool with_password = request.use_sudo && request.sudo_password != nullptr;
+  const std::string prompt = with_password ? sudo_prompt() : std::string();
+  const std::string command = remote_command(request, request.use_sudo, inspection, prompt);
+  const std::string as_root = remote_command(request, false, inspection, {});
   std::vector<ssh::Target> targets;
   targets.reserve(request.targets.size());
   for (const auto& target : request.targets) {
@@ -201,6 +214,9 @@ void collect_hosts(
   // Room for the framing around the file bytes the script may send.
   options.max_output_bytes = request.limits.total_bytes + (1u << 20);
   options.followup.marker = marker;
+  if (with_password) {
+    options.prompt_answer = {prompt, request.sudo_password, std::string(start_marker)};
+  }
   std::vector<HostInspection> inspections(inspect ? request.targets.size() : 0);
   if (inspect) {
     options.followup.max_stdout_bytes = request.inspect.max_output_bytes;
@@ -208,7 +224,7 @@ void collect_hosts(
       return plan_host(request, first, inspections[index]);
     };
   }
-  ssh::run_fanout(
+  return ssh::run_fanout(
       targets, command, options, keys, host_keys,
       [&](std::size_t index, ssh::Outcome&& outcome) {
         const InspectionPlan* plan = nullptr;
@@ -257,13 +273,14 @@ catalog::HostRecord safe_host_record(const ScanRequest& request, std::size_t ind
 
 } // namespace
 
-std::string scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
+ScanOutcome scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
                        catalog::Writer& writer,
                        const std::function<void(const catalog::HostRecord&)>& on_host,
                        std::atomic<bool>& stop) {
   std::mutex submit_mutex; // the only lock: parsing and judging run on every worker at once
   std::string failure;     // the catalog error that ended the scan; guarded by submit_mutex
-  collect_hosts(
+  ScanOutcome result;
+  result.fanout = collect_hosts(
       request, keys, host_keys,
       [&](std::size_t index, ssh::Outcome&& outcome, const InspectionPlan* plan) {
         auto record = safe_host_record(request, index, std::move(outcome), plan);

@@ -399,14 +399,40 @@ std::string_view collector_script() {
   return script;
 }
 
-std::string collector_command(bool use_sudo, const CollectorLimits& limits, ScriptMode mode) {
-  return fmt::format("exec {}sh -c '{}' digger-collect {} {} {}{}", use_sudo ? "sudo -n " : "",
-                     script, limits.total_bytes, limits.per_file_bytes, limits.unit_file_bytes,
+namespace {
+
+// `sudo -n` fails at once when a password is needed; `sudo -S -p PROMPT` prints PROMPT on
+// stderr and reads the password from stdin (ssh::PromptAnswer), in the C locale so that its
+// messages can be recognised. The prompt goes on the command line: only our nonce, never
+// the password, and no '%' (sudo's prompt escapes) nor quotes.
+std::string sudo_prefix(bool use_sudo, std::string_view password_prompt) {
+  if (!use_sudo) {
+    return {};
+  }
+  if (password_prompt.empty()) {
+    return "sudo -n ";
+  }
+  auto prompt_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == ':';
+  };
+  if (!std::all_of(password_prompt.begin(), password_prompt.end(), prompt_char)) {
+    throw std::invalid_argument("sudo prompt must be letters, digits, '-', '_' or ':'");
+  }
+  return fmt::format("env LC_ALL=C sudo -S -p '{}' ", password_prompt);
+}
+
+} // namespace
+
+std::string collector_command(bool use_sudo, const CollectorLimits& limits, ScriptMode mode,
+                              std::string_view sudo_prompt) {
+  return fmt::format("exec {}sh -c '{}' digger-collect {} {} {}{}",
+                     sudo_prefix(use_sudo, sudo_prompt), script, limits.total_bytes,
+                     limits.per_file_bytes, limits.unit_file_bytes,
                      mode == ScriptMode::portable ? " portable" : "");
 }
 
 std::string collector_command(bool use_sudo, const CollectorLimits& limits, ScriptMode mode,
-                              const HandOver& hand_over) {
+                              const HandOver& hand_over, std::string_view sudo_prompt) {
   auto marker_char = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '@' || c == '-' || c == '_';
   };
@@ -420,10 +446,10 @@ std::string collector_command(bool use_sudo, const CollectorLimits& limits, Scri
   }
   // $4 is always given here, so that $5..$8 keep their places.
   return fmt::format("exec {}sh -c '{}' digger-collect {} {} {} {} {} '{}' {} {}",
-                     use_sudo ? "sudo -n " : "", script, limits.total_bytes, limits.per_file_bytes,
-                     limits.unit_file_bytes, mode == ScriptMode::portable ? "portable" : "auto",
-                     hand_over.marker, hand_over.inspect_script, hand_over.max_targets,
-                     hand_over.max_blob_bytes);
+                     sudo_prefix(use_sudo, sudo_prompt), script, limits.total_bytes,
+                     limits.per_file_bytes, limits.unit_file_bytes,
+                     mode == ScriptMode::portable ? "portable" : "auto", hand_over.marker,
+                     hand_over.inspect_script, hand_over.max_targets, hand_over.max_blob_bytes);
 }
 
 } // namespace digger::collect

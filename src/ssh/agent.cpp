@@ -98,12 +98,13 @@ Result<std::vector<AgentIdentity>> list_agent_identities(const std::string& sock
   return identities;
 }
 
-std::string agent_sign_request(std::string_view public_blob, std::string_view data) {
+std::string agent_sign_request(std::string_view public_blob, std::string_view data,
+                               std::uint32_t flags) {
   std::string body;
   body.push_back(static_cast<char>(agentc_sign_request));
   wire::put_string(body, public_blob);
   wire::put_string(body, data);
-  wire::put_u32(body, 0); // flags: 0 = the key's default algorithm (ssh-rsa for RSA)
+  wire::put_u32(body, flags); // 0 = the key's default algorithm (ssh-rsa for RSA)
   std::string message;
   wire::put_string(message, body);
   return message;
@@ -154,8 +155,9 @@ Result<std::string> AgentConnection::transact(const std::string& request) {
   return answer;
 }
 
-Result<std::string> AgentConnection::sign(std::string_view public_blob, std::string_view data) {
-  auto answer = transact(agent_sign_request(public_blob, data));
+Result<std::string> AgentConnection::sign(std::string_view public_blob, std::string_view data,
+                                          std::uint32_t flags) {
+  auto answer = transact(agent_sign_request(public_blob, data, flags));
   if (!answer) {
     return Error{answer.error()};
   }

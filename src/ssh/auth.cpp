@@ -4,9 +4,12 @@
 #include "digger/ssh/wire.hpp"
 
 #include <fmt/format.h>
+#include <libssh2.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -107,6 +110,37 @@ bool is_rsa(const std::string& type) {
   return type == "ssh-rsa";
 }
 
+// PKCS#1 v1.5 over the hash the algorithm names (RFC 8332): ssh-rsa is SHA-1.
+Result<std::string> sign_rsa(const PrivateKey& key, std::string_view data,
+                             const std::string& algorithm) {
+  const EVP_MD* digest = algorithm == "rsa-sha2-512"   ? EVP_sha512()
+                         : algorithm == "rsa-sha2-256" ? EVP_sha256()
+                                                       : EVP_sha1();
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                  EVP_MD_CTX_free);
+  std::size_t length = 0;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
+  if (!context || EVP_DigestSignInit(context.get(), nullptr, digest, nullptr, key.key.get()) != 1 ||
+      EVP_DigestSign(context.get(), nullptr, &length, bytes, data.size()) != 1) {
+    return Error{"RSA signing failed"};
+  }
+  std::string signature(length, '\0');
+  if (EVP_DigestSign(context.get(), reinterpret_cast<unsigned char*>(signature.data()), &length,
+                     bytes, data.size()) != 1) {
+    return Error{"RSA signing failed"};
+  }
+  signature.resize(length);
+  return signature;
+}
+
+// ssh-agent's sign flags for an RSA key (draft-miller-ssh-agent, 4.5.1).
+std::uint32_t agent_flags_for(const std::string& algorithm) {
+  if (algorithm == "rsa-sha2-512") {
+    return 4; // SSH_AGENT_RSA_SHA2_512
+  }
+  return algorithm == "rsa-sha2-256" ? 2 : 0; // SSH_AGENT_RSA_SHA2_256; 0 = ssh-rsa
+}
+
 } // namespace
 
 PassphraseProvider default_passphrase_provider() {
@@ -126,12 +160,6 @@ PassphraseProvider default_passphrase_provider() {
   };
 }
 
-std::string rsa_refusal_warning(const std::string& origin) {
-  return fmt::format("{}: RSA key skipped: libssh2 1.10 signs only ssh-rsa (SHA-1), which "
-                     "OpenSSH >= 8.8 refuses; use an Ed25519 or ECDSA key",
-                     origin);
-}
-
 KeyRing KeyRing::load(const KeyRingOptions& options) {
   KeyRing ring;
   ring.options_ = options;
@@ -147,10 +175,6 @@ KeyRing KeyRing::load(const KeyRingOptions& options) {
         identity->origin = fmt::format("ssh-agent: {}", found.comment);
         identity->type = wire::key_type_of_blob(found.public_blob);
         identity->public_blob = std::move(found.public_blob);
-        if (is_rsa(identity->type) && !options.try_rsa_last) {
-          ring.warnings_.push_back(rsa_refusal_warning(identity->origin));
-          continue;
-        }
         ring.agent_identities_.push_back(std::move(identity));
       }
     }
@@ -205,10 +229,6 @@ std::unique_ptr<Identity> KeyRing::load_file(const std::string& path, bool expli
     identity->public_blob = std::move(blob).value();
     identity->type = wire::key_type_of_blob(identity->public_blob);
   }
-  if (is_rsa(identity->type) && !options_.try_rsa_last) {
-    warnings_.push_back(rsa_refusal_warning(path));
-    return nullptr;
-  }
   SecretString passphrase;
   if (key_is_encrypted(pem)) {
     auto given = options_.passphrase ? options_.passphrase(path) : std::nullopt;
@@ -233,10 +253,6 @@ std::unique_ptr<Identity> KeyRing::load_file(const std::string& path, bool expli
     warnings_.push_back(fmt::format("{}: {}", path, parsed.error()));
     return nullptr;
   }
-  if (is_rsa(parsed->type) && !options_.try_rsa_last) {
-    warnings_.push_back(rsa_refusal_warning(path));
-    return nullptr;
-  }
   identity->kind = Identity::Kind::parsed_key;
   identity->type = parsed->type;
   identity->public_blob = parsed->public_blob;
@@ -259,9 +275,8 @@ std::vector<const Identity*> KeyRing::identities_for(const std::vector<std::stri
       return;
     }
     if (is_rsa(identity->type)) {
-      if (options_.try_rsa_last) {
-        rsa_last.push_back(identity);
-      }
+      rsa_last.push_back(
+          identity); // with libssh2 1.10, refused by OpenSSH >= 8.8: try others first
       return;
     }
     chosen.push_back(identity);
@@ -282,6 +297,15 @@ std::vector<const Identity*> KeyRing::identities_for(const std::vector<std::stri
 
 Result<std::string> sign_with(const Identity& identity, std::string_view data,
                               AgentConnection& agent) {
+  if (is_rsa(identity.type)) {
+    std::string algorithm = signature_algorithm(data);
+    if (identity.kind == Identity::Kind::agent) {
+      return agent.sign(identity.public_blob, data, agent_flags_for(algorithm));
+    }
+    if (identity.kind == Identity::Kind::parsed_key) {
+      return sign_rsa(*identity.key, data, algorithm);
+    }
+  }
   switch (identity.kind) {
   case Identity::Kind::agent:
     return agent.sign(identity.public_blob, data);
@@ -291,6 +315,73 @@ Result<std::string> sign_with(const Identity& identity, std::string_view data,
     break;
   }
   return Error{"this identity is signed by libssh2 itself"};
+}
+
+} // namespace digger::ssh
+
+namespace digger::ssh {
+
+std::string signature_algorithm(std::string_view signed_data) {
+  wire::Reader reader(signed_data);
+  auto session_id = reader.string();
+  auto type = reader.byte();
+  auto user = reader.string();
+  auto service = reader.string();
+  auto method = reader.string();
+  auto has_signature = reader.byte();
+  auto algorithm = reader.string();
+  constexpr std::uint8_t userauth_request = 50;
+  if (!session_id || !type || *type != userauth_request || !user || !service || !method ||
+      *method != "publickey" || !has_signature || !algorithm) {
+    return {};
+  }
+  return std::string(*algorithm);
+}
+
+std::optional<std::pair<int, int>> openssh_version(std::string_view banner) {
+  constexpr std::string_view tag = "OpenSSH_";
+  auto at = banner.find(tag);
+  if (at == std::string_view::npos) {
+    return std::nullopt;
+  }
+  int major = 0;
+  int minor = 0;
+  if (std::sscanf(std::string(banner.substr(at + tag.size(), 16)).c_str(), "%d.%d", &major,
+                  &minor) != 2) {
+    return std::nullopt;
+  }
+  return std::make_pair(major, minor);
+}
+
+std::string refused_reason(const std::string& user, const std::vector<std::string>& tried,
+                           const Identity* last_tried, std::string_view server_banner) {
+  std::string list;
+  for (const auto& entry : tried) {
+    list += list.empty() ? entry : "; " + entry;
+  }
+  std::string refused = fmt::format("public key refused for user {} (tried: {})", user, list);
+#ifndef DIGGER_LIBSSH2_SIGN_ALGO
+  // libssh2 1.10 offered the RSA key as ssh-rsa: OpenSSH >= 8.8 refuses that by default.
+  auto version = openssh_version(server_banner);
+  if (last_tried != nullptr && is_rsa(last_tried->type) && version &&
+      *version >= std::make_pair(8, 8)) {
+    return fmt::format("server refuses ssh-rsa (SHA-1) signatures (OpenSSH >= 8.8); use an "
+                       "Ed25519/ECDSA key for it; {}",
+                       refused);
+  }
+#else
+  (void)last_tried;
+  (void)server_banner;
+#endif
+  return refused;
+}
+
+void prefer_rsa_sha2([[maybe_unused]] LIBSSH2_SESSION* session) {
+#ifdef DIGGER_LIBSSH2_SIGN_ALGO
+  // libssh2 >= 1.11: upgrade RSA keys to SHA-2 when the server lists them (server-sig-algs).
+  libssh2_session_method_pref(session, LIBSSH2_METHOD_SIGN_ALGO,
+                              "rsa-sha2-512,rsa-sha2-256,ssh-rsa");
+#endif
 }
 
 } // namespace digger::ssh

@@ -3,12 +3,14 @@
 #include "digger/ssh/fanout.hpp"
 
 #include "digger/ssh/auth.hpp"
+#include "digger/ssh/pacer.hpp"
 #include "digger/ssh/resolver.hpp"
 #include "digger/ssh/session.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <mutex>
+#include <optional>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <thread>
@@ -21,6 +23,8 @@ using util::Result;
 
 constexpr std::size_t resolver_threads = 8;
 
+void pace(SharedPacer* pacer, const Outcome& outcome);
+
 struct Shared {
   const std::vector<Target>& targets;
   const std::string& command;
@@ -30,6 +34,8 @@ struct Shared {
   const std::function<void(std::size_t, Outcome&&)>& on_done;
   const std::atomic<bool>& stop;
   Resolver* resolver = nullptr;
+  SharedPacer* pacer = nullptr; // null: always every slot
+  std::size_t workers = 1;
   std::atomic<std::size_t> next{0};
 };
 
@@ -55,6 +61,7 @@ public:
 
 private:
   void refill(Clock::time_point now);
+  std::size_t paced_slots(Clock::time_point now) const;
   void reap();
   void wait_for_events(Clock::time_point now);
   void take_inbox(Clock::time_point now);
@@ -96,8 +103,22 @@ void Worker::run() {
   }
 }
 
+// How many sessions this worker may hold now: its slots, or fewer when the pacer says so.
+// Sessions past the pacer's stall age (tarpits, blackholes) hold a slot but not the pace.
+std::size_t Worker::paced_slots(Clock::time_point now) const {
+  if (shared_.pacer == nullptr) {
+    return slots_;
+  }
+  auto stalled = static_cast<std::size_t>(
+      std::count_if(sessions_.begin(), sessions_.end(), [&](const auto& session) {
+        return now - session->started() > shared_.pacer->stall_after();
+      }));
+  return std::min(slots_, shared_.pacer->share(shared_.workers) + stalled);
+}
+
 void Worker::refill(Clock::time_point now) {
-  while (!exhausted_ && sessions_.size() < slots_) {
+  const std::size_t allowed = paced_slots(now);
+  while (!exhausted_ && sessions_.size() < allowed) {
     if (shared_.stop.load()) {
       exhausted_ = true;
       return;
@@ -126,6 +147,7 @@ void Worker::reap() {
     std::size_t index = (*it)->index();
     Outcome outcome = (*it)->take_outcome();
     it->reset(); // release the socket before reporting: nothing of the host is kept
+    pace(shared_.pacer, outcome);
     shared_.on_done(index, std::move(outcome)); // no lock here: see run_fanout's contract
   }
   sessions_.erase(finished, sessions_.end());
@@ -175,6 +197,22 @@ void Worker::take_inbox(Clock::time_point now) {
   }
 }
 
+// What a finished host tells the pacer: its handshake latency, or a sign of overload (a host
+// that showed its key and then timed out is alive; drops before the banner are retried).
+void pace(SharedPacer* pacer, const Outcome& outcome) {
+  if (pacer == nullptr) {
+    return;
+  }
+  const Timings& t = outcome.timings;
+  Clock::time_point started = Clock::now() - t.total;
+  if ((outcome.status == Status::timeout && !outcome.host_key_fingerprint.empty()) ||
+      outcome.attempts > 1) {
+    pacer->on_overload(started);
+  } else if (outcome.status == Status::ok) {
+    pacer->on_latency(started, t.connect + t.handshake + t.auth);
+  }
+}
+
 std::size_t default_worker_count(const Options& options) {
   std::size_t workers = options.workers;
   if (workers == 0) {
@@ -211,19 +249,13 @@ std::string_view status_name(Status status) {
   return "protocol-error";
 }
 
-void run_fanout(const std::vector<Target>& targets, const std::string& command,
-                const Options& options, KeyRing& keys, HostKeyStore& host_keys,
-                const std::function<void(std::size_t index, Outcome&&)>& on_done,
-                const std::atomic<bool>& stop) {
-  if (targets.empty()) {
-    return;
-  }
-  ensure_libssh2_initialized();
-  for (const auto& target : targets) {
-    for (const auto& path : target.identity_files) {
-      keys.add_identity_file(path);
-    }
-  }
+namespace {
+
+// One pass over `targets` with the options' window (paced or fixed).
+FanoutReport run_pass(const std::vector<Target>& targets, const std::string& command,
+                      const Options& options, KeyRing& keys, HostKeyStore& host_keys,
+                      const std::function<void(std::size_t index, Outcome&&)>& on_done,
+                      const std::atomic<bool>& stop) {
   std::size_t workers = default_worker_count(options);
   std::size_t concurrency =
       std::min({std::max<std::size_t>(options.concurrency, 1),
@@ -231,6 +263,12 @@ void run_fanout(const std::vector<Target>& targets, const std::string& command,
   workers = std::min(workers, concurrency);
 
   Shared shared{targets, command, options, keys, host_keys, on_done, stop, nullptr};
+  std::optional<SharedPacer> pacer;
+  if (options.adaptive) {
+    pacer.emplace(pacer_options(concurrency, options.host_deadline));
+    shared.pacer = &*pacer;
+  }
+  shared.workers = workers;
   std::random_device seed;
   std::vector<std::unique_ptr<Worker>> loops;
   for (std::size_t i = 0; i < workers; ++i) {
@@ -246,6 +284,85 @@ void run_fanout(const std::vector<Target>& targets, const std::string& command,
   for (auto& thread : threads) {
     thread.join();
   }
+  FanoutReport report;
+  report.final_window = pacer ? pacer->window() : concurrency;
+  return report;
+}
+
+// The hosts that timed out, run again a few at a time once the others are done; each reported
+// once, with its second outcome (or its first, when `stop` prevents the retry).
+void retry_timed_out(std::vector<std::pair<std::size_t, Outcome>> timed_out,
+                     const std::vector<Target>& targets, const std::string& command,
+                     const Options& options, KeyRing& keys, HostKeyStore& host_keys,
+                     const std::function<void(std::size_t index, Outcome&&)>& on_done,
+                     const std::atomic<bool>& stop, FanoutReport& report) {
+  std::sort(timed_out.begin(), timed_out.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Target> again;
+  for (const auto& [index, first] : timed_out) {
+    again.push_back(targets[index]);
+  }
+  Options calm = options;
+  calm.concurrency = std::max<std::size_t>(1, options.retry_concurrency);
+  calm.adaptive = false;
+  calm.retry_timeouts = false;
+  std::vector<bool> reported(again.size(), false);
+  if (!stop.load()) {
+    run_pass(
+        again, command, calm, keys, host_keys,
+        [&](std::size_t j, Outcome&& second) {
+          second.retried = true;
+          second.attempts += timed_out[j].second.attempts;
+          ++report.retried;
+          report.retried_ok += second.status == Status::ok ? 1 : 0;
+          reported[j] = true;
+          on_done(timed_out[j].first, std::move(second));
+        },
+        stop);
+  }
+  for (std::size_t j = 0; j < again.size(); ++j) {
+    if (!reported[j]) {
+      on_done(timed_out[j].first, std::move(timed_out[j].second));
+    }
+  }
+}
+
+} // namespace
+
+FanoutReport run_fanout(const std::vector<Target>& targets, const std::string& command,
+                        const Options& options, KeyRing& keys, HostKeyStore& host_keys,
+                        const std::function<void(std::size_t index, Outcome&&)>& on_done,
+                        const std::atomic<bool>& stop) {
+  if (targets.empty()) {
+    return {};
+  }
+  ensure_libssh2_initialized();
+  for (const auto& target : targets) {
+    for (const auto& path : target.identity_files) {
+      keys.add_identity_file(path);
+    }
+  }
+  if (!options.retry_timeouts) {
+    return run_pass(targets, command, options, keys, host_keys, on_done, stop);
+  }
+  std::mutex timed_out_mutex;
+  std::vector<std::pair<std::size_t, Outcome>> timed_out;
+  FanoutReport report = run_pass(
+      targets, command, options, keys, host_keys,
+      [&](std::size_t index, Outcome&& outcome) {
+        if (outcome.status == Status::timeout) {
+          std::lock_guard lock(timed_out_mutex);
+          timed_out.emplace_back(index, std::move(outcome));
+          return;
+        }
+        on_done(index, std::move(outcome));
+      },
+      stop);
+  if (!timed_out.empty()) {
+    retry_timed_out(std::move(timed_out), targets, command, options, keys, host_keys, on_done, stop,
+                    report);
+  }
+  return report;
 }
 
 } // namespace digger::ssh

@@ -249,6 +249,7 @@ HostSession::Step HostSession::handshake(Clock::time_point now) {
     auto [names, port] = known_hosts_keys(target_);
     std::string preference = hostkey_method_preference(context_.host_keys.known_types(names, port));
     libssh2_session_method_pref(session_.get(), LIBSSH2_METHOD_HOSTKEY, preference.c_str());
+    prefer_rsa_sha2(session_.get());
   }
   int rc = libssh2_session_handshake(session_.get(), fd_.get());
   if (rc == LIBSSH2_ERROR_EAGAIN) {

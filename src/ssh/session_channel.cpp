@@ -99,15 +99,11 @@ HostSession::Step HostSession::authenticate(Clock::time_point now) {
     ++identity_;
   }
   if (refused_.empty()) {
-    return fail(Status::auth_failed,
-                "no usable identity: no agent key and no Ed25519/ECDSA key file");
+    return fail(Status::auth_failed, "no usable identity: no agent key and no key file");
   }
-  std::string tried;
-  for (const auto& entry : refused_) {
-    tried += tried.empty() ? entry : "; " + entry;
-  }
-  return fail(Status::auth_failed,
-              fmt::format("public key refused for user {} (tried: {})", user, tried));
+  const char* banner = libssh2_session_banner_get(session_.get());
+  return fail(Status::auth_failed, refused_reason(user, refused_, identities_[identity_ - 1],
+                                                  banner != nullptr ? banner : ""));
 }
 
 HostSession::Step HostSession::open_channel(Clock::time_point now) {
@@ -217,6 +213,9 @@ HostSession::Step HostSession::read_output(Clock::time_point now) {
                     fmt::format("reading the command output failed: {}", last_libssh2_error()));
       }
     }
+    if (Step step{}; answer_prompt(step)) {
+      return step;
+    }
     if (out == 0 && err == 0) {
       outcome_.status = Status::ok;
       enter(Phase::closing, now);
@@ -255,6 +254,48 @@ HostSession::Step HostSession::close_channel(Clock::time_point now) {
     channel_.reset();
   }
   return finish(now);
+}
+
+// Options::prompt_answer. Returns true with `step` set when the session must wait (a write or
+// the EOF would block) or failed; false to go on reading.
+bool HostSession::answer_prompt(Step& step) {
+  const PromptAnswer& prompt = context_.options.prompt_answer;
+  if (prompt.prompt.empty() || prompt.answer == nullptr || second_) {
+    return false;
+  }
+  const std::string& err = outcome_.stderr_data;
+  if (!answering_ && !refusing_ && err.size() > prompt_seen_at_ && err.ends_with(prompt.prompt) &&
+      outcome_.stdout_data.find(prompt.success_marker) == std::string::npos) {
+    prompt_seen_at_ = err.size();
+    answering_ = ++prompts_seen_ == 1;
+    refusing_ = !answering_;
+  }
+  const std::string& answer = prompt.answer->get();
+  while (answering_) {
+    bool newline = answer_written_ >= answer.size();
+    const char* from = newline ? "\n" : answer.data() + answer_written_;
+    std::size_t size = newline ? 1 : answer.size() - answer_written_;
+    ssize_t sent = libssh2_channel_write(channel_.get(), from, size);
+    if (sent == LIBSSH2_ERROR_EAGAIN) {
+      step = wait_for_libssh2(deadline_);
+      return true;
+    }
+    if (sent < 0) {
+      step = fail(Status::protocol_error, "sending the sudo password failed");
+      return true;
+    }
+    answer_written_ += static_cast<std::size_t>(sent);
+    answering_ = answer_written_ < answer.size() + 1;
+  }
+  if (refusing_) {
+    int rc = libssh2_channel_send_eof(channel_.get());
+    if (rc == LIBSSH2_ERROR_EAGAIN) {
+      step = wait_for_libssh2(deadline_);
+      return true;
+    }
+    refusing_ = false; // sent (or the channel is gone: the read loop will tell)
+  }
+  return false;
 }
 
 bool HostSession::marker_arrived() const {

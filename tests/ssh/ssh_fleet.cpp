@@ -118,12 +118,11 @@ Target target_for(const std::string& address, int port, const std::string& user)
   return target;
 }
 
-KeyRing key_ring_with(const std::vector<std::string>& files, bool try_rsa_last) {
+KeyRing key_ring_with(const std::vector<std::string>& files) {
   KeyRingOptions options;
   options.use_agent = false;
   options.default_identity_files = false;
   options.identity_files = files;
-  options.try_rsa_last = try_rsa_last;
   std::string passphrase = Fleet::get().passphrase;
   options.passphrase = [passphrase](const std::string&) -> std::optional<SecretString> {
     return SecretString(passphrase);

@@ -19,7 +19,7 @@ struct Fleet {
   std::string key_ed25519;      // authorized, unencrypted openssh-key-v1
   std::string key_ecdsa_pem;    // authorized, PEM (OpenSSL parses it)
   std::string key_ecdsa_enc;    // authorized, openssh-key-v1 encrypted with passphrase
-  std::string key_rsa;          // authorized, but RSA: must be skipped
+  std::string key_rsa;          // authorized, RSA: offered as ssh-rsa, which OpenSSH 9.2 refuses
   std::string key_unauthorized; // valid Ed25519 key that no server accepts
   std::string passphrase = "correct horse";
   std::map<std::string, std::string> address; // server name -> address ("a" -> 127.0.61.1)
@@ -38,7 +38,7 @@ std::string run_shell(const std::string& command); // stdout; throws on failure
 Target target_for(const std::string& address, int port = fleet_port,
                   const std::string& user = "root");
 
-KeyRing key_ring_with(const std::vector<std::string>& files, bool try_rsa_last = false);
+KeyRing key_ring_with(const std::vector<std::string>& files);
 
 struct Run {
   std::vector<Outcome> outcomes;

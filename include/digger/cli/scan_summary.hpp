@@ -30,6 +30,10 @@ struct ScanOverview {
   std::int64_t jobs = 0;
   std::vector<std::pair<std::string, std::int64_t>> jobs_by_language;
   std::vector<std::pair<std::string, std::int64_t>> jobs_by_owner;
+  // Hosts that timed out under load and were run again at the end (this run of the scan, not
+  // read from the catalog: a resumed scan counts its own part).
+  std::int64_t retried = 0;
+  std::int64_t retried_ok = 0;
 
   bool all_ok() const { return not_ok.empty(); }
 };

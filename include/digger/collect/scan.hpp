@@ -27,6 +27,9 @@ struct ScanRequest {
   std::vector<inventory::ScanTarget> targets;
   ssh::Options ssh;
   bool use_sudo = false;
+  // With use_sudo: the password sudo asks for (sudo -S, answered on stdin after a per-scan
+  // random prompt); null: sudo -n. Owned by the caller, who wipes it after the scan.
+  const ssh::SecretString* sudo_password = nullptr;
   CollectorLimits limits;
   // The programs to inspect on a host (the follow-up in the collector's own command), from
   // its decoded collector output; called on a worker thread, so it must be thread-safe. Empty
@@ -43,7 +46,7 @@ struct ScanRequest {
 // the inspection plan used for it (nullptr when no inspection was asked); decode_host turns
 // the pair into a snapshot. Calls come from several worker threads AT ONCE (ssh::run_fanout):
 // `on_host` locks what it shares, and must not throw.
-void collect_hosts(
+ssh::FanoutReport collect_hosts(
     const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
     const std::function<void(std::size_t, ssh::Outcome&&, const InspectionPlan*)>& on_host,
     const std::atomic<bool>& stop);
@@ -55,8 +58,12 @@ void collect_hosts(
 // are serialised). Returns when every started host is done; setting `stop` starts no new host.
 // A host Digger cannot turn into a record is recorded as a failed host. A catalog error
 // (database locked past the busy timeout, disk full) never escapes: it sets `stop`, the hosts
-// still in flight are not recorded, and its one-line message is returned ("" when none).
-std::string scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
+// still in flight are not recorded, and its one-line message is returned in catalog_error.
+struct ScanOutcome {
+  ssh::FanoutReport fanout;
+  std::string catalog_error; // "" when the catalog took every record
+};
+ScanOutcome scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::HostKeyStore& host_keys,
                        catalog::Writer& writer,
                        const std::function<void(const catalog::HostRecord&)>& on_host,
                        std::atomic<bool>& stop);

@@ -22,8 +22,11 @@ enum class ScriptMode { automatic, portable };
 
 // The exec request sent to the host: the script under `sh -c`, behind `sudo -n` when the
 // login is not root. The login shell must be POSIX-like (sh, bash, dash, ksh, zsh).
+// With `sudo_prompt` (a per-scan nonce: letters, digits, '-', '_', ':'), sudo asks for a
+// password instead: `sudo -S -p PROMPT`, answered on stdin (ssh::PromptAnswer).
 std::string collector_command(bool use_sudo, const CollectorLimits& limits,
-                              ScriptMode mode = ScriptMode::automatic);
+                              ScriptMode mode = ScriptMode::automatic,
+                              std::string_view sudo_prompt = {});
 
 // The inspection that the collector's own shell starts after its output (one exec per host,
 // not two): it prints `marker` on a line of its own, then runs `xargs -0 -r sh -c SCRIPT
@@ -37,7 +40,7 @@ struct HandOver {
 };
 // Throws std::invalid_argument for a marker or script that cannot travel on the command line.
 std::string collector_command(bool use_sudo, const CollectorLimits& limits, ScriptMode mode,
-                              const HandOver& hand_over);
+                              const HandOver& hand_over, std::string_view sudo_prompt = {});
 
 // The first line the script prints: anything before it (shell rc noise) is skipped.
 inline constexpr std::string_view start_marker = "@@digger-collect@@ 1\n";

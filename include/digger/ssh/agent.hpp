@@ -7,6 +7,7 @@
 #include "digger/ssh/socket.hpp"
 #include "digger/util/result.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +28,10 @@ class AgentConnection {
 public:
   explicit AgentConnection(std::string socket_path) : path_(std::move(socket_path)) {}
 
-  // The signature blob for `data`, without the algorithm-name wrapper.
-  util::Result<std::string> sign(std::string_view public_blob, std::string_view data);
+  // The signature blob for `data`, without the algorithm-name wrapper. `flags`: 0, or for an
+  // RSA key 2 (rsa-sha2-256) or 4 (rsa-sha2-512).
+  util::Result<std::string> sign(std::string_view public_blob, std::string_view data,
+                                 std::uint32_t flags = 0);
 
 private:
   util::Result<std::string> transact(const std::string& request);
@@ -37,7 +40,8 @@ private:
 };
 
 // Pure helpers, exposed for tests.
-std::string agent_sign_request(std::string_view public_blob, std::string_view data);
+std::string agent_sign_request(std::string_view public_blob, std::string_view data,
+                               std::uint32_t flags = 0);
 util::Result<std::string> parse_agent_sign_response(std::string_view message);
 
 } // namespace digger::ssh

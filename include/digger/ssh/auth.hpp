@@ -3,6 +3,12 @@
 // The identities a scan authenticates with, loaded once in OpenSSH's order: ssh-agent first,
 // then identity files (given by the caller, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa). Each
 // private key is parsed once; sessions sign through a callback (no per-host key parsing).
+//
+// RSA keys: libssh2 1.10 offers them only as "ssh-rsa" (SHA-1 signatures), which OpenSSH < 8.8
+// accepts and OpenSSH >= 8.8 refuses by default; they are tried after the other identities.
+// Built against libssh2 >= 1.11 (DIGGER_LIBSSH2_SIGN_ALGO), sessions prefer rsa-sha2-512 and
+// rsa-sha2-256. The sign callback reads the algorithm libssh2 chose from the signed request
+// itself, so it always signs with the hash the server will check.
 
 #include "digger/ssh/agent.hpp"
 #include "digger/ssh/private_key.hpp"
@@ -14,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace digger::ssh {
@@ -30,9 +37,6 @@ struct KeyRingOptions {
   std::vector<std::string> identity_files; // -i or config, tried after the agent, in order
   bool default_identity_files = true;      // then ~/.ssh/id_ed25519, id_ecdsa, id_rsa
   std::optional<std::string> home;         // unset: $HOME
-  // libssh2 1.10 signs RSA keys only as "ssh-rsa" (SHA-1), which OpenSSH >= 8.8 refuses.
-  // RSA identities are skipped unless this is set; then they are tried last.
-  bool try_rsa_last = false;
   PassphraseProvider passphrase = default_passphrase_provider();
 };
 
@@ -86,7 +90,21 @@ private:
 util::Result<std::string> sign_with(const Identity& identity, std::string_view data,
                                     AgentConnection& agent);
 
-// The one-line warning for an RSA key.
-std::string rsa_refusal_warning(const std::string& origin);
+// The signature algorithm named in the data libssh2 asks us to sign (the USERAUTH_REQUEST
+// after the session id: RFC 4252 section 7), or "" when it does not parse.
+std::string signature_algorithm(std::string_view signed_data);
+
+// Why authentication failed once every identity was refused. When the last one tried was an
+// RSA key offered as ssh-rsa and the server is OpenSSH >= 8.8, says that the server refuses
+// SHA-1 signatures (the likely cause, though a key not in authorized_keys looks the same).
+std::string refused_reason(const std::string& user, const std::vector<std::string>& tried,
+                           const Identity* last_tried, std::string_view server_banner);
+
+// (major, minor) from "SSH-2.0-OpenSSH_9.2p1 ...", nothing for other servers.
+std::optional<std::pair<int, int>> openssh_version(std::string_view server_banner);
+
+// Before authentication: with libssh2 >= 1.11, prefer rsa-sha2-512, rsa-sha2-256 over ssh-rsa.
+// Nothing with 1.10 (it has no choice). `session` is a LIBSSH2_SESSION*.
+void prefer_rsa_sha2(struct _LIBSSH2_SESSION* session);
 
 } // namespace digger::ssh

@@ -2,6 +2,7 @@
 
 #include "digger/ssh/host_keys.hpp"
 #include "digger/ssh/known_hosts.hpp"
+#include "digger/ssh/secret.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -60,8 +61,27 @@ struct FollowUp {
   std::size_t max_stderr_bytes = 64u << 10;
 };
 
+// A password the command asks for on its stdin (sudo -S -p PROMPT): when stderr ends with
+// `prompt` and stdout does not hold `success_marker` yet, `answer` and a newline are written to
+// the channel once, without EOF (stdin stays open for the follow-up). A second prompt means
+// the password was refused: stdin is closed so that the command gives up at once instead of
+// waiting for another try. The prompt should be a per-scan nonce (no host can print it first).
+// sudo reads its password one byte at a time up to the newline, so it never takes bytes that
+// follow; the follow-up's input is sent only after its marker anyway.
+struct PromptAnswer {
+  std::string prompt; // empty: nothing is ever answered
+  const SecretString* answer = nullptr;
+  std::string success_marker; // on stdout: the command runs, no prompt is answered any more
+};
+
 struct Options {
-  std::size_t concurrency = 512;                  // hosts in flight (capped below RLIMIT_NOFILE)
+  std::size_t concurrency = 512; // hosts in flight at most (capped below RLIMIT_NOFILE)
+  // Below that ceiling, find the rate the path sustains (pacer.hpp); false: always `concurrency`.
+  bool adaptive = true;
+  // Hosts that end `timeout` get a second chance once the others are done, a few at a time
+  // (`retry_concurrency`), before being reported: a timeout under load is often our own doing.
+  bool retry_timeouts = false;
+  std::size_t retry_concurrency = 16;
   std::size_t workers = 0;                        // threads doing crypto; 0 = one per core
   std::chrono::milliseconds host_deadline{30000}; // connect + handshake + auth + command
   int retries = 1; // extra attempts for failures before the banner only (MaxStartups drops)
@@ -70,6 +90,7 @@ struct Options {
   std::size_t max_stderr_bytes = 64u << 10;     // stderr bound per host
   HostKeyMode host_key_mode = HostKeyMode::accept_new;
   FollowUp followup;
+  PromptAnswer prompt_answer;
 };
 
 struct Timings {
@@ -92,6 +113,7 @@ struct Outcome {
   bool host_key_newly_accepted = false;
   Timings timings;
   int attempts = 0;
+  bool retried = false; // timed out in the main pass, run again at the end (retry_timeouts)
   // The follow-up (FollowUp). Its failure never changes `status`: the first result stands.
   bool followup_ran = false; // its input was sent and the command's output read to the end
   std::string
@@ -105,6 +127,13 @@ struct Outcome {
 
 class KeyRing; // identities loaded once per scan (agent + key files); see auth.hpp
 
+// What run_fanout tells about the run itself (not about any one host).
+struct FanoutReport {
+  std::size_t retried = 0;      // hosts that timed out and were run again at the end
+  std::size_t retried_ok = 0;   // of which ended ok the second time
+  std::size_t final_window = 0; // the pacer's window when the main pass ended
+};
+
 // Runs one fixed command on many hosts: non-blocking libssh2 sessions multiplexed with poll()
 // on a few worker threads. `on_done` is called exactly once per started target, on the worker
 // thread that ran it. Calls are NOT serialised: workers call it at the same time, so that one
@@ -114,9 +143,10 @@ class KeyRing; // identities loaded once per scan (agent + key files); see auth.
 // Setting `stop` lets in-flight hosts finish or hit their deadline and starts no new one;
 // targets never started are reported to nobody (the caller knows which were done).
 // Identity files named by targets are loaded into `keys` before any connection starts.
-void run_fanout(const std::vector<Target>& targets, const std::string& command,
-                const Options& options, KeyRing& keys, HostKeyStore& host_keys,
-                const std::function<void(std::size_t index, Outcome&&)>& on_done,
-                const std::atomic<bool>& stop);
+// Timed-out hosts retried at the end are reported once, with their second outcome.
+FanoutReport run_fanout(const std::vector<Target>& targets, const std::string& command,
+                        const Options& options, KeyRing& keys, HostKeyStore& host_keys,
+                        const std::function<void(std::size_t index, Outcome&&)>& on_done,
+                        const std::atomic<bool>& stop);
 
 } // namespace digger::ssh

@@ -61,6 +61,7 @@ public:
   std::size_t index() const { return index_; }
   const Target& target() const { return target_; }
   Phase phase() const { return phase_; }
+  Clock::time_point started() const { return started_; }
   bool done() const { return phase_ == Phase::done; }
   bool wants_resolution() const { return phase_ == Phase::resolving; }
   const Wait& wait() const { return wait_; }
@@ -87,6 +88,7 @@ private:
   Step close_channel(Clock::time_point now);
   Step hand_over(Clock::time_point now);
   bool marker_arrived() const;
+  bool answer_prompt(Step& step);
   Step finish(Clock::time_point now);
 
   Step wait_for_libssh2(Clock::time_point until);
@@ -125,6 +127,13 @@ private:
   SignRequest sign_request_;
 
   std::size_t stderr_discarded_ = 0;
+
+  // Options::prompt_answer: bytes of answer + "\n" written, EOF to send after a second prompt.
+  std::size_t prompts_seen_ = 0;
+  std::size_t prompt_seen_at_ = 0; // stderr size when the last prompt was seen
+  bool answering_ = false;
+  std::size_t answer_written_ = 0;
+  bool refusing_ = false;
 
   // The follow-up (Options::followup): second_ is set once its marker arrived.
   bool second_ = false;
