@@ -304,7 +304,8 @@ ScanOutcome scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::Host
         }
       },
       stop);
-  return failure;
+  result.catalog_error = failure;
+  return result;
 }
 
 } // namespace digger::collect
