@@ -15,6 +15,9 @@ namespace {
 
 using util::Error;
 
+constexpr size_t max_ini_line_bytes = 64u
+                                      << 10; // host lines carry variables: longer than hosts.txt
+
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
     text.remove_prefix(1);
@@ -76,6 +79,23 @@ bool valid_group_name(std::string_view name) {
   });
 }
 
+// ini.py's section pattern: `[name]` or `[name:kind]`, then blanks and an optional comment.
+bool is_section(std::string_view line) {
+  size_t close = line.find(']');
+  if (line.empty() || line[0] != '[' || close == std::string_view::npos || close < 2) {
+    return false;
+  }
+  std::string_view inside = line.substr(1, close - 1);
+  std::string_view after = trim(line.substr(close + 1));
+  size_t colon = inside.find(':');
+  std::string_view name = inside.substr(0, colon);
+  std::string_view kind = colon == std::string_view::npos ? "" : inside.substr(colon + 1);
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  return !name.empty() && name.find_first_of(" \t") == std::string_view::npos &&
+         std::all_of(kind.begin(), kind.end(), word) &&
+         (colon == std::string_view::npos || !kind.empty()) && (after.empty() || after[0] == '#');
+}
+
 bool is_ipv6(std::string_view text) {
   std::string address(text.substr(0, text.find('%')));
   unsigned char buffer[16];
@@ -131,13 +151,13 @@ public:
       std::string_view line = trim(text.substr(0, newline));
       text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
       source_ = {model_.file(), line_number};
-      if (line.size() > max_hosts_line_bytes) {
-        return fail(fmt::format("line longer than {} bytes", max_hosts_line_bytes));
+      if (line.size() > max_ini_line_bytes) {
+        return fail(fmt::format("line longer than {} bytes", max_ini_line_bytes));
       }
       if (line.empty() || line[0] == '#' || line[0] == ';') {
         continue;
       }
-      auto done = line[0] == '[' && line.back() == ']' ? section(line) : body(line);
+      auto done = is_section(line) ? section(line.substr(0, line.find(']') + 1)) : body(line);
       if (!done) {
         return Error{done.error()};
       }

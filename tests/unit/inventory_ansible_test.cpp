@@ -98,7 +98,7 @@ TEST_CASE("inventory examples: INI, YAML and --list JSON give the same hosts",
 }
 
 TEST_CASE("ansible INI: sections, children, vars, ranges, host:port", "[inventory][ansible]") {
-  Inventory inv = parsed("[web]\n"
+  Inventory inv = parsed("[web]   # the web tier\n"
                          "www[01:05:2].example.com\n"
                          "alpha:2200 ansible_user='o p' # comment\n"
                          "[web:vars]\n"
