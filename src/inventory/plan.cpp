@@ -41,7 +41,7 @@ private:
                                         const TokenValues& values, const SourceRef& source);
   std::chrono::milliseconds timeout(const ResolvedHost& resolved) const;
   util::Result<bool> add_chain(const std::string& value, int depth, std::vector<JumpHop>& out);
-  util::Result<JumpHop> hop(const JumpSpec& spec, const ResolvedHost& resolved);
+  JumpHop hop(const JumpSpec& spec, const ResolvedHost& resolved);
 
   const SshConfig& config_;
   const TargetDefaults& defaults_;
@@ -84,7 +84,7 @@ std::chrono::milliseconds Planner::timeout(const ResolvedHost& resolved) const {
   return defaults_.connect_timeout.value_or(builtin_connect_timeout);
 }
 
-util::Result<JumpHop> Planner::hop(const JumpSpec& spec, const ResolvedHost& resolved) {
+JumpHop Planner::hop(const JumpSpec& spec, const ResolvedHost& resolved) {
   JumpHop out;
   out.name = spec.host;
   out.address = resolved.hostname.value_or(spec.host);
@@ -123,11 +123,7 @@ util::Result<bool> Planner::add_chain(const std::string& value, int depth,
         return nested;
       }
     }
-    auto next = hop(spec, resolved);
-    if (!next) {
-      return Error{next.error()};
-    }
-    out.push_back(std::move(next).value());
+    out.push_back(hop(spec, resolved));
     if (out.size() > max_jump_hops) {
       return Error{fmt::format("more than {} jump hosts (a loop?)", max_jump_hops)};
     }
