@@ -24,7 +24,8 @@ struct SourceRef {
 // `team=billing`: free-form tags carried into the catalog and the report.
 using Label = std::pair<std::string, std::string>;
 
-// One line of hosts.txt: `[user@]host[:port] [key=value ...]`.
+// One host of the inventory: a line of hosts.txt (`[user@]host[:port] [key=value ...]`, where
+// a pdsh range `web[01-20]` gives one entry per host), or an Ansible host (ansible.hpp).
 struct InventoryEntry {
   std::string name;                // host as written, without the IPv6 brackets
   std::optional<std::string> user; // only when the line names one
