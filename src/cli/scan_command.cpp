@@ -8,14 +8,18 @@
 #include "digger/collect/scan.hpp"
 #include "digger/cron/registry.hpp"
 #include "digger/inventory/hosts_file.hpp"
+#include "digger/inventory/inventory_file.hpp"
+#include "digger/inventory/limit.hpp"
 #include "digger/inventory/plan.hpp"
 #include "digger/inventory/ssh_config.hpp"
+#include "digger/inventory/target_json.hpp"
 #include "digger/ssh/auth.hpp"
 #include "digger/ssh/host_keys.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -28,6 +32,10 @@ namespace {
 
 struct ScanFlags {
   std::string inventory;
+  std::string inventory_format = "auto";
+  std::string limit;                // Ansible --limit pattern
+  bool allow_proxy_command = false; // ProxyCommand runs a local command: only when asked
+  bool list_targets = false;        // print the resolved targets as JSON lines and stop
   std::string db = catalog::default_catalog_path;
   std::string ssh_config;
   std::string user;
@@ -64,14 +72,28 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 
-std::vector<inventory::ScanTarget> plan(const ScanFlags& flags) {
-  auto hosts = inventory::load_hosts_file(flags.inventory);
+std::vector<inventory::InventoryEntry> load_entries(const ScanFlags& flags) {
+  auto format = inventory::format_from_name(flags.inventory_format);
+  auto hosts = inventory::load_inventory(flags.inventory,
+                                         format.value_or(inventory::InventoryFormat::automatic));
   if (!hosts) {
     throw UsageError(hosts.error());
   }
   for (const auto& warning : hosts->warnings) {
     fmt::print(stderr, "digger-scan: warning: {}\n", warning);
   }
+  if (flags.limit.empty()) {
+    return std::move(hosts.value().entries);
+  }
+  auto limited = inventory::apply_limit(std::move(hosts.value().entries), flags.limit);
+  if (!limited) {
+    throw UsageError(limited.error());
+  }
+  return std::move(limited).value();
+}
+
+std::vector<inventory::ScanTarget> plan(const ScanFlags& flags) {
+  const auto entries = load_entries(flags);
   auto environment = inventory::current_environment();
   std::string config_path =
       flags.ssh_config.empty() ? environment.home + "/.ssh/config" : flags.ssh_config;
@@ -98,10 +120,26 @@ std::vector<inventory::ScanTarget> plan(const ScanFlags& flags) {
   if (flags.connect_timeout > 0) {
     defaults.connect_timeout = seconds_to_ms(flags.connect_timeout);
   }
+  defaults.allow_proxy_command = flags.allow_proxy_command;
   std::vector<std::string> warnings;
-  auto targets = inventory::plan_targets(hosts->entries, config, defaults, &warnings);
+  std::vector<std::string> errors;
+  auto targets = inventory::plan_targets(entries, config, defaults, &warnings, &errors);
   for (const auto& warning : warnings) {
     fmt::print(stderr, "digger-scan: warning: {}\n", warning);
+  }
+  for (const auto& error : errors) {
+    fmt::print(stderr, "digger-scan: {}\n", error);
+  }
+  if (!errors.empty()) {
+    throw UsageError(fmt::format("{} host(s) refused; nothing scanned", errors.size()));
+  }
+  auto become =
+      std::count_if(targets.begin(), targets.end(), [](const auto& t) { return t.become; });
+  if (become > 0 && !flags.sudo) {
+    fmt::print(stderr,
+               "digger-scan: note: {} host(s) set ansible_become; Digger uses sudo only "
+               "with --sudo (for every host)\n",
+               become);
   }
   return targets;
 }
@@ -185,9 +223,30 @@ ssh::KeyRing load_keys(const ScanFlags& flags, const std::vector<inventory::Scan
   for (const auto& warning : keys.warnings()) {
     fmt::print(stderr, "digger-scan: warning: {}\n", warning);
   }
-  if (keys.identities_for({}).empty() && !targets.empty()) {
+  // Each target (and bastion) authenticates with its own IdentityFile lines or, without any,
+  // the agent and the -i / default files: check each, not only the defaults.
+  auto unusable = [&](const std::vector<std::string>& files) {
+    return keys.identities_for(files).empty();
+  };
+  std::size_t without = 0;
+  const inventory::ScanTarget* first = nullptr;
+  for (const auto& target : targets) {
+    bool bad = unusable(target.identity_files) ||
+               std::any_of(target.jump_hosts.begin(), target.jump_hosts.end(),
+                           [&](const auto& hop) { return unusable(hop.identity_files); });
+    if (bad && without++ == 0) {
+      first = &target;
+    }
+  }
+  if (without > 0 && without == targets.size()) {
     throw UsageError("no usable SSH identity: no ssh-agent key and no Ed25519/ECDSA key file "
                      "(give one with -i, or IdentityFile in the ssh config)");
+  }
+  if (without > 0) {
+    fmt::print(stderr,
+               "digger-scan: warning: {} of {} hosts have no usable SSH identity (first: "
+               "{}: {}); they will fail authentication\n",
+               without, targets.size(), first->source.str(), first->name);
   }
   return keys;
 }
@@ -241,6 +300,12 @@ int run_scan(const ScanFlags& flags) {
   // Wiped when the scan returns (SecretString), whichever way it ends.
   const auto sudo_password = load_sudo_password(flags);
   auto targets = plan(flags);
+  if (flags.list_targets) {
+    for (const auto& target : targets) {
+      fmt::print("{}\n", inventory::target_json(target));
+    }
+    return exit_ok;
+  }
   const auto registry = load_registry(flags.registry);
   // Keys first: a missing key or a wrong passphrase stops here, before the catalog is touched.
   auto keys = load_keys(flags, targets);
@@ -326,8 +391,19 @@ int run_scan(const ScanFlags& flags) {
 
 void add_scan_command(CLI::App& app, Action& action) {
   auto flags = std::make_shared<ScanFlags>();
-  app.add_option("--inventory", flags->inventory, "hosts to scan, one per line")
+  app.add_option("--inventory", flags->inventory,
+                 "hosts to scan: a host list, an Ansible INI/YAML inventory or "
+                 "ansible-inventory --list JSON")
       ->check(CLI::ExistingFile);
+  app.add_option("--inventory-format", flags->inventory_format,
+                 "auto (default), plain, ansible-ini, ansible-yaml or ansible-json")
+      ->check(CLI::IsMember({"auto", "plain", "ansible-ini", "ansible-yaml", "ansible-json"}));
+  app.add_option("--limit", flags->limit,
+                 "hosts to scan, as Ansible's --limit (group, host, globs, a:b, a:&b, a:!b)");
+  app.add_flag("--allow-proxy-command", flags->allow_proxy_command,
+               "let ProxyCommand (ssh config or inventory) run a local command");
+  app.add_flag("--list-targets", flags->list_targets,
+               "print each resolved target as a JSON line and exit (no connection)");
   app.add_option("--db", flags->db, "catalog file (default ./digger.db)");
   app.add_option("-F", flags->ssh_config, "OpenSSH client config (default ~/.ssh/config)")
       ->check(CLI::ExistingFile);

@@ -1,5 +1,7 @@
 #include "digger/inventory/hosts_file.hpp"
 
+#include "digger/inventory/host_range.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -165,8 +167,30 @@ std::string_view strip_comment(std::string_view line) {
   return line;
 }
 
-// Parses one non-empty line; std::nullopt for blank and comment lines.
-util::Result<std::optional<InventoryEntry>> parse_line(std::string_view line) {
+// pdsh/clush ranges in the host part (`ops@web[01-20].dc1:2222`): one spec per host. A
+// leading '[' is an IPv6 address, not a range.
+util::Result<std::vector<std::string>> expand_spec(std::string_view spec, size_t budget) {
+  size_t at = spec.find('@');
+  std::string_view user = at == std::string_view::npos ? "" : spec.substr(0, at + 1);
+  std::string_view rest = spec.substr(user.size());
+  if (rest.empty() || rest[0] == '[' || rest.find('[') == std::string_view::npos) {
+    return std::vector<std::string>{std::string(spec)};
+  }
+  size_t colon = rest.find(':', rest.rfind(']'));
+  std::string_view port = colon == std::string_view::npos ? "" : rest.substr(colon);
+  auto names = expand_host_ranges(rest.substr(0, colon), RangeSyntax::pdsh, budget);
+  if (!names) {
+    return Error{names.error()};
+  }
+  std::vector<std::string> specs = std::move(names).value();
+  for (std::string& name : specs) {
+    name = fmt::format("{}{}{}", user, name, port);
+  }
+  return specs;
+}
+
+// Parses one line; nothing for blank and comment lines, several hosts for a range.
+util::Result<std::vector<InventoryEntry>> parse_line(std::string_view line, size_t budget) {
   if (line.size() > max_hosts_line_bytes) {
     return Error{
         fmt::format("line too long ({} bytes, at most {})", line.size(), max_hosts_line_bytes)};
@@ -178,13 +202,13 @@ util::Result<std::optional<InventoryEntry>> parse_line(std::string_view line) {
   }
   auto tokens = split_blanks(strip_comment(line));
   if (tokens.empty()) {
-    return std::optional<InventoryEntry>{};
+    return std::vector<InventoryEntry>{};
   }
-  auto spec = parse_host_spec(tokens[0]);
-  if (!spec) {
-    return Error{spec.error()};
+  auto specs = expand_spec(tokens[0], budget);
+  if (!specs) {
+    return Error{specs.error()};
   }
-  InventoryEntry entry = std::move(spec).value();
+  InventoryEntry entry;
   for (size_t i = 1; i < tokens.size(); ++i) {
     auto label = parse_label(tokens[i]);
     if (!label) {
@@ -197,12 +221,40 @@ util::Result<std::optional<InventoryEntry>> parse_line(std::string_view line) {
     }
     entry.labels.push_back(std::move(label).value());
   }
-  return std::optional<InventoryEntry>(std::move(entry));
+  std::vector<InventoryEntry> entries;
+  for (const std::string& text : *specs) {
+    auto spec = parse_host_spec(text);
+    if (!spec) {
+      return Error{spec.error()};
+    }
+    InventoryEntry one = std::move(spec).value();
+    one.labels = entry.labels;
+    entries.push_back(std::move(one));
+  }
+  return entries;
 }
 
 std::string identity_key(const InventoryEntry& entry) {
   return fmt::format("{}@{}:{}", entry.user.value_or(""), normalized_host(entry.name),
                      entry.port.value_or(0));
+}
+
+// Keeps the first of two lines naming the same host; a warning names both.
+util::Result<bool> add_entry(Inventory& inventory, std::map<std::string, size_t>& first_index,
+                             InventoryEntry entry) {
+  auto [it, inserted] = first_index.emplace(identity_key(entry), inventory.entries.size());
+  if (!inserted) {
+    const InventoryEntry& first = inventory.entries[it->second];
+    inventory.warnings.push_back(fmt::format(
+        "{}: duplicate of {} ({}), scanned once{}", entry.source.str(), first.source.str(),
+        first.name, first.labels == entry.labels ? "" : "; the labels of the first line apply"));
+    return true;
+  }
+  if (inventory.entries.size() == max_hosts) {
+    return Error{fmt::format("{}: more than {} hosts", entry.source.str(), max_hosts)};
+  }
+  inventory.entries.push_back(std::move(entry));
+  return true;
 }
 
 } // namespace
@@ -241,27 +293,17 @@ util::Result<Inventory> parse_hosts(std::string_view text, std::string_view file
     if (!line.empty() && line.back() == '\r') {
       line.remove_suffix(1);
     }
-    auto parsed = parse_line(line);
+    auto parsed = parse_line(line, max_hosts);
     if (!parsed) {
       return Error{fmt::format("{}:{}: {}", file_name, line_number, parsed.error())};
     }
-    if (!parsed->has_value()) {
-      continue;
+    for (InventoryEntry& entry : std::move(parsed).value()) {
+      entry.source = {std::string(file_name), line_number};
+      auto added = add_entry(inventory, first_index, std::move(entry));
+      if (!added) {
+        return Error{added.error()};
+      }
     }
-    InventoryEntry entry = std::move(**parsed);
-    entry.source = {std::string(file_name), line_number};
-    auto [it, inserted] = first_index.emplace(identity_key(entry), inventory.entries.size());
-    if (!inserted) {
-      const InventoryEntry& first = inventory.entries[it->second];
-      inventory.warnings.push_back(fmt::format(
-          "{}: duplicate of {} ({}), scanned once{}", entry.source.str(), first.source.str(),
-          first.name, first.labels == entry.labels ? "" : "; the labels of the first line apply"));
-      continue;
-    }
-    if (inventory.entries.size() == max_hosts) {
-      return Error{fmt::format("{}:{}: more than {} hosts", file_name, line_number, max_hosts)};
-    }
-    inventory.entries.push_back(std::move(entry));
   }
   return inventory;
 }

@@ -60,10 +60,13 @@ util::Result<std::vector<std::string>> split_arguments(std::string_view text) {
   }
 }
 
-// Other keywords are skipped unread: some (ProxyCommand, RemoteCommand) take the raw rest of
-// the line, which the argument splitter must not judge.
-bool is_used_keyword(const std::string& keyword) {
-  static const std::array<std::string_view, 11> used = {"host",
+// How a keyword's value is read. Keywords Digger neither uses nor warns about are skipped
+// unread: some (RemoteCommand, LocalCommand) take the raw rest of the line, which the argument
+// splitter must not judge.
+enum class KeywordClass { skipped, used, raw, warned };
+
+KeywordClass classify(const std::string& keyword) {
+  static const std::array<std::string_view, 12> used = {"host",
                                                         "match",
                                                         "include",
                                                         "hostname",
@@ -73,8 +76,55 @@ bool is_used_keyword(const std::string& keyword) {
                                                         "connecttimeout",
                                                         "hostkeyalias",
                                                         "stricthostkeychecking",
-                                                        "userknownhostsfile"};
-  return std::find(used.begin(), used.end(), keyword) != used.end();
+                                                        "userknownhostsfile",
+                                                        "identitiesonly"};
+  // ProxyCommand is a command line and ProxyJump is read raw by ssh too (readconf.c).
+  static const std::array<std::string_view, 2> raw = {"proxycommand", "proxyjump"};
+  // They change where or how ssh connects, authenticates or checks the host key: silently
+  // ignoring them would make Digger reach a host differently from ssh.
+  static const std::array<std::string_view, 33> warned = {"addressfamily",
+                                                          "bindaddress",
+                                                          "bindinterface",
+                                                          "canonicaldomains",
+                                                          "canonicalizehostname",
+                                                          "certificatefile",
+                                                          "ciphers",
+                                                          "connectionattempts",
+                                                          "globalknownhostsfile",
+                                                          "gssapiauthentication",
+                                                          "hostbasedauthentication",
+                                                          "hostkeyalgorithms",
+                                                          "identityagent",
+                                                          "kbdinteractiveauthentication",
+                                                          "kexalgorithms",
+                                                          "knownhostscommand",
+                                                          "localcommand",
+                                                          "macs",
+                                                          "passwordauthentication",
+                                                          "permitlocalcommand",
+                                                          "pkcs11provider",
+                                                          "preferredauthentications",
+                                                          "proxyusefdpass",
+                                                          "pubkeyacceptedalgorithms",
+                                                          "pubkeyacceptedkeytypes",
+                                                          "pubkeyauthentication",
+                                                          "remotecommand",
+                                                          "revokedhostkeys",
+                                                          "securitykeyprovider",
+                                                          "tunnel",
+                                                          "tunneldevice",
+                                                          "verifyhostkeydns",
+                                                          "casignaturealgorithms"};
+  auto in = [&](const auto& list) {
+    return std::find(list.begin(), list.end(), keyword) != list.end();
+  };
+  if (in(used)) {
+    return KeywordClass::used;
+  }
+  if (in(raw)) {
+    return KeywordClass::raw;
+  }
+  return in(warned) ? KeywordClass::warned : KeywordClass::skipped;
 }
 
 std::optional<std::string> check_option(const std::string& keyword,
@@ -95,6 +145,11 @@ std::optional<std::string> check_option(const std::string& keyword,
     }
   } else if (keyword == "connecttimeout" && !parse_ssh_duration(value)) {
     return fmt::format("bad time '{}'", value);
+  } else if (keyword == "identitiesonly") {
+    static const std::array<std::string_view, 4> values = {"yes", "no", "true", "false"};
+    if (std::find(values.begin(), values.end(), lowercase(value)) == values.end()) {
+      return fmt::format("bad IdentitiesOnly '{}'", value);
+    }
   } else if (keyword == "stricthostkeychecking") {
     static const std::array<std::string_view, 7> values = {"yes",        "no",   "ask",  "off",
                                                            "accept-new", "true", "false"};
@@ -103,6 +158,44 @@ std::optional<std::string> check_option(const std::string& keyword,
     }
   }
   return std::nullopt;
+}
+
+// ProxyCommand / ProxyJump: the rest of the line with leading blanks and '=' and trailing blanks
+// removed, as readconf.c keeps it. Warned keywords keep only their name and line.
+util::Result<ConfigItem> raw_item(std::string_view keyword, std::string_view rest,
+                                  const SourceRef& source, bool warned) {
+  ConfigItem item;
+  item.keyword = lowercase(keyword);
+  item.source = source;
+  if (warned) {
+    item.ignored = true;
+    item.args.emplace_back(keyword); // as written, for the warning
+    return item;
+  }
+  while (!rest.empty() && (is_space(rest.front()) || rest.front() == '=')) {
+    rest.remove_prefix(1);
+  }
+  while (!rest.empty() && (is_space(rest.back()) || rest.back() == '\f')) {
+    rest.remove_suffix(1);
+  }
+  if (rest.empty()) {
+    return Error{fmt::format("{}: {}: missing argument", source.str(), keyword)};
+  }
+  std::string value(rest);
+  if (item.keyword == "proxyjump") {
+    value = value.substr(0, value.find('#')); // parse_jump() drops a comment
+    while (!value.empty() && is_space(value.back())) {
+      value.pop_back();
+    }
+    if (lowercase(value) != "none") {
+      auto hops = parse_jump_list(value);
+      if (!hops) {
+        return Error{fmt::format("{}: ProxyJump: {}", source.str(), hops.error())};
+      }
+    }
+  }
+  item.args.push_back(std::move(value));
+  return item;
 }
 
 class Parser {
@@ -151,7 +244,8 @@ util::Result<std::vector<ConfigItem>> Parser::parse(std::string_view text, std::
       ++end;
     }
     std::string_view keyword = line.substr(start, end - start);
-    if (!is_used_keyword(lowercase(keyword))) {
+    KeywordClass kind = classify(lowercase(keyword));
+    if (kind == KeywordClass::skipped) {
       continue;
     }
     while (end < line.size() && is_space(line[end])) {
@@ -159,6 +253,14 @@ util::Result<std::vector<ConfigItem>> Parser::parse(std::string_view text, std::
     }
     if (end < line.size() && line[end] == '=') {
       ++end;
+    }
+    if (kind != KeywordClass::used) {
+      auto item = raw_item(keyword, line.substr(end), source, kind == KeywordClass::warned);
+      if (!item) {
+        return Error{item.error()};
+      }
+      items.push_back(std::move(item).value());
+      continue;
     }
     auto args = split_arguments(line.substr(end));
     if (!args) {
@@ -276,54 +378,6 @@ std::optional<std::string> Parser::parse_include(ConfigItem& item, int depth) {
 }
 
 } // namespace
-
-std::optional<std::chrono::seconds> parse_ssh_duration(std::string_view text) {
-  long long total = 0;
-  size_t i = 0;
-  if (text.empty()) {
-    return std::nullopt;
-  }
-  while (i < text.size()) {
-    long long number = 0;
-    size_t start = i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
-      number = number * 10 + (text[i++] - '0');
-      if (number > 100'000'000) {
-        return std::nullopt;
-      }
-    }
-    if (i == start) {
-      return std::nullopt;
-    }
-    long long unit = 1;
-    if (i < text.size()) {
-      switch (std::tolower(static_cast<unsigned char>(text[i++]))) {
-      case 's':
-        unit = 1;
-        break;
-      case 'm':
-        unit = 60;
-        break;
-      case 'h':
-        unit = 3600;
-        break;
-      case 'd':
-        unit = 86400;
-        break;
-      case 'w':
-        unit = 604800;
-        break;
-      default:
-        return std::nullopt;
-      }
-    }
-    total += number * unit;
-    if (total > 100'000'000) {
-      return std::nullopt;
-    }
-  }
-  return std::chrono::seconds(total);
-}
 
 util::Result<SshConfig> parse_ssh_config(std::string_view text, std::string_view origin,
                                          const LocalEnvironment& environment,

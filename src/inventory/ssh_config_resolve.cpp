@@ -58,6 +58,7 @@ private:
   const std::optional<std::string>& explicit_user_;
   ResolvedHost result_;
   bool known_hosts_set_ = false;
+  bool identities_only_set_ = false;
 };
 
 void Resolver::walk(const std::vector<ConfigItem>& items, bool& active, bool never_match) {
@@ -124,6 +125,10 @@ bool Resolver::match_line_matches(const ConfigItem& item) const {
 }
 
 void Resolver::apply(const ConfigItem& item) {
+  if (item.ignored) {
+    result_.ignored.emplace_back(item.args[0], item.source); // the keyword as written
+    return;
+  }
   const std::string& keyword = item.keyword;
   const std::string& value = item.args.empty() ? std::string() : item.args[0];
   if (keyword == "hostname" && !result_.hostname) {
@@ -146,6 +151,18 @@ void Resolver::apply(const ConfigItem& item) {
     result_.user_known_hosts_files = item.args;
   } else if (keyword == "stricthostkeychecking" && !result_.strict_host_key_checking) {
     result_.strict_host_key_checking = lowercase(value);
+  } else if (keyword == "identitiesonly" && !identities_only_set_) {
+    identities_only_set_ = true;
+    result_.identities_only = lowercase(value) == "yes" || lowercase(value) == "true";
+  } else if (keyword == "proxyjump" && !result_.proxy_jump && !result_.proxy_command) {
+    // The first of ProxyJump / ProxyCommand wins ("none" included), except that, as `ssh -G`
+    // of OpenSSH 9.2 shows, `ProxyJump none` does not stop a later ProxyCommand.
+    result_.proxy_jump = lowercase(value) == "none" ? "none" : value;
+    result_.proxy_source = item.source;
+  } else if (keyword == "proxycommand" && !result_.proxy_command &&
+             (!result_.proxy_jump || *result_.proxy_jump == "none")) {
+    result_.proxy_command = value;
+    result_.proxy_source = item.source;
   }
 }
 

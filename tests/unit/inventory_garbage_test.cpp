@@ -1,6 +1,8 @@
 // Random input must produce a located error or warning, never a crash or a hang. Deterministic
 // seeds, so a failure reproduces.
 #include "digger/inventory/hosts_file.hpp"
+#include "digger/inventory/inventory_file.hpp"
+#include "digger/inventory/plan.hpp"
 #include "digger/inventory/ssh_config.hpp"
 #include "digger/ssh/known_hosts.hpp"
 
@@ -48,5 +50,47 @@ TEST_CASE("parsers survive random input", "[inventory][ssh][garbage]") {
     }
     CHECK(known.check("web1", 22, {"ssh-ed25519", "x"}).verdict !=
           digger::ssh::HostKeyVerdict::known);
+  }
+}
+
+TEST_CASE("inventory formats survive random input", "[inventory][garbage]") {
+  using digger::inventory::InventoryFormat;
+  std::mt19937 random(GENERATE(11u, 12u, 13u, 14u));
+  const std::string pieces[] = {"[web]\n",
+                                "[g:children]\n",
+                                "[all:vars]\n",
+                                "all:\n",
+                                "  hosts:\n",
+                                "    h[1:3]:\n",
+                                "  children:\n",
+                                "{\"_meta\": ",
+                                "ansible_host=x ",
+                                "ansible_ssh_common_args='-J a,b' ",
+                                "web[01-03]\n",
+                                "- x\n",
+                                "&a *a ",
+                                "!vault |\n",
+                                "\"hosts\": [",
+                                "ansible_port=22\n",
+                                "]}",
+                                "\n",
+                                "  vars: {a: 1}\n"};
+  std::uniform_int_distribution<size_t> pick(0, std::size(pieces) - 1);
+  for (int round = 0; round < 200; ++round) {
+    std::string text = round % 2 == 0 ? random_text(random, 6) : "";
+    for (int i = 0; i < 12; ++i) {
+      text += pieces[pick(random)];
+    }
+    for (auto format : {InventoryFormat::automatic, InventoryFormat::ansible_ini,
+                        InventoryFormat::ansible_yaml, InventoryFormat::ansible_json}) {
+      auto parsed = digger::inventory::parse_inventory(text, "fuzz", format);
+      if (!parsed.ok()) {
+        CHECK(parsed.error().rfind("fuzz", 0) == 0);
+        continue;
+      }
+      std::vector<std::string> errors;
+      auto targets = digger::inventory::plan_targets(parsed->entries, {}, {}, nullptr, &errors);
+      CHECK(targets.size() + errors.size() <= parsed->entries.size());
+    }
   }
 }

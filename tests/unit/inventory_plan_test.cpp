@@ -160,3 +160,104 @@ TEST_CASE("plan: the with-ssh-config example", "[inventory][plan]") {
   CHECK(targets[5].connect_timeout == 10s);
   CHECK(targets[5].strict_host_key_checking == "accept-new");
 }
+
+TEST_CASE("plan: ProxyJump chains, each hop resolved through the config", "[inventory][plan]") {
+  const std::string config = "Host fleet-*\n"
+                             "  User ops\n"
+                             "  ProxyJump b1,admin@b2:2200\n"
+                             "Host b1\n"
+                             "  HostName 10.1.1.1\n"
+                             "  User jump\n"
+                             "  IdentityFile ~/.ssh/jump_%r\n"
+                             "  ConnectTimeout 7\n"
+                             "  ProxyJump outer\n"
+                             "Host b2\n"
+                             "  HostKeyAlias b2key\n"
+                             "  ProxyJump ignored-for-b2\n"
+                             "Host direct\n"
+                             "  ProxyJump none\n"
+                             "  ProxyJump never\n";
+  ScanTarget target = plan_single("fleet-1", config);
+  REQUIRE(target.jump_hosts.size() == 3);
+  // b1 is reached first, without -J: its own ProxyJump prepends `outer`.
+  CHECK(target.jump_hosts[0].name == "outer");
+  CHECK(target.jump_hosts[0].user == "alice");
+  CHECK(target.jump_hosts[1].name == "b1");
+  CHECK(target.jump_hosts[1].address == "10.1.1.1");
+  CHECK(target.jump_hosts[1].user == "jump");
+  CHECK(target.jump_hosts[1].identity_files ==
+        std::vector<std::string>{"/home/alice/.ssh/jump_jump"});
+  CHECK(target.jump_hosts[1].connect_timeout == 7s);
+  CHECK(target.jump_hosts[1].known_hosts_host == "10.1.1.1");
+  // b2 is reached with -J b1: its own ProxyJump does not apply; user and port from the list.
+  CHECK(target.jump_hosts[2].name == "b2");
+  CHECK(target.jump_hosts[2].user == "admin");
+  CHECK(target.jump_hosts[2].port == 2200);
+  CHECK(target.jump_hosts[2].known_hosts_host == "b2key");
+  CHECK(target.jump_hosts[2].known_hosts_port == 22);
+  CHECK(plan_single("direct", config).jump_hosts.empty());
+}
+
+TEST_CASE("plan: ProxyCommand needs the opt-in; first of ProxyJump/ProxyCommand wins",
+          "[inventory][plan]") {
+  const std::string config = "Host pc\n"
+                             "  ProxyCommand nc -X 5 -x proxy %h %p # %r\n"
+                             "  ProxyJump later\n"
+                             "Host pj\n"
+                             "  ProxyJump b\n"
+                             "  ProxyCommand never\n"
+                             "Host loop\n"
+                             "  ProxyJump loop\n";
+  std::vector<std::string> errors;
+  auto refused = plan_targets(hosts_of("pc\n"), config_of(config), {}, nullptr, &errors);
+  CHECK(refused.empty());
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "hosts.txt:1: pc: ProxyCommand (cfg:2) refused: it runs a local command; "
+                     "pass --allow-proxy-command to allow it");
+  TargetDefaults allow;
+  allow.allow_proxy_command = true;
+  ScanTarget pc = plan_single("bob@pc:2222", config, allow);
+  CHECK(pc.proxy_command == "nc -X 5 -x proxy pc 2222 # bob");
+  CHECK(pc.jump_hosts.empty());
+  ScanTarget pj = plan_single("pj", config);
+  CHECK(!pj.proxy_command);
+  REQUIRE(pj.jump_hosts.size() == 1);
+  errors.clear();
+  plan_targets(hosts_of("loop\n"), config_of(config), {}, nullptr, &errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("a loop?") != std::string::npos);
+}
+
+TEST_CASE("plan: keywords Digger does not honour are warned about once", "[inventory][plan]") {
+  std::vector<std::string> warnings;
+  auto targets = plan_targets(hosts_of("a\nb\n"),
+                              config_of("Host *\n  CertificateFile ~/.ssh/c\n  IdentitiesOnly yes\n"
+                                        "  ControlPath ~/.ssh/cm-%C\n  KexAlgorithms +x\n"),
+                              {}, &warnings);
+  REQUIRE(targets.size() == 2);
+  CHECK(targets[0].identities_only);
+  CHECK(warnings == std::vector<std::string>{
+                        "cfg:2: CertificateFile is not supported by Digger; ignored (warned once)",
+                        "cfg:5: KexAlgorithms is not supported by Digger; ignored (warned once)"});
+}
+
+TEST_CASE("plan: inventory values beat the config (ansible_host, key, -J)", "[inventory][plan]") {
+  InventoryEntry entry;
+  entry.name = "db-primary";
+  entry.address = "10.0.0.5";
+  entry.identity_files = {"~/.ssh/inv_key"};
+  entry.proxy_jump = "inv-bastion";
+  entry.source = {"inv", 4};
+  auto targets = plan_targets({entry},
+                              config_of("Host 10.0.0.5\n  User pg\n  IdentityFile ~/.ssh/cfg\n"
+                                        "  ProxyJump cfg-bastion\n"),
+                              {});
+  REQUIRE(targets.size() == 1);
+  CHECK(targets[0].name == "db-primary");
+  CHECK(targets[0].address == "10.0.0.5");
+  CHECK(targets[0].user == "pg"); // the config is matched against ansible_host
+  CHECK(targets[0].identity_files ==
+        std::vector<std::string>{"/home/alice/.ssh/inv_key", "/home/alice/.ssh/cfg"});
+  REQUIRE(targets[0].jump_hosts.size() == 1);
+  CHECK(targets[0].jump_hosts[0].name == "inv-bastion");
+}

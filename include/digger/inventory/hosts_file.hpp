@@ -24,13 +24,24 @@ struct SourceRef {
 // `team=billing`: free-form tags carried into the catalog and the report.
 using Label = std::pair<std::string, std::string>;
 
-// One line of hosts.txt: `[user@]host[:port] [key=value ...]`.
+// One host of the inventory: a line of hosts.txt (`[user@]host[:port] [key=value ...]`, where
+// a pdsh range `web[01-20]` gives one entry per host), or an Ansible host (ansible.hpp).
 struct InventoryEntry {
   std::string name;                // host as written, without the IPv6 brackets
   std::optional<std::string> user; // only when the line names one
   std::optional<int> port;         // only when the line names one
   std::vector<Label> labels;       // in line order, keys unique
   SourceRef source;
+  // Set by Ansible inventories (ansible_host, ansible_ssh_private_key_file, -J / -o ProxyJump=
+  // / -o ProxyCommand= in ansible_ssh_common_args or _extra_args, ansible_become). They beat the
+  // ssh config, as ssh's command line does; the config is matched against `address` if set.
+  std::optional<std::string> address;
+  std::vector<std::string> identity_files;
+  std::optional<std::string> proxy_jump;
+  std::optional<std::string> proxy_command;
+  SourceRef proxy_source; // the line that set proxy_jump / proxy_command
+  bool become = false;
+  std::vector<std::string> groups; // Ansible groups, with their parents (not "all"), for --limit
 
   friend bool operator==(const InventoryEntry&, const InventoryEntry&) = default;
 };

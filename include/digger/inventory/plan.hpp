@@ -10,6 +10,19 @@
 
 namespace digger::inventory {
 
+// One bastion on the way to a target, resolved through the ssh config under its own name
+// (HostName, Port, User, IdentityFile, HostKeyAlias, ConnectTimeout), as ssh does for -J hosts.
+struct JumpHop {
+  std::string name;    // as written in the ProxyJump list
+  std::string address; // HostName, else the name
+  int port = 22;
+  std::string user;
+  std::vector<std::string> identity_files; // expanded; empty = key ring defaults
+  std::string known_hosts_host;            // as for ScanTarget
+  int known_hosts_port = 22;
+  std::chrono::milliseconds connect_timeout{5000};
+};
+
 // Everything needed to reach one host, decided before any connection.
 struct ScanTarget {
   std::string name;    // as written in hosts.txt (reports show it)
@@ -27,6 +40,10 @@ struct ScanTarget {
   std::optional<std::string> strict_host_key_checking; // from the config, for the report only
   std::vector<Label> labels;
   SourceRef source;
+  std::vector<JumpHop> jump_hosts;          // in connection order: [0] is the first bastion dialled
+  std::optional<std::string> proxy_command; // tokens expanded; only run with --allow-proxy-command
+  bool identities_only = false;             // IdentitiesOnly: no agent key unless named by a file
+  bool become = false; // the inventory asks for sudo (ansible_become); --sudo decides for now
 };
 
 // --user / --port / -i / --connect-timeout from the command line: weaker than the ssh config.
@@ -35,16 +52,20 @@ struct TargetDefaults {
   std::optional<int> port;
   std::vector<std::string> identity_files;
   std::optional<std::chrono::milliseconds> connect_timeout;
+  bool allow_proxy_command = false; // --allow-proxy-command: else a ProxyCommand is refused
 };
 
 inline constexpr std::chrono::milliseconds builtin_connect_timeout{5000};
 
-// Precedence, per value: hosts.txt > ssh config > defaults > built-ins (the current user from
+// Precedence, per value: inventory > ssh config > defaults > built-ins (the current user from
 // config.environment, port 22, 5 s). IdentityFile lines of the config replace -i files rather
 // than adding to them. Two entries reaching the same user@address:port are scanned once; the
-// later one is reported in `warnings` (file:line of both), as are unusable %tokens.
+// later one is reported in `warnings` (file:line of both), as are unusable %tokens and, once per
+// keyword, config keywords Digger does not honour. A target that cannot be planned (a refused
+// ProxyCommand, a bad jump chain) is left out and reported in `errors` ("file:line: name: why").
 std::vector<ScanTarget> plan_targets(const std::vector<InventoryEntry>& entries,
                                      const SshConfig& config, const TargetDefaults& defaults,
-                                     std::vector<std::string>* warnings = nullptr);
+                                     std::vector<std::string>* warnings = nullptr,
+                                     std::vector<std::string>* errors = nullptr);
 
 } // namespace digger::inventory

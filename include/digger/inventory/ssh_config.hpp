@@ -40,7 +40,8 @@ struct ConfigItem {
   std::vector<std::string> args;        // unquoted
   std::vector<MatchCriterion> criteria; // Kind::match only
   bool unsupported_match = false;       // a criterion we do not evaluate: the block never applies
-  std::vector<IncludedFile> included;   // Kind::include only, in glob order
+  bool ignored = false; // a keyword Digger warns about and does not honour (args[0]: as written)
+  std::vector<IncludedFile> included; // Kind::include only, in glob order
   SourceRef source;
 };
 
@@ -87,7 +88,24 @@ struct ResolvedHost {
   std::optional<std::string> host_key_alias;
   std::vector<std::string> user_known_hosts_files;     // from the first UserKnownHostsFile line
   std::optional<std::string> strict_host_key_checking; // lowercased: yes, no, ask, accept-new...
+  bool identities_only = false;
+  // The first of ProxyJump / ProxyCommand wins, as in ssh; "none" is kept as "none".
+  std::optional<std::string> proxy_jump;    // "[user@]host[:port],..." as written
+  std::optional<std::string> proxy_command; // raw, tokens not expanded
+  SourceRef proxy_source;                   // the line that set either
+  // Keywords that change how ssh connects but that Digger does not honour, with the first
+  // line that applied: the caller warns once per keyword.
+  std::vector<std::pair<std::string, SourceRef>> ignored;
 };
+
+// One element of a ProxyJump list: `[user@]host[:port]` or `ssh://[user@]host[:port]`.
+struct JumpSpec {
+  std::string host;
+  std::optional<std::string> user;
+  std::optional<int> port;
+};
+// Splits and checks a ProxyJump value (not "none"); an error names the bad element.
+util::Result<std::vector<JumpSpec>> parse_jump_list(std::string_view value);
 
 // `host_alias` is the name from hosts.txt. As in OpenSSH 9.2 (checked with `ssh -G`), Host
 // patterns compare it case-sensitively as written, Match host/originalhost without case.
@@ -108,5 +126,8 @@ struct TokenValues {
 // `~/` and the tokens %% %d %u %l %h %r %p %n; an unknown token is an error, as in ssh.
 util::Result<std::string> expand_path(std::string_view path, const LocalEnvironment& environment,
                                       const TokenValues& values);
+
+// ProxyCommand's tokens %% %h %p %r %n (ssh_config(5)); an unknown token is an error.
+util::Result<std::string> expand_proxy_command(std::string_view command, const TokenValues& values);
 
 } // namespace digger::inventory
