@@ -10,6 +10,18 @@
 
 namespace digger::inventory {
 
+// One ProxyJump hop, with its own user, keys and known_hosts key.
+struct JumpHop {
+  std::string name;
+  std::string address;
+  int port = 22;
+  std::string user;
+  std::vector<std::string> identity_files;
+  std::string known_hosts_host;
+  int known_hosts_port = 22;
+  std::chrono::milliseconds connect_timeout{5000};
+};
+
 // Everything needed to reach one host, decided before any connection.
 struct ScanTarget {
   std::string name;    // as written in hosts.txt (reports show it)
@@ -27,6 +39,7 @@ struct ScanTarget {
   std::optional<std::string> strict_host_key_checking; // from the config, for the report only
   std::vector<Label> labels;
   SourceRef source;
+  std::vector<JumpHop> jump_hosts; // connection order: [0] is dialled first
 };
 
 // --user / --port / -i / --connect-timeout from the command line: weaker than the ssh config.
