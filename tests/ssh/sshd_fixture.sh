@@ -93,7 +93,7 @@ CFG
 tarpit() {
   dir=$1 name=$2 address=$3 port=$4
   mkdir -p "$dir/$name"
-  setsid python3 - "$address" "$port" </dev/null >/dev/null 2>&1 <<'PY' &
+  setsid python3 - "$address" "$port" </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- <<'PY' &
 # Accepts connections and never says a word: a stalled host.
 import socket, sys, time
 server = socket.socket()
@@ -113,7 +113,7 @@ PY
 dropper() {
   dir=$1 name=$2 address=$3 port=$4
   mkdir -p "$dir/$name"
-  setsid python3 - "$address" "$port" </dev/null >/dev/null 2>&1 <<'PY' &
+  setsid python3 - "$address" "$port" </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- <<'PY' &
 # Accepts connections and closes them at once, before any banner: what sshd does to
 # connections past MaxStartups.
 import socket, sys
@@ -133,7 +133,7 @@ PY
 blackhole() {
   dir=$1 name=$2 address=$3 port=$4
   mkdir -p "$dir/$name"
-  setsid python3 - "$address" "$port" "$dir/$name/ready" </dev/null >/dev/null 2>&1 <<'PY' &
+  setsid python3 - "$address" "$port" "$dir/$name/ready" </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- <<'PY' &
 # A listener whose accept queue is full (backlog 0, one connection never accepted): the kernel
 # drops every further SYN, so a connect() to it hangs like one to a blackholed address.
 import socket, sys, time
