@@ -9,9 +9,19 @@ namespace {
 
 constexpr std::array<std::string_view, 4> scan_status_names{"running", "complete", "interrupted",
                                                             "failed"};
-constexpr std::array<std::string_view, 8> host_statuses{
-    "ok",          "partial",           "unreachable",   "timeout", "hostkey-mismatch",
-    "auth-failed", "permission-denied", "protocol-error"};
+constexpr std::array<std::string_view, 13> host_statuses{"ok",
+                                                         "partial",
+                                                         "unreachable",
+                                                         "timeout",
+                                                         "hostkey-mismatch",
+                                                         "auth-failed",
+                                                         "permission-denied",
+                                                         "protocol-error",
+                                                         "bastion-unreachable",
+                                                         "bastion-hostkey",
+                                                         "bastion-auth",
+                                                         "forwarding-refused",
+                                                         "target-open-timeout"};
 constexpr std::array<std::string_view, 7> source_kinds{
     "user", "system", "cron.d", "anacrontab", "run-parts", "timer", "service"};
 constexpr std::array<std::string_view, 4> verdicts{"", "managed", "hidden", "migrated"};

@@ -189,7 +189,7 @@ CREATE VIEW duplicate_jobs AS
    ORDER BY hosts DESC, fingerprint;
 )sql";
 
-const std::array<Migration, 3> all_migrations{{
+const std::array<Migration, 4> all_migrations{{
     {1, "first release: scans, hosts, host_results, cron_sources, entries, report views",
      schema_v1},
     {2, "scans.digger_version, entries_by_fingerprint index, duplicate_jobs view", schema_v2},
@@ -197,6 +197,10 @@ const std::array<Migration, 3> all_migrations{{
      "hidden batches: more source kinds, sources.package, entry verdicts and flags, programs, "
      "hosts' inspection_note, hidden_jobs view",
      schema_v3_sql(), /*rebuilds_tables=*/true},
+    {4,
+     "bastion statuses (bastion-unreachable, bastion-hostkey, bastion-auth, forwarding-refused, "
+     "target-open-timeout): host_results rebuilt",
+     schema_v4_sql(), /*rebuilds_tables=*/true},
 }};
 
 // Turns foreign key enforcement off for one migration step and back to what it was after.

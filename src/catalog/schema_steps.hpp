@@ -10,4 +10,7 @@ namespace digger::catalog {
 // Step 3 (issue 8): new source kinds, verdicts, flags, programs; rebuilds two tables.
 std::string_view schema_v3_sql();
 
+// Step 4 (issue 15): the bastion statuses; rebuilds host_results.
+std::string_view schema_v4_sql();
+
 } // namespace digger::catalog

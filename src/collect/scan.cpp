@@ -32,6 +32,18 @@ ssh::Target ssh_target(const inventory::ScanTarget& target) {
   out.user = target.user;
   out.identity_files = target.identity_files;
   out.connect_timeout = target.connect_timeout;
+  for (const auto& jump : target.jump_hosts) {
+    ssh::Hop hop;
+    hop.name = jump.name;
+    hop.address = jump.address;
+    hop.port = jump.port;
+    hop.user = jump.user;
+    hop.identity_files = jump.identity_files;
+    hop.known_hosts_host = jump.known_hosts_host;
+    hop.known_hosts_port = jump.known_hosts_port;
+    hop.connect_timeout = jump.connect_timeout;
+    out.jumps.push_back(std::move(hop));
+  }
   return out;
 }
 

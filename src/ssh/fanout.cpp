@@ -4,6 +4,7 @@
 
 #include "digger/ssh/auth.hpp"
 #include "digger/ssh/pacer.hpp"
+#include "digger/ssh/jump.hpp"
 #include "digger/ssh/resolver.hpp"
 #include "digger/ssh/session.hpp"
 
@@ -45,7 +46,12 @@ public:
       : shared_(shared), slots_(slots), agent_(shared.keys.agent_socket()),
         random_(seed), context_{shared.command,   shared.options, shared.keys,
                                 shared.host_keys, agent_,         random_},
-        wake_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+        wake_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+        jumps_(context_, [this](const std::string& host, int port, auto done) {
+          resolve_for_jump(host, port, std::move(done));
+        }) {
+    context_.jumps = &jumps_;
+  }
 
   void run();
 
@@ -60,6 +66,17 @@ public:
   }
 
 private:
+  // A bastion's name: resolved by the resolver threads, delivered back through the wake fd.
+  void resolve_for_jump(const std::string& host, int port,
+                        std::function<void(Result<std::vector<SocketAddress>>)> done) {
+    int wake = wake_.get();
+    shared_.resolver->submit(host, port,
+                             [wake, done = std::move(done)](Result<std::vector<SocketAddress>> r) {
+                               done(std::move(r));
+                               std::uint64_t one = 1;
+                               [[maybe_unused]] auto written = ::write(wake, &one, sizeof one);
+                             });
+  }
   void refill(Clock::time_point now);
   std::size_t paced_slots(Clock::time_point now) const;
   void reap();
@@ -78,14 +95,19 @@ private:
   bool exhausted_ = false;
   std::mutex inbox_mutex_;
   std::vector<std::pair<std::size_t, Result<std::vector<SocketAddress>>>> inbox_;
+  JumpPools jumps_; // after everything its sessions use; destroyed first
 };
 
 void Worker::run() {
   for (;;) {
     refill(Clock::now());
     reap();
+    if (!jumps_.empty()) {
+      jumps_.run({}, Clock::now()); // new hosts' channel requests reach the jump sessions
+    }
     if (sessions_.empty()) {
       if (exhausted_) {
+        jumps_.close(); // on this thread: it drove those sessions
         return;
       }
       continue;
@@ -93,12 +115,18 @@ void Worker::run() {
     wait_for_events(Clock::now());
     Clock::time_point now = Clock::now();
     take_inbox(now);
+    if (!jumps_.empty()) {
+      jumps_.run(pollfds_, now);
+    }
     for (std::size_t i = 0; i < sessions_.size(); ++i) {
       HostSession& session = *sessions_[i];
       bool ready = poll_slot_[i] >= 0 && pollfds_[static_cast<std::size_t>(poll_slot_[i])].revents;
-      if (ready || now >= session.wait().until) {
+      if (ready || now >= session.wait().until || session.tunnel_settled()) {
         session.advance(now);
       }
+    }
+    if (!jumps_.empty()) {
+      jumps_.run({}, now); // hands the channels just asked for to free jump sessions
     }
   }
 }
@@ -165,6 +193,9 @@ void Worker::wait_for_events(Clock::time_point now) {
       poll_slot_[i] = static_cast<int>(pollfds_.size());
       pollfds_.push_back({wait.fd, wait.events, 0});
     }
+  }
+  if (!jumps_.empty()) {
+    jumps_.collect(pollfds_, earliest);
   }
   int timeout_ms = 0;
   if (earliest > now) {
@@ -243,6 +274,16 @@ std::string_view status_name(Status status) {
     return "hostkey-unknown";
   case Status::auth_failed:
     return "auth-failed";
+  case Status::bastion_unreachable:
+    return "bastion-unreachable";
+  case Status::bastion_hostkey:
+    return "bastion-hostkey";
+  case Status::bastion_auth:
+    return "bastion-auth";
+  case Status::forwarding_refused:
+    return "forwarding-refused";
+  case Status::target_open_timeout:
+    return "target-open-timeout";
   case Status::protocol_error:
     break;
   }
@@ -257,9 +298,12 @@ FanoutReport run_pass(const std::vector<Target>& targets, const std::string& com
                       const std::function<void(std::size_t index, Outcome&&)>& on_done,
                       const std::atomic<bool>& stop) {
   std::size_t workers = default_worker_count(options);
-  std::size_t concurrency =
-      std::min({std::max<std::size_t>(options.concurrency, 1),
-                concurrency_cap(raise_open_file_limit(), workers), targets.size()});
+  // A host behind a bastion holds two descriptors (both ends of its socketpair).
+  bool jumped = std::any_of(targets.begin(), targets.end(),
+                            [](const Target& target) { return !target.jumps.empty(); });
+  std::size_t cap = concurrency_cap(raise_open_file_limit(), workers) / (jumped ? 2 : 1);
+  std::size_t concurrency = std::min({std::max<std::size_t>(options.concurrency, 1),
+                                      std::max<std::size_t>(cap, 1), targets.size()});
   workers = std::min(workers, concurrency);
 
   Shared shared{targets, command, options, keys, host_keys, on_done, stop, nullptr};
@@ -306,16 +350,20 @@ void retry_timed_out(std::vector<std::pair<std::size_t, Outcome>> timed_out,
   calm.concurrency = std::max<std::size_t>(1, options.retry_concurrency);
   calm.adaptive = false;
   calm.retry_timeouts = false;
-  std::vector<bool> reported(again.size(), false);
+  std::vector<char> reported(again.size(), 0); // not vector<bool>: workers set it at once
+  std::mutex report_mutex;                      // on_done runs on several workers at once
   if (!stop.load()) {
     run_pass(
         again, command, calm, keys, host_keys,
         [&](std::size_t j, Outcome&& second) {
           second.retried = true;
           second.attempts += timed_out[j].second.attempts;
-          ++report.retried;
-          report.retried_ok += second.status == Status::ok ? 1 : 0;
-          reported[j] = true;
+          {
+            std::lock_guard lock(report_mutex);
+            ++report.retried;
+            report.retried_ok += second.status == Status::ok ? 1 : 0;
+          }
+          reported[j] = 1;
           on_done(timed_out[j].first, std::move(second));
         },
         stop);
@@ -340,6 +388,11 @@ FanoutReport run_fanout(const std::vector<Target>& targets, const std::string& c
   for (const auto& target : targets) {
     for (const auto& path : target.identity_files) {
       keys.add_identity_file(path);
+    }
+    for (const auto& hop : target.jumps) {
+      for (const auto& path : hop.identity_files) {
+        keys.add_identity_file(path);
+      }
     }
   }
   if (!options.retry_timeouts) {

@@ -2,6 +2,7 @@
 // deadlines, retries and teardown. The channel half is in session_channel.cpp.
 #include "digger/ssh/session.hpp"
 
+#include "digger/ssh/jump.hpp"
 #include "digger/ssh/wire.hpp"
 
 #include <fmt/format.h>
@@ -43,17 +44,9 @@ bool dropped_before_banner(LIBSSH2_SESSION* session, int rc) {
          rc == LIBSSH2_ERROR_KEX_FAILURE;
 }
 
-// The names a host's key is filed under: exactly ssh's lookup key when the inventory gave
-// one, else the name as written and the address connected to (the worst verdict wins).
-std::pair<std::vector<std::string>, int> known_hosts_keys(const Target& target) {
-  if (!target.known_hosts_host.empty()) {
-    return {{target.known_hosts_host}, target.known_hosts_port};
-  }
-  std::vector<std::string> names{target.name};
-  if (target.address != target.name) {
-    names.push_back(target.address);
-  }
-  return {names, target.port};
+std::pair<std::vector<std::string>, int> target_known_hosts_keys(const Target& target) {
+  return known_hosts_keys(target.name, target.address, target.port, target.known_hosts_host,
+                          target.known_hosts_port);
 }
 
 } // namespace
@@ -62,6 +55,8 @@ std::string_view phase_name(Phase phase) {
   switch (phase) {
   case Phase::resolving:
     return "name resolution";
+  case Phase::tunnel:
+    return "channel through the bastion";
   case Phase::backoff:
     return "retry backoff";
   case Phase::connecting:
@@ -90,8 +85,15 @@ HostSession::HostSession(std::size_t index, const Target& target, WorkerContext&
                          Clock::time_point now)
     : index_(index), target_(target), context_(context), started_(now), phase_started_(now),
       deadline_(now + context.options.host_deadline) {
-  sign_request_.agent = &context.agent;
   wait_.until = deadline_;
+  if (!target.jumps.empty()) {
+    // The last bastion resolves and connects to the target: no local resolution.
+    phase_ = Phase::tunnel;
+    outcome_.attempts = 1;
+    ticket_ =
+        context.jumps->open(target.jumps, target.jumps.size(), target.address, target.port, now);
+    return;
+  }
   if (is_numeric_host(target.address)) {
     // Numeric addresses never touch DNS, so the loop may resolve them itself.
     on_resolved(resolve_host(target.address, target.port), now);
@@ -131,6 +133,8 @@ HostSession::Step HostSession::run_phase(Clock::time_point now) {
   switch (phase_) {
   case Phase::resolving:
     return Step::wait;
+  case Phase::tunnel:
+    return await_tunnel(now);
   case Phase::backoff:
     return now >= wait_.until ? start_attempt(now) : Step::wait;
   case Phase::connecting:
@@ -160,6 +164,7 @@ void HostSession::enter(Phase phase, Clock::time_point now) {
   Timings& timings = outcome_.timings;
   switch (phase_) {
   case Phase::resolving:
+  case Phase::tunnel:
   case Phase::backoff:
   case Phase::connecting:
     timings.connect += spent;
@@ -192,9 +197,61 @@ void HostSession::enter(Phase phase, Clock::time_point now) {
 
 HostSession::Step HostSession::start_attempt(Clock::time_point now) {
   ++outcome_.attempts;
+  if (!target_.jumps.empty()) {
+    ticket_.reset(); // a fresh channel through the bastions
+    enter(Phase::tunnel, now);
+    return Step::next;
+  }
   next_address_ = 0;
   enter(Phase::connecting, now);
   return connect_next_address(now);
+}
+
+bool HostSession::tunnel_settled() const {
+  return phase_ == Phase::tunnel && ticket_ && ticket_->state != TunnelTicket::State::waiting;
+}
+
+HostSession::Step HostSession::await_tunnel(Clock::time_point now) {
+  if (!ticket_) {
+    ticket_ = context_.jumps->open(target_.jumps, target_.jumps.size(), target_.address,
+                                   target_.port, now);
+  }
+  switch (ticket_->state) {
+  case TunnelTicket::State::waiting:
+    wait_ = Wait{-1, 0, deadline_};
+    return Step::wait;
+  case TunnelTicket::State::open:
+    fd_ = std::move(ticket_->fd);
+    enter(Phase::handshake, now);
+    return Step::next;
+  case TunnelTicket::State::failed:
+    break;
+  }
+  Status status = ticket_->status;
+  std::string reason = ticket_->reason;
+  ticket_.reset();
+  return fail(status, std::move(reason));
+}
+
+// The jump session that carried this host died under it: start over once on a new one (the
+// command is read-only, so running it again is harmless), unless its first result is complete.
+bool HostSession::requeue_after_carrier_death(Clock::time_point now) {
+  if (!ticket_ || !ticket_->carrier_died || requeued_ || second_ || now >= deadline_) {
+    return false;
+  }
+  requeued_ = true;
+  if (JumpStats* stats = context_.options.jump_stats; stats != nullptr) {
+    ++stats->requeued;
+  }
+  tear_down();
+  ticket_.reset();
+  ++outcome_.attempts;
+  outcome_.stdout_data.clear();
+  outcome_.stderr_data.clear();
+  outcome_.stdout_truncated = outcome_.stderr_truncated = false;
+  stderr_discarded_ = 0;
+  enter(Phase::tunnel, now);
+  return true;
 }
 
 HostSession::Step HostSession::connect_next_address(Clock::time_point now) {
@@ -246,7 +303,7 @@ HostSession::Step HostSession::handshake(Clock::time_point now) {
                                  reinterpret_cast<void*>(&quick_ack_recv));
     // Ask for the key types already recorded for this host: libssh2 1.10 would otherwise
     // pick ECDSA where OpenSSH recorded Ed25519, and the known key would look unknown.
-    auto [names, port] = known_hosts_keys(target_);
+    auto [names, port] = target_known_hosts_keys(target_);
     std::string preference = hostkey_method_preference(context_.host_keys.known_types(names, port));
     libssh2_session_method_pref(session_.get(), LIBSSH2_METHOD_HOSTKEY, preference.c_str());
     prefer_rsa_sha2(session_.get());
@@ -279,7 +336,7 @@ HostSession::Step HostSession::check_host_key(Clock::time_point now) {
   key.blob.assign(raw, length);
   key.type = wire::key_type_of_blob(key.blob);
   outcome_.host_key_fingerprint = fingerprint_sha256(key);
-  auto [names, port] = known_hosts_keys(target_);
+  auto [names, port] = target_known_hosts_keys(target_);
   HostKeyDecision decision =
       context_.host_keys.decide(names, port, key, context_.options.host_key_mode);
   outcome_.host_key = std::move(key);
@@ -294,7 +351,7 @@ HostSession::Step HostSession::check_host_key(Clock::time_point now) {
   }
   outcome_.host_key_newly_accepted = decision.newly_recorded;
   outcome_.reason = decision.reason;
-  identities_ = context_.keys.identities_for(target_.identity_files);
+  auth_.reset(context_.keys.identities_for(target_.identity_files), &context_.agent);
   enter(Phase::auth, now);
   return Step::next;
 }
@@ -332,6 +389,9 @@ HostSession::Step HostSession::wait_for_fd(short events, Clock::time_point until
 }
 
 HostSession::Step HostSession::fail(Status status, std::string reason) {
+  if (requeue_after_carrier_death(Clock::now())) {
+    return Step::next;
+  }
   if (second_) {
     // The first command's result is complete: a failed follow-up only says why it failed.
     outcome_.status = Status::ok;
@@ -367,6 +427,9 @@ void HostSession::on_deadline(Clock::time_point now) {
 }
 
 void HostSession::tear_down() {
+  if (ticket_ && ticket_->state == TunnelTicket::State::waiting) {
+    ticket_->cancelled = true; // a channel that opens now is closed by the pool
+  }
   if (fd_) {
     // After shutdown every libssh2 call fails at once instead of returning EAGAIN, so the
     // frees below cannot block or spin.

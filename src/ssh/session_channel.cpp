@@ -5,105 +5,29 @@
 #include <fmt/format.h>
 #include <libssh2.h>
 
-#include <cstdlib>
-#include <cstring>
 #include <exception>
 #include <optional>
-#include <pwd.h>
-#include <unistd.h>
 
 namespace digger::ssh {
 namespace {
 
 constexpr std::size_t read_chunk = 32 * 1024;
-// sshd disconnects after MaxAuthTries (6) failures; stop before to keep a clean reason.
-constexpr std::size_t max_identities_per_host = 5;
-
-struct SignRequestView {
-  const Identity* identity;
-  AgentConnection* agent;
-  std::string* error;
-};
-
-// libssh2 frees the signature with its allocator: the session uses the default (free()).
-int sign_callback(LIBSSH2_SESSION*, unsigned char** signature, size_t* length,
-                  const unsigned char* data, size_t data_length, void** abstract) {
-  auto* request = static_cast<SignRequestView*>(*abstract);
-  auto signed_data = sign_with(*request->identity,
-                               std::string_view(reinterpret_cast<const char*>(data), data_length),
-                               *request->agent);
-  if (!signed_data) {
-    *request->error = signed_data.error();
-    return -1;
-  }
-  *signature = static_cast<unsigned char*>(std::malloc(signed_data->size()));
-  if (*signature == nullptr) {
-    return -1;
-  }
-  std::memcpy(*signature, signed_data->data(), signed_data->size());
-  *length = signed_data->size();
-  return 0;
-}
-
-bool is_refusal(int rc) {
-  return rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED || rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED ||
-         rc == LIBSSH2_ERROR_FILE; // libssh2 could not decrypt an encrypted key file
-}
-
-// Like ssh: no user given means the local user name.
-std::string local_user_name() {
-  if (const passwd* entry = getpwuid(geteuid()); entry != nullptr && entry->pw_name != nullptr) {
-    return entry->pw_name;
-  }
-  const char* user = std::getenv("USER");
-  return user != nullptr ? user : "root";
-}
 
 } // namespace
 
 HostSession::Step HostSession::authenticate(Clock::time_point now) {
-  static const std::string local_user = local_user_name();
-  const std::string& user = target_.user.empty() ? local_user : target_.user;
-  while (identity_ < identities_.size() && identity_ < max_identities_per_host) {
-    const Identity& identity = *identities_[identity_];
-    int rc = 0;
-    sign_request_.error.clear();
-    if (identity.kind == Identity::Kind::libssh2_file) {
-      rc = libssh2_userauth_publickey_frommemory(
-          session_.get(), user.data(), user.size(), nullptr, 0, identity.pem->get().data(),
-          identity.pem->get().size(), identity.passphrase->get().c_str());
-    } else {
-      sign_request_.identity = &identity;
-      SignRequestView view{&identity, sign_request_.agent, &sign_request_.error};
-      void* abstract = &view;
-      rc = libssh2_userauth_publickey(
-          session_.get(), user.c_str(),
-          reinterpret_cast<const unsigned char*>(identity.public_blob.data()),
-          identity.public_blob.size(), sign_callback, &abstract);
-    }
-    if (rc == LIBSSH2_ERROR_EAGAIN) {
-      return wait_for_libssh2(deadline_);
-    }
-    if (rc == 0) {
-      enter(Phase::channel_open, now);
-      return Step::next;
-    }
-    if (!is_refusal(rc)) {
-      return fail(refused_.empty() ? Status::protocol_error : Status::auth_failed,
-                  fmt::format("authentication as {} failed: {}", user, last_libssh2_error()));
-    }
-    refused_.push_back(
-        sign_request_.error.empty()
-            ? fmt::format("{} {}", identity.type, identity.origin)
-            : fmt::format("{} {} ({})", identity.type, identity.origin, sign_request_.error));
-    ++identity_;
+  switch (auth_.step(session_.get(), default_user(target_.user))) {
+  case KeyAuth::Result::again:
+    return wait_for_libssh2(deadline_);
+  case KeyAuth::Result::done:
+    enter(Phase::channel_open, now);
+    return Step::next;
+  case KeyAuth::Result::refused:
+    return fail(Status::auth_failed, auth_.reason());
+  case KeyAuth::Result::failed:
+    break;
   }
-  if (refused_.empty()) {
-    return fail(Status::auth_failed, "no usable identity: no agent key and no key file");
-  }
-  const char* banner = libssh2_session_banner_get(session_.get());
-  return fail(Status::auth_failed, refused_reason(user, refused_, identities_[identity_ - 1],
-                                                  banner != nullptr ? banner : ""));
+  return fail(auth_.any_refused() ? Status::auth_failed : Status::protocol_error, auth_.reason());
 }
 
 HostSession::Step HostSession::open_channel(Clock::time_point now) {

@@ -273,7 +273,7 @@ TEST_CASE("a new catalog is created at the latest version with WAL and foreign k
   Catalog catalog = Catalog::open(dir.file("new.db"));
   Database& db = catalog.database();
   CHECK(catalog.schema_version() == latest_schema_version());
-  CHECK(latest_schema_version() == 3);
+  CHECK(latest_schema_version() == 4);
   CHECK(db.query_int("PRAGMA application_id") == application_id);
   CHECK(db.query_int("PRAGMA foreign_keys") == 1);
   Statement journal = db.prepare("PRAGMA journal_mode");
@@ -311,7 +311,7 @@ TEST_CASE("a version 1 catalog is migrated with its data intact", "[catalog][sch
   write_v1_catalog(path);
 
   Catalog catalog = Catalog::open(path);
-  CHECK(catalog.schema_version() == 3);
+  CHECK(catalog.schema_version() == latest_schema_version());
   Database& db = catalog.database();
 
   std::vector<ScanSummary> scans = catalog.scans();
@@ -359,7 +359,8 @@ TEST_CASE("read-only access refuses a catalog that needs migrating", "[catalog][
   CHECK(test::read_file_bytes(path) == before);
 }
 
-TEST_CASE("a version 2 catalog is migrated to version 3 keeping every row", "[catalog][schema]") {
+TEST_CASE("a version 2 catalog is migrated to the latest version keeping every row",
+          "[catalog][schema]") {
   TempDir dir;
   std::string path = dir.file("v2.db");
   write_v2_catalog(path);
@@ -375,7 +376,7 @@ TEST_CASE("a version 2 catalog is migrated to version 3 keeping every row", "[ca
   }
 
   Catalog catalog = Catalog::open(path);
-  CHECK(catalog.schema_version() == 3);
+  CHECK(catalog.schema_version() == latest_schema_version());
   Database& db = catalog.database();
   // Columns are appended, so each old row is the new row's prefix, the new columns NULL.
   for (const auto& table : tables) {
@@ -416,4 +417,15 @@ TEST_CASE("a version 2 catalog is migrated to version 3 keeping every row", "[ca
                           "'/x', 'launchd')"),
                   CatalogError);
   CHECK_THROWS_AS(db.exec("UPDATE entries SET verdict = 'maybe' WHERE id = 2000"), CatalogError);
+
+  // Version 4: host_results takes the bastion statuses, still refuses others, and still
+  // cascades into cron_sources.
+  db.exec("UPDATE host_results SET status = 'bastion-auth' WHERE id = 20");
+  CHECK(db.query_int("SELECT COUNT(*) FROM host_results WHERE status = 'bastion-auth'") == 1);
+  CHECK_THROWS_AS(db.exec("UPDATE host_results SET status = 'gone' WHERE id = 20"), CatalogError);
+  CHECK(db.query_int("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'host_results_by_host'") ==
+        1);
+  db.exec("DELETE FROM host_results WHERE id = 20");
+  CHECK(db.query_int("SELECT COUNT(*) FROM cron_sources WHERE host_result_id = 20") == 0);
+  CHECK(db.query_int("SELECT COUNT(*) FROM pragma_foreign_key_check") == 0);
 }

@@ -25,8 +25,26 @@ enum class Status {
   hostkey_unknown,  // strict mode and no known key: nothing was sent to the host
   auth_failed,
   protocol_error,
+  // Through bastions (Target::jumps): the hop that failed is named in the reason.
+  bastion_unreachable, // a bastion could not be connected to, or its session died
+  bastion_hostkey,     // a bastion's host key was refused: nothing was sent to it
+  bastion_auth,        // a bastion refused every identity
+  forwarding_refused, // a bastion refused the direct-tcpip channel (AllowTcpForwarding, PermitOpen)
+  target_open_timeout, // the bastion did not open the channel to the target in time
 };
 std::string_view status_name(Status status); // "ok", "unreachable", "hostkey-mismatch", ...
+
+// One bastion of a ProxyJump chain, with its own user, keys and known_hosts key.
+struct Hop {
+  std::string name;    // as the user wrote it (messages, known_hosts)
+  std::string address; // what to connect to; resolved by the previous hop for hops after the first
+  int port = 22;
+  std::string user;
+  std::vector<std::string> identity_files; // empty: the key ring's defaults
+  std::string known_hosts_host;            // empty: `name` and `address` with `port`
+  int known_hosts_port = 22;
+  std::chrono::milliseconds connect_timeout{5000};
+};
 
 struct Target {
   std::string name;    // as the user wrote it (known_hosts lookups use it, and the address)
@@ -41,6 +59,9 @@ struct Target {
   std::string command; // empty: the command given to run_fanout (e.g. no sudo for root)
   std::string known_hosts_host;
   int known_hosts_port = 22;
+  // ProxyJump chain in connection order ([0] is dialled first): the target is reached over a
+  // direct-tcpip channel of the last hop's session. Empty: a direct TCP connection.
+  std::vector<Hop> jumps;
 };
 
 struct Outcome;
@@ -74,6 +95,8 @@ struct PromptAnswer {
   std::string success_marker; // on stdout: the command runs, no prompt is answered any more
 };
 
+struct JumpStats;
+
 struct Options {
   std::size_t concurrency = 512; // hosts in flight at most (capped below RLIMIT_NOFILE)
   // Below that ceiling, find the rate the path sustains (pacer.hpp); false: always `concurrency`.
@@ -91,6 +114,23 @@ struct Options {
   HostKeyMode host_key_mode = HostKeyMode::accept_new;
   FollowUp followup;
   PromptAnswer prompt_answer;
+  // Bastions: opens are serialised per jump session (libssh2 1.10 keeps one pending), each with
+  // this deadline; a pool per chain and worker grows up to `jump_pool_max` sessions when an open
+  // times out or the queue waits longer than `jump_grow_after`.
+  std::chrono::milliseconds jump_open_timeout{10000};
+  std::size_t jump_pool_max = 4;
+  std::chrono::milliseconds jump_grow_after{2000};
+  std::chrono::seconds jump_keepalive{15};
+  JumpStats* jump_stats = nullptr; // optional counters, filled during the scan
+};
+
+// Counters of the jump sessions of one scan (bench and tests read them).
+struct JumpStats {
+  std::atomic<std::size_t> sessions_started{0};       // TCP connections / tunnels to bastions
+  std::atomic<std::size_t> sessions_authenticated{0}; // bastion logins
+  std::atomic<std::size_t> channels_opened{0};        // direct-tcpip channels
+  std::atomic<std::size_t> open_timeouts{0};
+  std::atomic<std::size_t> requeued{0}; // targets restarted once after their jump session died
 };
 
 struct Timings {

@@ -10,6 +10,7 @@
 #include "digger/ssh/socket.hpp"
 
 #include <chrono>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@
 namespace digger::ssh {
 
 using Clock = std::chrono::steady_clock;
+
+class JumpPools;
+struct TunnelTicket;
 
 // What every session of one worker shares.
 struct WorkerContext {
@@ -26,10 +30,42 @@ struct WorkerContext {
   HostKeyStore& host_keys;
   AgentConnection& agent; // one per worker thread
   std::mt19937& random;
+  JumpPools* jumps = nullptr; // the worker's bastion sessions (targets with Target::jumps)
 };
+
+// Public-key authentication with the key ring's identities, one after the other, shared by
+// target and bastion sessions. Non-blocking: call step() again after `again`.
+class KeyAuth {
+public:
+  enum class Result { done, again, refused, failed };
+  void reset(std::vector<const Identity*> identities, AgentConnection* agent);
+  Result step(_LIBSSH2_SESSION* session, const std::string& user);
+  // One line for `refused` (the identities tried) and `failed` (libssh2's error).
+  const std::string& reason() const { return reason_; }
+  bool any_refused() const { return !refused_.empty(); }
+
+private:
+  std::vector<const Identity*> identities_;
+  std::size_t next_ = 0;
+  std::vector<std::string> refused_;
+  AgentConnection* agent_ = nullptr;
+  std::string sign_error_;
+  std::string reason_;
+};
+
+// Like ssh: no user given means the local user name.
+const std::string& default_user(const std::string& user);
+
+// The names a host's key is filed under: exactly ssh's lookup key when the inventory gave one,
+// else the name as written and the address connected to (the worst verdict wins).
+std::pair<std::vector<std::string>, int> known_hosts_keys(const std::string& name,
+                                                          const std::string& address, int port,
+                                                          const std::string& known_hosts_host,
+                                                          int known_hosts_port);
 
 enum class Phase {
   resolving, // waiting for a resolver thread (names only; addresses skip it)
+  tunnel,    // waiting for a direct-tcpip channel through the bastions (Target::jumps)
   backoff,   // waiting before a retry
   connecting,
   handshake, // banner + key exchange; the host key is checked right after, before auth
@@ -64,6 +100,8 @@ public:
   Clock::time_point started() const { return started_; }
   bool done() const { return phase_ == Phase::done; }
   bool wants_resolution() const { return phase_ == Phase::resolving; }
+  // The channel it waits for through the bastions opened or failed: advance() it.
+  bool tunnel_settled() const;
   const Wait& wait() const { return wait_; }
 
   void on_resolved(util::Result<std::vector<SocketAddress>> addresses, Clock::time_point now);
@@ -76,6 +114,8 @@ private:
 
   Step run_phase(Clock::time_point now);
   Step start_attempt(Clock::time_point now);
+  Step await_tunnel(Clock::time_point now);
+  bool requeue_after_carrier_death(Clock::time_point now);
   Step connect_next_address(Clock::time_point now);
   Step poll_connect(Clock::time_point now);
   Step handshake(Clock::time_point now);
@@ -116,15 +156,9 @@ private:
   std::string connect_error_;
   bool connect_timed_out_ = false;
 
-  std::vector<const Identity*> identities_;
-  std::size_t identity_ = 0;
-  std::vector<std::string> refused_;
-  struct SignRequest {
-    const Identity* identity = nullptr;
-    AgentConnection* agent = nullptr;
-    std::string error;
-  };
-  SignRequest sign_request_;
+  KeyAuth auth_;
+  std::shared_ptr<TunnelTicket> ticket_; // through the bastions (Target::jumps)
+  bool requeued_ = false;
 
   std::size_t stderr_discarded_ = 0;
 
