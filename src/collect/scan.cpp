@@ -44,6 +44,8 @@ ssh::Target ssh_target(const inventory::ScanTarget& target) {
     hop.connect_timeout = jump.connect_timeout;
     out.jumps.push_back(std::move(hop));
   }
+  out.proxy_command = target.proxy_command.value_or("");
+  out.identities_only = target.identities_only;
   return out;
 }
 

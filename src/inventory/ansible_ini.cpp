@@ -197,10 +197,18 @@ private:
         return fail(
             fmt::format("expected key=value in [{}:vars], got '{}'", group_, line.substr(0, 60)));
       }
-      // :vars values are kept as written (strings), like ini.py does.
+      // :vars values are kept as written (strings), like ini.py does, except that a value that
+      // is one quoted string loses its quotes (ini.py's ast.literal_eval does that):
+      // `ansible_ssh_common_args='-J bastion'` is the usual way to write it.
       std::string key(trim(line.substr(0, equals)));
-      model_.group(group_, source_).vars[key] = {
-          AnsibleValue::Kind::text, std::string(trim(line.substr(equals + 1))), source_};
+      std::string value(trim(line.substr(equals + 1)));
+      if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') &&
+          value.back() == value.front() && value.find(value.front(), 1) == value.size() - 1 &&
+          value.find('\\') == std::string::npos) {
+        value = value.substr(1, value.size() - 2);
+      }
+      model_.group(group_, source_).vars[key] = {AnsibleValue::Kind::text, std::move(value),
+                                                 source_};
       return true;
     }
     auto words = split_host_line(line);

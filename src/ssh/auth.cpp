@@ -260,13 +260,19 @@ std::unique_ptr<Identity> KeyRing::load_file(const std::string& path, bool expli
   return identity;
 }
 
-std::vector<const Identity*> KeyRing::identities_for(const std::vector<std::string>& files) const {
+std::vector<const Identity*> KeyRing::identities_for(const std::vector<std::string>& files,
+                                                     bool identities_only) const {
+  std::vector<const Identity*> wanted_files;
+  for (const auto& entry : files_) {
+    bool wanted = files.empty() ? entry.for_every_target
+                                : std::find(files.begin(), files.end(), entry.path) != files.end();
+    if (wanted && entry.identity != nullptr) {
+      wanted_files.push_back(entry.identity.get());
+    }
+  }
   std::vector<const Identity*> chosen;
   std::vector<const Identity*> rsa_last;
   auto take = [&](const Identity* identity) {
-    if (identity == nullptr) {
-      return;
-    }
     auto same_key = [&](const Identity* other) {
       return other->public_blob == identity->public_blob;
     };
@@ -282,14 +288,17 @@ std::vector<const Identity*> KeyRing::identities_for(const std::vector<std::stri
     chosen.push_back(identity);
   };
   for (const auto& identity : agent_identities_) {
-    take(identity.get());
-  }
-  for (const auto& entry : files_) {
-    bool wanted = files.empty() ? entry.for_every_target
-                                : std::find(files.begin(), files.end(), entry.path) != files.end();
-    if (wanted) {
-      take(entry.identity.get());
+    // IdentitiesOnly (ssh_config(5)): the agent may sign, but only for the configured files.
+    bool allowed = !identities_only ||
+                   std::any_of(wanted_files.begin(), wanted_files.end(), [&](const Identity* file) {
+                     return file->public_blob == identity->public_blob;
+                   });
+    if (allowed) {
+      take(identity.get());
     }
+  }
+  for (const Identity* identity : wanted_files) {
+    take(identity);
   }
   chosen.insert(chosen.end(), rsa_last.begin(), rsa_last.end());
   return chosen;

@@ -3,8 +3,8 @@
 #include "digger/ssh/fanout.hpp"
 
 #include "digger/ssh/auth.hpp"
-#include "digger/ssh/pacer.hpp"
 #include "digger/ssh/jump.hpp"
+#include "digger/ssh/pacer.hpp"
 #include "digger/ssh/resolver.hpp"
 #include "digger/ssh/session.hpp"
 
@@ -298,9 +298,11 @@ FanoutReport run_pass(const std::vector<Target>& targets, const std::string& com
                       const std::function<void(std::size_t index, Outcome&&)>& on_done,
                       const std::atomic<bool>& stop) {
   std::size_t workers = default_worker_count(options);
-  // A host behind a bastion holds two descriptors (both ends of its socketpair).
-  bool jumped = std::any_of(targets.begin(), targets.end(),
-                            [](const Target& target) { return !target.jumps.empty(); });
+  // A host behind a bastion holds two descriptors (both ends of its socketpair), one with a
+  // ProxyCommand too (its socketpair end and the command's stderr file).
+  bool jumped = std::any_of(targets.begin(), targets.end(), [](const Target& target) {
+    return !target.jumps.empty() || !target.proxy_command.empty();
+  });
   std::size_t cap = concurrency_cap(raise_open_file_limit(), workers) / (jumped ? 2 : 1);
   std::size_t concurrency = std::min({std::max<std::size_t>(options.concurrency, 1),
                                       std::max<std::size_t>(cap, 1), targets.size()});
@@ -351,7 +353,7 @@ void retry_timed_out(std::vector<std::pair<std::size_t, Outcome>> timed_out,
   calm.adaptive = false;
   calm.retry_timeouts = false;
   std::vector<char> reported(again.size(), 0); // not vector<bool>: workers set it at once
-  std::mutex report_mutex;                      // on_done runs on several workers at once
+  std::mutex report_mutex;                     // on_done runs on several workers at once
   if (!stop.load()) {
     run_pass(
         again, command, calm, keys, host_keys,

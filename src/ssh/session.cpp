@@ -94,6 +94,10 @@ HostSession::HostSession(std::size_t index, const Target& target, WorkerContext&
         context.jumps->open(target.jumps, target.jumps.size(), target.address, target.port, now);
     return;
   }
+  if (!target.proxy_command.empty()) {
+    start_attempt(now); // the command reaches the target: no local resolution
+    return;
+  }
   if (is_numeric_host(target.address)) {
     // Numeric addresses never touch DNS, so the loop may resolve them itself.
     on_resolved(resolve_host(target.address, target.port), now);
@@ -202,9 +206,25 @@ HostSession::Step HostSession::start_attempt(Clock::time_point now) {
     enter(Phase::tunnel, now);
     return Step::next;
   }
+  if (!target_.proxy_command.empty()) {
+    return start_proxy_command(now);
+  }
   next_address_ = 0;
   enter(Phase::connecting, now);
   return connect_next_address(now);
+}
+
+// As ssh does with ProxyCommand: the command's stdin and stdout are the connection. The
+// socketpair is writable at once, so the next poll lets the handshake start.
+HostSession::Step HostSession::start_proxy_command(Clock::time_point now) {
+  enter(Phase::connecting, now);
+  auto started = ProxyProcess::spawn(target_.proxy_command, fd_);
+  if (!started) {
+    return fail(Status::unreachable, started.error());
+  }
+  proxy_.emplace(std::move(started).value());
+  enter(Phase::handshake, now);
+  return wait_for_fd(POLLOUT, deadline_);
 }
 
 bool HostSession::tunnel_settled() const {
@@ -314,6 +334,14 @@ HostSession::Step HostSession::handshake(Clock::time_point now) {
   }
   if (rc != 0) {
     std::string reason = fmt::format("handshake failed: {}", last_libssh2_error());
+    if (proxy_) {
+      // The command closing its end is how a failed ProxyCommand shows: say how it ended
+      // (it may take a moment to become reapable after closing its stdout).
+      if (auto ended = proxy_->exit_description(std::chrono::milliseconds(50)); ended) {
+        return fail(Status::unreachable,
+                    fmt::format("ProxyCommand {} (before the SSH banner)", *ended));
+      }
+    }
     if (dropped_before_banner(session_.get(), rc)) {
       return retry_or_fail(now, Status::protocol_error,
                            fmt::format("connection closed before the SSH banner ({}): "
@@ -351,7 +379,8 @@ HostSession::Step HostSession::check_host_key(Clock::time_point now) {
   }
   outcome_.host_key_newly_accepted = decision.newly_recorded;
   outcome_.reason = decision.reason;
-  auth_.reset(context_.keys.identities_for(target_.identity_files), &context_.agent);
+  auth_.reset(context_.keys.identities_for(target_.identity_files, target_.identities_only),
+              &context_.agent);
   enter(Phase::auth, now);
   return Step::next;
 }
@@ -438,6 +467,7 @@ void HostSession::tear_down() {
   channel_.reset();
   session_.reset();
   fd_.reset();
+  proxy_.reset(); // after its end is closed: SIGTERM, reaped (proxy_command.hpp)
   wait_ = Wait{-1, 0, deadline_};
 }
 

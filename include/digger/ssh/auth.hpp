@@ -65,7 +65,10 @@ public:
   void add_identity_file(const std::string& path);
 
   // Agent identities, then `files` (or every loaded file when empty), without duplicates.
-  std::vector<const Identity*> identities_for(const std::vector<std::string>& files) const;
+  // `identities_only` (ssh_config IdentitiesOnly): an agent key is offered only when it is the
+  // key of one of those files (ssh then signs with the agent, e.g. for an encrypted file).
+  std::vector<const Identity*> identities_for(const std::vector<std::string>& files,
+                                              bool identities_only = false) const;
 
   const std::vector<std::string>& warnings() const { return warnings_; }
   const std::string& agent_socket() const { return agent_socket_; }

@@ -62,6 +62,12 @@ struct Target {
   // ProxyJump chain in connection order ([0] is dialled first): the target is reached over a
   // direct-tcpip channel of the last hop's session. Empty: a direct TCP connection.
   std::vector<Hop> jumps;
+  // ProxyCommand, tokens expanded: run with /bin/sh -c, the session goes over its stdin and
+  // stdout (proxy_command.hpp). Only ever the user's own config (--allow-proxy-command).
+  // Exclusive with `jumps`; `address` is then not dialled (only named in known_hosts lookups).
+  std::string proxy_command;
+  // IdentitiesOnly: agent keys are offered only when they match one of the identity files.
+  bool identities_only = false;
 };
 
 struct Outcome;

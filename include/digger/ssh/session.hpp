@@ -7,10 +7,12 @@
 #include "digger/ssh/auth.hpp"
 #include "digger/ssh/fanout.hpp"
 #include "digger/ssh/handles.hpp"
+#include "digger/ssh/proxy_command.hpp"
 #include "digger/ssh/socket.hpp"
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -115,6 +117,7 @@ private:
   Step run_phase(Clock::time_point now);
   Step start_attempt(Clock::time_point now);
   Step await_tunnel(Clock::time_point now);
+  Step start_proxy_command(Clock::time_point now);
   bool requeue_after_carrier_death(Clock::time_point now);
   Step connect_next_address(Clock::time_point now);
   Step poll_connect(Clock::time_point now);
@@ -176,7 +179,9 @@ private:
   bool followup_eof_sent_ = false;
   Clock::time_point followup_started_;
 
-  // Destruction order matters: channel, then session, then the socket they use.
+  // Destruction order matters: channel, then session, then the socket they use, then the
+  // ProxyCommand at its other end (it sees EOF before it is signalled).
+  std::optional<ProxyProcess> proxy_; // Target::proxy_command
   UniqueFd fd_;
   SessionPtr session_;
   ChannelPtr channel_;
