@@ -53,51 +53,6 @@ util::Result<std::optional<std::string>> text_of(const Vars& vars, const Ansible
   return std::optional<std::string>();
 }
 
-// Python's shlex.split (POSIX mode, no comments).
-util::Result<std::vector<std::string>> shell_split(std::string_view text) {
-  std::vector<std::string> words;
-  std::string word;
-  bool in_word = false;
-  char quote = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quote == '\'') {
-      c == '\'' ? void(quote = 0) : void(word += c);
-    } else if (quote == '"') {
-      if (c == '"') {
-        quote = 0;
-      } else if (c == '\\' && i + 1 < text.size() &&
-                 std::string_view("\"\\$`").find(text[i + 1]) != std::string_view::npos) {
-        word += text[++i];
-      } else {
-        word += c;
-      }
-    } else if (c == ' ' || c == '\t' || c == '\n') {
-      if (in_word) {
-        words.push_back(std::move(word));
-        word.clear();
-        in_word = false;
-      }
-    } else {
-      in_word = true;
-      if (c == '\'' || c == '"') {
-        quote = c;
-      } else if (c == '\\' && i + 1 < text.size()) {
-        word += text[++i];
-      } else {
-        word += c;
-      }
-    }
-  }
-  if (quote != 0) {
-    return Error{"unterminated quote"};
-  }
-  if (in_word) {
-    words.push_back(std::move(word));
-  }
-  return words;
-}
-
 void warn_once(ConnectionNotes& notes, const std::string& key, const std::string& message) {
   if (notes.warned.insert(key).second) {
     notes.warnings.push_back(message);
@@ -109,7 +64,7 @@ void warn_once(ConnectionNotes& notes, const std::string& key, const std::string
 util::Result<bool> apply_ssh_args(const AnsibleValue& value, const std::string& key,
                                   const AnsibleHost& host, InventoryEntry& entry,
                                   ConnectionNotes& notes) {
-  auto words = shell_split(value.text);
+  auto words = shlex_split(value.text, false);
   if (!words) {
     return Error{fmt::format("{}: {}: {}: {}", value.source.str(), host.name, key, words.error())};
   }
@@ -172,6 +127,52 @@ bool is_true(const std::string& text) {
 }
 
 } // namespace
+
+// Python's shlex.split in POSIX mode: quotes, backslash escapes (inside double quotes only of
+// `"` and `\`, as shlex does); with `comments`, '#' at the start of a word ends the text.
+util::Result<std::vector<std::string>> shlex_split(std::string_view text, bool comments) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else if (quote == '"' && c == '\\' && i + 1 < text.size() &&
+                 (text[i + 1] == '"' || text[i + 1] == '\\')) {
+        word += text[++i];
+      } else {
+        word += c;
+      }
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) {
+        words.push_back(std::move(word));
+        word.clear();
+        in_word = false;
+      }
+    } else if (comments && c == '#' && !in_word) {
+      break;
+    } else {
+      in_word = true;
+      if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '\\' && i + 1 < text.size()) {
+        word += text[++i];
+      } else {
+        word += c;
+      }
+    }
+  }
+  if (quote != 0) {
+    return Error{"unterminated quote"};
+  }
+  if (in_word) {
+    words.push_back(std::move(word));
+  }
+  return words;
+}
 
 util::Result<std::optional<InventoryEntry>>
 connection_entry(const AnsibleHost& host, const Vars& vars, ConnectionNotes& notes) {

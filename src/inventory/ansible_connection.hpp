@@ -18,4 +18,8 @@ util::Result<std::optional<InventoryEntry>>
 connection_entry(const AnsibleHost& host, const std::map<std::string, const AnsibleValue*>& vars,
                  ConnectionNotes& notes);
 
+// Python's shlex.split (POSIX mode), as Ansible splits host lines (comments = true) and
+// ansible_ssh_*_args (comments = false).
+util::Result<std::vector<std::string>> shlex_split(std::string_view text, bool comments);
+
 } // namespace digger::inventory

@@ -10,6 +10,8 @@
 #include <arpa/inet.h>
 #include <cctype>
 
+#include "ansible_connection.hpp"
+
 namespace digger::inventory {
 namespace {
 
@@ -26,51 +28,6 @@ std::string_view trim(std::string_view text) {
     text.remove_suffix(1);
   }
   return text;
-}
-
-// shlex.split(line, comments=True): '#' at the start of a word ends the line.
-util::Result<std::vector<std::string>> split_host_line(std::string_view text) {
-  std::vector<std::string> words;
-  std::string word;
-  bool in_word = false;
-  char quote = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quote != 0) {
-      if (c == quote) {
-        quote = 0;
-      } else if (quote == '"' && c == '\\' && i + 1 < text.size() &&
-                 (text[i + 1] == '"' || text[i + 1] == '\\')) {
-        word += text[++i];
-      } else {
-        word += c;
-      }
-    } else if (c == ' ' || c == '\t') {
-      if (in_word) {
-        words.push_back(std::move(word));
-        word.clear();
-        in_word = false;
-      }
-    } else if (c == '#' && !in_word) {
-      break;
-    } else {
-      in_word = true;
-      if (c == '"' || c == '\'') {
-        quote = c;
-      } else if (c == '\\' && i + 1 < text.size()) {
-        word += text[++i];
-      } else {
-        word += c;
-      }
-    }
-  }
-  if (quote != 0) {
-    return Error{"unterminated quote"};
-  }
-  if (in_word) {
-    words.push_back(std::move(word));
-  }
-  return words;
 }
 
 bool valid_group_name(std::string_view name) {
@@ -211,7 +168,7 @@ private:
                                                  source_};
       return true;
     }
-    auto words = split_host_line(line);
+    auto words = shlex_split(line, true);
     if (!words) {
       return fail(words.error());
     }
