@@ -339,11 +339,14 @@ TEST_CASE("a symlink flipped to a root-only file never ships its bytes",
   write_file(dir.path / "secret", "#!/bin/sh CANARY-FLIP-SECRET\n", fs::perms::owner_all);
   const std::string link = (dir.path / "link").string();
   fs::create_symlink(dir.path / "ok.sh", link);
-  // Flip the link between the two as fast as the shell can, for as long as the runs take.
-  std::string flipper = fmt::format(
-      "cd '{}' && while [ ! -e stop ]; do ln -sfn secret link.new && mv -fT link.new link; "
-      "ln -sfn ok.sh link.new && mv -fT link.new link; done",
-      dir.path.string());
+  // Flip the link between the two as fast as the shell can, for as long as the runs take. The
+  // loop also ends once its directory is gone (ok.sh no longer found), so a failed or
+  // interrupted test never leaves it spinning behind.
+  std::string flipper =
+      fmt::format("cd '{}' && while [ -e ok.sh ] && [ ! -e stop ]; do ln -sfn secret link.new && "
+                  "mv -fT link.new link; "
+                  "ln -sfn ok.sh link.new && mv -fT link.new link; done",
+                  dir.path.string());
   std::string start = fmt::format("( {} ) >/dev/null 2>&1 &", flipper);
   REQUIRE(std::system(start.c_str()) == 0);
   auto plan = plan_inspection({{link, {"nobody"}}});
