@@ -208,7 +208,7 @@ TEST_CASE("format detection and 'this looks like'", "[inventory][format]") {
   CHECK(inv.entries[0].labels.empty());
 }
 
-TEST_CASE("limit patterns select hosts as Ansible's --limit does", "[inventory][limit]") {
+TEST_CASE("limit patterns select hosts as Ansible does", "[inventory][limit]") {
   Inventory inv = parsed(read_example("ansible.ini"));
   auto names = [&](const std::string& pattern) {
     auto limited = apply_limit(inv.entries, pattern);
