@@ -18,37 +18,22 @@ ProxyCommand process is left once the scan is over.
 import os
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scankit import check, hosts, run, verdict  # noqa: E402
+
 PORT = 2277
 BASTION = "127.0.77.1"
 INNER = {"inner-a": "127.0.77.2", "inner-b": "127.0.77.3"}
-failures = []
-
-
-def check(condition, message):
-    print(("ok   " if condition else "FAIL ") + message, flush=True)
-    if not condition:
-        failures.append(message)
-
-
-def run(*argv, **kwargs):
-    return subprocess.run(list(argv), check=True, **kwargs)
 
 
 def write(path, text):
     with open(path, "w") as f:
         f.write(text)
     return path
-
-
-def hosts(db):
-    with sqlite3.connect(db) as c:
-        return {row[0]: (row[1], row[2] or "") for row in c.execute(
-            "SELECT h.name, r.status, r.reason FROM host_results r JOIN hosts h ON h.id = r.host_id")}
 
 
 def scan(digger, work, name, inventory, config, extra):
@@ -153,8 +138,7 @@ def main():
         subprocess.run([fixture, "stop"] + pids)
         if not os.environ.get("DIGGER_KEEP_TEST_DIR"):
             shutil.rmtree(work, ignore_errors=True)
-    print("%d failure(s)" % len(failures))
-    return 1 if failures else 0
+    return verdict()
 
 
 if __name__ == "__main__":

@@ -22,22 +22,14 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scankit import check, hosts, run, verdict  # noqa: E402
+
 PORT = 2276
 USER = "dgsudopw"
 SUDOERS = "/etc/sudoers.d/zz-digger-test-dgsudopw"
 REFUSAL = ("server refuses ssh-rsa (SHA-1) signatures (OpenSSH >= 8.8); "
            "use an Ed25519/ECDSA key for it")
-failures = []
-
-
-def check(condition, message):
-    print(("ok   " if condition else "FAIL ") + message, flush=True)
-    if not condition:
-        failures.append(message)
-
-
-def run(*argv, **kwargs):
-    return subprocess.run(list(argv), check=True, **kwargs)
 
 
 def wait_for(address):
@@ -134,12 +126,6 @@ def finish(proc, watch=None):
         watch.stop = True
         watch.join()
     return proc.returncode, out, err
-
-
-def hosts(db):
-    with sqlite3.connect(db) as c:
-        return {row[0]: (row[1], row[2] or "") for row in c.execute(
-            "SELECT h.name, r.status, r.reason FROM host_results r JOIN hosts h ON h.id = r.host_id")}
 
 
 def catalog_bytes(db):
@@ -257,8 +243,7 @@ def main():
         subprocess.run(["usermod", "-p", "!", USER], capture_output=True)  # lock it again
         if not os.environ.get("DIGGER_KEEP_TEST_DIR"):
             shutil.rmtree(work, ignore_errors=True)
-    print("%d failure(s)" % len(failures))
-    return 1 if failures else 0
+    return verdict()
 
 
 if __name__ == "__main__":
