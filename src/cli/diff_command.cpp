@@ -2,6 +2,7 @@
 
 #include "digger/catalog/catalog.hpp"
 #include "digger/cli/command.hpp"
+#include "digger/cli/default_db.hpp"
 #include "digger/report/diff.hpp"
 #include "digger/report/diff_render.hpp"
 #include "digger/report/load.hpp"
@@ -18,7 +19,7 @@ namespace digger::cli {
 namespace {
 
 struct DiffOptions {
-  std::string db = catalog::default_catalog_path;
+  std::string db = default_db_path();
   std::string from;
   std::string to = "latest";
   std::string format = "table";

@@ -5,6 +5,7 @@
 
 #include "digger/catalog/catalog.hpp"
 #include "digger/cli/command.hpp"
+#include "digger/cli/default_db.hpp"
 #include "digger/migrate/export_files.hpp"
 #include "digger/migrate/export_load.hpp"
 #include "digger/migrate/export_plan.hpp"
@@ -32,7 +33,7 @@ namespace fs = std::filesystem;
 
 struct ExportOptions {
   std::string target;
-  std::string db = catalog::default_catalog_path;
+  std::string db = default_db_path();
   std::string scan = "latest";
   std::string filter;
   std::string output;

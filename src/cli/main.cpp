@@ -2,14 +2,28 @@
 #include "digger/cli/command.hpp"
 
 #include <fmt/format.h>
+#include <libssh2.h>
+#include <sqlite3.h>
 
 #include <cstdio>
 #include <exception>
+#include <string>
+
+namespace {
+
+// "digger-scan 0.1.0", then the libraries it runs with (the ones loaded, not the headers').
+std::string version_text() {
+  const char* ssh = libssh2_version(0);
+  return fmt::format("digger-scan {}\nlibssh2 {}, SQLite {}", DIGGER_VERSION,
+                     ssh != nullptr ? ssh : "?", sqlite3_libversion());
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
   using namespace digger::cli;
   CLI::App app{"digger-scan: find the hidden batches (cron jobs) of a server fleet over SSH"};
-  app.set_version_flag("--version", DIGGER_VERSION);
+  app.set_version_flag("--version", version_text);
   app.require_subcommand(0, 1);
   Action action;
   // Subcommands register here, one line each.

@@ -2,6 +2,8 @@
 
 #include "digger/catalog/catalog.hpp"
 #include "digger/cli/command.hpp"
+#include "digger/cli/default_db.hpp"
+#include "digger/cli/metrics_file.hpp"
 #include "digger/report/load.hpp"
 #include "digger/report/render.hpp"
 #include "digger/report/view.hpp"
@@ -13,6 +15,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <unistd.h>
 
@@ -20,13 +23,14 @@ namespace digger::cli {
 namespace {
 
 struct ReportOptions {
-  std::string db = catalog::default_catalog_path;
+  std::string db = default_db_path();
   std::string scan = "latest";
   std::string group_by = "language";
   std::string filter;
   std::string format = "table";
   std::string output;
-  bool all = false; // list managed jobs too
+  std::string textfile_dir; // write DIR/digger.prom (Prometheus) instead of stdout
+  bool all = false;         // list managed jobs too
 };
 
 int usage_error(const std::string& message) {
@@ -71,7 +75,32 @@ int emit_json(const report::ReportView& view, const std::string& output) {
   return exit_ok;
 }
 
+// Prometheus metrics go to stdout, -o FILE or, atomically, a textfile-collector directory.
+int run_prometheus(const ReportOptions& options) {
+  std::string document;
+  try {
+    document = prometheus_metrics(options.db, options.scan, options.filter);
+  } catch (const report::UsageError& e) {
+    return usage_error(e.what());
+  }
+  if (options.textfile_dir.empty()) {
+    return emit(document, options.output);
+  }
+  try {
+    write_textfile(options.textfile_dir, document);
+  } catch (const std::runtime_error& e) {
+    return usage_error(fmt::format("--textfile-dir: {}", e.what()));
+  }
+  return exit_ok;
+}
+
 int run_report(const ReportOptions& options) {
+  if (options.format == "prometheus" || !options.textfile_dir.empty()) {
+    if (options.format != "prometheus" && options.format != "table") {
+      return usage_error("--textfile-dir writes Prometheus metrics: use --format prometheus");
+    }
+    return run_prometheus(options);
+  }
   auto filter = report::parse_filter(options.filter);
   if (!filter) {
     return usage_error("--filter: " + filter.error());
@@ -121,9 +150,16 @@ void add_report_command(CLI::App& app, Action& action) {
                    "List managed jobs (packages, configuration management, registry) too; by "
                    "default they are only counted");
   report->add_option("--format", options->format, "Output format")
-      ->check(CLI::IsMember({"table", "json", "csv", "html"}))
+      ->check(CLI::IsMember({"table", "json", "csv", "html", "prometheus"}))
       ->capture_default_str();
-  report->add_option("-o,--output", options->output, "Write to FILE instead of stdout");
+  auto* output =
+      report->add_option("-o,--output", options->output, "Write to FILE instead of stdout");
+  report
+      ->add_option("--textfile-dir", options->textfile_dir,
+                   "Write the Prometheus metrics atomically to DIR/digger.prom (node_exporter's "
+                   "textfile collector) instead of stdout")
+      ->check(CLI::ExistingDirectory)
+      ->excludes(output);
   report->callback([options, &action] { action = [options] { return run_report(*options); }; });
 }
 

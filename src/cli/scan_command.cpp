@@ -1,6 +1,8 @@
 #include "digger/catalog/catalog.hpp"
 #include "digger/catalog/writer.hpp"
 #include "digger/cli/command.hpp"
+#include "digger/cli/default_db.hpp"
+#include "digger/cli/metrics_file.hpp"
 #include "digger/cli/progress.hpp"
 #include "digger/cli/scan_summary.hpp"
 #include "digger/cli/sudo_password.hpp"
@@ -36,7 +38,7 @@ struct ScanFlags {
   std::string limit;                // Ansible --limit pattern
   bool allow_proxy_command = false; // ProxyCommand runs a local command: only when asked
   bool list_targets = false;        // print the resolved targets as JSON lines and stop
-  std::string db = catalog::default_catalog_path;
+  std::string db = default_db_path();
   std::string ssh_config;
   std::string user;
   int port = 0;
@@ -59,8 +61,9 @@ struct ScanFlags {
   bool quiet = false;
   bool verbose = false;
   std::string summary_format = "text";
-  std::string registry;    // CSV of jobs someone already manages
-  bool no_inspect = false; // skip the second round trip (programs behind the jobs)
+  std::string registry;     // CSV of jobs someone already manages
+  bool no_inspect = false;  // skip the second round trip (programs behind the jobs)
+  std::string textfile_dir; // Prometheus metrics of the scan into DIR/digger.prom
 };
 
 // A user error that stops the scan before any connection: one line, exit 2.
@@ -384,6 +387,14 @@ int run_scan(const ScanFlags& flags) {
   if (!flags.quiet) {
     print_summary(summary, flags.summary_format, interrupted);
   }
+  if (!flags.textfile_dir.empty()) {
+    try {
+      write_textfile(flags.textfile_dir, prometheus_metrics(flags.db, std::to_string(scan_id), ""));
+    } catch (const std::runtime_error& e) { // the catalog's errors included
+      fmt::print(stderr, "digger-scan: --textfile-dir: {}\n", e.what());
+      return exit_usage;
+    }
+  }
   return summary.all_ok() && !interrupted ? exit_ok : exit_partial;
 }
 
@@ -404,7 +415,7 @@ void add_scan_command(CLI::App& app, Action& action) {
                "let ProxyCommand (ssh config or inventory) run a local command");
   app.add_flag("--list-targets", flags->list_targets,
                "print each resolved target as a JSON line and exit (no connection)");
-  app.add_option("--db", flags->db, "catalog file (default ./digger.db)");
+  app.add_option("--db", flags->db, "catalog file (default $DIGGER_DB, else ./digger.db)");
   app.add_option("-F", flags->ssh_config, "OpenSSH client config (default ~/.ssh/config)")
       ->check(CLI::ExistingFile);
   app.add_option("--user", flags->user, "login user for hosts that do not name one");
@@ -444,6 +455,10 @@ void add_scan_command(CLI::App& app, Action& action) {
       ->check(CLI::ExistingFile);
   app.add_flag("--no-inspect", flags->no_inspect,
                "do not inspect the programs the jobs run (one round trip less per host)");
+  app.add_option("--textfile-dir", flags->textfile_dir,
+                 "after the scan, write its Prometheus metrics to DIR/digger.prom (atomically, "
+                 "for node_exporter's textfile collector)")
+      ->check(CLI::ExistingDirectory);
   app.add_flag("--resume", flags->resume, "continue the latest interrupted scan");
   auto* quiet = app.add_flag("-q,--quiet", flags->quiet, "no progress bar, no summary");
   app.add_flag("-v,--verbose", flags->verbose, "one line per host")->excludes(quiet);

@@ -2,6 +2,7 @@
 
 #include "digger/catalog/catalog.hpp"
 #include "digger/cli/command.hpp"
+#include "digger/cli/default_db.hpp"
 #include "digger/report/history.hpp"
 #include "digger/report/load.hpp"
 
@@ -15,7 +16,7 @@ namespace digger::cli {
 namespace {
 
 struct ListOptions {
-  std::string db = catalog::default_catalog_path;
+  std::string db = default_db_path();
   std::string format = "table";
 };
 
