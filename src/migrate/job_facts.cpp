@@ -171,7 +171,10 @@ std::string host_script(const cron::Job& job, const JobFacts& facts) {
   if (!job.environment.empty()) {
     line += "env";
     for (const auto& env : job.environment) {
-      line += " " + shell_quote(env.name + "=" + env.value);
+      // Two appends, not `" " + string`: GCC 12 at -O3 warns (-Wrestrict, GCC bug 105329)
+      // inside that operator+.
+      line += ' ';
+      line += shell_quote(env.name + "=" + env.value);
     }
     line += " ";
   }
