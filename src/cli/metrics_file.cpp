@@ -94,7 +94,10 @@ std::string prometheus_metrics(const std::string& db, const std::string& scan_sp
   }
   auto catalog = report::open_catalog(db);
   const auto scan = report::resolve_scan(catalog, scan_spec);
-  const auto snapshot = report::load_snapshot(catalog, scan);
+  // No next runs nor duplicates to compute; the details only when the filter may ask about a
+  // target or a flag.
+  const report::LoadOptions load{.derived = false, .details = !filter_text.empty()};
+  const auto snapshot = report::load_snapshot(catalog, scan, load);
   // Every job the filter keeps is counted, managed ones too (list_managed).
   const auto view = report::build_view(snapshot, *filter, filter_text, {}, true);
   std::optional<report::Diff> changes;
