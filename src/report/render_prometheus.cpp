@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -111,59 +112,83 @@ std::vector<const JobRow*> counted_jobs(const ReportView& view) {
 
 void write_jobs(std::string& out, const std::vector<const JobRow*>& jobs,
                 const PrometheusLimits& limits) {
+  // (verdict, language, owner) of each job, bounded once.
+  std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> counts;
   std::map<std::string, std::int64_t> owners, languages;
   for (const JobRow* job : jobs) {
-    ++owners[bounded(job->owner, limits.value_bytes)];
-    ++languages[bounded(job->language, limits.value_bytes)];
+    auto language = bounded(job->language, limits.value_bytes);
+    auto owner = bounded(job->owner, limits.value_bytes);
+    ++languages[language];
+    ++owners[owner];
+    ++counts[{verdict_of(*job), std::move(language), std::move(owner)}];
   }
   const auto kept_owners = top_values(owners, limits.owners);
   const auto kept_languages = top_values(languages, limits.languages);
   Series series;
-  for (const JobRow* job : jobs) {
-    ++series[{{"verdict", verdict_of(*job)},
-              {"language", fold(bounded(job->language, limits.value_bytes), kept_languages)},
-              {"owner", fold(bounded(job->owner, limits.value_bytes), kept_owners)}}];
+  for (const auto& [key, count] : counts) {
+    const auto& [verdict, language, owner] = key;
+    series[{{"verdict", verdict},
+            {"language", fold(language, kept_languages)},
+            {"owner", fold(owner, kept_owners)}}] += count;
   }
   write_family(out, "digger_jobs",
                "Jobs of the scan by verdict (hidden, managed, unknown), language and owner.",
                series);
 }
 
+using HostLabels = std::map<std::string, std::string>;
+
+HostLabels bounded_labels(const HostRow& host, const PrometheusLimits& limits) {
+  HostLabels labels;
+  for (const auto& [key, value] : host.labels) {
+    labels.emplace(bounded(key, limits.value_bytes), bounded(value, limits.value_bytes));
+  }
+  return labels;
+}
+
 // The inventory label keys most hosts carry.
 std::vector<std::string> label_keys(const ReportView& view, const PrometheusLimits& limits) {
   std::map<std::string, std::int64_t> keys;
   for (const HostRow* host : view.hosts) {
-    for (const auto& [key, value] : host->labels) {
-      ++keys[bounded(key, limits.value_bytes)];
+    for (const auto& [key, value] : bounded_labels(*host, limits)) {
+      ++keys[key];
     }
   }
   const auto kept = top_values(keys, limits.label_keys);
   return {kept.begin(), kept.end()};
 }
 
-std::string label_value(const HostRow& host, const std::string& key,
-                        const PrometheusLimits& limits) {
-  for (const auto& [name, value] : host.labels) {
-    if (bounded(name, limits.value_bytes) == key) {
-      return bounded(value, limits.value_bytes);
-    }
-  }
-  return std::string(no_value);
-}
-
+// Labels belong to hosts: jobs are counted per host and verdict once, then each label key
+// costs one pass over the hosts, not over the jobs.
 void write_jobs_by_label(std::string& out, const ReportView& view,
                          const std::vector<const JobRow*>& jobs, const PrometheusLimits& limits) {
+  std::map<std::pair<std::size_t, std::string>, std::int64_t> per_host; // (host, verdict)
+  for (const JobRow* job : jobs) {
+    ++per_host[{job->host, verdict_of(*job)}];
+  }
+  std::map<std::size_t, HostLabels> labels;
+  for (const auto& [host_verdict, count] : per_host) {
+    const std::size_t host = host_verdict.first;
+    if (labels.count(host) == 0) {
+      labels.emplace(host, bounded_labels(view.snapshot->hosts.at(host), limits));
+    }
+  }
+  auto value_of = [&labels](std::size_t host, const std::string& key) {
+    const auto& host_labels = labels.at(host);
+    const auto found = host_labels.find(key);
+    return found == host_labels.end() ? std::string(no_value) : found->second;
+  };
   Series series;
   for (const auto& key : label_keys(view, limits)) {
     std::map<std::string, std::int64_t> values;
-    for (const JobRow* job : jobs) {
-      ++values[label_value(view.host_of(*job), key, limits)];
+    for (const auto& [host_verdict, count] : per_host) {
+      values[value_of(host_verdict.first, key)] += count;
     }
     const auto kept = top_values(values, limits.label_values);
-    for (const JobRow* job : jobs) {
-      ++series[{{"verdict", verdict_of(*job)},
-                {"label", key},
-                {"value", fold(label_value(view.host_of(*job), key, limits), kept)}}];
+    for (const auto& [host_verdict, count] : per_host) {
+      series[{{"verdict", host_verdict.second},
+              {"label", key},
+              {"value", fold(value_of(host_verdict.first, key), kept)}}] += count;
     }
   }
   write_family(out, "digger_jobs_by_label",
