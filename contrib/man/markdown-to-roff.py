@@ -105,14 +105,17 @@ def convert(lines, version):
             while i < len(lines) and lines[i].startswith("  ") and lines[i].strip():
                 text.append(lines[i].strip())
                 i += 1
-            out.extend(line_safe(inline(t)) for t in text)
+            # One line: a code span may continue on the next Markdown line.
+            out.append(line_safe(inline(" ".join(text))))
         elif line.startswith(("#", ": ")):
             raise ValueError(f"unsupported Markdown: {line!r}")
         else:
             out.append(".PP")
+            text = []
             while not paragraph_end(i):
-                out.append(line_safe(inline(lines[i].strip())))
+                text.append(lines[i].strip())
                 i += 1
+            out.append(line_safe(inline(" ".join(text))))
     if title is None:
         raise ValueError("no '# name(section)' title line")
     return "\n".join(out) + "\n"

@@ -28,6 +28,8 @@ fi
 MANWIDTH=80 man -l "$page" 2>"$work/man.err" >"$work/man.txt" || fail "man -l exited $?"
 [ -s "$work/man.err" ] && fail "man -l: $(cat "$work/man.err")"
 grep -q '^SYNOPSIS' "$work/man.txt" || fail "rendered page has no SYNOPSIS"
+# No Markdown left over: code spans, bold, links.
+grep -n -e '`' -e '\*\*' -e '](' "$work/man.txt" && fail "Markdown left in the rendered page"
 grep -q -- '--textfile-dir' "$work/man.txt" || fail "rendered page lacks --textfile-dir"
 grep -q 'DIGGER_DB' "$work/man.txt" || fail "rendered page lacks DIGGER_DB"
 
