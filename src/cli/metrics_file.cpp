@@ -30,17 +30,19 @@ std::optional<catalog::ScanSummary> previous_scan(catalog::Catalog& catalog,
   return std::nullopt;
 }
 
-[[noreturn]] void fail(const std::string& what) {
-  throw std::runtime_error(fmt::format("{}: {}", what, std::strerror(errno)));
+// errno is read first, before anything else can change it.
+[[noreturn]] void fail(const char* action, const std::string& path) {
+  const int error = errno;
+  throw std::runtime_error(fmt::format("{} {}: {}", action, path, std::strerror(error)));
 }
 
 // Closes the descriptor and removes the temporary file unless it was renamed into place.
 class TempFile {
 public:
-  explicit TempFile(std::string dir) : path_(std::move(dir) + "/.digger.prom.XXXXXX") {
+  explicit TempFile(const std::string& dir) : path_(dir + "/.digger.prom.XXXXXX") {
     fd_ = ::mkstemp(path_.data());
     if (fd_ < 0) {
-      fail(fmt::format("cannot create a temporary file in {}", path_.substr(0, path_.rfind('/'))));
+      fail("cannot create a temporary file in", dir);
     }
   }
   TempFile(const TempFile&) = delete;
@@ -59,7 +61,7 @@ public:
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) {
-      fail(fmt::format("cannot write {}", path_));
+      fail("cannot write", path_);
     }
   }
   void renamed() { renamed_ = true; }
@@ -78,7 +80,7 @@ void write_all(const TempFile& file, const std::string& document) {
       continue;
     }
     if (n <= 0) {
-      fail(fmt::format("cannot write {}", file.path()));
+      fail("cannot write", file.path());
     }
     done += static_cast<std::size_t>(n);
   }
@@ -113,12 +115,12 @@ void write_textfile(const std::string& dir, const std::string& document) {
   write_all(file, document);
   // mkstemp makes the file 0600: node_exporter usually runs as another user.
   if (::fchmod(file.fd(), 0644) != 0 || ::fsync(file.fd()) != 0) {
-    fail(fmt::format("cannot write {}", file.path()));
+    fail("cannot write", file.path());
   }
   file.close();
   const std::string target = dir + "/" + textfile_name;
   if (::rename(file.path().c_str(), target.c_str()) != 0) {
-    fail(fmt::format("cannot replace {}", target));
+    fail("cannot replace", target);
   }
   file.renamed();
   // The rename itself survives a crash only once the directory is synced.
