@@ -80,6 +80,7 @@ void write_all(const TempFile& file, const std::string& document) {
       continue;
     }
     if (n <= 0) {
+      errno = n == 0 ? EIO : errno; // write() wrote nothing without saying why
       fail("cannot write", file.path());
     }
     done += static_cast<std::size_t>(n);
