@@ -15,7 +15,8 @@ import sys
 def escape(text):
     """Plain text for roff: backslashes and the characters groff reads as special."""
     text = text.replace("\\", "\\e")
-    return text
+    # Non-ASCII as groff's Unicode escapes: the page reads the same whatever the locale.
+    return "".join(c if ord(c) < 128 else f"\\[u{ord(c):04X}]" for c in text)
 
 
 def code(text):

@@ -25,7 +25,7 @@ groff -man -ww -z "$page" 2>"$work/groff.err" || fail "groff exited $?"
 if command -v mandoc >/dev/null; then
   mandoc -Tlint -Wwarning "$page" || fail "mandoc -Tlint"
 fi
-MANWIDTH=80 man -l "$page" 2>"$work/man.err" >"$work/man.txt" || fail "man -l exited $?"
+MANWIDTH=80 man --warnings=all -l "$page" 2>"$work/man.err" >"$work/man.txt" || fail "man -l exited $?"
 [ -s "$work/man.err" ] && fail "man -l: $(cat "$work/man.err")"
 grep -q '^SYNOPSIS' "$work/man.txt" || fail "rendered page has no SYNOPSIS"
 # No Markdown left over: code spans, bold, links.
