@@ -36,13 +36,13 @@ int run_diff(const DiffOptions& options) {
     auto catalog = report::open_catalog(options.db);
     const auto [from, to] = report::resolve_diff_scans(catalog, options.from, options.to);
     if (from.id == to.id) {
-      throw report::UsageError(fmt::format("--from and --to are both scan {}", to.id));
+      throw util::UsageError(fmt::format("--from and --to are both scan {}", to.id));
     }
     const report::LoadOptions lean{.derived = false, .details = false};
     const auto before = report::load_snapshot(catalog, from, lean);
     const auto after = report::load_snapshot(catalog, to, lean);
     diff = report::diff_snapshots(before, after);
-  } catch (const report::UsageError& e) {
+  } catch (const util::UsageError& e) {
     fmt::print(stderr, "digger-scan diff: {}\n", e.what());
     return exit_usage;
   }

@@ -180,7 +180,7 @@ int run_export(const ExportOptions& options) {
     auto selection =
         migrate::select_jobs(migrate::export_candidates(snapshot, *filter, lines), options.all);
     plan = migrate::plan_export(selection, *target, scan);
-  } catch (const report::UsageError& e) {
+  } catch (const util::UsageError& e) {
     fmt::print(stderr, "digger-scan export: {}\n", e.what());
     return exit_usage;
   }

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 
 namespace {
@@ -16,12 +17,56 @@ std::string version_text() {
   const char* ssh = libssh2_version(0);
   return fmt::format("digger-scan {}\nlibssh2 {}, SQLite {}", DIGGER_VERSION,
                      ssh != nullptr ? ssh : "?", sqlite3_libversion());
+using namespace digger::cli;
+
+// "digger-scan" or "digger-scan report": the prefix of every error line.
+std::string command_name(CLI::App& app) {
+  const auto chosen = app.get_subcommands();
+  return chosen.empty() ? "digger-scan" : "digger-scan " + chosen.front()->get_name();
+}
+
+// `digger-scan --db other.db report`: options given before the subcommand belong to the app
+// (the scan). An option the subcommand also has is handed to it, unless given there too;
+// any other is refused, never silently dropped.
+void carry_global_options(CLI::App& app) {
+  const auto chosen = app.get_subcommands();
+  if (chosen.empty()) {
+    return;
+  }
+  CLI::App* sub = chosen.front();
+  for (CLI::Option* option : app.get_options()) {
+    if (option->count() == 0 || option == app.get_help_ptr() || option == app.get_version_ptr()) {
+      continue;
+    }
+    CLI::Option* same = sub->get_option_no_throw(option->get_name());
+    if (same == nullptr) {
+      throw digger::util::UsageError(
+          fmt::format("{} is an option of the scan, not of `{}`; see `digger-scan {} --help`",
+                      option->get_name(), sub->get_name(), sub->get_name()));
+    }
+    if (same->count() == 0) {
+      for (const std::string& value : option->results()) {
+        same->add_result(value);
+      }
+      same->run_callback();
+    }
+  }
+}
+
+// CLI11's own messages ("files is required") get the same prefix as ours.
+int parse_failure(CLI::App& app, const CLI::ParseError& error) {
+  if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+    app.exit(error); // --help, --version
+    return exit_ok;
+  }
+  fmt::print(stderr, "{}: {}\nRun with --help for more information.\n", command_name(app),
+             error.what());
+  return exit_usage;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-  using namespace digger::cli;
   CLI::App app{"digger-scan: find the hidden batches (cron jobs) of a server fleet over SSH"};
   app.set_version_flag("--version", version_text);
   app.require_subcommand(0, 1);
@@ -35,23 +80,28 @@ int main(int argc, char** argv) {
   add_report_command(app, action);
   add_diff_command(app, action);
   add_scans_commands(app, action);
+  // The one place where exceptions become exit codes (include/digger/util/result.hpp).
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? exit_ok : exit_usage;
-  }
-  if (!action) {
-    fmt::print(stderr, "{}", app.help());
-    return exit_usage;
-  }
-  try {
+    carry_global_options(app);
+    if (!action) {
+      fmt::print(stderr, "{}", app.help());
+      return exit_usage;
+    }
     return action();
+  } catch (const CLI::ParseError& e) {
+    return parse_failure(app, e);
+  } catch (const digger::util::UsageError& e) {
+    fmt::print(stderr, "{}: {}\n", command_name(app), e.what());
+    return exit_usage;
   } catch (const digger::catalog::CatalogError& e) {
     fmt::print(stderr, "digger-scan: {}\n", e.what());
     return exit_catalog;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "digger-scan: internal error: out of memory\n");
+    return exit_internal;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "digger-scan: {}\n", e.what());
-    return exit_usage;
+    fmt::print(stderr, "digger-scan: internal error: {}\n", e.what());
+    return exit_internal;
   }
 }

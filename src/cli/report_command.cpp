@@ -113,7 +113,7 @@ int run_report(const ReportOptions& options) {
   try {
     auto catalog = report::open_catalog(options.db);
     snapshot = report::load_snapshot(catalog, report::resolve_scan(catalog, options.scan));
-  } catch (const report::UsageError& e) {
+  } catch (const util::UsageError& e) {
     return usage_error(e.what());
   }
   const auto view = report::build_view(snapshot, *filter, options.filter, *group_by, options.all);

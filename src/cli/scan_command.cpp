@@ -66,10 +66,8 @@ struct ScanFlags {
   std::string textfile_dir; // Prometheus metrics of the scan into DIR/digger.prom
 };
 
-// A user error that stops the scan before any connection: one line, exit 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+// A user error stops the scan before any connection: one line, exit 2.
+using util::UsageError;
 
 std::chrono::milliseconds seconds_to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));

@@ -3,6 +3,7 @@
 #include "digger/cron/next_runs.hpp"
 #include "digger/report/diff.hpp"
 #include "digger/report/load.hpp"
+#include "digger/util/result.hpp"
 
 #include <fmt/format.h>
 
@@ -33,7 +34,7 @@ catalog::ScanSummary scan_at(catalog::Catalog& catalog,
   auto utc = cron::find_time_zone("UTC");
   auto moment = cron::parse_iso8601(when, **utc);
   if (!moment) {
-    throw UsageError(
+    throw util::UsageError(
         fmt::format("--from must be a scan id or a date, not '{}' ({})", when, moment.error()));
   }
   auto limit = *moment;
@@ -46,7 +47,7 @@ catalog::ScanSummary scan_at(catalog::Catalog& catalog,
       return scan;
     }
   }
-  throw UsageError(
+  throw util::UsageError(
       fmt::format("no complete scan in {} started on or before {}", catalog.path(), when));
 }
 
@@ -62,7 +63,8 @@ std::pair<catalog::ScanSummary, catalog::ScanSummary> resolve_diff_scans(catalog
   if (from_spec.empty()) {
     auto from = default_from_scan(scans, to);
     if (!from) {
-      throw catalog::CatalogError(
+      // Not a broken catalog (exit 3): nothing to compare yet, which the user must hear.
+      throw util::UsageError(
           fmt::format("{}: no complete scan before scan {} to compare with (scan again later)",
                       catalog.path(), to.id));
     }

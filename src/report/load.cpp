@@ -1,4 +1,5 @@
 #include "digger/report/load.hpp"
+#include "digger/util/result.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -189,11 +190,11 @@ catalog::ScanSummary resolve_scan(catalog::Catalog& catalog, std::string_view sp
   std::int64_t id = 0;
   const auto [end, error] = std::from_chars(spec.data(), spec.data() + spec.size(), id);
   if (error != std::errc{} || end != spec.data() + spec.size() || id <= 0) {
-    throw UsageError(fmt::format("--scan must be a scan id or 'latest', not '{}'", spec));
+    throw util::UsageError(fmt::format("--scan must be a scan id or 'latest', not '{}'", spec));
   }
   auto scan = catalog.scan(id);
   if (!scan) {
-    throw UsageError(fmt::format("no scan {} in {} (see `digger-scan scans`)", id, catalog.path()));
+    throw util::UsageError(fmt::format("no scan {} in {} (see `digger-scan scans`)", id, catalog.path()));
   }
   return *scan;
 }

@@ -67,12 +67,20 @@ expect_exit 3 missing-db -- "$scan" report --db "$work/missing.db"
 expect_exit 3 empty-report -- "$scan" report --db "$work/empty.db"
 expect_exit 3 empty-diff -- "$scan" diff --db "$work/empty.db"
 expect_exit 3 empty-scans -- "$scan" scans --db "$work/empty.db"
-expect_exit 3 one-scan-diff -- "$scan" diff --db "$db" --to 1
+# One scan: nothing to compare yet, which is not a broken catalog (exit 3).
+expect_exit 2 one-scan-diff -- "$scan" diff --db "$db" --to 1
+# Options before the subcommand: --db is handed over, a scan-only option is refused.
+expect_exit 0 global-db -- "$scan" --db "$db" report --format csv
+cmp -s "$work/global-db.out" "$work/report.csv.out" || fail "--db before report: another catalog read"
+expect_exit 2 global-scan-option -- "$scan" --no-inspect report --db "$db"
+grep -q 'option of the scan' "$work/global-scan-option.err" || fail "scan option before report"
+expect_exit 2 cli11-error -- "$scan" report --db "$db" --bogus
 for name in bad-scan bad-scan-word bad-filter bad-group bad-from missing-db empty-report \
-  empty-diff empty-scans one-scan-diff diff-same; do
+  empty-diff empty-scans one-scan-diff diff-same global-scan-option; do
   [ "$(wc -l <"$work/$name.err")" -eq 1 ] || fail "$name: stderr is not one line"
   grep -q '^digger-scan' "$work/$name.err" || fail "$name: stderr lacks the program name"
 done
+grep -q '^digger-scan report: ' "$work/cli11-error.err" || fail "CLI11's error lacks the prefix"
 [ ! -e "$work/missing.db" ] || fail "report created a catalog"
 
 # Colour only on a terminal, never with NO_COLOR (script(1) gives the command a pty).

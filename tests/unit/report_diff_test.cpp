@@ -197,8 +197,8 @@ TEST_CASE("diff on the fixture catalog, end to end", "[report][diff]") {
   CHECK(from.id == 1);
   CHECK(to.id == 2);
   CHECK(resolve_diff_scans(catalog, "2026-11-11", "latest").first.id == 1);
-  CHECK_THROWS_AS(resolve_diff_scans(catalog, "2026-11-10", "latest"), UsageError);
-  CHECK_THROWS_AS(resolve_diff_scans(catalog, "last week", "latest"), UsageError);
+  CHECK_THROWS_AS(resolve_diff_scans(catalog, "2026-11-10", "latest"), util::UsageError);
+  CHECK_THROWS_AS(resolve_diff_scans(catalog, "last week", "latest"), util::UsageError);
   const Diff diff = diff_snapshots(load_snapshot(catalog, from), load_snapshot(catalog, to));
   CHECK(diff.counts.schedule_changed == 1);
   CHECK(diff.counts.command_changed == 1);

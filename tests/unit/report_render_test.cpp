@@ -102,9 +102,9 @@ TEST_CASE("resolve_scan refuses unknown ids and empty catalogs", "[report]") {
   { catalog::Catalog::open(path); } // schema only, no scan
   auto catalog = open_catalog(path);
   CHECK_THROWS_AS(resolve_scan(catalog, "latest"), catalog::CatalogError);
-  CHECK_THROWS_AS(resolve_scan(catalog, "7"), UsageError);
-  CHECK_THROWS_AS(resolve_scan(catalog, "seven"), UsageError);
-  CHECK_THROWS_AS(resolve_scan(catalog, "-1"), UsageError);
+  CHECK_THROWS_AS(resolve_scan(catalog, "7"), util::UsageError);
+  CHECK_THROWS_AS(resolve_scan(catalog, "seven"), util::UsageError);
+  CHECK_THROWS_AS(resolve_scan(catalog, "-1"), util::UsageError);
   CHECK_THROWS_AS(open_catalog(dir.file("missing.db")), catalog::CatalogError);
 }
 

@@ -12,12 +12,6 @@
 
 namespace digger::report {
 
-// A bad option value (--scan 42 when there is no scan 42): the CLI prints it and exits 2.
-class UsageError : public std::runtime_error {
-public:
-  using std::runtime_error::runtime_error;
-};
-
 // Opens the catalog read-only; a missing file is a CatalogError (nothing is created).
 catalog::Catalog open_catalog(const std::string& path);
 
