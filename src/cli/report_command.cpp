@@ -80,7 +80,7 @@ int run_prometheus(const ReportOptions& options) {
   std::string document;
   try {
     document = prometheus_metrics(options.db, options.scan, options.filter);
-  } catch (const report::UsageError& e) {
+  } catch (const util::UsageError& e) {
     return usage_error(e.what());
   }
   if (options.textfile_dir.empty()) {
