@@ -4,7 +4,8 @@
 # It travels inside '...': no single quote anywhere but in comments, which the build drops.
 LC_ALL=C; export LC_ALL
 PATH=/usr/sbin:/usr/bin:/sbin:/bin; export PATH
-max=${1:-256}; blobs=${2:-4194304}; shift 2
+# shellcheck disable=SC2034 # blobs: read by the eval in flush
+{ max=${1:-256}; blobs=${2:-4194304}; shift 2; }
 bud=0
 case $1 in +*) x=${1#+}; case $x in ""|*[!0-9]*) ;; *) bud=$x ;; esac; shift ;; esac
 # rd: the child reader (inspect_read.sh), assigned before this text (inspect_script.cpp).
@@ -13,8 +14,8 @@ hb=128; nl="
 "
 seg() { printf "%s\n%s\n" "${#1}" "$1"; }
 note() { printf "NOTE 2\n"; seg "$1"; seg "$2"; }
-tm=; command -v timeout >/dev/null 2>&1 && tm="timeout -k 2 10"
-i=0; n=0; ls=; nu=0; hit=; stop=; q=0
+tm=; command -v timeout >/dev/null 2>&1 && tm="timeout -k 2"
+i=0; n=0; ls=; nu=0; hit=; pre=; q=0
 printf "@@digger-inspect@@ 1\n"
 for x do
   [ "$i" -ge "$max" ] && break
@@ -56,7 +57,7 @@ above() {
   done
 }
 stats() {
-  all=; j=0; nx=0; tot=0
+  all=; j=0; nx=0; tot=0; t=
   while [ "$j" -lt "$n" ]; do
     j=$((j + 1))
     eval "p=\$p_$j; t=\${rp_$j:-\$p}; us=\$u_$j"
@@ -110,18 +111,49 @@ may() {
   done
   [ $((mm & $3)) -ne 0 ]
 }
-resolve() {
+# Every run-as user but root, once for the whole visit (un_K): the first lookup asks `id -u`
+# and `id -G` for all of them at once (GNU id takes several names, one line each). BusyBox id,
+# or a name id does not know (its line would be missing), leaves them unset: resolve then asks
+# per user, as id -u NAME and id -G NAME.
+prefetch() {
+  pre=1; a=; pj=0
+  while [ "$pj" -lt "$n" ]; do
+    pj=$((pj + 1)); eval "pu=\$u_$pj"
+    while [ -n "$pu" ]; do
+      pw=${pu%%,*}; case $pu in *,*) pu=${pu#*,} ;; *) pu= ;; esac
+      [ "$pw" = root ] && continue
+      k=0
+      while [ "$k" -lt "$nu" ]; do k=$((k + 1)); eval "x=\$un_$k"; [ "$x" = "$pw" ] && continue 2; done
+      nu=$((nu + 1)); eval "un_$nu=\$pw; ur_$nu="; a="$a \"\$un_$nu\""
+    done
+  done
+  [ "$nu" -gt 0 ] || return 0
+  iu=$(eval "id -u -- $a" 2>/dev/null) && ig=$(eval "id -G -- $a" 2>/dev/null) || return 0
+  r=$iu; k=0
+  while [ -n "$r" ]; do first; k=$((k + 1)); eval "uu_$k=\$l"; done
+  [ "$k" -eq "$nu" ] || return 0
+  r=$ig; k=0
+  while [ -n "$r" ]; do first; k=$((k + 1)); eval "ug_$k=\$l"; done
+  [ "$k" -eq "$nu" ] || return 0
   k=0
+  while [ "$k" -lt "$nu" ]; do k=$((k + 1)); eval "ur_$k=1"; done
+}
+resolve() {
+  if [ "$1" = root ]; then uid=0; gids=0; return; fi
+  [ -n "$pre" ] || prefetch
+  k=0; uid=; gids=
   while [ "$k" -lt "$nu" ]; do
     k=$((k + 1)); eval "x=\$un_$k"
-    [ "$x" = "$1" ] && { eval "uid=\$uu_$k; gids=\$ug_$k"; return; }
+    [ "$x" = "$1" ] || continue
+    eval "uid=\$uu_$k; gids=\$ug_$k; x=\$ur_$k"
+    if [ -z "$x" ]; then
+      uid=$(id -u "$1" 2>/dev/null); gids=$(id -G "$1" 2>/dev/null)
+      eval "uu_$k=\$uid; ug_$k=\$gids; ur_$k=1"
+    fi
+    break
   done
-  if [ "$1" = root ]; then uid=0; gids=0; else
-    uid=$(id -u "$1" 2>/dev/null); gids=$(id -G "$1" 2>/dev/null)
-    case $uid in ""|*[!0-9]*) uid= ;; esac
-    case $gids in *[!0-9\ ]*) gids= ;; esac
-  fi
-  nu=$((nu + 1)); eval "un_$nu=\$1; uu_$nu=\$uid; ug_$nu=\$gids"
+  case $uid in ""|*[!0-9]*) uid= ;; esac
+  case $gids in *[!0-9\ ]*) gids= ;; esac
 }
 readable() {
   resolve "$2"
@@ -135,29 +167,28 @@ readable() {
 }
 queue() {
   q=$((q + 1)); eval "q_$q=$j; qs_$q=\$1; qi_$q=\$id"
-  [ "$q" -lt 6 ] || flush
 }
+# One reader child for every queued file, under one timeout of 10 s per batch of six: it
+# writes each batch's READ record itself (on fd 1, our stdout through fd 9) and the number of
+# batches done so far on fd 3, which we read. Batches it did not finish get a NOTE each.
 flush() {
   [ "$q" -gt 0 ] || return 0
   a=; k=0; jj=; pp=
   while [ "$k" -lt "$q" ]; do
     k=$((k + 1)); eval "jj=\$q_$k"
-    a="$a \"\$qi_$k\" \"\$qs_$k\" \"\${rp_$jj:-\$p_$jj}\""
+    a="$a \"\$qi_$k\" \"\$qs_$k\" \"\${rp_$jj:-\$p_$jj}\" \"\$p_$jj\""
   done
-  o=; [ -z "$stop" ] && o=$(eval "$tm sh -c \"\$rd\" digger-read \"\$blobs\" $hb $a" 2>/dev/null)
-  t=${o##*"$nl"}
-  case $t in "E "*[0-9]) ;; *) t= ;; esac
-  k=0
-  if [ -n "$t" ]; then
-    # shellcheck disable=SC2034 # blobs: read by the eval above
-    blobs=${t#E }
-    printf "READ %s\n" $((q + 1))
-    while [ "$k" -lt "$q" ]; do k=$((k + 1)); eval "jj=\$q_$k"; eval "pp=\$p_$jj"; seg "$pp"; done
-    seg "$o"
-  else
-    [ -n "$stop" ] || stop="not read: a read did not finish in time"
-    while [ "$k" -lt "$q" ]; do k=$((k + 1)); eval "jj=\$q_$k"; eval "pp=\$p_$jj"; note "$pp" "$stop"; done
-  fi
+  nb=$(((q + 5) / 6))
+  tt=; [ -n "$tm" ] && tt="$tm $((10 * nb))"
+  exec 9>&1
+  o=$(eval "$tt sh -c \"\$rd\" digger-read \"\$blobs\" $hb $a" 3>&1 1>&9 2>/dev/null)
+  exec 9>&-
+  o=${o##*"$nl"}
+  case $o in ""|*[!0-9]*) o=0 ;; esac
+  k=$((o * 6))
+  while [ "$k" -lt "$q" ]; do
+    k=$((k + 1)); eval "jj=\$q_$k"; eval "pp=\$p_$jj"; note "$pp" "not read: a read did not finish in time"
+  done
   q=0
 }
 content() {
