@@ -15,18 +15,20 @@ namespace {
 // One `stat` for every target, its directory and, for a run-as user other than root, every
 // directory above (search permission). Contents are read only from regular files that are
 // executable or world-readable AND that at least one run-as user could read itself: its uid
-// and `id -G` groups against the file's mode bits and the search bit of every directory of
-// the path (and of the symlink's own path). Root reads everything. ACLs are not evaluated
-// (a user granted access by an ACL only is treated as denied: nothing is read).
-// The reads never follow a name twice: a child shell (under `timeout`, so a FIFO swapped in
-// between our stat and its open cannot hold the host) opens up to six files once each on fds
-// 4..9, checks on each descriptor (`stat -L /dev/fd/N`) that it is a regular file with the
-// device:inode checked above, else replaces it by /dev/null, and then reads only through
-// /dev/fd/N (the same open file on Linux, whatever the name points to by then): `head -c 128
-// -v | od` for the first bytes, `sha256sum`, `grep -F -abo -m 1` for the Go magic and `tail |
-// head | od` for each Go build info blob. It prints text only ("F ok|bad ID MODE SIZE" per
-// file, then H hex, S sums, B fd length hex per blob, "E blobs-left"); the parent frames it
-// whole once the "E" line shows it finished, else notes why and reads nothing more. Bytes
+// and groups (`id -u` and `id -G`, asked once for all run-as users) against the file's mode
+// bits and the search bit of every directory of the path (and of the symlink's own path).
+// Root reads everything. ACLs are not evaluated (a user granted access by an ACL only is
+// treated as denied: nothing is read).
+// The reads never follow a name twice: one child shell (under `timeout`, 10 s + 1 s per
+// batch, so a FIFO swapped in between our stat and its open cannot hold the host) opens, per
+// batch of six, each file once on fds 4..9, checks on each descriptor (`stat -L /dev/fd/N`)
+// that it is a regular file with the device:inode checked above, else replaces it by
+// /dev/null, and then reads only through /dev/fd/N (the same open file on Linux, whatever the
+// name points to by then): `head -c 128 -v | od` for the first bytes, `sha256sum`, `grep -F
+// -abo -m 1` for the Go magic and `od -j -N` for each Go build info blob. Its text ("F ok|bad ID MODE SIZE" per
+// file, then H hex, S sums, B fd length hex per blob, "E blobs-left") is framed as one READ
+// record per batch by the child once the "E" line shows the batch finished; it tells the
+// parent on fd 3 how many batches it finished, and the parent notes the rest. Bytes
 // counted against the budget before any read: the head, plus the size of each file hashed (up
 // to 64 MiB) and grepped (executables of 64 KiB to 256 MiB); when the budget is short a file
 // loses its Go grep, then its hash, then its head, with a NOTE and a final BUDGET record.

@@ -168,7 +168,8 @@ readable() {
 queue() {
   q=$((q + 1)); eval "q_$q=$j; qs_$q=\$1; qi_$q=\$id"
 }
-# One reader child for every queued file, under one timeout of 10 s per batch of six: it
+# One reader child for every queued file, under one timeout of 10 s plus 1 s per batch of six
+# (what it reads is bounded by the byte budget; a FIFO swapped in holds the host that long): it
 # writes each batch's READ record itself (on fd 1, our stdout through fd 9) and the number of
 # batches done so far on fd 3, which we read. Batches it did not finish get a NOTE each.
 flush() {
@@ -179,7 +180,7 @@ flush() {
     a="$a \"\$qi_$k\" \"\$qs_$k\" \"\${rp_$jj:-\$p_$jj}\" \"\$p_$jj\""
   done
   nb=$(((q + 5) / 6))
-  tt=; [ -n "$tm" ] && tt="$tm $((10 * nb))"
+  tt=; [ -n "$tm" ] && tt="$tm $((10 + nb))"
   exec 9>&1
   o=$(eval "$tt sh -c \"\$rd\" digger-read \"\$blobs\" $hb $a" 3>&1 1>&9 2>/dev/null)
   exec 9>&-
