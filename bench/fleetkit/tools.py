@@ -40,14 +40,15 @@ def versions():
 class Variant:
     """One tool at one fan-out. rtts: round trips per host of its SSH client."""
 
-    def __init__(self, tool, fanout, label, extra=()):
+    def __init__(self, tool, fanout, label, extra=(), binary=None):
         self.tool, self.fanout, self.label, self.extra = tool, fanout, label, list(extra)
+        self.binary = binary  # another digger-scan (--digger-b), else ctx.digger
         self.rtts = LIBSSH2_RTT if tool == "digger" else OPENSSH_RTT
 
     def command(self, ctx, out_dir):
         cfg = os.path.join(ctx.lab_dir, "ssh_config")
         if self.tool == "digger":
-            return [ctx.digger, "--inventory", os.path.join(ctx.lab_dir, "hosts.txt"),
+            return [self.binary or ctx.digger, "--inventory", os.path.join(ctx.lab_dir, "hosts.txt"),
                     "-i", os.path.join(ctx.lab_dir, "id_ed25519"),
                     "--known-hosts", os.path.join(ctx.lab_dir, "known_hosts"), "--sudo",
                     "--db", os.path.join(out_dir, "fresh.db"), "--summary-format", "json",
@@ -146,13 +147,18 @@ def _digger_ok(db):
     return {r[0] for r in rows}
 
 
-def variants(concurrency, only, fixed=()):
+def variants(concurrency, only, fixed=(), digger_b=None):
     # Digger as shipped (every scheduler, programs inspected on a second exec), and without the
     # inspection round trip (--no-inspect): the closest to the peers' single `cat`.
     out = [Variant("digger", concurrency, "digger -c%d" % concurrency),
            Variant("digger", concurrency, "digger-noinspect -c%d" % concurrency, ["--no-inspect"])]
     # The pacer off (--fixed-concurrency): what each fixed window gives, to compare with.
     out += [Variant("digger", c, "digger-fixed -c%d" % c, ["--fixed-concurrency"]) for c in fixed]
+    # A second build (an older remote script, say) in the same interleaved runs.
+    if digger_b:
+        out += [Variant("digger", concurrency, "digger-b -c%d" % concurrency, binary=digger_b),
+                Variant("digger", concurrency, "digger-b-noinspect -c%d" % concurrency, ["--no-inspect"],
+                        binary=digger_b)]
     for tool in ("pdsh", "pssh", "clush"):
         for fan in sorted({DEFAULT_FANOUT[tool], concurrency}):
             tag = "default" if fan == DEFAULT_FANOUT[tool] else "same"

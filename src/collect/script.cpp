@@ -1,5 +1,7 @@
 #include "digger/collect/script.hpp"
 
+#include "digger/collect/remote_paths.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,7 +15,9 @@ namespace {
 // segments, each "LENGTH\nBYTES\n". Lengths are bytes (LC_ALL=C), so any byte in a name or
 // file survives; file contents are padded with NUL if the file shrank or vanished while being
 // read, so the framing cannot drift. The script must not contain a single quote: it travels
-// inside '...'. What it reads and how: docs/collector.md.
+// inside '...'. What it reads and how: docs/collector.md. The script is
+// src/collect/remote/collector.sh (embedded at build time, cmake/remote_scripts.cmake); the
+// paths it reads come first, as shell variables from collector_paths() (remote_paths.hpp).
 //
 // Cost (docs/performance.md, "Collector cost"): every process costs the host about 0.7 ms, so
 // one GNU `find -printf` lists everything (first record: /etc itself, so an empty output means
@@ -27,376 +31,19 @@ namespace {
 // record with an UNREADABLE right after it). Linear: the listing is split once into lines and
 // each record parsed from its own line; caps per directory, per host, on the listing's bytes
 // and on the time spent reading are reported as UNREADABLE records for the directory.
-constexpr std::string_view script = R"SH(LC_ALL=C; export LC_ALL
-PATH=/usr/sbin:/usr/bin:/sbin:/bin; export PATH
-total=${1:-16777216}; perfile=${2:-4194304}; small=${3:-65536}; left=$total
-await=$5; insp=$6; imax=$7; iblob=$8
-dmax=10000; hmax=100000; lmax=16777216; tmax=15
-nl="
-"
-exec 3>&1
-seg() { printf "%s\n%s\n" "${#1}" "$1"; }
-fact() { printf "FACT 2\n"; seg "$1"; seg "$2"; }
-note() { printf "%s 3\n" "$1"; seg "$2"; seg "$3"; seg "$4"; }
-fast=; mode=$4; dd=; late=; to=?; en=0; cdir=; cover=; pq=; pc=0; pk=; svq=; sn=0
-clock() { up=; read -r up rest < /proc/uptime; up=${up%.*}; } 2>/dev/null
-clock; t0=$up
-spent() {
-  [ -z "$late" ] && [ -n "$t0" ] && clock && [ -n "$up" ] && [ $((up - t0)) -ge $tmax ] && late=1
-  [ -n "$late" ]
+constexpr std::string_view body =
+#include "remote/collector.sh.inc"
+    ;
+
+const std::string& script() {
+  static const std::string text = shell_preamble(collector_paths()) + std::string(body);
+  return text;
 }
-slurp() {
-  c=; l=
-  [ -f "$1" ] && [ ! -L "$1" ] || return 1
-  while IFS= read -r l; do
-    c="$c$l$nl"
-    [ ${#c} -gt "$2" ] && return 1
-  done 2>/dev/null < "$1"
-  c="$c$l"
-  [ ${#c} -eq "$2" ]
-}
-tmo() { [ "$to" != "?" ] || { to=; timeout 9 true 2>/dev/null && to="timeout 9"; }; }
-headpad() {
-  tt=; [ -n "$3" ] || { tmo; tt=$to; }
-  { $tt head -c "$2" -- "$1" 2>/dev/null; cat /dev/zero 2>/dev/null; } | head -c "$2"; }
-nolinks() { [ ! -L "$1" ] && [ ! -L "${1%/*}" ] && [ ! -L "${1%/*/*}" ] && [ ! -L "${1%/*/*/*}" ]; }
-same() { [ -z "$di" ] || [ "$(stat -c "%d:%i:%F" -- "$1" 2>/dev/null)" = "$di:regular file" ]; }
-body() {
-  ok=1
-  if [ "$2" -le 0 ]; then
-    :
-  elif [ "$2" -le 1536 ] && [ "$2" = "$3" ] && [ -n "$4" ] && slurp "$1" "$2"; then
-    printf "%s" "$c"
-  elif [ ! -f "$1" ] || [ -L "$1" ] || { [ -z "$4" ] && ! nolinks "${1%/*}"; }; then
-    ok=; head -c "$2" /dev/zero
-  elif [ -n "$fast" ] && [ "$dd" != no ]; then
-    r=$(dd if="$1" bs="$2" count=1 iflag=nofollow,nonblock,fullblock conv=sync status=noxfer 2>&1 >&3)
-    case $r in
-      *"1+0 records out") dd=ok ;;
-      *) if [ -z "$dd" ] && ! dd if=/dev/null of=/dev/null bs=1 count=0 iflag=nofollow,nonblock,fullblock status=noxfer 2>/dev/null
-         then dd=no; headpad "$1" "$2" "$4"; [ -n "$4" ] || same "$1" || ok=
-         else dd=ok; ok=; head -c "$2" /dev/zero; fi ;;
-    esac
-  else
-    headpad "$1" "$2" "$4"; [ -n "$4" ] || same "$1" || ok=
-  fi
-  printf "\n"
-}
-pkadd() { pq="$pq$1$nl"; pc=$((pc + 1)); [ $pc -lt 256 ] || { pk="$pk$pq"; pq=; pc=0; }; }
-filerec() {
-  n=$6
-  [ "$n" -gt "$8" ] && n=$8
-  [ "$n" -gt "$left" ] && n=$left
-  if [ "$n" -gt 0 ] && spent; then
-    note UNREADABLE "$1" "$2" "not read: the collector spent its $tmax s for reading"; return
-  fi
-  left=$((left - n))
-  printf "FILE 8\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n" ${#1} "$1" \
-    ${#2} "$2" ${#3} "$3" ${#4} "$4" ${#5} "$5" ${#6} "$6" ${#7} "$7" "$n"
-  case $2 in /home/*|/root/*) body "$2" "$n" "$6" ;; *) body "$2" "$n" "$6" trusted ;; esac
-  if [ -z "$ok" ]; then
-    note UNREADABLE "$1" "$2" "not read: changed after the listing (not a regular file, a link, or gone)"
-    return
-  fi
-  case $1/$2 in user/*|*"$nl"*|*/home/*|*/root/*) ;; *) pkadd "$2" ;; esac
-}
-link() {
-  tg=$3
-  [ -n "$tg" ] || tg=$(readlink -- "$2" 2>/dev/null)
-  note LINK "$1" "$2" "$tg"
-}
-entry() {
-  case $3 in
-    f) if [ -r "$2" ]; then filerec "$1" "$2" "$4" "$5" "$6" "$7" "$8" "$9"
-       else note UNREADABLE "$1" "$2" "permission denied"; fi ;;
-    l) link "$1" "$2" ;;
-    d) ;;
-    *) printf "SPECIAL 2\n"; seg "$1"; seg "$2" ;;
-  esac
-}
-count() {
-  if [ "$1" != "$cdir" ]; then capnote; cdir=$1; ck=$2; dn=0; fi
-  dn=$((dn + 1)); en=$((en + 1))
-  if [ $dn -gt $dmax ]; then cover="not all read: over $dmax entries in the directory"
-  elif [ $en -gt $hmax ]; then cover="not all read: over $hmax entries on the host"
-  elif [ -n "$late" ] || { [ $((en % 256)) = 0 ] && spent; }; then
-    cover="not all read: the collector spent its $tmax s"
-  else return 0; fi
-  return 1
-}
-capnote() {
-  if [ -n "$cover" ]; then note UNREADABLE "$ck" "$cdir" "$cover"; cover=; fi
-}
-kind() {
-  wk=$wk0; wc=$wc0
-  [ "$wk" = auto ] || return 0
-  case $1 in
-    /etc) case $2 in crontab) wk=system ;; anacrontab) wk=anacrontab ;; *) return 1 ;; esac ;;
-    /etc/cron.d) wk=cron.d ;;
-    /etc/cron.hourly|/etc/cron.daily|/etc/cron.weekly|/etc/cron.monthly) wk=run-parts; wc=$small ;;
-    /var/spool/cron|/var/spool/cron/crontabs|/var/spool/cron/tabs) wk=user ;;
-    *) wk=unit; wc=$small ;;
-  esac
-}
-svcadd() {
-  [ "$wk0" = auto ] && [ "$wk" = unit ] || return 0
-  case $b in *"$nl"*) return ;; esac
-  svq="$svq$h/${b%.timer}.service$nl"; sn=$((sn + 1))
-  [ $sn -lt 256 ] || svcflush
-}
-svcflush() {
-  [ -n "$svq" ] || return 0
-  IFS=$nl; set -f; set -- $svq; set +f; IFS=$oifs
-  svq=; sn=0; sw=$wk0; sc=$wc0
-  so=$(find "$@" -maxdepth 0 \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) 2>/dev/null)
-  walk unit "$small" "$so"
-  so=; wk0=$sw; wc0=$sc
-}
-wants() {
-  wn=$((wn + 1)); [ "$wn" -gt 512 ] && return
-  printf "WANTS 2\n"; seg "$h/$a/$b"; seg "$1"
-}
-rec() {
-  a=${1%%/*}; x=${1#*/}; b=${x%%/*}; h=${x#*/}; h=${h%/.}
-  set -f; set -- $a
-  if [ "$6" = 0 ]; then p=$h; else p=$h/$b; fi
-  if ! kind "$h" "$b" || { [ "$wk0" = auto ] && ! count "$h" "$wk"; }; then
-    [ "$1" = L ] && st=x; return
-  fi
-  if [ "$1" = L ]; then st=L; return; fi
-  di=$7:$8
-  entry "$wk" "$p" "$1" "$3" "$9" "$2" "$4" "${5%.*}" "$wc"
-  svcadd
-}
-fmt="%y %m %U %s %T@ %d %D %i %u/%f/%H\n"
-lfmt="L %m %U %s %T@ %d %D %i %u/%f/%H\n%l\n"
-walk() {
-  wk0=$1; wc0=$2; acc=; st=
-  IFS=$nl; set -f
-  for ln in $3; do
-    IFS=$oifs
-    case $st in
-      "") ;;
-      w) wants "$ln"; st=; continue ;;
-      L) link "$wk" "$p" "$ln"; st=; svcadd; continue ;;
-      *) st=; continue ;;
-    esac
-    acc=${acc:+$acc$nl}$ln
-    case $acc in
-      [zce]/*|[wW]/*/*/*) ;;
-      [wW]/*) continue ;;
-      */*/*) ;;
-      *) continue ;;
-    esac
-    r=$acc; acc=
-    case $r in
-      z/*) lt=${r#z/} ;;
-      c/*) clk=${r#c/} ;;
-      [wW]/*) x=${r#?/}; a=${x%%/*}; x=${x#*/}; b=${x%%/*}; h=${x#*/}; h=${h%/.}
-              case $r in w/*) st=w ;; *) wants "" ;; esac ;;
-      e/*) h=${r#e/}; h=${h%/.}
-           kind "$h" "" && count "$h" "$wk" &&
-             note UNREADABLE "$wk" "$h" "not read: an entry whose name holds an empty line" ;;
-      *) rec "$r" ;;
-    esac
-  done
-  IFS=$oifs; set +f
-  [ "$wk0" = auto ] && capnote
-}
-slow() {
-  if [ -L "$2" ]; then link "$1" "$2"; return; fi
-  [ -e "$2" ] || return
-  if [ ! -f "$2" ]; then
-    [ -d "$2" ] || { printf "SPECIAL 2\n"; seg "$1"; seg "$2"; }
-    return
-  fi
-  if [ ! -r "$2" ]; then note UNREADABLE "$1" "$2" "permission denied"; return; fi
-  if spent; then note UNREADABLE "$1" "$2" "not read: the collector spent its $tmax s for reading"; return; fi
-  m=$(stat -c "%u %a %s %Y %U %d %i" -- "$2" 2>/dev/null)
-  [ -n "$m" ] || m="-1 0 $(wc -c < "$2" 2>/dev/null || echo 0) 0 ?"
-  set -f; set -- "$1" "$2" "$3" $m; set +f
-  di=; [ -n "$9" ] && di=$9:${10}
-  filerec "$1" "$2" "$4" "$8" "$5" "$6" "$7" "$3"
-}
-okdir() { [ -d "$1" ] && [ ! -L "$1" ] && [ -r "$1" ] && [ -x "$1" ]; }
-opendir() {
-  [ -d "$2" ] || return 1
-  if [ -L "$2" ]; then link "$1" "$2"; return 1; fi
-  if [ ! -r "$2" ] || [ ! -x "$2" ]; then
-    note UNREADABLE "$1" "$2" "permission denied"; return 1
-  fi
-}
-dir() {
-  opendir "$1" "$2" || return
-  for f in "$2"/* "$2"/.[!.]* "$2"/..?*; do
-    [ -e "$f" ] || [ -L "$f" ] || continue
-    [ -d "$f" ] && [ ! -L "$f" ] && continue
-    count "$2" "$1" || continue
-    slow "$1" "$f" "$3"
-  done
-  capnote
-}
-units() {
-  for f in "$1"/*.timer; do
-    [ -e "$f" ] || [ -L "$f" ] || continue
-    count "$1" unit || continue
-    slow unit "$f" "$small"
-    s=${f%.timer}.service
-    { [ -e "$s" ] || [ -L "$s" ]; } && slow unit "$s" "$small"
-  done
-  capnote
-}
-pwants() {
-  [ -d "$1" ] || return
-  for w in "$1"/*.wants/*.timer; do
-    [ -L "$w" ] || continue
-    wn=$((wn + 1)); [ "$wn" -gt 512 ] && return
-    printf "WANTS 2\n"; seg "$w"; seg "$(readlink -- "$w" 2>/dev/null)"
-  done
-}
-listing() {
-  set -- /etc/. /proc/self/.
-  for d in /var/spool/cron /var/spool/cron/crontabs /var/spool/cron/tabs /etc/cron.d \
-    /etc/cron.hourly /etc/cron.daily /etc/cron.weekly /etc/cron.monthly; do
-    okdir "$d" && set -- "$@" "$d/."
-  done
-  IFS=$nl; set -f
-  for d in $od; do set -- "$@" "$d/."; done
-  set +f; IFS=$oifs
-  out=$(find "$@" -maxdepth 2 \
-    \( -name . \( -path /etc/. -printf "$fmt" -o -path /proc/self/. -printf "c/%Tz %Ts\n" -prune -o -true \) \) -o \
-    \( -path "*$nl$nl*" \( -path "/etc/./*" -o -path "*/systemd/*" ! -name "*.timer" -o -printf "e/%H\n" \) -prune \) -o \
-    \( -path "*/systemd/*" \( \
-      \( -path "*/./*.wants/*" \( -name "*.timer" -type l \
-        \( ! -lname "*$nl*" -printf "w/%P/%H\n%l\n" -o -printf "W/%P/%H\n" \) -o -true \) \) -o \
-      \( -name "*.timer" \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) -prune \) -o \
-      \( -type d \( ! -name "*.wants" -o -path "/usr/lib/systemd/system/./*" -o -path "/lib/systemd/system/./*" \) -prune \) \
-      -o -true \) \) -o \
-    \( \( \( -path /etc/./localtime -type l ! -lname "*$nl*" -printf "z/%l\n" \) -o \
-      \( \( ! -path "/etc/./*" -o -name crontab -o -name anacrontab \) \
-        \( -type l ! -lname "*$nl*" -printf "$lfmt" -o -printf "$fmt" \) \) -o -true \) -prune \) 2>/dev/null | head -c $lmax)
-  cut=
-  if [ ${#out} -ge $((lmax - 1)) ]; then cut=1; out=${out%"$nl"*}; fi
-}
-printf "@@digger-collect@@ 1\n"
-uid=
-while read -r k v rest; do
-  case $k in Uid:) uid=$v; break ;; esac
-done < /proc/self/status 2>/dev/null
-[ -n "$uid" ] || uid=$(id -u 2>/dev/null)
-fact uid "$uid"
-h=; read -r h < /proc/sys/kernel/hostname 2>/dev/null || h=$(hostname 2>/dev/null)
-fact hostname "$h"
-os=; i=0
-while [ $i -lt 200 ] && IFS= read -r line; do
-  i=$((i + 1))
-  case $line in ID=*|VERSION_ID=*) os="$os$line
-" ;; esac
-done < /etc/os-release 2>/dev/null
-fact os_release "$os"
-tz=; read -r tz < /etc/timezone 2>/dev/null
-fact timezone "$tz"
-merged=
-[ /lib/systemd/system -ef /usr/lib/systemd/system ] && merged=1
-ud="/etc/systemd/system$nl/usr/lib/systemd/system$nl"
-[ -n "$merged" ] || ud="$ud/lib/systemd/system$nl"
-ud="$ud/etc/systemd/user$nl"
-hn=0
-for h in /root /home/*; do
-  hn=$((hn + 1)); [ "$hn" -gt 1000 ] && break
-  [ -d "$h/.config/systemd/user" ] || continue
-  [ -L "$h" ] || [ -L "$h/.config" ] || [ -L "$h/.config/systemd" ] && continue
-  case $h in *"$nl"*) continue ;; esac
-  ud="$ud$h/.config/systemd/user$nl"
-done
-oifs=$IFS
-od=
-IFS=$nl; set -f; set -- $ud; set +f; IFS=$oifs
-for d do opendir unit "$d" && od="$od$d$nl"; done
-lt=; clk=; wn=0
-if [ "$mode" != portable ]; then
-  listing
-  [ -n "$out" ] && fast=1
-fi
-if [ -n "$fast" ]; then
-  for d in /var/spool/cron /var/spool/cron/crontabs /var/spool/cron/tabs; do
-    opendir user "$d"
-  done
-  opendir cron.d /etc/cron.d
-  for d in /etc/cron.hourly /etc/cron.daily /etc/cron.weekly /etc/cron.monthly; do
-    opendir run-parts "$d"
-  done
-  walk auto "$perfile" "$out"
-  out=
-  [ -z "$cut" ] || note UNREADABLE "$ck" "$cdir" "not all read: the listing stopped at $lmax bytes"
-fi
-if [ -n "$lt" ]; then fact localtime "$lt"
-elif [ -L /etc/localtime ]; then fact localtime "$(readlink /etc/localtime 2>/dev/null)"; fi
-case $clk in
-  [+-][0-9][0-9][0-9][0-9]" "[1-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]*) ;;
-  *) clk=$(date "+%z %s" 2>/dev/null) ;;
-esac
-fact clock "$clk"
-if [ -n "$fast" ]; then fact collector fast; else fact collector portable; fi
-for c in /usr/sbin/crond /usr/sbin/cron /usr/sbin/anacron; do
-  [ -x "$c" ] && fact "daemon_${c##*/}" "$c"
-done
-if [ -n "$fast" ]; then
-  svcflush
-else
-  dir user /var/spool/cron "$perfile"
-  dir user /var/spool/cron/crontabs "$perfile"
-  dir user /var/spool/cron/tabs "$perfile"
-  slow system /etc/crontab "$perfile"
-  slow anacrontab /etc/anacrontab "$perfile"
-  dir cron.d /etc/cron.d "$perfile"
-  for p in hourly daily weekly monthly; do
-    dir run-parts "/etc/cron.$p" "$small"
-  done
-  IFS=$nl; set -f; set -- $od; set +f; IFS=$oifs
-  for d do units "$d"; done
-  pwants /etc/systemd/system
-  pwants /etc/systemd/user
-  for d do
-    case $d in /root/*|/home/*) pwants "$d" ;; esac
-  done
-fi
-pk="$pk$pq"
-if [ -n "$pk" ] && [ -d /var/lib/dpkg/info ]; then
-  pd=$pk
-  if [ -n "$merged" ]; then
-    IFS=$nl; set -f
-    for p in $pk; do
-      case $p in /usr/lib/*) pd="$pd${p#/usr}$nl" ;; esac
-    done
-    set +f; IFS=$oifs
-  fi
-  o=$(grep -H -F -x -f - -- /var/lib/dpkg/info/*.list 2>/dev/null <<EOF | head -c 1048576
-${pd%"$nl"}
-EOF
-)
-  printf "PKGS 2\n"; seg dpkg; seg "$o"
-elif [ -n "$pk" ] && command -v rpm >/dev/null 2>&1; then
-  IFS=$nl; set -f; set -- $pk; set +f; IFS=$oifs
-  tmo; o=$($to rpm -qf --qf "%{NAME}\n" -- "$@" 2>/dev/null | head -c 1048576)
-  printf "PKGS 2\n"; seg rpm; seg "$o"
-fi
-if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1 &&
-  command -v timeout >/dev/null 2>&1; then
-  o=$(SYSTEMD_PAGER= SYSTEMD_COLORS=0 timeout 5 systemctl list-timers --all --no-legend --no-pager 2>/dev/null | head -c 65536)
-  [ -n "$o" ] && fact systemctl_timers "$o"
-fi
-printf "END 1\n"; seg "0"
-if [ -n "$await" ] && [ -n "$insp" ]; then
-  printf "%s\n" "$await"
-  exec xargs -0 -r sh -c "$insp" digger-inspect "$imax" "$iblob"
-fi
-)SH";
 
 } // namespace
 
 std::string_view collector_script() {
-  return script;
+  return script();
 }
 
 namespace {
@@ -426,7 +73,7 @@ std::string sudo_prefix(bool use_sudo, std::string_view password_prompt) {
 std::string collector_command(bool use_sudo, const CollectorLimits& limits, ScriptMode mode,
                               std::string_view sudo_prompt) {
   return fmt::format("exec {}sh -c '{}' digger-collect {} {} {}{}",
-                     sudo_prefix(use_sudo, sudo_prompt), script, limits.total_bytes,
+                     sudo_prefix(use_sudo, sudo_prompt), script(), limits.total_bytes,
                      limits.per_file_bytes, limits.unit_file_bytes,
                      mode == ScriptMode::portable ? " portable" : "");
 }
@@ -446,7 +93,7 @@ std::string collector_command(bool use_sudo, const CollectorLimits& limits, Scri
   }
   // $4 is always given here, so that $5..$8 keep their places.
   return fmt::format("exec {}sh -c '{}' digger-collect {} {} {} {} {} '{}' {} {}",
-                     sudo_prefix(use_sudo, sudo_prompt), script, limits.total_bytes,
+                     sudo_prefix(use_sudo, sudo_prompt), script(), limits.total_bytes,
                      limits.per_file_bytes, limits.unit_file_bytes,
                      mode == ScriptMode::portable ? "portable" : "auto", hand_over.marker,
                      hand_over.inspect_script, hand_over.max_targets, hand_over.max_blob_bytes);

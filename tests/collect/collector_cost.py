@@ -43,20 +43,22 @@ def script_of(path, begin='R"SH(', end=')SH"'):
     return text[text.index(begin) + len(begin):text.index(end)]
 
 
+def remote(what, sudo=False):
+    """The command as this build sends it (tests/collect/remote_script.cpp)."""
+    tool = os.path.join(REPO, "build", "tests", "collect", "digger_remote_script")
+    return subprocess.run([tool, what] + (["sudo"] if sudo else []), check=True,
+                          capture_output=True, text=True).stdout
+
+
 def commands(old_cpp):
-    new = script_of(os.path.join(REPO, "src/collect/script.cpp"))
-    inspect = script_of(os.path.join(REPO, "src/collect/inspect_script.cpp"))
     out = {"true": lambda sudo: "true"}
     if old_cpp:
         old = script_of(old_cpp)
         out["collector before"] = lambda sudo: "exec %ssh -c '%s' digger-collect 16777216 4194304" % (
             "sudo -n " if sudo else "", old)
-    out["collector fast"] = lambda sudo: "exec %ssh -c '%s' digger-collect 16777216 4194304 65536" % (
-        "sudo -n " if sudo else "", new)
-    out["collector portable"] = lambda sudo: (
-        "exec %ssh -c '%s' digger-collect 16777216 4194304 65536 portable" % ("sudo -n " if sudo else "", new))
-    out["inspect (5 targets)"] = lambda sudo: "exec %sxargs -0 sh -c '%s' digger-inspect 256 4194304" % (
-        "sudo -n " if sudo else "", inspect)
+    out["collector fast"] = lambda sudo: remote("collector-command", sudo)
+    out["collector portable"] = lambda sudo: remote("collector-command", sudo) + " portable"
+    out["inspect (5 targets)"] = lambda sudo: remote("inspect-command", sudo)
     return out
 
 
