@@ -128,9 +128,8 @@ void add_convert_command(CLI::App& app, Action& action) {
                   "The job line, optionally preceded by env lines (one per argument, or "
                   "separated by newlines), e.g. 'CRON_TZ=Europe/Paris' '0 3 * * * cmd'")
       ->required();
-  cmd->add_option("--target", args->target, "Target scheduler")
-      ->check(CLI::IsMember(
-          {"eventbridge", "eventbridge-rule", "batch", "jenkins", "k8s", "kubernetes", "systemd"}))
+  cmd->add_option("--target", args->target, migrate::target_help("Target scheduler"))
+      ->check(CLI::IsMember(migrate::target_choices()))
       ->capture_default_str();
   cmd->add_flag("--system", args->system,
                 "The line comes from /etc/crontab or /etc/cron.d (it has a user column)");

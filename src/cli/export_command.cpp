@@ -216,10 +216,9 @@ void add_export_command(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand(
       "export", "Write the jobs of a scan as definitions for another scheduler, with a "
                 "migration report and cut-over plan (no network)");
-  cmd->add_option("--target", options->target, "Target scheduler")
+  cmd->add_option("--target", options->target, migrate::target_help("Target scheduler"))
       ->required()
-      ->check(CLI::IsMember(
-          {"eventbridge", "eventbridge-rule", "batch", "jenkins", "k8s", "kubernetes", "systemd"}));
+      ->check(CLI::IsMember(migrate::target_choices()));
   cmd->add_option("--db", options->db, "Catalog file")->capture_default_str();
   cmd->add_option("--scan", options->scan, "Scan id, or 'latest' (newest complete scan)")
       ->capture_default_str();

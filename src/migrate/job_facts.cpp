@@ -210,6 +210,8 @@ JobFacts job_facts(const cron::Job& job, const JobContext& context) {
       printable(fmt::format("digger: '{}' of {} on {}", job.schedule_text, facts.run_as,
                             context.host.empty() ? "unknown host" : context.host));
   facts.batch_timeout_seconds = std::max(60, context.batch_timeout_seconds);
+  facts.timer_triggers = context.timer_triggers;
+  facts.catch_up = context.catch_up;
   return facts;
 }
 

@@ -1,5 +1,7 @@
 #include "digger/migrate/migration_report.hpp"
 
+#include "digger/migrate/target_spec.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -87,15 +89,8 @@ json cutover_json(const ExportPlan& plan) {
 
 std::vector<std::string> export_notes(const ExportPlan& plan, const ExportFiles& files) {
   std::vector<std::string> notes;
-  size_t definitions = 0;
-  for (const auto& job : plan.jobs) {
-    definitions += job.conversion.definitions.size();
-  }
-  // migration-targets.md §1.6: 300 rules per event bus (100 in some Regions).
-  if (plan.target == Target::eventbridge_rule && definitions > 100) {
-    notes.push_back(fmt::format("EventBridge allows 300 rules per event bus (100 in some "
-                                "Regions); this export has {}: consider --target eventbridge",
-                                definitions));
+  if (plan.target->notes != nullptr) {
+    plan.target->notes(plan, notes);
   }
   size_t templates = 0;
   for (const auto& file : files.files) {

@@ -52,7 +52,6 @@ struct ExportJob {
   FileLines file_lines;
 };
 
-
 // The snapshot's jobs that match `filter`, with their crontab lines attached.
 std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
                                          const report::Filter& filter, const CrontabLines& lines);
@@ -77,7 +76,7 @@ struct ExportedJob {
 };
 
 struct ExportPlan {
-  Target target = Target::eventbridge;
+  Target target;
   catalog::ScanSummary scan;
   std::string filter;    // as given
   bool all = false;      // --all
