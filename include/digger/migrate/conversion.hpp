@@ -34,6 +34,8 @@ struct JobContext {
   std::optional<Lost> schedule_refusal;
   // anacron: a run missed while the host was down starts when it is up again;
   bool catch_up = false;
+  // a systemd timer: nothing mails its output, so no mail is lost;
+  bool no_mail = false;
   // what the job's kind loses on every target (anacron's start time).
   std::vector<Lost> origin_losses;
 };
