@@ -109,7 +109,8 @@ bool feature_lost(std::string_view feature, const std::vector<Lost>& lost) {
       return true;
     }
     return (feature == "time-zone" && item.feature == "utc-only") ||
-           ((feature == "environment" || feature == "command") && item.feature == "needs-secret");
+           (feature == "environment" && item.feature == "secret") ||
+           (feature == "command" && item.feature == "needs-secret");
   });
 }
 
@@ -132,7 +133,7 @@ std::vector<std::string> reference_removed_secrets(std::string& text, size_t& ne
 std::vector<Lost> secret_losses(cron::Job& job, const std::vector<std::string>& hidden) {
   std::vector<Lost> out;
   for (const auto& name : hidden) {
-    out.push_back({"needs-secret", LossLevel::workaround,
+    out.push_back({"secret", LossLevel::workaround,
                    fmt::format("the value of {} is not written out: the definition holds {} "
                                "instead; set it from a secret store before enabling it",
                                name, secret_placeholder(name))});

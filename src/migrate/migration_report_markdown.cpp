@@ -176,7 +176,9 @@ std::string not_converted_section(const ExportPlan& plan) {
     const Lost& reason =
         exported.status == ExportStatus::needs_secret
             ? *std::find_if(exported.conversion.lost.begin(), exported.conversion.lost.end(),
-                            [](const Lost& l) { return l.feature == "needs-secret"; })
+                            [](const Lost& l) {
+                              return l.feature == "needs-secret" || l.feature == "secret";
+                            })
             : exported.conversion.lost.front();
     out += fmt::format("- {}: {} {}: [{}] {}: {}\n", place(exported.job),
                        code(exported.job.schedule), code(exported.job.command),

@@ -67,13 +67,13 @@ std::vector<catalog::HostRecord> fleet() {
                           "1\t5\tcron.daily\trun-parts --report /etc/cron.daily\n"
                           "7 10 app.weekly /opt/app/weekly.sh\n"
                           "3 15 app.every3 /opt/app/every3.sh\n"),
-                   executable(source("/etc/cron.daily/rotate-app", SourceKind::run_parts,
-                                     "root", "#!/bin/sh\n/opt/app/rotate\n")),
+                   executable(source("/etc/cron.daily/rotate-app", SourceKind::run_parts, "root",
+                                     "#!/bin/sh\n/opt/app/rotate\n")),
                    source("/etc/systemd/system/app-sync.timer", SourceKind::systemd_unit, "root",
                           "[Timer]\nOnCalendar=Mon..Fri *-*-* 06:15:00\n"
                           "OnCalendar=*-*-* *:00:30\n"),
-                   source("/etc/systemd/system/app-sync.service", SourceKind::systemd_unit,
-                          "root", "[Service]\nExecStart=/opt/app/sync --all\n")});
+                   source("/etc/systemd/system/app-sync.service", SourceKind::systemd_unit, "root",
+                          "[Service]\nExecStart=/opt/app/sync --all\n")});
 
   auto db = host("db-01", "UTC",
                  {source("/etc/cron.d/pg", SourceKind::cron_d, "root",

@@ -64,9 +64,9 @@ bool has_lost(const ExportedJob& job, const std::string& feature, LossLevel leve
 
 } // namespace
 
-TEST_CASE("export selection skips managed, migrated, not-loaded and non-crontab jobs unless --all",
+TEST_CASE("export selection skips managed, migrated, not-loaded and run-parts lines unless --all",
           "[migrate][export]") {
-  std::vector<ExportJob> jobs(6);
+  std::vector<ExportJob> jobs(7);
   jobs[0].verdict = "hidden";
   jobs[1].verdict = "managed";
   jobs[2].verdict = "migrated";
@@ -74,19 +74,23 @@ TEST_CASE("export selection skips managed, migrated, not-loaded and non-crontab 
   jobs[4].verdict = "hidden";
   jobs[4].loaded_by_daemon = false;
   jobs[5].verdict = "hidden";
-  jobs[5].source_kind = "timer";
+  jobs[5].source_kind = "timer"; // exported like any other hidden job
+  jobs[6].verdict = "hidden";
+  jobs[6].source_kind = "system";
+  jobs[6].command = "cd / && run-parts --report /etc/cron.daily"; // its scripts are jobs
   for (size_t i = 0; i < jobs.size(); ++i) {
     jobs[i].line = static_cast<int>(i + 1);
   }
   const auto hidden = select_jobs(jobs, false);
-  REQUIRE(hidden.jobs.size() == 2);
+  REQUIRE(hidden.jobs.size() == 3);
   CHECK(hidden.jobs[0].line == 1);
   CHECK(hidden.jobs[1].line == 4);
+  CHECK(hidden.jobs[2].line == 6);
   CHECK(hidden.skipped ==
         std::map<std::string, std::int64_t>{
-            {"managed", 1}, {"migrated", 1}, {"not-loaded", 1}, {"not-a-crontab-line", 1}});
+            {"managed", 1}, {"migrated", 1}, {"not-loaded", 1}, {"runs-run-parts", 1}});
   const auto all = select_jobs(jobs, true);
-  CHECK(all.jobs.size() == 6);
+  CHECK(all.jobs.size() == 7);
   CHECK(all.skipped.empty());
 }
 
@@ -127,7 +131,10 @@ TEST_CASE("export to systemd: units, marker, carried-over features and lost item
   REQUIRE(plan.jobs.size() == 1);
   const ExportedJob& exported = plan.jobs[0];
   REQUIRE(exported.conversion.converted);
-  CHECK(exported.marker == "# digger: migrated to systemd digger-web-01-alice-backup.sh.timer");
+  // The token is not written out: the job needs it back before its cut-over.
+  CHECK(exported.status == ExportStatus::needs_secret);
+  CHECK(exported.marker.empty());
+  CHECK(cutover_plan(plan).empty());
   CHECK(has_lost(exported, "secret", LossLevel::workaround));
   CHECK(has_lost(exported, "mail", LossLevel::workaround));
   // Environment lost a value, mail needs a workaround; the rest carried over.
@@ -178,13 +185,14 @@ TEST_CASE("export names are unique across jobs and jobs of other kinds are not f
   auto b = crontab_job("web-01", "root", {"0 2 * * * /opt/run.sh b"});
   auto timer = a;
   timer.source_kind = "timer";
+  timer.raw_line = "OnCalendar=*-*-* 02:00:30"; // seconds: no cron form
   auto orphan = a;
   orphan.file_lines = std::make_shared<const std::vector<CrontabLine>>(
       std::vector<CrontabLine>{{1, true, "MAILTO=x"}}); // the job line is not in the catalog
   const auto plan = plan_of({a, b, timer, orphan}, migrate::target_named("k8s"));
   CHECK(plan.jobs[0].conversion.definitions.at(0).name == "web-01-root-run-sh");
   CHECK(plan.jobs[1].conversion.definitions.at(0).name == "web-01-root-run-sh-2");
-  CHECK(plan.jobs[2].conversion.lost.at(0).feature == "source-kind");
+  CHECK(plan.jobs[2].conversion.lost.at(0).feature == "timer-trigger");
   CHECK(plan.jobs[3].conversion.lost.at(0).feature == "unreadable");
   const auto files = export_output(plan);
   CHECK(find_file(files, "k8s/web-01-root-run-sh.yaml") != nullptr);
