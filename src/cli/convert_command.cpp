@@ -25,7 +25,7 @@ namespace {
 
 struct ConvertArgs {
   std::vector<std::string> lines;
-  std::string target = "eventbridge";
+  std::string target = std::string(migrate::target_name(migrate::Target())); // the first row
   bool system = false;
   std::string tz;
   std::string host;
