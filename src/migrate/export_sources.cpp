@@ -22,6 +22,23 @@ std::string file_text(const FileLines& lines) {
   return text;
 }
 
+// The stored lines at their own line numbers (the catalog keeps only env and job lines):
+// anacron's parser numbers the lines it reads.
+std::string numbered_text(const FileLines& lines) {
+  std::string text;
+  int at = 1;
+  if (lines) {
+    for (const auto& line : *lines) {
+      for (; at < line.number; ++at) {
+        text += '\n';
+      }
+      text += line.raw + "\n";
+      ++at;
+    }
+  }
+  return text;
+}
+
 bool is_anacron_schedule(const ExportJob& source) {
   return source.normalized_schedule.starts_with("anacron ");
 }
@@ -29,7 +46,7 @@ bool is_anacron_schedule(const ExportJob& source) {
 // The cron job an anacrontab line amounts to: once per period, DELAY minutes after anacron
 // starts (START_HOURS_RANGE's first hour under cronie, 07:30 on Debian), with catch-up.
 std::optional<SourceJob> anacron_job(const FileLines& lines, int number, std::string& error) {
-  const cron::ParsedAnacrontab parsed = cron::parse_anacrontab(file_text(lines));
+  const cron::ParsedAnacrontab parsed = cron::parse_anacrontab(numbered_text(lines));
   const cron::AnacronJob* found = nullptr;
   for (const auto& line : parsed.lines) {
     if (line.number == number && line.job) {

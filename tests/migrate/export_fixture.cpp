@@ -63,6 +63,7 @@ std::vector<catalog::HostRecord> fleet() {
                           "30 2 * * * mail -s report bob%first line%second line\n"
                           "0 12 15 * 1 /usr/bin/python3 /home/alice/report.py\n"),
                    source("/etc/anacrontab", SourceKind::anacrontab, "root",
+                          "# /etc/anacrontab: configuration file for anacron\n\n"
                           "SHELL=/bin/sh\nPATH=/usr/bin:/bin\n"
                           "1\t5\tcron.daily\trun-parts --report /etc/cron.daily\n"
                           "7 10 app.weekly /opt/app/weekly.sh\n"

@@ -57,13 +57,13 @@ TEST_CASE("anacron lines become a daily, weekly or monthly job with catch-up",
   job.host = "web-01";
   job.source_kind = "anacrontab";
   job.file = "/etc/anacrontab";
-  job.line = 3;
+  job.line = 5; // lines 3 and 4 were a comment and a blank: the catalog keeps neither
   job.normalized_schedule = "anacron period=7d delay=10m";
   job.file_lines = std::make_shared<const std::vector<CrontabLine>>(
       std::vector<CrontabLine>{{1, true, "START_HOURS_RANGE=3-22"},
                                {2, true, "PATH=/usr/bin:/bin"},
-                               {3, false, "7 10 app.weekly /opt/weekly.sh"},
-                               {4, false, "3 5 every3 /opt/x.sh"}});
+                               {5, false, "7 10 app.weekly /opt/weekly.sh"},
+                               {6, false, "3 5 every3 /opt/x.sh"}});
   std::string error;
   const auto weekly = read_source_job(job, error);
   REQUIRE(weekly);
@@ -74,7 +74,7 @@ TEST_CASE("anacron lines become a daily, weekly or monthly job with catch-up",
   CHECK_FALSE(weekly->context.schedule_refusal);
   REQUIRE(weekly->job.environment.size() == 1); // START_HOURS_RANGE is anacron's, not the job's
   CHECK(weekly->job.environment.get("PATH") == std::optional<std::string>("/usr/bin:/bin"));
-  job.line = 4;
+  job.line = 6;
   const auto every3 = read_source_job(job, error);
   REQUIRE(every3);
   REQUIRE(every3->context.schedule_refusal);
