@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bitset>
 #include <charconv>
 
@@ -22,8 +23,8 @@ std::string file_text(const FileLines& lines) {
   return text;
 }
 
-// The stored lines at their own line numbers (the catalog keeps only env and job lines):
-// anacron's parser numbers the lines it reads.
+// The stored lines at their own line numbers (the catalog keeps only env and job lines; a
+// line joined by backslashes holds its newlines): anacron's parser numbers the lines it reads.
 std::string numbered_text(const FileLines& lines) {
   std::string text;
   int at = 1;
@@ -33,7 +34,7 @@ std::string numbered_text(const FileLines& lines) {
         text += '\n';
       }
       text += line.raw + "\n";
-      ++at;
+      at += 1 + static_cast<int>(std::count(line.raw.begin(), line.raw.end(), '\n'));
     }
   }
   return text;
@@ -41,6 +42,24 @@ std::string numbered_text(const FileLines& lines) {
 
 bool is_anacron_schedule(const ExportJob& source) {
   return source.normalized_schedule.starts_with("anacron ");
+}
+
+// The days (cron's day-of-month, month and weekday fields) and their words for an anacron
+// period that has a calendar form; weekly runs on Sundays, as cron.weekly does on Debian.
+std::optional<std::pair<std::string, std::string>> anacron_days(const cron::AnacronJob& job) {
+  if (job.period_days == 1 || job.period_macro == "daily") {
+    return std::pair<std::string, std::string>{"* * *", "every day"};
+  }
+  if (job.period_days == 7 || job.period_macro == "weekly") {
+    return std::pair<std::string, std::string>{"* * 0", "on Sundays"};
+  }
+  if (job.period_macro == "monthly") {
+    return std::pair<std::string, std::string>{"1 * *", "on the 1st of the month"};
+  }
+  if (job.period_macro == "yearly") {
+    return std::pair<std::string, std::string>{"1 1 *", "on 1 January"};
+  }
+  return std::nullopt;
 }
 
 // The cron job an anacrontab line amounts to: once per period, DELAY minutes after anacron
@@ -59,32 +78,31 @@ std::optional<SourceJob> anacron_job(const FileLines& lines, int number, std::st
   }
   SourceJob out;
   out.context.catch_up = true;
-  const int start =
-      parsed.start_hours_range ? parsed.start_hours_range->first * 60 + 1 : 7 * 60 + 30;
-  const int at = (start + found->delay_minutes) % (24 * 60);
-  std::string when;
-  std::string days = "* * *";
-  if (found->period_days == 1 || found->period_macro == "daily") {
-    when = "every day";
-  } else if (found->period_days == 7 || found->period_macro == "weekly") {
-    days = "* * 0";
-    when = "on Sundays";
-  } else if (found->period_macro == "monthly") {
-    days = "1 * *";
-    when = "on the 1st of the month";
-  } else if (found->period_macro == "yearly") {
-    days = "1 1 *";
-    when = "on 1 January";
-  } else {
+  const long start =
+      parsed.start_hours_range ? parsed.start_hours_range->first * 60L + 1 : 7 * 60L + 30;
+  const long at = start + std::max(0L, static_cast<long>(found->delay_minutes));
+  const auto days = anacron_days(*found);
+  if (!days) {
     out.context.schedule_refusal =
         Lost{"anacron-period", LossLevel::impossible,
              fmt::format("anacron runs the job every {} days counted from its last run; no "
                          "calendar schedule fires every {} days",
                          found->period_text, found->period_text)};
-  }
-  auto schedule = cron::parse_schedule(fmt::format("{} {} {}", at % 60, at / 60, days));
-  if (schedule) {
+  } else if (at >= 24 * 60) {
+    out.context.schedule_refusal =
+        Lost{"anacron-period", LossLevel::impossible,
+             fmt::format("a delay of {} minutes moves the run past midnight of the day anacron "
+                         "starts it: no calendar day matches",
+                         found->delay_minutes)};
+  } else if (auto schedule =
+                 cron::parse_schedule(fmt::format("{} {} {}", at % 60, at / 60, days->first))) {
     out.job.schedule = *schedule;
+    out.context.origin_losses.push_back(
+        {"anacron-start", LossLevel::workaround,
+         fmt::format("anacron starts the job {} minutes after anacron itself starts (07:30 on "
+                     "Debian, START_HOURS_RANGE's first hour under cronie, and at boot); the "
+                     "definition runs it {} at {:02}:{:02}",
+                     found->delay_minutes, days->second, at / 60, at % 60)});
   }
   out.job.schedule_text = cron::anacron_schedule_text(*found);
   out.job.command = found->command;
@@ -92,14 +110,6 @@ std::optional<SourceJob> anacron_job(const FileLines& lines, int number, std::st
     if (env.name != "START_HOURS_RANGE") { // anacron's own setting, not the job's
       out.job.environment.push_back(env);
     }
-  }
-  if (!out.context.schedule_refusal) {
-    out.context.origin_losses.push_back(
-        {"anacron-start", LossLevel::workaround,
-         fmt::format("anacron starts the job {} minutes after anacron itself starts (07:30 on "
-                     "Debian, START_HOURS_RANGE's first hour under cronie, and at boot); the "
-                     "definition runs it {} at {:02}:{:02}",
-                     found->delay_minutes, when, at / 60, at % 60)});
   }
   return out;
 }
