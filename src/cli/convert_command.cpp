@@ -4,15 +4,20 @@
 #include "digger/cli/command.hpp"
 #include "digger/cron/crontab.hpp"
 #include "digger/migrate/conversion.hpp"
+#include "digger/migrate/job_facts.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
+#include <pwd.h>
 #include <set>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace digger::cli {
@@ -20,7 +25,7 @@ namespace {
 
 struct ConvertArgs {
   std::vector<std::string> lines;
-  std::string target = "eventbridge";
+  std::string target = std::string(migrate::target_name(migrate::Target())); // the first row
   bool system = false;
   std::string tz;
   std::string host;
@@ -30,6 +35,51 @@ struct ConvertArgs {
 };
 
 constexpr std::size_t max_input_bytes = 1U << 20; // one job and its env lines
+
+std::string_view first_word(std::string_view text, size_t& end) {
+  const size_t start = std::min(text.find_first_not_of(" \t"), text.size());
+  end = std::min(text.find_first_of(" \t", start), text.size());
+  return text.substr(start, end - start);
+}
+
+bool looks_like_user_name(std::string_view word) {
+  return !word.empty() && word.size() <= 32 &&
+         (std::islower(static_cast<unsigned char>(word[0])) || word[0] == '_') &&
+         word.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-.") ==
+             std::string_view::npos;
+}
+
+bool on_path(std::string_view word) {
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "/usr/bin:/bin";
+  while (!dirs.empty()) {
+    const size_t colon = std::min(dirs.find(':'), dirs.size());
+    const std::string file = fmt::format("{}/{}", dirs.substr(0, colon), word);
+    if (::access(file.c_str(), X_OK) == 0) {
+      return true;
+    }
+    dirs.remove_prefix(std::min(colon + 1, dirs.size()));
+  }
+  return false;
+}
+
+// A user-crontab line whose command starts with what is surely the user column of a system
+// crontab ("0 3 * * * root /opt/x.sh"): converted as is, the definition would run the command
+// "root". Surely: a user-name word that is no command on PATH, and either an account here or
+// followed by an absolute path.
+std::optional<std::string> user_column_word(const cron::Job& job) {
+  size_t end = 0;
+  const std::string_view word = first_word(job.command, end);
+  if (!looks_like_user_name(word) || on_path(word)) {
+    return std::nullopt;
+  }
+  size_t next_end = 0;
+  const std::string_view next = first_word(std::string_view(job.command).substr(end), next_end);
+  if (::getpwnam(std::string(word).c_str()) != nullptr || next.starts_with('/')) {
+    return std::string(word);
+  }
+  return std::nullopt;
+}
 
 // The one job among the given lines, read exactly as cron reads a crontab (env lines such
 // as CRON_TZ= above it apply to it).
@@ -99,6 +149,15 @@ int run_convert(const ConvertArgs& args) {
     fmt::print(stderr, "digger-scan convert: {}\n", error);
     return exit_usage;
   }
+  if (!args.system) {
+    if (auto user = user_column_word(*job)) {
+      fmt::print(stderr,
+                 "digger-scan convert: '{}' looks like the user column of /etc/crontab or "
+                 "/etc/cron.d: add --system (without it the job would run the command '{}')\n",
+                 migrate::printable(*user), migrate::printable(job->command));
+      return exit_usage;
+    }
+  }
   migrate::JobContext context;
   context.host = args.host;
   context.owner = args.owner;
@@ -128,9 +187,8 @@ void add_convert_command(CLI::App& app, Action& action) {
                   "The job line, optionally preceded by env lines (one per argument, or "
                   "separated by newlines), e.g. 'CRON_TZ=Europe/Paris' '0 3 * * * cmd'")
       ->required();
-  cmd->add_option("--target", args->target, "Target scheduler")
-      ->check(CLI::IsMember(
-          {"eventbridge", "eventbridge-rule", "batch", "jenkins", "k8s", "kubernetes", "systemd"}))
+  cmd->add_option("--target", args->target, migrate::target_help("Target scheduler"))
+      ->check(CLI::IsMember(migrate::target_choices()))
       ->capture_default_str();
   cmd->add_flag("--system", args->system,
                 "The line comes from /etc/crontab or /etc/cron.d (it has a user column)");

@@ -9,6 +9,7 @@
 #include "digger/migrate/export_files.hpp"
 #include "digger/migrate/export_load.hpp"
 #include "digger/migrate/export_plan.hpp"
+#include "digger/migrate/job_facts.hpp"
 #include "digger/migrate/migration_report.hpp"
 #include "digger/report/filter.hpp"
 #include "digger/report/load.hpp"
@@ -20,6 +21,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <sys/stat.h>
@@ -39,7 +41,11 @@ struct ExportOptions {
   std::string output;
   bool all = false;
   bool force = false;
+  bool strict = false;
 };
+
+// --strict: some selected job was not exported (distinct from 1, 2 and 3; docs/migration.md).
+constexpr int exit_not_exported = 5;
 
 class ExportError : public std::runtime_error {
 public:
@@ -159,6 +165,38 @@ void publish(const fs::path& dir, const std::vector<migrate::OutputFile>& files,
   fs::remove_all(old, ignored);
 }
 
+std::string counts_text(const std::map<std::string, std::int64_t>& counts) {
+  std::string out;
+  for (const auto& [reason, count] : counts) {
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", reason, count);
+  }
+  return out;
+}
+
+// Every selected job that was not exported on stderr, one line each with its reason; then the
+// summary line on stdout, whose counts add up to the jobs selected.
+int report_outcome(const migrate::ExportPlan& plan, size_t files, const fs::path& dir,
+                   bool strict) {
+  size_t exported = 0;
+  for (const auto& job : plan.jobs) {
+    if (job.status == migrate::ExportStatus::converted) {
+      ++exported;
+      continue;
+    }
+    fmt::print(stderr, "digger-scan export: not exported: {} {}:{}: {}\n",
+               migrate::printable(job.job.host), migrate::printable(job.job.file), job.job.line,
+               migrate::not_exported_reason(job));
+  }
+  const auto reasons = migrate::not_exported_reasons(plan);
+  const size_t skipped = plan.jobs.size() - exported;
+  fmt::print("exported {}, skipped {}{} of {} job(s) of scan {} to {}{}; {} file(s), see {}\n",
+             exported, skipped, skipped == 0 ? "" : " (" + counts_text(reasons) + ")",
+             plan.jobs.size(), plan.scan.id, migrate::target_name(plan.target),
+             plan.skipped.empty() ? "" : "; not selected: " + counts_text(plan.skipped), files,
+             (dir / "migration-report.md").string());
+  return strict && skipped > 0 ? exit_not_exported : exit_ok;
+}
+
 int run_export(const ExportOptions& options) {
   const auto target = migrate::parse_target(options.target);
   if (!target) {
@@ -199,15 +237,7 @@ int run_export(const ExportOptions& options) {
     fmt::print(stderr, "digger-scan export: {}\n", e.what());
     return exit_usage;
   }
-  size_t converted = 0;
-  for (const auto& job : plan.jobs) {
-    converted += job.conversion.converted ? 1 : 0;
-  }
-  fmt::print("{} job(s) of scan {} exported to {}: {} converted, {} not convertible; {} file(s), "
-             "see {}\n",
-             plan.jobs.size(), plan.scan.id, migrate::target_name(*target), converted,
-             plan.jobs.size() - converted, files.size(), (dir / "migration-report.md").string());
-  return converted == plan.jobs.size() ? exit_ok : exit_partial;
+  return report_outcome(plan, files.size(), dir, options.strict);
 }
 
 } // namespace
@@ -217,10 +247,9 @@ void add_export_command(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand(
       "export", "Write the jobs of a scan as definitions for another scheduler, with a "
                 "migration report and cut-over plan (no network)");
-  cmd->add_option("--target", options->target, "Target scheduler")
+  cmd->add_option("--target", options->target, migrate::target_help("Target scheduler"))
       ->required()
-      ->check(CLI::IsMember(
-          {"eventbridge", "eventbridge-rule", "batch", "jenkins", "k8s", "kubernetes", "systemd"}));
+      ->check(CLI::IsMember(migrate::target_choices()));
   cmd->add_option("--db", options->db, "Catalog file")->capture_default_str();
   cmd->add_option("--scan", options->scan, "Scan id, or 'latest' (newest complete scan)")
       ->capture_default_str();
@@ -233,6 +262,8 @@ void add_export_command(CLI::App& app, Action& action) {
                   "Output directory (default: migration-TARGET); it must not exist or be empty");
   cmd->add_flag("--force", options->force,
                 "Replace the output directory when it holds a previous export");
+  cmd->add_flag("--strict", options->strict,
+                "Exit 5 when a selected job was not exported (each is listed on stderr)");
   cmd->callback([options, &action] { action = [options] { return run_export(*options); }; });
 }
 

@@ -1,7 +1,6 @@
 #include "digger/migrate/conversion.hpp"
 
 #include "digger/migrate/builders.hpp"
-#include "digger/migrate/days.hpp"
 #include "digger/migrate/expressions.hpp"
 
 #include <fmt/format.h>
@@ -17,85 +16,26 @@ Conversion refused(Target target, Lost reason) {
   return out;
 }
 
-// A fixed UTC offset turned into an hour shift for UTC-only rules. Refused when a shifted
-// hour crosses midnight while the days are restricted by date or month (the date would have
-// to move too), or when the hours do not all cross it the same way.
-std::optional<cron::Schedule> shift_to_utc(const cron::Schedule& local,
-                                           std::chrono::minutes offset) {
-  if (offset.count() % 60 != 0) {
-    return std::nullopt;
+// Why nothing can be generated for this job on this target, before any builder runs.
+std::optional<Lost> refusal(const cron::Job& job, const JobContext& context, const JobFacts& facts,
+                            Target target) {
+  if (!facts.zone.empty() && !facts.zone_facts.known) {
+    return Lost{"time-zone", LossLevel::impossible,
+                fmt::format("the zone '{}' is not in the tz database: the job's times cannot be "
+                            "placed",
+                            facts.zone)};
   }
-  const int shift = static_cast<int>(offset.count() / 60);
-  cron::Schedule utc = local;
-  utc.hours.reset();
-  std::optional<int> day_delta;
-  for (int h = 0; h < 24; ++h) {
-    if (!local.hours.test(static_cast<size_t>(h))) {
-      continue;
-    }
-    const int u = h - shift;
-    const int delta = u < 0 ? -1 : (u > 23 ? 1 : 0);
-    if (day_delta && *day_delta != delta) {
-      return std::nullopt;
-    }
-    day_delta = delta;
-    utc.hours.set(static_cast<size_t>((u + 24) % 24));
+  if (!is_portable_user_name(facts.run_as)) {
+    return Lost{"run-as-user", LossLevel::impossible,
+                fmt::format("'{}' is not a user name the targets accept", printable(facts.run_as))};
   }
-  if (!day_delta || *day_delta == 0) {
-    return utc;
+  if (!facts.timer_triggers.empty() && target->takes_timer_triggers) {
+    return std::nullopt; // the timer's own lines are written as they are
   }
-  const DayRule days = resolve_days(local);
-  const bool all_months = (local.months >> 1).count() == 12;
-  if (!all_months || (days.kind != DayKind::every_day && days.kind != DayKind::dow_only)) {
-    return std::nullopt;
+  if (context.schedule_refusal) {
+    return context.schedule_refusal;
   }
-  utc.days_of_week.reset();
-  for (int d = 0; d < 7; ++d) {
-    if (days.dow.test(static_cast<size_t>(d))) {
-      utc.days_of_week.set(static_cast<size_t>((d + *day_delta + 7) % 7));
-    }
-  }
-  if (utc.days_of_week.test(0)) {
-    utc.days_of_week.set(7);
-  }
-  return utc;
-}
-
-std::string offset_text(std::chrono::minutes offset) {
-  const auto total = offset.count();
-  const auto magnitude = total < 0 ? -total : total;
-  return fmt::format("{}{:02}:{:02}", total < 0 ? '-' : '+', magnitude / 60, magnitude % 60);
-}
-
-// EventBridge rules read cron() in UTC only (migration-targets.md §1.3).
-std::optional<cron::Schedule> rule_schedule(const cron::Job& job, const JobFacts& facts,
-                                            Conversion& out, std::optional<Lost>& refusal) {
-  const ZoneFacts& zone = facts.zone_facts;
-  if (facts.zone.empty() || zone.is_utc) {
-    return job.schedule;
-  }
-  if (zone.has_dst) {
-    refusal = Lost{"utc-only", LossLevel::impossible,
-                   fmt::format("EventBridge rules run in UTC only and {} changes its UTC offset "
-                               "for daylight saving time: no UTC schedule matches the job all "
-                               "year. Use --target eventbridge (Scheduler takes the zone)",
-                               facts.zone)};
-    return std::nullopt;
-  }
-  auto shifted = shift_to_utc(job.schedule, zone.offset);
-  if (!shifted) {
-    refusal = Lost{"utc-only", LossLevel::impossible,
-                   fmt::format("EventBridge rules run in UTC only; moving the job from {} "
-                               "(UTC{}) to UTC would move its days as well. Use --target "
-                               "eventbridge (Scheduler takes the zone)",
-                               facts.zone, offset_text(zone.offset))};
-    return std::nullopt;
-  }
-  out.lost.push_back({"utc-only", LossLevel::workaround,
-                      fmt::format("EventBridge rules run in UTC only: the hours were moved by "
-                                  "{}'s fixed offset (UTC{})",
-                                  facts.zone, offset_text(zone.offset))});
-  return shifted;
+  return schedule_problem(job.schedule, target);
 }
 
 } // namespace
@@ -103,48 +43,16 @@ std::optional<cron::Schedule> rule_schedule(const cron::Job& job, const JobFacts
 Conversion convert_job(const cron::Job& job, const JobContext& context, Target target,
                        std::set<std::string>& used_names) {
   const JobFacts facts = job_facts(job, context);
-  if (!facts.zone.empty() && !facts.zone_facts.known) {
-    return refused(target, {"time-zone", LossLevel::impossible,
-                            fmt::format("the zone '{}' is not in the tz database: the job's "
-                                        "times cannot be placed",
-                                        facts.zone)});
-  }
-  if (!is_portable_user_name(facts.run_as)) {
-    return refused(target, {"run-as-user", LossLevel::impossible,
-                            fmt::format("'{}' is not a user name the targets accept",
-                                        printable(facts.run_as))});
-  }
-  if (auto problem = schedule_problem(job.schedule, target)) {
-    return refused(target, *problem);
+  if (auto reason = refusal(job, context, facts, target)) {
+    return refused(target, *reason);
   }
   Conversion out;
   out.target = target;
-  switch (target) {
-  case Target::eventbridge_rule: {
-    std::optional<Lost> refusal;
-    auto schedule = rule_schedule(job, facts, out, refusal);
-    if (!schedule) {
-      return refused(target, *refusal);
-    }
-    if (auto problem = schedule_problem(*schedule, target)) {
-      return refused(target, *problem);
-    }
-    build_eventbridge(job, *schedule, facts, target, used_names, out);
-    break;
+  if (auto reason = target->build({job, facts, target, used_names}, out)) {
+    return refused(target, *reason);
   }
-  case Target::eventbridge:
-  case Target::batch:
-    build_eventbridge(job, job.schedule, facts, target, used_names, out);
-    break;
-  case Target::jenkins:
-    build_jenkins(job, facts, used_names, out);
-    break;
-  case Target::kubernetes:
-    build_kubernetes(job, facts, used_names, out);
-    break;
-  case Target::systemd:
-    build_systemd(job, facts, used_names, out);
-    break;
+  for (const auto& item : context.origin_losses) {
+    out.lost.push_back(item);
   }
   add_common_losses(job, facts, target, context.reference, out);
   out.converted = true;

@@ -1,5 +1,7 @@
 #include "digger/migrate/export_files.hpp"
 
+#include "digger/migrate/target_spec.hpp"
+
 #include <fmt/format.h>
 
 #include <set>
@@ -26,38 +28,28 @@ std::string unique_path(const std::string& directory, const std::string& stem,
   return path;
 }
 
+} // namespace
+
 std::string content_text(const Definition& definition) {
   return definition.content.is_string() ? definition.content.get<std::string>()
                                         : json_text(definition.content);
 }
 
-void add_per_job_files(const ExportPlan& plan, ExportFiles& out) {
+void add_definition_files(const ExportPlan& plan, ExportFiles& out,
+                          Placement (*place)(const Definition& definition)) {
   std::set<std::string> taken;
   for (size_t i = 0; i < plan.jobs.size(); ++i) {
     for (const auto& definition : plan.jobs[i].conversion.definitions) {
-      const std::string stem = safe_path_component(definition.name);
-      std::string path;
-      std::string content;
-      if (definition.kind == "jenkins-pipeline") {
-        // One directory per job: Jenkins looks for a file named exactly "Jenkinsfile".
-        path = unique_path("jenkins/", stem, "", taken) + "/Jenkinsfile";
-        content = content_text(definition);
-      } else if (definition.kind == "k8s-cronjob") {
-        path = unique_path("k8s/", stem, ".yaml", taken);
-        content = "---\n" + to_yaml(definition.content);
-      } else {
-        // systemd: the name already ends in .timer/.service, and the timer activates the
-        // service of the same name, so the file name is the unit name.
-        path = unique_path("systemd/", stem, "", taken);
-        content = content_text(definition);
-      }
+      Placement placement = place(definition);
+      const std::string path =
+          unique_path(std::string(placement.directory), safe_path_component(definition.name),
+                      std::string(placement.suffix), taken) +
+          std::string(placement.tail);
       out.locations[i].push_back(path);
-      out.files.push_back({path, std::move(content)});
+      out.files.push_back({path, std::move(placement.content)});
     }
   }
 }
-
-} // namespace
 
 std::string safe_path_component(std::string_view name) {
   std::string out;
@@ -97,18 +89,7 @@ std::string json_text(const nlohmann::ordered_json& value) {
 ExportFiles export_files(const ExportPlan& plan) {
   ExportFiles out;
   out.locations.resize(plan.jobs.size());
-  switch (plan.target) {
-  case Target::eventbridge:
-  case Target::eventbridge_rule:
-  case Target::batch:
-    add_cloudformation(plan, out);
-    break;
-  case Target::jenkins:
-  case Target::kubernetes:
-  case Target::systemd:
-    add_per_job_files(plan, out);
-    break;
-  }
+  plan.target->layout(plan, out);
   return out;
 }
 

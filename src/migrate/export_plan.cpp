@@ -2,7 +2,10 @@
 
 #include "digger/cron/crontab.hpp"
 #include "digger/cron/next_runs.hpp"
+#include "digger/cron/run_parts.hpp"
 #include "digger/cron/secrets.hpp"
+#include "digger/migrate/export_sources.hpp"
+#include "digger/migrate/job_facts.hpp"
 
 #include <fmt/format.h>
 
@@ -107,25 +110,66 @@ bool feature_lost(std::string_view feature, const std::vector<Lost>& lost) {
     }
     return (feature == "time-zone" && item.feature == "utc-only") ||
            (feature == "environment" && item.feature == "secret") ||
-           (feature == "command" && item.feature == "redacted-command");
+           (feature == "command" && item.feature == "needs-secret");
   });
 }
 
-void add_export_losses(const ExportJob& source, const std::vector<std::string>& hidden,
-                       Conversion& conversion) {
+// A secret the scan replaced by `***` in the command becomes $DIGGER_SECRET_n, which the
+// shell refuses to expand while unset: the definition fails loudly instead of running with
+// "***" as the password. Returns the variables' names.
+std::vector<std::string> reference_removed_secrets(std::string& text, size_t& next) {
+  std::vector<std::string> names;
+  for (size_t at = text.find("***"); at != std::string::npos; at = text.find("***", at)) {
+    names.push_back(fmt::format("DIGGER_SECRET_{}", ++next));
+    const std::string reference =
+        fmt::format("${{{}:?put the secret back from a secret store}}", names.back());
+    text.replace(at, 3, reference);
+    at += reference.size();
+  }
+  return names;
+}
+
+// Secrets the scan removed: the job is written, but "needs-secret" until they are put back.
+std::vector<Lost> secret_losses(cron::Job& job, const std::vector<std::string>& hidden) {
+  std::vector<Lost> out;
   for (const auto& name : hidden) {
-    conversion.lost.push_back(
-        {"secret", LossLevel::workaround,
-         fmt::format("the value of {} is not written out: the definition holds {} instead; set "
-                     "it from a secret store",
-                     name, secret_placeholder(name))});
+    out.push_back({"secret", LossLevel::workaround,
+                   fmt::format("the value of {} is not written out: the definition holds {} "
+                               "instead; set it from a secret store before enabling it",
+                               name, secret_placeholder(name))});
   }
-  if (source.command.find("***") != std::string::npos) {
-    conversion.lost.push_back(
-        {"redacted-command", LossLevel::impossible,
-         "the command holds `***` where the scan removed a secret: put the secret back (from a "
-         "secret store, not in clear) before the definition runs"});
+  size_t next = 0;
+  auto names = reference_removed_secrets(job.command, next);
+  if (job.stdin_data) {
+    auto more = reference_removed_secrets(*job.stdin_data, next);
+    names.insert(names.end(), more.begin(), more.end());
   }
+  if (!names.empty()) {
+    out.push_back(
+        {"needs-secret", LossLevel::workaround,
+         fmt::format("the scan removed a secret from the command (`***`): the definition reads "
+                     "it from {} and fails while that is unset; provide it from a secret store "
+                     "(AWS Secrets Manager or an SSM SecureString parameter, Jenkins "
+                     "credentials, a Kubernetes Secret, a systemd credential) before enabling it",
+                     fmt::join(names, ", "))});
+  }
+  return out;
+}
+
+// The cron job behind a selected job, with where it comes from.
+std::optional<SourceJob> read_job(const ExportJob& source, FileReader& reader, std::string& error) {
+  if (!is_crontab_kind(source.source_kind)) {
+    return read_source_job(source, error);
+  }
+  auto parsed = reader.job(source, error);
+  if (!parsed) {
+    return std::nullopt;
+  }
+  SourceJob out{std::move(*parsed), {}};
+  out.context.host = source.host;
+  out.context.owner = source.source_kind == "user" ? source.owner : "root";
+  out.context.host_zone = source.host_zone;
+  return out;
 }
 
 ExportedJob export_one(const ExportJob& source, Target target, std::chrono::sys_seconds reference,
@@ -133,37 +177,30 @@ ExportedJob export_one(const ExportJob& source, Target target, std::chrono::sys_
   ExportedJob out;
   out.job = source;
   out.conversion.target = target;
-  if (!is_crontab_kind(source.source_kind)) {
-    out.conversion.lost.push_back(
-        {"source-kind", LossLevel::impossible,
-         fmt::format("jobs from '{}' sources are not exported: only crontab lines are",
-                     source.source_kind)});
-    return out;
-  }
   std::string error;
-  const auto parsed = reader.job(source, error);
-  if (!parsed) {
+  auto read = read_job(source, reader, error);
+  if (!read) {
     out.conversion.lost.push_back({"unreadable", LossLevel::impossible, error});
     return out;
   }
   std::vector<std::string> hidden;
-  const cron::Job job = with_secrets_hidden(*parsed, hidden);
-  JobContext context;
-  context.host = source.host;
-  context.owner = source.source_kind == "user" ? source.owner : "root";
-  context.host_zone = source.host_zone;
-  context.reference = reference;
-  out.conversion = convert_job(job, context, target, used_names);
+  cron::Job job = with_secrets_hidden(read->job, hidden);
+  const std::vector<Lost> secrets = secret_losses(job, hidden);
+  read->context.reference = reference;
+  out.conversion = convert_job(job, read->context, target, used_names);
   if (!out.conversion.converted) {
     return out;
   }
-  add_export_losses(source, hidden, out.conversion);
+  out.conversion.lost.insert(out.conversion.lost.end(), secrets.begin(), secrets.end());
   for (const auto& feature : used_features(job, source)) {
     if (!feature_lost(feature, out.conversion.lost)) {
       out.carried_over.push_back(feature);
     }
   }
-  out.marker = migrated_marker(target, out.conversion.definitions.front().name);
+  out.status = secrets.empty() ? ExportStatus::converted : ExportStatus::needs_secret;
+  if (out.status == ExportStatus::converted) {
+    out.marker = migrated_marker(target, out.conversion.definitions.front().name);
+  }
   return out;
 }
 
@@ -177,6 +214,35 @@ std::chrono::sys_seconds parse_utc(const std::string& text) {
 }
 
 } // namespace
+
+std::string_view export_status_name(ExportStatus status) {
+  switch (status) {
+  case ExportStatus::converted:
+    return "converted";
+  case ExportStatus::needs_secret:
+    return "needs-secret";
+  case ExportStatus::not_convertible:
+    return "not-convertible";
+  }
+  return "not-convertible";
+}
+
+std::string not_exported_reason(const ExportedJob& job) {
+  if (job.status == ExportStatus::needs_secret) {
+    return "needs-secret";
+  }
+  return job.conversion.lost.empty() ? std::string("unknown") : job.conversion.lost.front().feature;
+}
+
+std::map<std::string, std::int64_t> not_exported_reasons(const ExportPlan& plan) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& job : plan.jobs) {
+    if (job.status != ExportStatus::converted) {
+      ++out[not_exported_reason(job)];
+    }
+  }
+  return out;
+}
 
 std::string secret_placeholder(std::string_view name) {
   return fmt::format("<SECRET:{}>", name);
@@ -203,6 +269,8 @@ std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
     job.file = row.file;
     job.line = row.line;
     job.schedule = row.schedule.raw;
+    job.normalized_schedule = row.schedule.normalized;
+    job.schedule_origin = row.schedule_origin;
     job.command = row.command;
     job.language = row.language;
     job.verdict = row.verdict;
@@ -216,6 +284,11 @@ std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
       if (at != file.end() && at->number == row.line && !at->env) {
         job.raw_line = at->raw;
       }
+    }
+    const auto colon = row.schedule_origin.rfind(':');
+    if (colon != std::string::npos) {
+      const auto it = lines.find({host.name, host.port, row.schedule_origin.substr(0, colon)});
+      job.origin_lines = it != lines.end() ? it->second : nullptr;
     }
     out.push_back(std::move(job));
   }
@@ -231,10 +304,11 @@ Selection select_jobs(std::vector<ExportJob> candidates, bool all) {
         skip = job.verdict;
       } else if (!job.loaded_by_daemon) {
         skip = "not-loaded";
-      } else if (!job.source_kind.empty() && !is_crontab_kind(job.source_kind)) {
-        // anacron periods, run-parts scripts and systemd timers have no cron line to convert:
-        // listed under --all as not convertible, left out of the default export
-        skip = "not-a-crontab-line";
+      } else if (job.source_kind != "run-parts" && job.source_kind != "timer" &&
+                 !cron::run_parts_directories(job.command).empty()) {
+        // its scripts are jobs of their own (kind run-parts), exported one by one: exporting
+        // the line too would run each script twice
+        skip = "runs-run-parts";
       }
     }
     if (skip.empty()) {
@@ -244,6 +318,39 @@ Selection select_jobs(std::vector<ExportJob> candidates, bool all) {
     }
   }
   return selection;
+}
+
+// A timer is switched off as a whole at cut-over: when one of its trigger lines is not
+// converted (or not selected), converting the others would drop it, so none is.
+void keep_partial_timers(ExportPlan& plan) {
+  std::map<SourceKey, size_t> converted;
+  for (const auto& job : plan.jobs) {
+    if (job.job.source_kind == "timer" && job.status == ExportStatus::converted) {
+      ++converted[{job.job.host, job.job.port, job.job.file}];
+    }
+  }
+  for (auto& job : plan.jobs) {
+    const auto it = converted.find({job.job.host, job.job.port, job.job.file});
+    if (job.status != ExportStatus::converted || it == converted.end()) {
+      continue;
+    }
+    size_t triggers = 0;
+    for (const auto& line : job.job.file_lines ? *job.job.file_lines : std::vector<CrontabLine>{}) {
+      triggers += line.env ? 0 : 1;
+    }
+    if (it->second < triggers) {
+      job.conversion = Conversion{};
+      job.conversion.target = plan.target;
+      job.conversion.lost.push_back(
+          {"timer-partial", LossLevel::impossible,
+           fmt::format("{} has {} trigger lines and only {} of them can be exported; the timer "
+                       "is switched off as a whole, so it stays on its host",
+                       job.job.file, triggers, it->second)});
+      job.carried_over.clear();
+      job.marker.clear();
+      job.status = ExportStatus::not_convertible;
+    }
+  }
 }
 
 ExportPlan plan_export(const Selection& selection, Target target,
@@ -261,6 +368,7 @@ ExportPlan plan_export(const Selection& selection, Target target,
   for (const auto& job : selection.jobs) {
     plan.jobs.push_back(export_one(job, target, reference, reader, used_names));
   }
+  keep_partial_timers(plan);
   return plan;
 }
 

@@ -2,6 +2,7 @@
 
 #include "digger/migrate/days.hpp"
 #include "digger/migrate/field_syntax.hpp"
+#include "digger/migrate/target_spec.hpp"
 
 #include <fmt/format.h>
 
@@ -78,30 +79,11 @@ std::string render_systemd_weekdays(const DayRule& rule) {
   return out;
 }
 
-std::string day_problem_detail(Target target) {
-  switch (target) {
-  case Target::eventbridge:
-  case Target::eventbridge_rule:
-  case Target::batch:
-    return "cron runs only on days matching both the day of month and the weekday (a field "
-           "starting with '*' makes cron AND them); EventBridge needs '?' in one of the two "
-           "fields, so it cannot restrict both. Add a date test to the command and schedule "
-           "on one field, or pick the days by hand";
-  case Target::kubernetes:
-    return "cron runs only on days matching both the day of month and the weekday (a field "
-           "starting with '*' makes cron AND them); Kubernetes (robfig/cron) ORs two "
-           "restricted day fields and ANDs only when one of them is a plain '*'. Add a date "
-           "test to the command and schedule on one field";
-  default:
-    return "the days cannot be combined as cron combines them";
-  }
-}
-
 } // namespace
 
 std::optional<Lost> schedule_problem(const cron::Schedule& schedule, Target target) {
   if (schedule.is_reboot()) {
-    if (target == Target::systemd) {
+    if (target->boot_trigger) {
       return std::nullopt;
     }
     return Lost{"reboot", LossLevel::impossible,
@@ -121,9 +103,11 @@ std::optional<Lost> schedule_problem(const cron::Schedule& schedule, Target targ
                 "or only days that no selected month has); nothing is generated"};
   }
   const DayKind kind = resolve_days(schedule).kind;
-  const bool and_target = target == Target::jenkins || target == Target::systemd;
-  if (kind == DayKind::dom_and_dow && !and_target) {
-    return Lost{"day-and-rule", LossLevel::impossible, day_problem_detail(target)};
+  if (kind == DayKind::dom_and_dow && !target->ands_day_fields) {
+    return Lost{"day-and-rule", LossLevel::impossible,
+                target->day_and_detail.empty()
+                    ? std::string("the days cannot be combined as cron combines them")
+                    : std::string(target->day_and_detail)};
   }
   return std::nullopt;
 }

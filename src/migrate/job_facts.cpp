@@ -194,7 +194,7 @@ JobFacts job_facts(const cron::Job& job, const JobContext& context) {
   }
   facts.zone = job.cron_tz.empty() ? context.host_zone : job.cron_tz;
   facts.zone_facts = zone_facts(facts.zone, context.reference);
-  facts.mailto = last_env(job, "MAILTO");
+  facts.mailto = context.no_mail ? std::optional<std::string>("") : last_env(job, "MAILTO");
   facts.random_delay_minutes = parse_minutes(last_env(job, "RANDOM_DELAY"));
   facts.shell = last_env(job, "SHELL").value_or("/bin/sh");
   if (facts.shell.empty()) {
@@ -213,6 +213,8 @@ JobFacts job_facts(const cron::Job& job, const JobContext& context) {
       printable(fmt::format("digger: '{}' of {} on {}", job.schedule_text, facts.run_as,
                             context.host.empty() ? "unknown host" : context.host));
   facts.batch_timeout_seconds = std::max(60, context.batch_timeout_seconds);
+  facts.timer_triggers = context.timer_triggers;
+  facts.catch_up = context.catch_up;
   return facts;
 }
 

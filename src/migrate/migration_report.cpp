@@ -1,5 +1,8 @@
 #include "digger/migrate/migration_report.hpp"
 
+#include "digger/migrate/job_facts.hpp"
+#include "digger/migrate/target_spec.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -39,7 +42,8 @@ json job_json(size_t id, const ExportedJob& exported, const std::vector<std::str
           {"source", {{"kind", job.source_kind}, {"file", job.file}, {"line", job.line}}},
           {"schedule", job.schedule},
           {"command", job.command},
-          {"converted", exported.conversion.converted},
+          {"status", export_status_name(exported.status)},
+          {"converted", exported.status == ExportStatus::converted},
           {"schedules", exported.conversion.schedules},
           {"definitions", definitions},
           {"carried_over", exported.carried_over},
@@ -49,11 +53,13 @@ json job_json(size_t id, const ExportedJob& exported, const std::vector<std::str
 
 json summary_json(const ExportPlan& plan) {
   std::int64_t converted = 0;
+  std::int64_t needs_secret = 0;
   std::int64_t definitions = 0;
   std::int64_t workaround = 0;
   std::int64_t impossible = 0;
   for (const auto& job : plan.jobs) {
-    converted += job.conversion.converted ? 1 : 0;
+    converted += job.status == ExportStatus::converted ? 1 : 0;
+    needs_secret += job.status == ExportStatus::needs_secret ? 1 : 0;
     definitions += static_cast<std::int64_t>(job.conversion.definitions.size());
     for (const auto& item : job.conversion.lost) {
       (item.level == LossLevel::workaround ? workaround : impossible) += 1;
@@ -61,7 +67,8 @@ json summary_json(const ExportPlan& plan) {
   }
   return {{"jobs", plan.jobs.size()},
           {"converted", converted},
-          {"not_converted", static_cast<std::int64_t>(plan.jobs.size()) - converted},
+          {"needs_secret", needs_secret},
+          {"not_converted", static_cast<std::int64_t>(plan.jobs.size()) - converted - needs_secret},
           {"definitions", definitions},
           {"lost_workaround", workaround},
           {"lost_impossible", impossible}};
@@ -77,8 +84,10 @@ json cutover_json(const ExportPlan& plan) {
                    {"file", job.file},
                    {"line", job.line},
                    {"after", plan.jobs[step.job].conversion.definitions.front().name},
+                   {"enable", step.enable},
                    {"current_line", step.current_line},
-                   {"replacement", step.replacement}});
+                   {"replacement", step.replacement},
+                   {"disable", step.disable}});
   }
   return out;
 }
@@ -87,15 +96,8 @@ json cutover_json(const ExportPlan& plan) {
 
 std::vector<std::string> export_notes(const ExportPlan& plan, const ExportFiles& files) {
   std::vector<std::string> notes;
-  size_t definitions = 0;
-  for (const auto& job : plan.jobs) {
-    definitions += job.conversion.definitions.size();
-  }
-  // migration-targets.md §1.6: 300 rules per event bus (100 in some Regions).
-  if (plan.target == Target::eventbridge_rule && definitions > 100) {
-    notes.push_back(fmt::format("EventBridge allows 300 rules per event bus (100 in some "
-                                "Regions); this export has {}: consider --target eventbridge",
-                                definitions));
+  if (plan.target->notes != nullptr) {
+    plan.target->notes(plan, notes);
   }
   size_t templates = 0;
   for (const auto& file : files.files) {
@@ -129,13 +131,28 @@ std::vector<CutoverStep> cutover_plan(const ExportPlan& plan) {
   std::vector<CutoverStep> out;
   for (size_t i = 0; i < plan.jobs.size(); ++i) {
     const ExportedJob& exported = plan.jobs[i];
-    if (!exported.conversion.converted || exported.job.raw_line.empty()) {
+    if (exported.status != ExportStatus::converted) {
       continue;
     }
-    const std::string& line = exported.job.raw_line;
-    // "#" + the line is what the crontab parser reads as a disabled job; the marker directly
-    // above it is what makes the next scan call the job migrated rather than removed.
-    out.push_back({i, line, {exported.marker, "#" + line}});
+    CutoverStep step{i, plan.target->enable(exported.conversion), "", {}, ""};
+    const ExportJob& job = exported.job;
+    if (job.source_kind == "run-parts") {
+      // run-parts skips a file that is not executable (both flavours)
+      step.disable = fmt::format("chmod a-x -- {}", shell_quote(job.file));
+    } else if (job.source_kind == "timer") {
+      const auto slash = job.file.find_last_of('/');
+      step.disable =
+          fmt::format("systemctl disable --now -- {}",
+                      shell_quote(job.file.substr(slash == std::string::npos ? 0 : slash + 1)));
+    } else if (!job.raw_line.empty()) {
+      // "#" + the line is what the crontab parser reads as a disabled job; the marker directly
+      // above it is what makes the next scan call the job migrated rather than removed.
+      step.current_line = job.raw_line;
+      step.replacement = {exported.marker, "#" + job.raw_line};
+    } else {
+      continue;
+    }
+    out.push_back(std::move(step));
   }
   std::stable_sort(out.begin(), out.end(), [&](const CutoverStep& a, const CutoverStep& b) {
     const ExportJob& x = plan.jobs[a.job].job;

@@ -4,6 +4,7 @@
 
 #include "digger/migrate/job_facts.hpp"
 #include "digger/migrate/migration_report.hpp"
+#include "digger/migrate/target_spec.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -42,6 +43,25 @@ std::string code(std::string_view raw) {
   return fence + " " + text + " " + fence;
 }
 
+// Control characters as '?' except the tab: a crontab line pasted from the cut-over plan must
+// be the line itself, and a tab is safe inside a fenced block.
+std::string keep_tabs(std::string_view raw) {
+  std::string out;
+  size_t start = 0;
+  for (size_t tab = raw.find('\t'); tab != std::string_view::npos; tab = raw.find('\t', start)) {
+    out += clean(raw.substr(start, tab - start)) + '\t';
+    start = tab + 1;
+  }
+  return out + clean(raw.substr(start));
+}
+
+bool has_control_other_than_tab(std::string_view raw) {
+  return std::any_of(raw.begin(), raw.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return c != '\t' && (u < 0x20 || u == 0x7f);
+  });
+}
+
 std::string code_block(const std::vector<std::string>& lines, std::string_view indent) {
   size_t longest = 0;
   for (const auto& line : lines) {
@@ -50,7 +70,7 @@ std::string code_block(const std::vector<std::string>& lines, std::string_view i
   const std::string fence(std::max<size_t>(3, longest + 1), '`');
   std::string out = fmt::format("{}{}\n", indent, fence);
   for (const auto& line : lines) {
-    out += fmt::format("{}{}\n", indent, clean(line));
+    out += fmt::format("{}{}\n", indent, keep_tabs(line));
   }
   return out + fmt::format("{}{}\n", indent, fence);
 }
@@ -81,12 +101,18 @@ std::string header(const ExportPlan& plan, const ExportFiles& files) {
   size_t converted = 0;
   size_t definitions = 0;
   for (const auto& job : plan.jobs) {
-    converted += job.conversion.converted ? 1 : 0;
+    converted += job.status == ExportStatus::converted ? 1 : 0;
     definitions += job.conversion.definitions.size();
   }
-  out += fmt::format("- jobs exported: {}; converted: {}; not convertible: {}\n", plan.jobs.size(),
-                     converted, plan.jobs.size() - converted);
-  out += fmt::format("- definitions written: {}\n", definitions);
+  std::string reasons;
+  for (const auto& [reason, count] : not_exported_reasons(plan)) {
+    reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", reason, count);
+  }
+  out += fmt::format("- jobs selected: {}; converted: {}; not exported: {}{}\n", plan.jobs.size(),
+                     converted, plan.jobs.size() - converted,
+                     reasons.empty() ? std::string() : " (" + reasons + ")");
+  out += fmt::format("- definitions written: {}; created disabled: {}\n", definitions,
+                     plan.target->disabled_as);
   std::string skipped;
   for (const auto& [reason, count] : plan.skipped) {
     skipped += fmt::format("{}{} {}", skipped.empty() ? "" : ", ", reason, count);
@@ -104,12 +130,14 @@ std::string cutover_section(const ExportPlan& plan) {
   if (steps.empty()) {
     return out + "No job was converted: nothing to cut over.\n\n";
   }
-  out += "For each job, once its new definition has run successfully: edit the crontab on the "
-         "host (`crontab -e -u OWNER` for a per-user crontab, the file itself otherwise) and "
-         "replace the job line with the two lines shown, the marker and the line commented "
-         "out. The next scan then shows the job as migrated instead of removed. To roll back, "
-         "delete the marker and uncomment the line. Lines are shown as the catalog holds them: "
-         "a secret the scan replaced by `***` is still in the real line.\n";
+  out += "The definitions were written disabled, so deploying them runs nothing. For each job, "
+         "in one step: enable its definitions as shown, then switch the job off on its host: "
+         "edit the crontab (`crontab -e -u OWNER` for a per-user crontab, the file itself "
+         "otherwise) and replace the job line with the two lines shown, the marker and the line "
+         "commented out, or run the command shown. The next scan then shows the job as migrated "
+         "instead of removed. To roll back, disable the definitions, delete the marker and "
+         "uncomment the line. Lines are shown byte for byte (tabs included) as the catalog holds "
+         "them.\n";
   std::string host;
   size_t number = 0;
   for (const auto& step : steps) {
@@ -120,12 +148,21 @@ std::string cutover_section(const ExportPlan& plan) {
       number = 0;
       out += fmt::format("\n### Host {}\n\n", code(host));
     }
-    out +=
-        fmt::format("{}. {} line {} (runs as {}), once {} has run:\n", ++number, code(job.file),
-                    job.line, code(job.owner), code(exported.conversion.definitions.front().name));
+    out += fmt::format("{}. {} line {} (runs as {}): enable\n", ++number, code(job.file), job.line,
+                       code(job.owner));
+    out += code_block(step.enable, "   ");
+    if (!step.disable.empty()) {
+      out += "   then run on the host\n";
+      out += code_block({step.disable}, "   ");
+      continue;
+    }
+    out += "   then on the host replace\n";
     out += code_block({step.current_line}, "   ");
-    out += "   becomes\n";
+    out += "   with\n";
     out += code_block(step.replacement, "   ");
+    if (has_control_other_than_tab(step.current_line)) {
+      out += "   (the line holds control characters, shown as `?`: edit it by hand)\n";
+    }
   }
   return out + "\n";
 }
@@ -133,10 +170,16 @@ std::string cutover_section(const ExportPlan& plan) {
 std::string not_converted_section(const ExportPlan& plan) {
   std::string out;
   for (const auto& exported : plan.jobs) {
-    if (exported.conversion.converted) {
+    if (exported.status == ExportStatus::converted) {
       continue;
     }
-    const Lost& reason = exported.conversion.lost.front();
+    const Lost& reason =
+        exported.status == ExportStatus::needs_secret
+            ? *std::find_if(exported.conversion.lost.begin(), exported.conversion.lost.end(),
+                            [](const Lost& l) {
+                              return l.feature == "needs-secret" || l.feature == "secret";
+                            })
+            : exported.conversion.lost.front();
     out += fmt::format("- {}: {} {}: [{}] {}: {}\n", place(exported.job),
                        code(exported.job.schedule), code(exported.job.command),
                        loss_level_name(reason.level), text(reason.feature), text(reason.detail));
@@ -144,7 +187,7 @@ std::string not_converted_section(const ExportPlan& plan) {
   if (out.empty()) {
     return "";
   }
-  return "## Not convertible (these jobs stay on their hosts)\n\n" + out + "\n";
+  return "## Not exported (these jobs stay on their hosts)\n\n" + out + "\n";
 }
 
 std::string job_details(const ExportedJob& exported, const std::vector<std::string>& locations) {
@@ -160,6 +203,8 @@ std::string job_details(const ExportedJob& exported, const std::vector<std::stri
   out += fmt::format("- command: {}\n", code(job.command));
   if (!conversion.converted) {
     out += "- **not converted**: the job stays on its host\n";
+  } else if (exported.status == ExportStatus::needs_secret) {
+    out += "- **needs a secret**: put it back (see below) before the cut-over\n";
   }
   for (size_t d = 0; d < conversion.definitions.size(); ++d) {
     out += fmt::format("- definition: {} ({}) in {}\n", code(conversion.definitions[d].name),

@@ -1,5 +1,7 @@
 #include "digger/migrate/names.hpp"
 
+#include "digger/migrate/target_spec.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -88,20 +90,7 @@ std::string_view base_name(std::string_view word) {
 } // namespace
 
 NameRules name_rules(Target target) {
-  switch (target) {
-  case Target::eventbridge:      // Scheduler: 1-64, ^[0-9a-zA-Z-_.]+$
-  case Target::eventbridge_rule: // rules: 1-64, [\.\-_A-Za-z0-9]+
-    return {64, "-_.", false};
-  case Target::batch: // job definition: up to 128, [A-Za-z0-9_-]
-    return {128, "-_", false};
-  case Target::jenkins: // item names: keep to a portable set
-    return {128, "-_.", false};
-  case Target::kubernetes: // DNS subdomain, and 52 so the controller can append 11
-    return {52, "-", true};
-  case Target::systemd: // unit names: 255 with the ".service"/".timer" suffix
-    return {240, "-_.", false};
-  }
-  return {};
+  return target->names;
 }
 
 std::string unique_name(std::string_view proposed, std::set<std::string>& used,

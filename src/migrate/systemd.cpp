@@ -1,4 +1,5 @@
 #include "digger/migrate/builders.hpp"
+#include "digger/migrate/export_files.hpp"
 #include "digger/migrate/expressions.hpp"
 #include "digger/migrate/names.hpp"
 
@@ -53,6 +54,10 @@ std::string timer_unit(const std::vector<std::string>& triggers, const JobFacts&
   if (facts.random_delay_minutes) {
     text += fmt::format("RandomizedDelaySec={}min\n", *facts.random_delay_minutes);
   }
+  if (facts.catch_up) {
+    text += "Persistent=true\n"; // anacron's promise: a run missed while down runs at boot
+  }
+  // Not enabled by installing the file: `systemctl enable --now` is the cut-over step.
   return text + "\n[Install]\nWantedBy=timers.target\n";
 }
 
@@ -79,25 +84,79 @@ std::string service_unit(const cron::Job& job, const JobFacts& facts) {
   return text;
 }
 
-} // namespace
-
-void build_systemd(const cron::Job& job, const JobFacts& facts, std::set<std::string>& used_names,
-                   Conversion& out) {
+std::vector<std::string> triggers_of(const cron::Job& job, const JobFacts& facts, Conversion& out) {
   std::vector<std::string> triggers;
+  if (!facts.timer_triggers.empty()) {
+    out.schedules = facts.timer_triggers; // a timer's own lines: exact by definition
+    return facts.timer_triggers;
+  }
   if (job.schedule.is_reboot()) {
     out.schedules = {"OnBootSec=1min"};
-    triggers = out.schedules;
-  } else {
-    out.schedules = systemd_calendars(job.schedule, facts.zone);
-    for (const auto& calendar : out.schedules) {
-      triggers.push_back("OnCalendar=" + calendar);
-    }
+    out.lost.push_back({"reboot", LossLevel::workaround,
+                        "cron runs @reboot jobs when crond starts after a boot; OnBootSec=1min "
+                        "counts from the boot itself"});
+    return out.schedules;
   }
+  out.schedules = systemd_calendars(job.schedule, facts.zone);
+  for (const auto& calendar : out.schedules) {
+    triggers.push_back("OnCalendar=" + calendar);
+  }
+  return triggers;
+}
+
+std::optional<Lost> build_systemd(const BuildInput& in, Conversion& out) {
+  const std::vector<std::string> triggers = triggers_of(in.job, in.facts, out);
   // The timer and its service share one name; the name is reserved once for both.
   const std::string name =
-      unique_name("digger-" + facts.base_name, used_names, name_rules(Target::systemd));
-  out.definitions.push_back({"systemd-timer", name + ".timer", timer_unit(triggers, facts)});
-  out.definitions.push_back({"systemd-service", name + ".service", service_unit(job, facts)});
+      unique_name("digger-" + in.facts.base_name, in.used_names, in.target->names);
+  out.definitions.push_back({"systemd-timer", name + ".timer", timer_unit(triggers, in.facts)});
+  out.definitions.push_back({"systemd-service", name + ".service", service_unit(in.job, in.facts)});
+  if (!in.facts.nonblocking_lock) {
+    out.lost.push_back({"overlapping-runs", LossLevel::impossible,
+                        "cron starts a run even while the previous one is still running; "
+                        "systemd does not start a service that is still active, so that run is "
+                        "skipped"});
+  }
+  return std::nullopt;
 }
+
+// The unit name is the file name: the timer activates the service of the same name.
+void systemd_layout(const ExportPlan& plan, ExportFiles& out) {
+  add_definition_files(plan, out, [](const Definition& d) {
+    return Placement{"systemd/", "", "", content_text(d)};
+  });
+}
+
+std::vector<std::string> enable_timers(const Conversion& conversion) {
+  std::vector<std::string> out;
+  for (const auto& d : conversion.definitions) {
+    if (d.kind == "systemd-timer") {
+      out.push_back(fmt::format("systemctl enable --now {}", d.name));
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+const TargetSpec systemd_target = {
+    .name = "systemd",
+    .summary = "systemd timer and service units on the host",
+    .names = {240, "-_.", false}, // unit names: 255 with the ".service"/".timer" suffix
+    .boot_trigger = true,
+    .ands_day_fields = true, // systemd ANDs the weekday and the date
+    .takes_timer_triggers = true,
+    .catches_up = true, // Persistent=true
+    .native_stdin = true,
+    .mail_route = "add OnFailure= with a mail unit (systemd-cron's cron-mail@) or read the journal",
+    .random_delay = RandomDelay::native,
+    .default_zone = "",
+    .repeated_hour = RepeatedHour::once,
+    .repeated_hour_note = " or not at all (systemd#8647)",
+    .build = build_systemd,
+    .layout = systemd_layout,
+    .enable = enable_timers,
+    .disabled_as = "timers are installed but not enabled",
+};
 
 } // namespace digger::migrate

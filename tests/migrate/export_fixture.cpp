@@ -3,8 +3,12 @@
 //
 //   web-01 (Europe/Paris)  user crontab of alice: MAILTO, a secret env value, a weekday job,
 //                          a %-stdin job, a day-of-month OR day-of-week job
+//                          /etc/anacrontab: a daily run-parts line, a weekly job, a 3-day job;
+//                          /etc/cron.daily/rotate-app (run-parts, from anacron); a systemd
+//                          timer with an exact calendar and one with seconds
 //   db-01  (UTC)           /etc/cron.d/pg: SHELL=/bin/bash, a job under flock -n, an @reboot
-//                          job; /etc/cron.d/off, which cron does not load (skipped by default)
+//                          job, a line written with tabs, a job with a password on its command
+//                          line; /etc/cron.d/off, which cron does not load (skipped by default)
 //   ../../escape (UTC)     a host name and command that try to leave the output directory
 
 #include "digger/catalog/catalog.hpp"
@@ -30,6 +34,11 @@ collect::CronSource source(std::string path, collect::SourceKind kind, std::stri
   return out;
 }
 
+collect::CronSource executable(collect::CronSource source) {
+  source.mode = 0755; // run-parts runs only executable files
+  return source;
+}
+
 catalog::HostRecord host(const std::string& name, const std::string& zone,
                          std::vector<collect::CronSource> sources) {
   catalog::HostRecord record;
@@ -52,12 +61,28 @@ std::vector<catalog::HostRecord> fleet() {
                           "DB_PASSWORD=hunter2\n"
                           "0 3 * * 1-5 /home/alice/backup.sh --full\n"
                           "30 2 * * * mail -s report bob%first line%second line\n"
-                          "0 12 15 * 1 /usr/bin/python3 /home/alice/report.py\n")});
+                          "0 12 15 * 1 /usr/bin/python3 /home/alice/report.py\n"),
+                   source("/etc/anacrontab", SourceKind::anacrontab, "root",
+                          "# /etc/anacrontab: configuration file for anacron\n\n"
+                          "SHELL=/bin/sh\nPATH=/usr/bin:/bin\n"
+                          "1\t5\tcron.daily\trun-parts --report /etc/cron.daily\n"
+                          "7 10 app.weekly /opt/app/weekly.sh\n"
+                          "3 15 app.every3 /opt/app/every3.sh\n"),
+                   executable(source("/etc/cron.daily/rotate-app", SourceKind::run_parts, "root",
+                                     "#!/bin/sh\n/opt/app/rotate\n")),
+                   source("/etc/systemd/system/app-sync.timer", SourceKind::systemd_unit, "root",
+                          "[Timer]\nOnCalendar=Mon..Fri *-*-* 06:15:00\n"
+                          "OnCalendar=*-*-* *:00:30\n"),
+                   source("/etc/systemd/system/app-sync.service", SourceKind::systemd_unit, "root",
+                          "[Service]\nExecStart=/opt/app/sync --all\n")});
+
   auto db = host("db-01", "UTC",
                  {source("/etc/cron.d/pg", SourceKind::cron_d, "root",
                          "SHELL=/bin/bash\n"
                          "*/10 * * * * postgres /usr/bin/flock -n /tmp/vacuum.lock vacuumdb -a\n"
-                         "@reboot root /opt/warm/cache.sh\n"),
+                         "@reboot root /opt/warm/cache.sh\n"
+                         "5\t4 * * *\troot\t/opt/tabbed.sh\n"
+                         "0 1 * * * root mysqldump -psecret123 shop > /var/backups/shop.sql\n"),
                   source("/etc/cron.d/off", SourceKind::cron_d, "root",
                          "15 1 * * * root /opt/never/runs.sh\n")});
   for (auto& s : db.sources) {

@@ -211,7 +211,7 @@ int check(const char* text) {
     return 1;
   }
   const cron::Schedule& s = parsed.value();
-  if (auto problem = migrate::schedule_problem(s, migrate::Target::systemd)) {
+  if (auto problem = migrate::schedule_problem(s, migrate::target_named("systemd"))) {
     fmt::print("skip {}: {}\n", text, problem->feature);
     return 0;
   }

@@ -273,7 +273,7 @@ void check_agreement(Target target) {
     }
     Evaluator evaluator;
     std::string generated;
-    if (target == Target::eventbridge) {
+    if (target == migrate::target_named("eventbridge")) {
       const auto expressions = migrate::eventbridge_expressions(s);
       std::vector<Evaluator> parts;
       for (const auto& e : expressions) {
@@ -288,7 +288,7 @@ void check_agreement(Target target) {
         }
         return false;
       };
-    } else if (target == Target::jenkins) {
+    } else if (target == migrate::target_named("jenkins")) {
       const auto lines = migrate::jenkins_lines(s);
       for (const auto& l : lines) {
         generated += l + " | ";
@@ -307,15 +307,15 @@ void check_agreement(Target target) {
 } // namespace
 
 TEST_CASE("EventBridge expressions fire on cron's minutes over a year", "[migrate][agreement]") {
-  check_agreement(Target::eventbridge);
+  check_agreement(migrate::target_named("eventbridge"));
 }
 
 TEST_CASE("Jenkins specs fire on cron's minutes over a year", "[migrate][agreement]") {
-  check_agreement(Target::jenkins);
+  check_agreement(migrate::target_named("jenkins"));
 }
 
 TEST_CASE("Kubernetes schedules fire on cron's minutes over a year", "[migrate][agreement]") {
-  check_agreement(Target::kubernetes);
+  check_agreement(migrate::target_named("k8s"));
 }
 
 TEST_CASE("the evaluators see the documented differences", "[migrate][agreement]") {
@@ -364,7 +364,8 @@ TEST_CASE("EventBridge rules moved to UTC fire when cron fires in Tokyo", "[migr
     job.schedule_text = text;
     job.command = "x";
     std::set<std::string> used;
-    const auto c = migrate::convert_job(job, context, Target::eventbridge_rule, used);
+    const auto c =
+        migrate::convert_job(job, context, migrate::target_named("eventbridge-rule"), used);
     INFO("cron: " << text);
     if (!c.converted) {
       continue;

@@ -64,9 +64,9 @@ bool has_lost(const ExportedJob& job, const std::string& feature, LossLevel leve
 
 } // namespace
 
-TEST_CASE("export selection skips managed, migrated, not-loaded and non-crontab jobs unless --all",
+TEST_CASE("export selection skips managed, migrated, not-loaded and run-parts lines unless --all",
           "[migrate][export]") {
-  std::vector<ExportJob> jobs(6);
+  std::vector<ExportJob> jobs(7);
   jobs[0].verdict = "hidden";
   jobs[1].verdict = "managed";
   jobs[2].verdict = "migrated";
@@ -74,19 +74,23 @@ TEST_CASE("export selection skips managed, migrated, not-loaded and non-crontab 
   jobs[4].verdict = "hidden";
   jobs[4].loaded_by_daemon = false;
   jobs[5].verdict = "hidden";
-  jobs[5].source_kind = "timer";
+  jobs[5].source_kind = "timer"; // exported like any other hidden job
+  jobs[6].verdict = "hidden";
+  jobs[6].source_kind = "system";
+  jobs[6].command = "cd / && run-parts --report /etc/cron.daily"; // its scripts are jobs
   for (size_t i = 0; i < jobs.size(); ++i) {
     jobs[i].line = static_cast<int>(i + 1);
   }
   const auto hidden = select_jobs(jobs, false);
-  REQUIRE(hidden.jobs.size() == 2);
+  REQUIRE(hidden.jobs.size() == 3);
   CHECK(hidden.jobs[0].line == 1);
   CHECK(hidden.jobs[1].line == 4);
+  CHECK(hidden.jobs[2].line == 6);
   CHECK(hidden.skipped ==
         std::map<std::string, std::int64_t>{
-            {"managed", 1}, {"migrated", 1}, {"not-loaded", 1}, {"not-a-crontab-line", 1}});
+            {"managed", 1}, {"migrated", 1}, {"not-loaded", 1}, {"runs-run-parts", 1}});
   const auto all = select_jobs(jobs, true);
-  CHECK(all.jobs.size() == 6);
+  CHECK(all.jobs.size() == 7);
   CHECK(all.skipped.empty());
 }
 
@@ -102,7 +106,7 @@ TEST_CASE("export reads the env lines above a job, not below it", "[migrate][exp
                                {4, false, "0 2 * * * /b"},
                                {5, true, "SHELL=/bin/bash"}});
   first.file_lines = second.file_lines; // one file, parsed once for both jobs
-  const auto plan = plan_of({first, second}, Target::systemd);
+  const auto plan = plan_of({first, second}, migrate::target_named("systemd"));
   const auto mail_detail = [](const ExportedJob& job) {
     for (const auto& l : job.conversion.lost) {
       if (l.feature == "mail") {
@@ -123,11 +127,14 @@ TEST_CASE("export to systemd: units, marker, carried-over features and lost item
   auto job = crontab_job(
       "web-01", "alice",
       {"MAILTO=ops@example.com", "API_TOKEN=abc123", "0 3 * * 1-5 /opt/backup.sh"}, "Europe/Paris");
-  const auto plan = plan_of({job}, Target::systemd);
+  const auto plan = plan_of({job}, migrate::target_named("systemd"));
   REQUIRE(plan.jobs.size() == 1);
   const ExportedJob& exported = plan.jobs[0];
   REQUIRE(exported.conversion.converted);
-  CHECK(exported.marker == "# digger: migrated to systemd digger-web-01-alice-backup.sh.timer");
+  // The token is not written out: the job needs it back before its cut-over.
+  CHECK(exported.status == ExportStatus::needs_secret);
+  CHECK(exported.marker.empty());
+  CHECK(cutover_plan(plan).empty());
   CHECK(has_lost(exported, "secret", LossLevel::workaround));
   CHECK(has_lost(exported, "mail", LossLevel::workaround));
   // Environment lost a value, mail needs a workaround; the rest carried over.
@@ -151,7 +158,7 @@ TEST_CASE("export lists a job the target cannot express and writes nothing for i
           "[migrate][export]") {
   auto reboot = crontab_job("db-01", "root", {"@reboot /opt/warm.sh"});
   auto nightly = crontab_job("db-01", "root", {"0 1 * * * /opt/nightly.sh"});
-  const auto plan = plan_of({reboot, nightly}, Target::eventbridge);
+  const auto plan = plan_of({reboot, nightly}, migrate::target_named("eventbridge"));
   REQUIRE_FALSE(plan.jobs[0].conversion.converted);
   CHECK(plan.jobs[0].conversion.definitions.empty());
   CHECK(plan.jobs[0].conversion.lost.front().feature == "reboot");
@@ -178,13 +185,14 @@ TEST_CASE("export names are unique across jobs and jobs of other kinds are not f
   auto b = crontab_job("web-01", "root", {"0 2 * * * /opt/run.sh b"});
   auto timer = a;
   timer.source_kind = "timer";
+  timer.raw_line = "OnCalendar=*-*-* 02:00:30"; // seconds: no cron form
   auto orphan = a;
   orphan.file_lines = std::make_shared<const std::vector<CrontabLine>>(
       std::vector<CrontabLine>{{1, true, "MAILTO=x"}}); // the job line is not in the catalog
-  const auto plan = plan_of({a, b, timer, orphan}, Target::kubernetes);
+  const auto plan = plan_of({a, b, timer, orphan}, migrate::target_named("k8s"));
   CHECK(plan.jobs[0].conversion.definitions.at(0).name == "web-01-root-run-sh");
   CHECK(plan.jobs[1].conversion.definitions.at(0).name == "web-01-root-run-sh-2");
-  CHECK(plan.jobs[2].conversion.lost.at(0).feature == "source-kind");
+  CHECK(plan.jobs[2].conversion.lost.at(0).feature == "timer-trigger");
   CHECK(plan.jobs[3].conversion.lost.at(0).feature == "unreadable");
   const auto files = export_output(plan);
   CHECK(find_file(files, "k8s/web-01-root-run-sh.yaml") != nullptr);
@@ -207,7 +215,8 @@ TEST_CASE("export file names cannot leave the output directory", "[migrate][expo
   CHECK_FALSE(is_safe_relative_path(""));
   // A hostile host name and command still give files under the target's folder.
   auto job = crontab_job("../../x", "root", {"0 1 * * * /../../`id`$(reboot)/..;"});
-  for (auto target : {Target::systemd, Target::jenkins, Target::kubernetes, Target::batch}) {
+  for (auto target : {migrate::target_named("systemd"), migrate::target_named("jenkins"),
+                      migrate::target_named("k8s"), migrate::target_named("batch")}) {
     for (const auto& file : export_output(plan_of({job}, target))) {
       INFO(file.path);
       CHECK(is_safe_relative_path(file.path));
@@ -218,7 +227,7 @@ TEST_CASE("export file names cannot leave the output directory", "[migrate][expo
 TEST_CASE("export CloudFormation: placeholders become parameters, host text is never rewritten",
           "[migrate][export]") {
   auto job = crontab_job("web-01", "root", {"0 1 * * * /opt/x.sh '<IMAGE>' '${AWS::Region}'"});
-  const auto plan = plan_of({job}, Target::batch);
+  const auto plan = plan_of({job}, migrate::target_named("batch"));
   const auto files = export_files(plan);
   REQUIRE(files.files.size() == 1);
   CHECK(files.files[0].path == "cloudformation.json");
@@ -249,17 +258,17 @@ TEST_CASE("export CloudFormation splits at 500 resources, keeping a job's resour
     auto job = crontab_job("h", "root", {"0 12 15 * 1 /opt/r.sh"});
     jobs.push_back(job);
   }
-  const auto files = export_files(plan_of(jobs, Target::eventbridge));
+  const auto files = export_files(plan_of(jobs, migrate::target_named("eventbridge")));
   REQUIRE(files.files.size() == 2);
   CHECK(files.files[0].path == "cloudformation-001.json");
   const auto first = nlohmann::json::parse(files.files[0].content);
   const auto second = nlohmann::json::parse(files.files[1].content);
   CHECK(first["Resources"].size() == 500);
   CHECK(second["Resources"].size() == 20);
-  const auto notes = export_notes(plan_of(jobs, Target::eventbridge), files);
+  const auto notes = export_notes(plan_of(jobs, migrate::target_named("eventbridge")), files);
   REQUIRE(notes.size() == 1);
   CHECK(notes[0].find("split into 2 templates") != std::string::npos);
-  const auto rules = plan_of(jobs, Target::eventbridge_rule);
+  const auto rules = plan_of(jobs, migrate::target_named("eventbridge-rule"));
   const auto rule_notes = export_notes(rules, export_files(rules));
   CHECK(rule_notes.size() == 2); // 520 rules: over the quota, and split
   CHECK(rule_notes[0].find("this export has 520") != std::string::npos);
@@ -286,7 +295,7 @@ TEST_CASE("export YAML quotes every string so host text cannot change the docume
 
 TEST_CASE("export Markdown keeps host text inside code spans", "[migrate][export]") {
   auto job = crontab_job("web-01", "root", {"0 1 * * * /opt/a.sh `x` ``y`` <b> \xff\x1b"});
-  const auto plan = plan_of({job}, Target::jenkins);
+  const auto plan = plan_of({job}, migrate::target_named("jenkins"));
   const auto markdown = report_markdown(plan, export_files(plan));
   // Longer fence than any backtick run; invalid UTF-8 replaced, control characters as '?'.
   CHECK(markdown.find("``` /opt/a.sh `x` ``y`` <b> \xef\xbf\xbd? ```") != std::string::npos);

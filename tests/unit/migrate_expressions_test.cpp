@@ -75,8 +75,8 @@ TEST_CASE("EventBridge: pitfalls other converters fell into", "[migrate][eventbr
 TEST_CASE("EventBridge: the '*'-led day field ANDs the days and cannot be written",
           "[migrate][eventbridge]") {
   // cron-semantics.md §4: "0 0 */2 * sun" runs on odd-dated Sundays only.
-  CHECK(problem("0 0 */2 * sun", Target::eventbridge) == "day-and-rule");
-  CHECK(problem("0 0 */2 * sun", Target::eventbridge_rule) == "day-and-rule");
+  CHECK(problem("0 0 */2 * sun", migrate::target_named("eventbridge")) == "day-and-rule");
+  CHECK(problem("0 0 */2 * sun", migrate::target_named("eventbridge-rule")) == "day-and-rule");
   // But a '*'-led day field that leaves the other unrestricted is fine.
   CHECK(eb("0 0 */2 * *") == Strings{"cron(0 0 1/2 * ? *)"});
   CHECK(eb("0 0 * * */2") == Strings{"cron(0 0 ? * 1,3,5,7 *)"});
@@ -98,7 +98,7 @@ TEST_CASE("Jenkins: numbers only, AND of every field, several lines for the OR",
   CHECK(jenkins("@weekly") == Strings{"0 0 * * 0"});
   CHECK(jenkins("@midnight") == Strings{"0 0 * * *"}); // not H H(0-2) * * *
   // BaseParser rejects start > end: a reversed range is refused, never written.
-  CHECK(problem("0 0 * * 5-2", Target::jenkins) == "never-fires");
+  CHECK(problem("0 0 * * 5-2", migrate::target_named("jenkins")) == "never-fires");
 }
 
 TEST_CASE("Kubernetes: robfig/cron reading of the same days", "[migrate][k8s]") {
@@ -116,7 +116,7 @@ TEST_CASE("Kubernetes: robfig/cron reading of the same days", "[migrate][k8s]") 
   CHECK(k8s("0 0 * * sat-sun") == "0 0 * * 0,6");
   // robfig spec_test "verifies #70": "* * */10 * Sun" matches Sunday the 15th (OR);
   // in cron it is an AND, which robfig cannot express.
-  CHECK(problem("* * */10 * Sun", Target::kubernetes) == "day-and-rule");
+  CHECK(problem("* * */10 * Sun", migrate::target_named("k8s")) == "day-and-rule");
   // A '*/n' day with the other field '*': robfig ANDs with the star field, as cron does.
   CHECK(k8s("0 0 */10 * *") == "0 0 */10 * *");
   // The OR of two restricted fields is the same in both.
@@ -124,7 +124,7 @@ TEST_CASE("Kubernetes: robfig/cron reading of the same days", "[migrate][k8s]") 
   // Both restricted, but one covers everything: cron ORs, so every day.
   CHECK(k8s("0 0 1-31 * 1") == "0 0 * * *");
   // A '*/2' weekday ORed with a date would read as OR in robfig; cron ANDs it.
-  CHECK(problem("0 0 1,15 * */2", Target::kubernetes) == "day-and-rule");
+  CHECK(problem("0 0 1,15 * */2", migrate::target_named("k8s")) == "day-and-rule");
 }
 
 TEST_CASE("systemd: OnCalendar with names and the OR split", "[migrate][systemd]") {
@@ -152,15 +152,20 @@ TEST_CASE("systemd: OnCalendar with names and the OR split", "[migrate][systemd]
 }
 
 TEST_CASE("schedules that cannot be converted are refused, not faked", "[migrate]") {
-  for (Target t : {Target::eventbridge, Target::eventbridge_rule, Target::batch, Target::jenkins,
-                   Target::kubernetes}) {
+  for (Target t : {migrate::target_named("eventbridge"), migrate::target_named("eventbridge-rule"),
+                   migrate::target_named("batch"), migrate::target_named("jenkins"),
+                   migrate::target_named("k8s")}) {
     CHECK(problem("@reboot", t) == "reboot");
   }
-  CHECK(problem("@reboot", Target::systemd).empty());
-  CHECK(problem("0 0 5-2 * *", Target::systemd) == "never-fires");    // reversed range
-  CHECK(problem("0 0 31 2 *", Target::eventbridge) == "never-fires"); // no 31 February
-  CHECK(problem("0 0 30 2 */2", Target::jenkins) == "never-fires");   // AND, no 30 Feb
-  CHECK(problem("0 0 5-2 * 1", Target::eventbridge).empty());         // OR: still every Monday
+  CHECK(problem("@reboot", migrate::target_named("systemd")).empty());
+  CHECK(problem("0 0 5-2 * *", migrate::target_named("systemd")) ==
+        "never-fires"); // reversed range
+  CHECK(problem("0 0 31 2 *", migrate::target_named("eventbridge")) ==
+        "never-fires"); // no 31 February
+  CHECK(problem("0 0 30 2 */2", migrate::target_named("jenkins")) ==
+        "never-fires"); // AND, no 30 Feb
+  CHECK(problem("0 0 5-2 * 1", migrate::target_named("eventbridge"))
+            .empty()); // OR: still every Monday
   CHECK(eb("0 0 5-2 * 1") == Strings{"cron(0 0 ? * 2 *)"});
-  CHECK(problem("0~30 * * * *", Target::systemd) == "random-field");
+  CHECK(problem("0~30 * * * *", migrate::target_named("systemd")) == "random-field");
 }

@@ -12,23 +12,23 @@ using namespace digger::migrate;
 TEST_CASE("names keep to each target's character set and length", "[migrate][names]") {
   std::set<std::string> used;
   // Scheduler: 1-64 of [0-9a-zA-Z-_.] (botocore scheduler Name shape).
-  const std::string eb =
-      unique_name("web01.example.com-root-back up?.sh", used, name_rules(Target::eventbridge));
+  const std::string eb = unique_name("web01.example.com-root-back up?.sh", used,
+                                     name_rules(target_named("eventbridge")));
   CHECK(eb == "web01.example.com-root-back-up-.sh");
   // Kubernetes: a lowercase DNS name of at most 52 characters (CronJob docs).
   const std::string long_base(80, 'A');
-  const std::string k8s = unique_name(long_base + "_x", used, name_rules(Target::kubernetes));
+  const std::string k8s = unique_name(long_base + "_x", used, name_rules(target_named("k8s")));
   CHECK(k8s.size() == 52);
   CHECK(k8s == std::string(52, 'a'));
   // Batch: [A-Za-z0-9_-], up to 128 (job definition name).
-  CHECK(unique_name("a.b", used, name_rules(Target::batch)) == "a-b");
+  CHECK(unique_name("a.b", used, name_rules(target_named("batch"))) == "a-b");
   // Nothing usable left: still a valid name.
-  CHECK(unique_name("???", used, name_rules(Target::kubernetes)) == "job");
+  CHECK(unique_name("???", used, name_rules(target_named("k8s"))) == "job");
 }
 
 TEST_CASE("unique names get a suffix within the limit", "[migrate][names]") {
   std::set<std::string> used;
-  const NameRules rules = name_rules(Target::eventbridge);
+  const NameRules rules = name_rules(target_named("eventbridge"));
   const std::string base(64, 'x');
   CHECK(unique_name(base, used, rules) == base);
   const std::string second = unique_name(base, used, rules);

@@ -1,30 +1,26 @@
 #pragma once
 
-// Internal to the migrate stage: one builder per target family. Each is called only after
-// the schedule was found expressible (schedule_problem), and fills schedules, definitions
-// and the target-specific lost items of `out`.
+// Internal to the migrate stage: the built-in rows of the target table, each defined beside
+// its builder, and what the builders share.
 
 #include "digger/cron/crontab.hpp"
 #include "digger/migrate/conversion.hpp"
 #include "digger/migrate/job_facts.hpp"
+#include "digger/migrate/target_spec.hpp"
 
-#include <set>
-#include <string>
+#include <chrono>
 
 namespace digger::migrate {
 
-// `schedule` may differ from job.schedule (EventBridge rules: shifted to UTC).
-void build_eventbridge(const cron::Job& job, const cron::Schedule& schedule, const JobFacts& facts,
-                       Target target, std::set<std::string>& used_names, Conversion& out);
-void build_jenkins(const cron::Job& job, const JobFacts& facts, std::set<std::string>& used_names,
-                   Conversion& out);
-void build_kubernetes(const cron::Job& job, const JobFacts& facts,
-                      std::set<std::string>& used_names, Conversion& out);
-void build_systemd(const cron::Job& job, const JobFacts& facts, std::set<std::string>& used_names,
-                   Conversion& out);
+extern const TargetSpec eventbridge_target;      // aws.cpp: EventBridge Scheduler
+extern const TargetSpec eventbridge_rule_target; // aws.cpp: EventBridge scheduled rules
+extern const TargetSpec batch_target;            // aws.cpp: AWS Batch + Scheduler
+extern const TargetSpec jenkins_target;          // jenkins_kubernetes.cpp
+extern const TargetSpec kubernetes_target;       // jenkins_kubernetes.cpp
+extern const TargetSpec systemd_target;          // systemd.cpp
 
-// The lost items that follow from the job and the target alone (mail, user, stdin, host,
-// overlap, DST, zone, delay), shared by every builder.
+// The lost items every target shares, read from the spec's data (mail, stdin, random delay,
+// zone, DST, and what an anacron or timer job loses).
 void add_common_losses(const cron::Job& job, const JobFacts& facts, Target target,
                        std::chrono::sys_seconds reference, Conversion& out);
 

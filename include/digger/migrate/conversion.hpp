@@ -24,6 +24,20 @@ struct JobContext {
   // Start of the year scanned for DST effects; callers pass "now" (pure logic has no clock).
   std::chrono::sys_seconds reference{};
   int batch_timeout_seconds = 3600; // AWS Batch attemptDurationSeconds (cron has no limit)
+
+  // Jobs that are not crontab lines (the export fills these in):
+  // a systemd timer's own trigger lines ("OnCalendar=..."), kept verbatim by targets that
+  // take them (TargetSpec::takes_timer_triggers);
+  std::vector<std::string> timer_triggers;
+  // why the job's schedule has no exact cron form (a timer's calendar with seconds, ...):
+  // every target that does not take the triggers refuses the job with it;
+  std::optional<Lost> schedule_refusal;
+  // anacron: a run missed while the host was down starts when it is up again;
+  bool catch_up = false;
+  // a systemd timer: nothing mails its output, so no mail is lost;
+  bool no_mail = false;
+  // what the job's kind loses on every target (anacron's start time).
+  std::vector<Lost> origin_losses;
 };
 
 // One resource to create on the target. `content` is the target's own format: API input
@@ -36,7 +50,7 @@ struct Definition {
 };
 
 struct Conversion {
-  Target target = Target::eventbridge;
+  Target target;
   // False when the schedule cannot be expressed on the target: then schedules and
   // definitions are empty and `lost` says why (level impossible). Never a guessed schedule.
   bool converted = false;

@@ -25,9 +25,24 @@ struct ExportFiles {
   std::vector<std::vector<std::string>> locations;
 };
 
-// The target files of a plan (not the report): CloudFormation for the AWS targets, one
-// Jenkinsfile per job, one Kubernetes manifest per job, a .timer/.service pair per job.
+// The target files of a plan (not the report), laid out by the target's spec: CloudFormation
+// for the AWS targets, one Jenkinsfile per job, one Kubernetes manifest per job, a
+// .timer/.service pair per job.
 ExportFiles export_files(const ExportPlan& plan);
+
+// Where one definition goes in a one-file-per-definition layout: DIRECTORY + the definition's
+// name made safe (unique) + SUFFIX + TAIL, holding CONTENT.
+struct Placement {
+  std::string_view directory; // "k8s/"
+  std::string_view suffix;    // ".yaml"; "" when the name already ends in one
+  std::string_view tail;      // "/Jenkinsfile": one directory per definition
+  std::string content;
+};
+void add_definition_files(const ExportPlan& plan, ExportFiles& out,
+                          Placement (*place)(const Definition& definition));
+
+// A definition's text: the string itself, or the JSON document.
+std::string content_text(const Definition& definition);
 
 // CloudFormation stacks hold at most 500 resources: a larger export is split into several
 // templates (one job's resources always in one template).

@@ -38,11 +38,13 @@ struct ExportJob {
   int port = 22;
   std::string host_zone;   // the host's zone; "" = unknown
   std::string owner;       // the run-as account (user column, else the crontab's owner)
-  std::string source_kind; // user, system, cron.d (other kinds are listed, not converted)
+  std::string source_kind; // user, system, cron.d, anacrontab, run-parts, timer
   std::string file;
   int line = 0;
-  std::string schedule; // as written
-  std::string command;  // as stored: secrets are already `***`
+  std::string schedule;            // as written
+  std::string normalized_schedule; // "anacron period=1d delay=5m" tells anacron's clock
+  std::string schedule_origin; // run-parts: the line that runs the directory ("/etc/crontab:17")
+  std::string command;         // as stored: secrets are already `***`
   std::string language;
   std::string verdict; // managed, hidden, migrated; "" in catalogs older than verdicts
   bool loaded_by_daemon = true;
@@ -50,8 +52,8 @@ struct ExportJob {
   // The env and job lines of the job's file (null when the catalog has none): cron reads the
   // env lines above the job, and only those, for it.
   FileLines file_lines;
+  FileLines origin_lines; // run-parts: the lines of the file schedule_origin names
 };
-
 
 // The snapshot's jobs that match `filter`, with their crontab lines attached.
 std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
@@ -64,20 +66,27 @@ struct Selection {
 
 // By default the hidden jobs: verdict "managed" or "migrated" is skipped, an empty verdict
 // (older catalogs) is kept. Jobs in files cron does not load are skipped too ("not-loaded"):
-// exporting them would start a job that does not run today. Jobs that are not crontab lines
-// (anacrontab, run-parts, timers) are skipped as "not-a-crontab-line": nothing to convert.
-// `all` keeps everything.
+// exporting them would start a job that does not run today. `all` keeps everything.
 Selection select_jobs(std::vector<ExportJob> candidates, bool all);
+
+// What became of a selected job. Only `converted` jobs get a cut-over step.
+enum class ExportStatus {
+  converted,       // definitions written, ready for the cut-over
+  needs_secret,    // definitions written, but a secret the scan removed must be put back first
+  not_convertible, // nothing written: conversion.lost[0] says why
+};
+std::string_view export_status_name(ExportStatus status); // "converted", "needs-secret", ...
 
 struct ExportedJob {
   ExportJob job;
+  ExportStatus status = ExportStatus::not_convertible;
   Conversion conversion;                 // converted == false: lost[0] says why; no definitions
   std::vector<std::string> carried_over; // features of the job with no lost item
   std::string marker; // "# digger: migrated to <target> <name>"; "" when not converted
 };
 
 struct ExportPlan {
-  Target target = Target::eventbridge;
+  Target target;
   catalog::ScanSummary scan;
   std::string filter;    // as given
   bool all = false;      // --all
@@ -96,5 +105,10 @@ std::string migrated_marker(Target target, std::string_view name);
 
 // The placeholder written instead of a secret env value.
 std::string secret_placeholder(std::string_view name);
+
+// Why each selected job that is not `converted` was left out ("needs-secret", or the feature
+// of its first lost item: "reboot", "day-and-rule", ...), with the count of each.
+std::map<std::string, std::int64_t> not_exported_reasons(const ExportPlan& plan);
+std::string not_exported_reason(const ExportedJob& job);
 
 } // namespace digger::migrate

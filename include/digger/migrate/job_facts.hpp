@@ -27,6 +27,8 @@ struct JobFacts {
   std::string base_name;                   // host-owner-program, before target limits
   std::string description;                 // for the definitions' description fields
   int batch_timeout_seconds = 3600;
+  std::vector<std::string> timer_triggers; // JobContext::timer_triggers
+  bool catch_up = false;                   // JobContext::catch_up (anacron)
 };
 
 JobFacts job_facts(const cron::Job& job, const JobContext& context);

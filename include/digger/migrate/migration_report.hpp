@@ -24,12 +24,16 @@ struct LanguageGroup {
 };
 std::vector<LanguageGroup> group_jobs(const ExportPlan& plan);
 
-// One step of the cut-over: on `host`, in `file`, once the definition has run, replace the job
-// line with the marker line and the line commented out. Only converted jobs have one.
+// One step of the cut-over, for one converted job: switch its definitions on (they are
+// written disabled) and, in the same step, switch the job off on its host: replace the job
+// line with the marker line and the line commented out, or (run-parts scripts, timers) run
+// the `disable` command. Only converted jobs have one.
 struct CutoverStep {
   size_t job = 0;                       // index into plan.jobs
-  std::string current_line;             // the line as the catalog holds it (secrets already ***)
-  std::vector<std::string> replacement; // the marker, then "#" + the line
+  std::vector<std::string> enable;      // the target's commands (TargetSpec::enable)
+  std::string current_line;             // the line as the catalog holds it; "" with `disable`
+  std::vector<std::string> replacement; // the marker, then "#" + the line; empty with `disable`
+  std::string disable;                  // a shell command instead of a line edit; "" otherwise
 };
 std::vector<CutoverStep> cutover_plan(const ExportPlan& plan); // by host, file, line
 

@@ -1,0 +1,31 @@
+#pragma once
+
+// Internal to the migrate stage: the jobs of a scan that are not crontab lines (anacrontab
+// lines, run-parts scripts, systemd timer triggers) as the cron job they amount to, so every
+// target's builder can write them (docs/migration.md#other-kinds-of-jobs). Pure: the lines
+// come from the catalog.
+
+#include "digger/cron/crontab.hpp"
+#include "digger/migrate/conversion.hpp"
+#include "digger/migrate/export_plan.hpp"
+
+#include <optional>
+#include <string>
+
+namespace digger::migrate {
+
+struct SourceJob {
+  cron::Job job;
+  JobContext context; // host, zone and the fields for non-crontab jobs filled in
+};
+
+// The job of an anacrontab line, a run-parts script or a timer trigger; nullopt with
+// `error` set when the catalog does not hold the lines it needs.
+std::optional<SourceJob> read_source_job(const ExportJob& source, std::string& error);
+
+// A systemd OnCalendar= value as cron fields, when they fire at the same minutes: no seconds
+// other than :00, no years, no '~', and the weekday ANDed with the date (cron's '*' rule).
+// nullopt when no cron schedule matches it exactly.
+std::optional<cron::Schedule> calendar_as_schedule(std::string_view calendar, std::string& zone);
+
+} // namespace digger::migrate
