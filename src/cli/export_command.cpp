@@ -44,9 +44,6 @@ struct ExportOptions {
   bool strict = false;
 };
 
-// --strict: some selected job was not exported (distinct from 1, 2 and 3; docs/migration.md).
-constexpr int exit_not_exported = 5;
-
 class ExportError : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;

@@ -11,10 +11,11 @@ namespace digger::cli {
 // Exit codes shared by every subcommand (documented in docs/digger-scan.1.md).
 enum ExitCode : int {
   exit_ok = 0,
-  exit_partial = 1,  // some hosts failed; for `diff`: something changed
-  exit_usage = 2,    // bad flags or bad input file
-  exit_catalog = 3,  // the catalog cannot be opened, read or written
-  exit_internal = 4, // a bug or the machine ran out of something (memory): not the user's fault
+  exit_partial = 1,      // some hosts failed; for `diff`: something changed
+  exit_usage = 2,        // bad flags or bad input file
+  exit_catalog = 3,      // the catalog cannot be opened, read or written
+  exit_internal = 4,     // a bug or the machine ran out of something (memory): not the user's fault
+  exit_not_exported = 5, // `export --strict`: some selected job was not exported
 };
 
 // Each subcommand adds itself to the app and, when chosen, stores in `action` the code that
