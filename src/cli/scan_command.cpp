@@ -334,7 +334,7 @@ int run_scan(const ScanFlags& flags) {
   request.sudo_password = sudo_password ? &*sudo_password : nullptr;
   request.registry = registry ? &*registry : nullptr;
   if (!flags.no_inspect) {
-    request.inspection_targets = collect::inspection_targets;
+    request.inspection_targets = collect::targets_to_inspect;
   }
   request.limits.total_bytes = flags.max_output;
   request.limits.per_file_bytes = std::min<std::size_t>(flags.max_output, 4u << 20);
