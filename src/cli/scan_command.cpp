@@ -6,6 +6,7 @@
 #include "digger/cli/sudo_password.hpp"
 #include "digger/collect/host_record.hpp"
 #include "digger/collect/scan.hpp"
+#include "digger/collect/source_table.hpp"
 #include "digger/cron/registry.hpp"
 #include "digger/inventory/hosts_file.hpp"
 #include "digger/inventory/inventory_file.hpp"
@@ -351,6 +352,7 @@ int run_scan(const ScanFlags& flags) {
   ssh::FanoutReport fanout;
   std::string catalog_failure;
   {
+    catalog.register_source_kinds(collect::catalog_kind_rows()); // before the Writer: it checks
     catalog::Writer writer(catalog, scan_id);
     auto outcome = collect::scan_hosts(
         request, keys, host_keys, writer,

@@ -92,11 +92,17 @@ std::string_view catalog_kind(SourceKind kind, std::string_view path) {
   return spec.kind_for_path ? spec.kind_for_path(path) : spec.catalog_kinds[0];
 }
 
-std::vector<CatalogKind> catalog_kinds() {
-  std::vector<CatalogKind> out;
+std::vector<catalog::SourceKindRow> catalog_kind_rows() {
+  static constexpr std::array<std::string_view, 3> grammars{"", "user", "system"};
+  static constexpr std::array<std::string_view, 4> clocks{"cron", "anacron", "systemd",
+                                                          "inherited"};
+  std::vector<catalog::SourceKindRow> out;
   for (const auto& spec : table()) {
     for (auto word : spec.catalog_kinds) {
-      out.push_back({std::string(word), std::string(spec.description)});
+      out.push_back({std::string(word),
+                     std::string(grammars.at(static_cast<std::size_t>(spec.flavour))),
+                     std::string(clocks.at(static_cast<std::size_t>(spec.clock))),
+                     std::string(spec.description)});
     }
   }
   return out;

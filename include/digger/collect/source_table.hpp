@@ -5,6 +5,7 @@
 // the pipeline knows about a source is in its row; adding a source is one reader and one row
 // (docs/architecture.md, "How to add a source").
 
+#include "digger/catalog/records.hpp"
 #include "digger/collect/job.hpp"
 #include "digger/collect/snapshot.hpp"
 
@@ -71,12 +72,9 @@ const SourceSpec* source_spec_for_wire(std::string_view wire);
 // The catalog kind of a file of this source ("timer" or "service" for a systemd unit).
 std::string_view catalog_kind(SourceKind kind, std::string_view path);
 
-// Every catalog kind of every row, in table order: what the catalog's source_kinds table holds.
-struct CatalogKind {
-  std::string name;
-  std::string description;
-};
-std::vector<CatalogKind> catalog_kinds();
+// Every catalog kind of every row, in table order, with its grammar and clock: what the scan
+// registers in the catalog's source_kinds table (Catalog::register_source_kinds).
+std::vector<catalog::SourceKindRow> catalog_kind_rows();
 
 // The paths the collector lists, per wire word (for the remote scripts' generated preamble).
 struct SourcePaths {
