@@ -116,6 +116,16 @@ struct Catalog::State {
   std::optional<HostInserter> inserter; // prepared on the first record
   std::optional<ScanLock> lock;
   std::int64_t locked_scan = 0;
+  std::shared_ptr<const SourceKindNames> kind_names; // what validate() accepts
+
+  void load_kind_names() {
+    auto names = std::make_shared<SourceKindNames>();
+    Statement select = db.prepare("SELECT name FROM source_kinds");
+    while (select.step()) {
+      names->insert(select.column_text(0));
+    }
+    kind_names = std::move(names);
+  }
 
   void require_writable() const {
     if (mode != Mode::read_write) {
@@ -162,7 +172,42 @@ Catalog Catalog::open(const std::string& path, Mode mode) {
   }
   FileProbe probe = probe_catalog_file(path);
   Database db = mode == Mode::read_only ? open_read_only(path, probe) : open_read_write(path);
-  return Catalog(std::make_unique<State>(path, mode, std::move(db)));
+  auto state = std::make_unique<State>(path, mode, std::move(db));
+  state->load_kind_names();
+  return Catalog(std::move(state));
+}
+
+std::vector<SourceKindRow> Catalog::source_kinds() {
+  std::lock_guard guard(state_->mutex);
+  std::vector<SourceKindRow> rows;
+  Statement select = state_->db.prepare(
+      "SELECT name, crontab, clock, description FROM source_kinds ORDER BY rowid");
+  while (select.step()) {
+    rows.push_back({select.column_text(0), select.column_text(1), select.column_text(2),
+                    select.column_text(3)});
+  }
+  return rows;
+}
+
+void Catalog::register_source_kinds(std::span<const SourceKindRow> kinds) {
+  std::lock_guard guard(state_->mutex);
+  state_->require_writable();
+  Transaction transaction(state_->db);
+  Statement upsert = state_->db.prepare(
+      "INSERT INTO source_kinds (name, crontab, clock, description) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (name) DO UPDATE SET crontab = excluded.crontab, clock = excluded.clock, "
+      "description = excluded.description");
+  for (const auto& kind : kinds) {
+    upsert.bind(1, kind.name).bind(2, kind.crontab).bind(3, kind.clock).bind(4, kind.description);
+    upsert.run();
+  }
+  transaction.commit();
+  state_->load_kind_names();
+}
+
+std::shared_ptr<const SourceKindNames> Catalog::source_kind_names() const {
+  std::lock_guard guard(state_->mutex);
+  return state_->kind_names;
 }
 
 std::int64_t Catalog::begin_scan(const ScanInfo& info) {
@@ -218,8 +263,9 @@ void Catalog::record_host(std::int64_t scan_id, const HostRecord& host) {
 }
 
 void Catalog::record_hosts(std::int64_t scan_id, std::span<const HostRecord> hosts) {
+  const auto kinds = source_kind_names();
   for (const HostRecord& host : hosts) {
-    validate(host);
+    validate(host, *kinds);
   }
   std::lock_guard guard(state_->mutex);
   state_->require_writable();

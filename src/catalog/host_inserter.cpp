@@ -51,7 +51,7 @@ bool counts_as_ok(std::string_view status) {
 
 } // namespace
 
-void validate(const HostRecord& host) {
+void validate(const HostRecord& host, const SourceKindNames& kinds) {
   if (host.name.empty()) {
     throw std::invalid_argument("catalog: host record without a name");
   }
@@ -59,7 +59,7 @@ void validate(const HostRecord& host) {
     throw std::invalid_argument(fmt::format("catalog: unknown host status '{}'", host.status));
   }
   for (const SourceRow& source : host.sources) {
-    if (!is_source_kind(source.kind)) {
+    if (!kinds.contains(source.kind)) {
       throw std::invalid_argument(fmt::format("catalog: unknown source kind '{}'", source.kind));
     }
     for (const EntryRow& entry : source.entries) {

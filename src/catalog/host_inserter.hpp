@@ -49,6 +49,6 @@ std::optional<HostRecord> read_host_record(Database& db, std::int64_t scan_id,
 
 // Throws std::invalid_argument for a record the schema would reject, naming the bad value,
 // before anything is written.
-void validate(const HostRecord& host);
+void validate(const HostRecord& host, const SourceKindNames& kinds);
 
 } // namespace digger::catalog

@@ -22,8 +22,6 @@ constexpr std::array<std::string_view, 13> host_statuses{"ok",
                                                          "bastion-auth",
                                                          "forwarding-refused",
                                                          "target-open-timeout"};
-constexpr std::array<std::string_view, 7> source_kinds{
-    "user", "system", "cron.d", "anacrontab", "run-parts", "timer", "service"};
 constexpr std::array<std::string_view, 4> verdicts{"", "managed", "hidden", "migrated"};
 constexpr std::array<std::string_view, 6> entry_kinds{"job",     "env",   "disabled-job",
                                                       "comment", "blank", "invalid"};
@@ -49,9 +47,6 @@ std::optional<ScanStatus> scan_status_from_name(std::string_view name) {
 
 bool is_host_status(std::string_view status) {
   return contains(host_statuses, status);
-}
-bool is_source_kind(std::string_view kind) {
-  return contains(source_kinds, kind);
 }
 bool is_entry_kind(std::string_view kind) {
   return contains(entry_kinds, kind);

@@ -189,7 +189,7 @@ CREATE VIEW duplicate_jobs AS
    ORDER BY hosts DESC, fingerprint;
 )sql";
 
-const std::array<Migration, 4> all_migrations{{
+const std::array<Migration, 5> all_migrations{{
     {1, "first release: scans, hosts, host_results, cron_sources, entries, report views",
      schema_v1},
     {2, "scans.digger_version, entries_by_fingerprint index, duplicate_jobs view", schema_v2},
@@ -201,6 +201,8 @@ const std::array<Migration, 4> all_migrations{{
      "bastion statuses (bastion-unreachable, bastion-hostkey, bastion-auth, forwarding-refused, "
      "target-open-timeout): host_results rebuilt",
      schema_v4_sql(), /*rebuilds_tables=*/true},
+    {5, "source kinds in the source_kinds lookup table (no CHECK): cron_sources rebuilt",
+     schema_v5_sql(), /*rebuilds_tables=*/true},
 }};
 
 // Turns foreign key enforcement off for one migration step and back to what it was after.

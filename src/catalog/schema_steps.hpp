@@ -13,4 +13,7 @@ std::string_view schema_v3_sql();
 // Step 4 (issue 15): the bastion statuses; rebuilds host_results.
 std::string_view schema_v4_sql();
 
+// Step 5 (issue 16): source kinds in a lookup table; rebuilds cron_sources.
+std::string_view schema_v5_sql();
+
 } // namespace digger::catalog

@@ -9,7 +9,7 @@
 namespace digger::catalog {
 
 Writer::Writer(Catalog& catalog, std::int64_t scan_id, WriterOptions options)
-    : catalog_(catalog), scan_id_(scan_id), options_(options) {
+    : catalog_(catalog), scan_id_(scan_id), options_(options), kinds_(catalog.source_kind_names()) {
   options_.queue_capacity = std::max<std::size_t>(options_.queue_capacity, 1);
   options_.batch_hosts = std::max<std::size_t>(options_.batch_hosts, 1);
   thread_ = std::thread([this] { run(); });
@@ -24,7 +24,7 @@ Writer::~Writer() {
 }
 
 void Writer::submit(HostRecord host) {
-  validate(host); // here, so one bad record cannot sink the rest of its batch
+  validate(host, *kinds_); // here, so one bad record cannot sink the rest of its batch
   std::unique_lock lock(mutex_);
   progress_.wait(lock,
                  [&] { return queue_.size() < options_.queue_capacity || failure_ || stopping_; });

@@ -3,21 +3,25 @@
 
 #include "digger/cli/command.hpp"
 #include "digger/cli/parse_output.hpp"
-#include "digger/cron/fingerprint.hpp"
-#include "digger/cron/describe.hpp"
-#include "digger/cron/command.hpp"
+#include "digger/collect/job.hpp"
+#include "digger/collect/load_rules.hpp"
+#include "digger/collect/readers.hpp"
 #include "digger/cron/crontab.hpp"
+#include "digger/cron/describe.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 namespace digger::cli {
@@ -35,17 +39,22 @@ struct ParseArgs {
   std::vector<std::string> files;
 };
 
+// Reads a file, or stdin for "-".
 std::optional<std::string> read_file(const std::string& name, std::string& error) {
   std::error_code ec;
-  if (fs::is_directory(name, ec)) {
+  if (name != "-" && fs::is_directory(name, ec)) {
     error = "is a directory";
     return std::nullopt;
   }
-  std::ifstream in(name, std::ios::binary);
-  if (!in) {
-    error = std::error_code(errno, std::generic_category()).message();
-    return std::nullopt;
+  std::ifstream file;
+  if (name != "-") {
+    file.open(name, std::ios::binary);
+    if (!file) {
+      error = std::error_code(errno, std::generic_category()).message();
+      return std::nullopt;
+    }
   }
+  std::istream& in = name == "-" ? std::cin : file;
   // Read at most one byte past the limit: the file may be a pipe or a device with no size.
   std::string text;
   std::array<char, 65536> chunk{};
@@ -64,7 +73,58 @@ std::optional<std::string> read_file(const std::string& name, std::string& error
   return text;
 }
 
+// One line through the scan's pipeline (the crontab reader's line, then enrich()).
+catalog::EntryRow enriched_job(const cron::Line& line, std::string_view owner) {
+  collect::Job job = collect::crontab_line_job(line, owner);
+  collect::enrich(job);
+  return std::move(job.row);
+}
+
+// Where cron reads crontabs, the kind of file this path would be; nullopt elsewhere.
+std::optional<collect::SourceKind> cron_location(const std::string& path) {
+  const fs::path p(path);
+  if (p.parent_path().filename() == "cron.d") {
+    return collect::SourceKind::cron_d;
+  }
+  if (p.filename() == "crontab") {
+    return collect::SourceKind::system_crontab;
+  }
+  if (path.find("/var/spool/cron/") != std::string::npos) {
+    return collect::SourceKind::user_crontab;
+  }
+  return std::nullopt;
+}
+
+void add_note(FileLoad& load, std::string note) {
+  if (std::find(load.notes.begin(), load.notes.end(), note) == load.notes.end()) {
+    load.notes.push_back(std::move(note));
+  }
+}
+
 } // namespace
+
+FileLoad local_file_load(const std::string& path, std::uint32_t mode) {
+  FileLoad load;
+  const auto kind = cron_location(path);
+  if (!kind) {
+    return load;
+  }
+  collect::CronSource source;
+  source.path = path;
+  source.kind = *kind;
+  source.owner = std::string(collect::base_name(path));
+  source.mode = mode;
+  const auto cronie = collect::daemon_loads(source, "cronie");
+  const auto vixie = collect::daemon_loads(source, "vixie");
+  load.cronie = cronie.loaded;
+  load.vixie = vixie.loaded;
+  for (const auto* verdict : {&cronie, &vixie}) {
+    if (!verdict->loaded) {
+      add_note(load, verdict->reason);
+    }
+  }
+  return load;
+}
 
 bool implies_system_crontab(const std::string& path) {
   const fs::path p(path);
@@ -100,13 +160,13 @@ nlohmann::ordered_json crontab_entry_json(const cron::Line& line, std::string_vi
     if (job.mail_on_error_only) {
       entry["mail_on_error_only"] = true;
     }
-    const auto analysis = cron::analyze_command(job.command);
-    entry["target"] = analysis.target;
-    entry["language"] = analysis.language_name();
-    entry["evidence"] = analysis.evidence;
+    // The scan's own enrichment: the same target, language and fingerprint as a scan record.
+    const auto enriched = enriched_job(line, file_owner);
+    entry["target"] = enriched.target;
+    entry["language"] = enriched.language;
+    entry["evidence"] = enriched.evidence;
     entry["description"] = cron::describe(job.schedule);
-    entry["fingerprint"] =
-        cron::job_fingerprint(job.user.value_or(std::string(file_owner)), job.schedule, job.command);
+    entry["fingerprint"] = enriched.fingerprint;
   }
   if (line.env) {
     entry["name"] = line.env->name;
@@ -222,7 +282,8 @@ std::string describe(const cron::Line& line) {
   return {};
 }
 
-void print_text(const std::string& file, const cron::ParsedCrontab& parsed) {
+void print_text(const std::string& file, const cron::ParsedCrontab& parsed,
+                const std::string& owner) {
   auto yes_no = [](bool b) { return b ? "yes" : "no"; };
   fmt::print("{}: loads under cronie: {}, under Debian cron: {}\n", printable(file),
              yes_no(parsed.loads_under_cronie), yes_no(parsed.loads_under_vixie));
@@ -232,10 +293,9 @@ void print_text(const std::string& file, const cron::ParsedCrontab& parsed) {
   for (const auto& line : parsed.lines) {
     fmt::print("  {:>5} {:<12} {}\n", line.number, cron::line_kind_name(line.kind), describe(line));
     if (line.job) {
-      const auto analysis = cron::analyze_command(line.job->command);
-      fmt::print("  {:>5} {:<12} {} {} ({}); {}\n", "", "", analysis.language_name(),
-                 printable(analysis.target), printable(analysis.evidence),
-                 cron::describe(line.job->schedule));
+      const auto job = enriched_job(line, owner);
+      fmt::print("  {:>5} {:<12} {} {} ({}); {}\n", "", "", job.language, printable(job.target),
+                 printable(job.evidence), job.description);
     }
     if (!line.daemon_note.empty()) {
       fmt::print("  {:>5} {:<12} ({})\n", "", "", printable(line.daemon_note));
@@ -243,31 +303,57 @@ void print_text(const std::string& file, const cron::ParsedCrontab& parsed) {
   }
 }
 
+// The permission bits of a local file (0: stdin, or stat failed after the read).
+std::uint32_t file_mode(const std::string& name) {
+  struct stat info {};
+  if (name == "-" || ::stat(name.c_str(), &info) != 0) {
+    return 0;
+  }
+  return static_cast<std::uint32_t>(info.st_mode) & 07777;
+}
+
+// The file rules the scan applies, on top of what the content says.
+void apply_file_load(cron::ParsedCrontab& parsed, const std::string& file) {
+  if (file == "-") {
+    return;
+  }
+  auto load = local_file_load(file, file_mode(file));
+  parsed.loads_under_cronie = parsed.loads_under_cronie && load.cronie;
+  parsed.loads_under_vixie = parsed.loads_under_vixie && load.vixie;
+  parsed.load_notes.insert(parsed.load_notes.begin(), load.notes.begin(), load.notes.end());
+}
+
 int run_parse(const ParseArgs& args) {
-  int status = exit_ok;
+  bool unreadable = false;
+  bool ignored = false;
   for (const auto& file : args.files) {
     std::string error;
     auto text = read_file(file, error);
     if (!text) {
       fmt::print(stderr, "digger-scan parse: cannot read {}: {}\n", printable(file), error);
-      status = exit_usage;
+      unreadable = true;
       continue;
     }
     cron::ParseOptions options;
-    options.flavor = args.system || implies_system_crontab(file) ? cron::CrontabFlavor::system
-                                                                 : cron::CrontabFlavor::user;
+    const bool system = args.system || (file != "-" && implies_system_crontab(file));
+    options.flavor = system ? cron::CrontabFlavor::system : cron::CrontabFlavor::user;
     // A spool crontab is named after its owner; root's may use cronie's '-' prefix.
     options.privileged_owner = fs::path(file).filename() == "root";
-    const auto parsed = cron::parse_crontab(*text, options);
+    auto parsed = cron::parse_crontab(*text, options);
+    apply_file_load(parsed, file);
+    ignored = ignored || !parsed.loads_under_cronie || !parsed.loads_under_vixie;
     if (args.format == "json") {
       fmt::print("{}\n",
                  crontab_file_json(file, parsed)
                      .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
     } else {
-      print_text(file, parsed);
+      print_text(file, parsed, crontab_owner(file));
     }
   }
-  return status;
+  if (unreadable) {
+    return exit_usage;
+  }
+  return ignored ? exit_file_ignored : exit_ok;
 }
 
 } // namespace
@@ -281,7 +367,7 @@ void add_parse_command(CLI::App& app, Action& action) {
   command->add_option("--format", args->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  command->add_option("files", args->files, "Crontab files")->required();
+  command->add_option("files", args->files, "Crontab files ('-' reads stdin)")->required();
   command->callback([args, &action] { action = [args] { return run_parse(*args); }; });
 }
 

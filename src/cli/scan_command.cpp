@@ -8,6 +8,7 @@
 #include "digger/cli/sudo_password.hpp"
 #include "digger/collect/host_record.hpp"
 #include "digger/collect/scan.hpp"
+#include "digger/collect/source_table.hpp"
 #include "digger/cron/registry.hpp"
 #include "digger/inventory/hosts_file.hpp"
 #include "digger/inventory/inventory_file.hpp"
@@ -335,7 +336,7 @@ int run_scan(const ScanFlags& flags) {
   request.sudo_password = sudo_password ? &*sudo_password : nullptr;
   request.registry = registry ? &*registry : nullptr;
   if (!flags.no_inspect) {
-    request.inspection_targets = collect::inspection_targets;
+    request.inspection_targets = collect::targets_to_inspect;
   }
   request.limits.total_bytes = flags.max_output;
   request.limits.per_file_bytes = std::min<std::size_t>(flags.max_output, 4u << 20);
@@ -352,6 +353,7 @@ int run_scan(const ScanFlags& flags) {
   ssh::FanoutReport fanout;
   std::string catalog_failure;
   {
+    catalog.register_source_kinds(collect::catalog_kind_rows()); // before the Writer: it checks
     catalog::Writer writer(catalog, scan_id);
     auto outcome = collect::scan_hosts(
         request, keys, host_keys, writer,

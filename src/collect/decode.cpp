@@ -3,6 +3,7 @@
 #include "digger/collect/framing.hpp"
 #include "digger/collect/packages.hpp"
 #include "digger/collect/script.hpp"
+#include "digger/collect/source_table.hpp"
 
 #include <algorithm>
 #include <array>
@@ -44,20 +45,11 @@ std::uint32_t octal_mode(std::string_view text) {
   return ec == std::errc{} && ptr == text.data() + text.size() ? value : 0;
 }
 
+// The source table's row for the collector's word; an unknown word reads as a user crontab
+// (the strictest grammar, no user column).
 SourceKind kind_of(std::string_view word) {
-  if (word == "system") {
-    return SourceKind::system_crontab;
-  }
-  if (word == "anacrontab") {
-    return SourceKind::anacrontab;
-  }
-  if (word == "run-parts") {
-    return SourceKind::run_parts;
-  }
-  if (word == "unit") {
-    return SourceKind::systemd_unit;
-  }
-  return word == "cron.d" ? SourceKind::cron_d : SourceKind::user_crontab;
+  const SourceSpec* spec = source_spec_for_wire(word);
+  return spec ? spec->kind : SourceKind::user_crontab;
 }
 
 std::string base_name(std::string_view path) {
@@ -163,7 +155,9 @@ bool apply_record(Decoded& out, std::string_view type, const std::vector<std::st
     source.kind = kind_of(f[0]);
     source.path = f[1];
     source.uid = to_int(f[2], -1);
-    source.owner = source.kind == SourceKind::user_crontab ? base_name(f[1]) : std::string(f[3]);
+    // cron's rule: a spool crontab belongs to the user it is named after.
+    source.owner = source_spec(source.kind).flavour == CrontabFlavour::user ? base_name(f[1])
+                                                                            : std::string(f[3]);
     source.file_owner = f[3];
     source.mode = octal_mode(f[4]);
     source.size = to_int(f[5], 0);

@@ -2,7 +2,7 @@
 
 #include "digger/collect/host_context.hpp"
 #include "digger/collect/host_status.hpp"
-#include "digger/collect/source_rows.hpp"
+#include "digger/collect/source_table.hpp"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -52,6 +52,12 @@ std::string sha256_hex(std::string_view bytes) {
 
 void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot,
                   const cron::Registry* registry) {
+  auto host = host_context(snapshot, record.name, registry);
+  add_host_jobs(record, snapshot, read_host(snapshot, host), registry);
+}
+
+void add_host_jobs(catalog::HostRecord& record, const HostSnapshot& snapshot, HostJobs&& jobs,
+                   const cron::Registry* registry) {
   record.facts.hostname = one_line(snapshot.facts.hostname, 255);
   record.facts.os_id = one_line(snapshot.facts.os_id, 64);
   record.facts.os_version = one_line(snapshot.facts.os_version, 64);
@@ -61,11 +67,11 @@ void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot,
     record.unreadable_paths.push_back(note.path);
   }
   auto host = host_context(snapshot, record.name, registry);
-  record.sources = build_source_rows(snapshot, host);
+  record.sources = judged_rows(std::move(jobs), host);
   for (const auto& note : snapshot.skipped) {
     catalog::SourceRow row;
     row.path = note.path;
-    row.kind = std::string(source_kind_word(note.kind, note.path));
+    row.kind = std::string(catalog_kind(note.kind, note.path));
     row.loaded_by_daemon = false;
     row.read_error = note.reason;
     record.sources.push_back(std::move(row));

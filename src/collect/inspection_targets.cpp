@@ -2,7 +2,7 @@
 // as whom), and the bytes sent to the host for them.
 #include "digger/collect/host_record.hpp"
 #include "digger/collect/inspect.hpp"
-#include "digger/collect/source_rows.hpp"
+#include "digger/collect/pipeline.hpp"
 
 #include <fmt/format.h>
 
@@ -44,12 +44,16 @@ std::string user_list(const std::vector<std::string>& users) {
 } // namespace
 
 std::vector<InspectionTarget> inspection_targets(const HostSnapshot& snapshot) {
-  // The row builders are the one definition of a job's target; running them twice costs a
-  // parse per source, which is small next to the round trip it saves.
-  HostContext host = host_context(snapshot, "", nullptr);
+  return targets_to_inspect(read_host(snapshot, host_context(snapshot, "", nullptr)));
+}
+
+// The enriched jobs are the one definition of a job's target; the record is built from the
+// same jobs once the programs are known.
+std::vector<InspectionTarget> targets_to_inspect(const HostJobs& jobs) {
   std::map<std::string, std::set<std::string>, std::less<>> users;
-  for (const auto& row : build_source_rows(snapshot, host)) {
-    for (const auto& entry : row.entries) {
+  for (const auto& source : jobs.sources) {
+    for (const auto& job : source.jobs) {
+      const auto& entry = job.row;
       if (entry.kind == "job" && inspectable(entry.target)) {
         users[entry.target].insert(entry.run_as);
       }

@@ -1,6 +1,7 @@
 #include "digger/collect/line_cap.hpp"
 
 #include "digger/collect/host_status.hpp"
+#include "digger/collect/source_table.hpp"
 
 #include <fmt/format.h>
 
@@ -10,8 +11,7 @@ namespace digger::collect {
 namespace {
 
 bool is_line_based(SourceKind kind) {
-  return kind == SourceKind::user_crontab || kind == SourceKind::system_crontab ||
-         kind == SourceKind::cron_d || kind == SourceKind::anacrontab;
+  return source_spec(kind).line_based;
 }
 
 // The length of the first `lines` lines of `text` (terminators included), and how many

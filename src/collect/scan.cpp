@@ -131,14 +131,21 @@ catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcom
     record.reason = one_line(outcome.reason, 300);
     return record;
   }
-  auto decoded = decode_host(outcome, plan);
-  auto verdict = judge_collection(decoded, outcome.stderr_data, outcome.stdout_truncated);
-  record.status = verdict.status;
-  record.reason = verdict.reason;
-  // Before any parsing: the lines past the cap cost nothing.
-  const LineCap cap = cap_host_lines(decoded.snapshot, max_lines);
-  add_snapshot(record, decoded.snapshot, registry);
-  apply_line_cap(record, cap, max_lines);
+  // The jobs the inspection was planned from, or (no plan made) read now: once either way.
+  std::shared_ptr<PreparedHost> prepared = plan ? plan->prepared : nullptr;
+  if (!prepared) {
+    prepared = std::make_shared<PreparedHost>(prepare_host(outcome.stdout_data, outcome.stderr_data,
+                                                           outcome.stdout_truncated, max_lines));
+  }
+  auto& snapshot = prepared->decoded.snapshot;
+  if (plan != nullptr) {
+    std::string failure = plan->paths.empty() ? std::string() : inspection_failure(outcome);
+    apply_inspection(snapshot, *plan, outcome.followup_stdout, failure);
+  }
+  record.status = prepared->collection.status;
+  record.reason = prepared->collection.reason;
+  add_host_jobs(record, snapshot, std::move(prepared->jobs), registry);
+  apply_line_cap(record, prepared->cap, max_lines);
   return record;
 }
 
@@ -149,21 +156,32 @@ struct HostInspection {
   InspectionPlan plan; // its note says why when the inspection did not start
 };
 
+InspectionPlan
+plan_host_inspection(const ssh::Outcome& first, const InspectLimits& limits, std::size_t max_lines,
+                     const std::function<std::vector<InspectionTarget>(const HostJobs&)>& targets) {
+  InspectionPlan plan;
+  std::shared_ptr<PreparedHost> prepared;
+  try {
+    prepared = std::make_shared<PreparedHost>(
+        prepare_host(first.stdout_data, first.stderr_data, first.stdout_truncated, max_lines));
+    if (!prepared->decoded.complete) {
+      plan.note = "not run: the collector did not finish";
+    } else {
+      plan = plan_inspection(targets(prepared->jobs), limits);
+    }
+  } catch (const std::exception& error) {
+    plan = InspectionPlan{};
+    plan.note = std::string("not run: ") + error.what();
+  }
+  plan.prepared = std::move(prepared);
+  return plan;
+}
+
 std::optional<std::string> plan_host(const ScanRequest& request, const ssh::Outcome& first,
                                      HostInspection& slot) {
   slot.asked = true;
-  auto decoded = decode_collector_output(first.stdout_data);
-  if (!decoded.complete) {
-    slot.plan.note = "not run: the collector did not finish";
-    return std::nullopt;
-  }
-  try {
-    slot.plan = plan_inspection(request.inspection_targets(decoded.snapshot), request.inspect);
-  } catch (const std::exception& error) {
-    slot.plan = InspectionPlan{};
-    slot.plan.note = std::string("not run: ") + error.what();
-    return std::nullopt;
-  }
+  slot.plan = plan_host_inspection(first, request.inspect, request.max_lines_per_host,
+                                   request.inspection_targets);
   if (slot.plan.paths.empty()) {
     return std::nullopt;
   }

@@ -173,7 +173,7 @@ ScanRequest request_for(const Lab& lab) {
   request.ssh.workers = 2;
   request.ssh.host_deadline = 60s;
   request.ssh.host_key_mode = ssh::HostKeyMode::strict;
-  request.inspection_targets = inspection_targets;
+  request.inspection_targets = targets_to_inspect;
   return request;
 }
 

@@ -50,6 +50,13 @@ public:
   std::vector<ScanSummary> scans(); // newest first
   std::optional<ScanSummary> scan(std::int64_t scan_id);
 
+  // The source kinds the catalog knows (its source_kinds table): a record whose source has
+  // another kind is rejected. register_source_kinds adds or updates rows; call it before a
+  // Writer starts (the Writer validates against the kinds known when it was made).
+  std::vector<SourceKindRow> source_kinds();
+  void register_source_kinds(std::span<const SourceKindRow> kinds);
+  std::shared_ptr<const SourceKindNames> source_kind_names() const;
+
   int schema_version();
   const std::string& path() const;
   Mode mode() const;

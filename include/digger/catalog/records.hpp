@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,10 +20,19 @@ std::optional<ScanStatus> scan_status_from_name(std::string_view name);
 
 // Allowed values of the text columns that are checked by the schema.
 bool is_host_status(std::string_view status); // ok, partial, unreachable, timeout, ...
-bool is_source_kind(
-    std::string_view kind); // user, system, cron.d, anacrontab, run-parts, timer, service
-bool is_entry_kind(std::string_view kind); // job, env, disabled-job, comment, blank, invalid
-bool is_verdict(std::string_view verdict); // "", managed, hidden, migrated
+bool is_entry_kind(std::string_view kind);    // job, env, disabled-job, comment, blank, invalid
+bool is_verdict(std::string_view verdict);    // "", managed, hidden, migrated
+
+// A kind of source file, as the catalog's source_kinds table holds it (seeded with the
+// built-in kinds, more registered by the scan from collect's source table).
+struct SourceKindRow {
+  std::string name;        // user, system, cron.d, anacrontab, run-parts, timer, service, ...
+  std::string crontab;     // the crontab grammar of its files: "user", "system" or ""
+  std::string clock;       // cron, anacron, systemd, inherited
+  std::string description; // one line
+  friend bool operator==(const SourceKindRow&, const SourceKindRow&) = default;
+};
+using SourceKindNames = std::set<std::string, std::less<>>;
 
 // One crontab line, as parsed and classified.
 struct EntryRow {

@@ -51,6 +51,7 @@ private:
   Catalog& catalog_;
   std::int64_t scan_id_;
   WriterOptions options_;
+  std::shared_ptr<const SourceKindNames> kinds_; // what submit() accepts
 
   mutable std::mutex mutex_;
   std::condition_variable work_ready_; // queue gained hosts, a flush, or stop

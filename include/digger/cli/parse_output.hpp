@@ -6,14 +6,30 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace digger::cli {
 
 // /etc/crontab and /etc/cron.d/* have a user column: a file named "crontab" or in a directory
 // named "cron.d".
 bool implies_system_crontab(const std::string& path);
+
+// What the scan's file rules (names, permissions: collect/load_rules.hpp) say of a local file
+// at `path` with permission bits `mode`, for each daemon. They apply only where cron reads
+// files: a directory named "cron.d", a file named "crontab", the spool (/var/spool/cron/...).
+struct FileLoad {
+  bool cronie = true;
+  bool vixie = true;
+  std::vector<std::string> notes; // why not, one per distinct reason
+};
+FileLoad local_file_load(const std::string& path, std::uint32_t mode);
+
+// Exit status of `parse` when cronie or Debian cron would ignore a whole file (its name, its
+// permissions or its content): distinct from 0 (every file loads) and 2 (unreadable, usage).
+inline constexpr int exit_file_ignored = 1;
 
 // One line as JSON: line, kind, then only the fields that apply (schedule, macro, user,
 // command, stdin, cron_tz, no_syslog, mail_on_error_only, name, value, error,

@@ -3,6 +3,7 @@
 #include "digger/catalog/records.hpp"
 #include "digger/collect/decode.hpp"
 #include "digger/collect/inspect.hpp"
+#include "digger/collect/pipeline.hpp"
 #include "digger/collect/snapshot.hpp"
 #include "digger/cron/registry.hpp"
 
@@ -17,11 +18,17 @@ namespace digger::collect {
 // caller's. `registry` (may be null) is the user's list of known jobs.
 void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot,
                   const cron::Registry* registry = nullptr);
+// The same from jobs already read and enriched from `snapshot` (pipeline.hpp): they are judged
+// against the snapshot's inspected programs, once.
+void add_host_jobs(catalog::HostRecord& record, const HostSnapshot& snapshot, HostJobs&& jobs,
+                   const cron::Registry* registry = nullptr);
 
 // The absolute paths of the programs the host's jobs run (and of its run-parts files), with
 // the run-as users of those jobs, for the inspection round trip: sorted by path and unique
 // (the caller bounds how many it sends).
 std::vector<InspectionTarget> inspection_targets(const HostSnapshot& snapshot);
+// The same from the host's enriched jobs: what the scan plans from (ScanRequest).
+std::vector<InspectionTarget> targets_to_inspect(const HostJobs& jobs);
 
 // Hex SHA-256 of a byte string.
 std::string sha256_hex(std::string_view bytes);

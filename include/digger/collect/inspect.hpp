@@ -10,6 +10,7 @@
 #include "digger/cron/program.hpp"
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,6 +44,8 @@ std::string inspect_command(bool use_sudo, const InspectLimits& limits);
 
 inline constexpr std::string_view inspect_start_marker = "@@digger-inspect@@ 1\n";
 
+struct PreparedHost; // pipeline.hpp
+
 // Which targets go to the host, as the follow-up's stdin.
 struct InspectionPlan {
   std::string payload;            // "+BUDGET", then "USERS/PATH" per target, each followed by a NUL
@@ -51,6 +54,9 @@ struct InspectionPlan {
   std::vector<std::pair<std::string, std::string>> rejected; // path, why (relative, ...)
   std::size_t requested = 0;                                 // distinct valid targets
   std::string note; // "bound hit: 256 of 310 targets inspected", or ""
+  // The scan's: the host's decoded output and enriched jobs the plan was made from, so that
+  // its record is built from the same jobs (host_record consumes them). Null in plain plans.
+  std::shared_ptr<PreparedHost> prepared;
 };
 InspectionPlan plan_inspection(const std::vector<InspectionTarget>& targets,
                                const InspectLimits& limits = {});

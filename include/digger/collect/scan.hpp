@@ -4,6 +4,7 @@
 #include "digger/collect/decode.hpp"
 #include "digger/collect/inspect.hpp"
 #include "digger/collect/line_cap.hpp"
+#include "digger/collect/pipeline.hpp"
 #include "digger/collect/script.hpp"
 #include "digger/cron/registry.hpp"
 #include "digger/inventory/plan.hpp"
@@ -32,9 +33,9 @@ struct ScanRequest {
   const ssh::SecretString* sudo_password = nullptr;
   CollectorLimits limits;
   // The programs to inspect on a host (the follow-up in the collector's own command), from
-  // its decoded collector output; called on a worker thread, so it must be thread-safe. Empty
-  // function: no inspection. collect::inspection_targets (host_record.hpp) is the scan's.
-  std::function<std::vector<InspectionTarget>(const HostSnapshot&)> inspection_targets;
+  // its enriched jobs; called on a worker thread, so it must be thread-safe. Empty
+  // function: no inspection. collect::targets_to_inspect (host_record.hpp) is the scan's.
+  std::function<std::vector<InspectionTarget>(const HostJobs&)> inspection_targets;
   InspectLimits inspect;
   const cron::Registry* registry = nullptr; // the user's known jobs (--registry); may be null
   ScriptMode script_mode = ScriptMode::automatic;
@@ -67,6 +68,13 @@ ScanOutcome scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::Host
                        catalog::Writer& writer,
                        const std::function<void(const catalog::HostRecord&)>& on_host,
                        std::atomic<bool>& stop);
+
+// What the scan does when a host's collector ends: decode its output, read and enrich its jobs
+// (pipeline.hpp) and plan the inspection of what they run (`targets`). The plan carries the
+// prepared host, so host_record builds the record from the same jobs. Pure.
+InspectionPlan
+plan_host_inspection(const ssh::Outcome& first, const InspectLimits& limits, std::size_t max_lines,
+                     const std::function<std::vector<InspectionTarget>(const HostJobs&)>& targets);
 
 // The record of one host from its SSH outcome: pure, exposed for tests. `plan` is the
 // inspection asked of this host (nullptr: none was asked). Past `max_lines` crontab lines the

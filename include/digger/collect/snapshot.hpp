@@ -10,16 +10,18 @@
 
 namespace digger::collect {
 
-// What kind of cron file a collected path is; decides how it is parsed.
-// run_parts: one file of /etc/cron.{hourly,daily,weekly,monthly} (content = its first bytes);
-// systemd_unit: a *.timer file or the *.service it starts.
+// What kind of cron file a collected path is; its row of the source table (source_table.hpp)
+// says how it is read. run_parts: one file of /etc/cron.{hourly,daily,weekly,monthly} (content
+// = its first bytes); systemd_unit: a *.timer file or the *.service it starts. Rows registered
+// by tests take values from `first_registered` on.
 enum class SourceKind {
   user_crontab,
   system_crontab,
   cron_d,
   anacrontab,
   run_parts,
-  systemd_unit
+  systemd_unit,
+  first_registered = 64
 };
 
 // One file read from a host by the collector script, before parsing.

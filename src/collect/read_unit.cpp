@@ -1,9 +1,7 @@
 // systemd *.timer files as catalog rows: one job per trigger line, running the ExecStart of
 // the service the timer starts.
-#include "digger/collect/job_judgement.hpp"
-#include "digger/collect/source_rows.hpp"
+#include "digger/collect/readers.hpp"
 #include "digger/cron/calendar_spec.hpp"
-#include "digger/cron/command.hpp"
 #include "digger/cron/markers.hpp"
 #include "digger/cron/unit_file.hpp"
 
@@ -17,8 +15,8 @@ const CronSource* find_service(const CronSource& timer, const cron::TimerUnit& u
   std::string wanted = unit.unit;
   if (wanted.empty()) {
     auto name = base_name(timer.path);
-    wanted = std::string(name.substr(0, name.size() - std::string_view(".timer").size())) +
-             ".service";
+    wanted =
+        std::string(name.substr(0, name.size() - std::string_view(".timer").size())) + ".service";
   }
   const std::string path = parent_directory(timer.path) + "/" + wanted;
   for (const auto& candidate : units) {
@@ -77,56 +75,51 @@ bool fill_schedule(catalog::EntryRow& entry, const cron::TimerTrigger& trigger) 
 
 } // namespace
 
-catalog::SourceRow timer_source_row(const CronSource& timer, const std::vector<CronSource>& units,
-                                    const HostContext& host) {
-  catalog::SourceRow row = base_source_row(timer, host);
+// A *.timer: one job per trigger line, running its service's ExecStart. A *.service file is
+// recorded (digest, package) without entries: its jobs belong to the timer.
+SourceRead read_unit(const CronSource& timer, const ReadContext& context) {
+  SourceRead read{base_source_row(timer, context.host), {}};
+  if (!timer.path.ends_with(".timer")) {
+    return read;
+  }
+  auto& row = read.row;
   auto timer_unit = cron::read_timer(cron::parse_unit_file(timer.content));
-  const CronSource* service_file = find_service(timer, timer_unit, units);
+  const CronSource* service_file = find_service(timer, timer_unit, context.sources);
   cron::ServiceUnit service;
   if (service_file) {
     service = cron::read_service(cron::parse_unit_file(service_file->content));
   } else {
     row.load_notes.push_back("the service this timer starts was not found beside it");
   }
-  const bool enabled = host.unit_enabled(base_name(timer.path));
-  std::string run_as = is_user_unit(timer.path) ? timer.file_owner
-                                                : (service.user.empty() ? "root" : service.user);
+  const bool enabled = context.host.unit_enabled(base_name(timer.path));
+  std::string run_as =
+      is_user_unit(timer.path) ? timer.file_owner : (service.user.empty() ? "root" : service.user);
   auto file_marker = cron::file_marker(timer.content);
   if (!file_marker && service_file) {
     file_marker = cron::file_marker(service_file->content);
   }
   for (const auto& trigger : timer_unit.triggers) {
-    catalog::EntryRow entry;
+    Job job;
+    auto& entry = job.row;
     entry.line_number = trigger.line;
     entry.kind = "job";
     entry.raw = trigger.key + "=" + trigger.value;
     if (!fill_schedule(entry, trigger)) {
       entry.kind = "invalid";
-      redact_row(entry);
-      row.entries.push_back(std::move(entry));
+      read.jobs.push_back(std::move(job));
       continue;
     }
     entry.command = service.exec_start.empty() ? "" : service.exec_start.front();
     entry.run_as = run_as;
-    auto analysis = cron::analyze_command(entry.command);
-    entry.language = std::string(analysis.language_name());
-    entry.evidence = analysis.evidence;
-    entry.target = analysis.target;
-    redact_row(entry);
-    entry.fingerprint = text_fingerprint(entry.run_as, entry.normalized_schedule, entry.command);
+    job.has_command = true;
     if (!enabled) {
-      entry.flags.push_back("timer-disabled");
+      job.reader_flags.push_back("timer-disabled");
     }
-    JobSurroundings around;
-    around.source_kind = row.kind;
-    around.source_path = timer.path;
-    around.owner = timer.file_owner;
-    around.file_marker = file_marker;
-    around.command_language = analysis.language;
-    judge_job(entry, around, host);
-    row.entries.push_back(std::move(entry));
+    job.owner = timer.file_owner;
+    job.file_marker = file_marker;
+    read.jobs.push_back(std::move(job));
   }
-  return row;
+  return read;
 }
 
 } // namespace digger::collect

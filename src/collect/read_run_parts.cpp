@@ -1,8 +1,7 @@
-// Files of /etc/cron.{hourly,daily,weekly,monthly}: each one run-parts would run is a job
-// with the schedule of the line that runs its directory.
-#include "digger/collect/job_judgement.hpp"
-#include "digger/collect/source_rows.hpp"
-#include "digger/cron/command.hpp"
+// Files of /etc/cron.{hourly,daily,weekly,monthly}: each one run-parts would run is a child job
+// with the schedule of the parent job that runs its directory.
+#include "digger/collect/pipeline.hpp"
+#include "digger/collect/readers.hpp"
 #include "digger/cron/markers.hpp"
 #include "digger/cron/run_parts.hpp"
 
@@ -30,29 +29,31 @@ cron::ProgramFacts facts_from_source(const CronSource& source) {
   facts.owner = source.file_owner;
   facts.mtime = source.mtime;
   facts.head = source.content.substr(0, head_bytes);
-  facts.elf = facts.head.starts_with("\x7f" "ELF");
+  facts.elf = facts.head.starts_with("\x7f"
+                                     "ELF");
   return facts;
 }
 
 } // namespace
 
-catalog::SourceRow run_parts_source_row(const CronSource& source, const HostContext& host,
-                                        const RunPartsDirs& dirs) {
-  catalog::SourceRow row = base_source_row(source, host);
+SourceRead read_run_parts(const CronSource& source, const ReadContext& context) {
+  SourceRead read{base_source_row(source, context.host), {}};
+  auto& row = read.row;
   const std::string dir = parent_directory(source.path);
   if (auto skip = cron::run_parts_skip_reason(base_name(source.path), source.mode, true,
-                                              flavor_of(host.daemon))) {
+                                              flavor_of(context.host.daemon))) {
     row.loaded_by_daemon = false;
     row.not_loaded_reason = *skip;
-    return row;
+    return read;
   }
-  const DirSchedule* schedule = dirs.find(dir);
+  const DirSchedule* schedule = context.expansions.find(dir);
   if (!schedule) {
     row.loaded_by_daemon = false;
     row.not_loaded_reason = fmt::format("no crontab or anacrontab line runs {}", dir);
-    return row;
+    return read;
   }
-  catalog::EntryRow entry;
+  Job job;
+  auto& entry = job.row;
   entry.line_number = 0; // the whole file is the job
   entry.kind = "job";
   entry.schedule_text = schedule->schedule_text;
@@ -63,24 +64,13 @@ catalog::SourceRow run_parts_source_row(const CronSource& source, const HostCont
   entry.schedule_origin = schedule->origin;
   entry.command = source.path;
   entry.run_as = "root";
-  auto analysis = cron::analyze_command(source.path);
-  entry.language = std::string(analysis.language_name());
-  entry.evidence = analysis.evidence;
-  entry.target = source.path;
-  entry.fingerprint = text_fingerprint(entry.run_as, entry.normalized_schedule, entry.command);
-  redact_row(entry);
-
-  auto own_facts = facts_from_source(source);
-  JobSurroundings around;
-  around.source_kind = row.kind;
-  around.source_path = source.path;
-  around.owner = source.file_owner;
-  around.file_marker = cron::file_marker(source.content);
-  around.command_language = analysis.language;
-  around.fallback_program = &own_facts;
-  judge_job(entry, around, host);
-  row.entries.push_back(std::move(entry));
-  return row;
+  job.has_command = true;
+  job.command_is_target = true;
+  job.owner = source.file_owner;
+  job.file_marker = cron::file_marker(source.content);
+  job.fallback_program = facts_from_source(source);
+  read.jobs.push_back(std::move(job));
+  return read;
 }
 
 } // namespace digger::collect

@@ -1,0 +1,62 @@
+#pragma once
+
+// The one job type every source reader returns, and the two steps every job goes through once:
+// enrich() (command analysis, redaction, fingerprint) before the inspection is planned, and
+// judge() (language from the inspected program, flags, markers, verdict) once the programs are
+// known. The scan and `digger-scan parse` both use them (docs/architecture.md, "One job
+// pipeline").
+
+#include "digger/catalog/records.hpp"
+#include "digger/cron/crontab.hpp"
+#include "digger/cron/program.hpp"
+#include "digger/cron/runtime.hpp"
+#include "digger/cron/schedule.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace digger::collect {
+
+struct HostContext;
+
+// One line (or unit trigger, or run-parts file) of a source. The reader fills `row` with what
+// the file says (line, kind, raw text, schedule columns, clear command, run_as) and the inputs
+// below; enrich() and judge() fill the rest of `row`.
+struct Job {
+  catalog::EntryRow row;
+  bool has_command = false; // a job or a disabled job: analysed, fingerprinted, judged
+  // A crontab schedule is fingerprinted by its normal form (`@weekly` == `0 0 * * 0`); other
+  // clocks by row.normalized_schedule.
+  std::optional<cron::Schedule> cron_schedule;
+  std::optional<cron::EnvSetting> env;   // an env line: its value is redacted as a value
+  bool command_is_target = false;        // the command is the program itself (a run-parts file)
+  std::vector<std::string> reader_flags; // e.g. "timer-disabled", after the redaction's flag
+
+  // What the verdict is judged against (job_judgement.hpp).
+  std::string owner; // the file's owner as the verdict sees it
+  std::optional<std::string> entry_marker, migrated_marker, file_marker;
+  std::optional<std::string> mailto;                  // nullopt: MAILTO unset
+  std::optional<cron::ProgramFacts> fallback_program; // when the target is not inspected
+
+  // Set by enrich().
+  cron::Language command_language = cron::Language::unknown;
+  std::optional<std::string> runs_directory; // `run-parts DIR`: the job expands into DIR's files
+};
+
+// One collected file as its reader returns it.
+struct SourceRead {
+  catalog::SourceRow row; // file facts and load verdict; entries filled from `jobs` at the end
+  std::vector<Job> jobs;
+};
+
+// Analyses the command, redacts every text field, fingerprints the redacted command. Needs
+// nothing of the host: runs once per job, before the inspection is planned.
+void enrich(Job& job);
+
+// Refines the language from the inspected program (or the fallback), adds the program flags,
+// decides the verdict. Runs once per job, after the inspection.
+void judge(Job& job, std::string_view source_kind, std::string_view source_path,
+           const HostContext& host);
+
+} // namespace digger::collect

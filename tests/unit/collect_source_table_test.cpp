@@ -1,0 +1,47 @@
+// The source table: wire words, catalog kinds, and the agreement between its rows and the kinds
+// the catalog's migration seeds.
+
+#include "digger/catalog/catalog.hpp"
+#include "digger/collect/source_table.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "catalog_test_support.hpp"
+
+using namespace digger;
+using namespace digger::collect;
+
+TEST_CASE("wire words and catalog kinds come from the table", "[collect][sources]") {
+  CHECK(source_spec_for_wire("cron.d")->kind == SourceKind::cron_d);
+  CHECK(source_spec_for_wire("unit")->kind == SourceKind::systemd_unit);
+  CHECK(source_spec_for_wire("launchd") == nullptr);
+  CHECK(catalog_kind(SourceKind::systemd_unit, "/etc/systemd/system/a.timer") == "timer");
+  CHECK(catalog_kind(SourceKind::systemd_unit, "/etc/systemd/system/a.service") == "service");
+  CHECK(catalog_kind(SourceKind::user_crontab, "/var/spool/cron/crontabs/a") == "user");
+  CHECK(source_spec(SourceKind::run_parts).expansion == Expansion::child);
+  CHECK(source_spec(SourceKind::anacrontab).expansion == Expansion::parent);
+  CHECK_FALSE(source_spec(SourceKind::systemd_unit).line_based);
+  // Every row lists paths for the collector, under its own wire word, once.
+  std::vector<std::string_view> words;
+  for (const auto& entry : collector_paths()) {
+    CHECK_FALSE(entry.paths.empty());
+    words.push_back(entry.wire);
+  }
+  std::sort(words.begin(), words.end());
+  CHECK(std::adjacent_find(words.begin(), words.end()) == words.end());
+  CHECK_THROWS_AS(register_source(source_spec(SourceKind::cron_d)), std::invalid_argument);
+}
+
+TEST_CASE("the catalog's seeded kinds are the table's built-in rows", "[collect][sources][kinds]") {
+  catalog::test::TempDir dir;
+  auto catalog = catalog::Catalog::open(dir.file("kinds.db"));
+  const auto seeded = catalog.source_kinds();
+  auto rows = catalog_kind_rows();
+  REQUIRE(rows.size() >= seeded.size());
+  rows.resize(seeded.size()); // tests may register more after the built-in rows
+  CHECK(rows == seeded);
+}
