@@ -1,5 +1,7 @@
 #include "digger/collect/remote_paths.hpp"
 
+#include "digger/collect/source_table.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -41,19 +43,21 @@ std::string shell_preamble(const std::vector<ShellPaths>& lists) {
   return out;
 }
 
-const std::vector<ShellPaths>& collector_paths() {
-  static const std::vector<ShellPaths> table{
-      {"user_dirs", {"/var/spool/cron", "/var/spool/cron/crontabs", "/var/spool/cron/tabs"}},
-      {"system_crontab", {"/etc/crontab"}},
-      {"anacrontab", {"/etc/anacrontab"}},
-      {"crond_dir", {"/etc/cron.d"}},
-      {"runparts_dirs",
-       {"/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly", "/etc/cron.monthly"}},
-      // Listed in this order; one that is the same directory as an earlier one (merged /usr)
-      // is skipped. Vendor directories: their *.wants links are the packages', not enablement.
-      {"unit_dirs",
-       {"/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system",
-        "/etc/systemd/user"}},
+// The sources' own lists come from the source table (source_table.hpp), in its order; the
+// rest are what the script reads besides them.
+namespace {
+
+std::vector<ShellPaths> build_collector_paths() {
+  std::vector<ShellPaths> table;
+  for (const SourceSpec& spec : source_table()) {
+    if (!spec.script_variable.empty()) {
+      table.push_back({spec.script_variable, {spec.paths.begin(), spec.paths.end()}});
+    }
+  }
+  const std::vector<ShellPaths> others{
+      // Unit directories (the table's unit row) are listed in order; one that is the same
+      // directory as an earlier one (merged /usr) is skipped. Vendor directories: their *.wants
+      // links are the packages', not enablement.
       {"vendor_unit_dirs", {"/usr/lib/systemd/system", "/lib/systemd/system"}},
       {"root_home", {"/root"}},
       {"homes_dir", {"/home"}},
@@ -61,6 +65,15 @@ const std::vector<ShellPaths>& collector_paths() {
       {"daemons", {"/usr/sbin/crond", "/usr/sbin/cron", "/usr/sbin/anacron"}},
       {"dpkg_info", {"/var/lib/dpkg/info"}},
   };
+  table.insert(table.end(), others.begin(), others.end());
+  return table;
+}
+
+} // namespace
+
+// Built once: the table is read-only once scanning starts (source_table.hpp).
+const std::vector<ShellPaths>& collector_paths() {
+  static const std::vector<ShellPaths> table = build_collector_paths();
   return table;
 }
 

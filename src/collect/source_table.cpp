@@ -40,21 +40,22 @@ std::vector<SourceSpec> builtin_rows() {
   return {
       {SourceKind::user_crontab, "user", user_kinds, spool_paths, read_crontab, ScheduleClock::cron,
        CrontabFlavour::user, LoadRule::crontab, Expansion::parent, true,
-       "a user's crontab in the cron spool"},
+       "a user's crontab in the cron spool", nullptr, "user_dirs"},
       {SourceKind::system_crontab, "system", system_kinds, crontab_paths, read_crontab,
        ScheduleClock::cron, CrontabFlavour::system, LoadRule::crontab, Expansion::parent, true,
-       "/etc/crontab"},
+       "/etc/crontab", nullptr, "system_crontab"},
       {SourceKind::cron_d, "cron.d", cron_d_kinds, cron_d_paths, read_crontab, ScheduleClock::cron,
-       CrontabFlavour::system, LoadRule::crontab, Expansion::parent, true, "a file of /etc/cron.d"},
+       CrontabFlavour::system, LoadRule::crontab, Expansion::parent, true, "a file of /etc/cron.d",
+       nullptr, "crond_dir"},
       {SourceKind::anacrontab, "anacrontab", anacron_kinds, anacron_paths, read_anacrontab,
        ScheduleClock::anacron, CrontabFlavour::none, LoadRule::none, Expansion::parent, true,
-       "/etc/anacrontab"},
+       "/etc/anacrontab", nullptr, "anacrontab"},
       {SourceKind::run_parts, "run-parts", run_parts_kinds, run_parts_paths, read_run_parts,
        ScheduleClock::inherited, CrontabFlavour::none, LoadRule::run_parts, Expansion::child, false,
-       "a file of a run-parts directory (/etc/cron.daily, ...)"},
+       "a file of a run-parts directory (/etc/cron.daily, ...)", nullptr, "runparts_dirs"},
       {SourceKind::systemd_unit, "unit", unit_kinds, unit_paths, read_unit, ScheduleClock::systemd,
        CrontabFlavour::none, LoadRule::none, Expansion::none, false,
-       "a systemd timer, or the service it starts", unit_kind},
+       "a systemd timer, or the service it starts", unit_kind, "unit_dirs"},
   };
 }
 
@@ -104,14 +105,6 @@ std::vector<catalog::SourceKindRow> catalog_kind_rows() {
                      std::string(clocks.at(static_cast<std::size_t>(spec.clock))),
                      std::string(spec.description)});
     }
-  }
-  return out;
-}
-
-std::vector<SourcePaths> collector_paths() {
-  std::vector<SourcePaths> out;
-  for (const auto& spec : table()) {
-    out.push_back({spec.wire, spec.paths});
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // the catalog's migration seeds.
 
 #include "digger/catalog/catalog.hpp"
+#include "digger/collect/remote_paths.hpp"
 #include "digger/collect/source_table.hpp"
 
 #include <catch2/catch.hpp>
@@ -25,14 +26,26 @@ TEST_CASE("wire words and catalog kinds come from the table", "[collect][sources
   CHECK(source_spec(SourceKind::run_parts).expansion == Expansion::child);
   CHECK(source_spec(SourceKind::anacrontab).expansion == Expansion::parent);
   CHECK_FALSE(source_spec(SourceKind::systemd_unit).line_based);
-  // Every row lists paths for the collector, under its own wire word, once.
-  std::vector<std::string_view> words;
-  for (const auto& entry : collector_paths()) {
-    CHECK_FALSE(entry.paths.empty());
-    words.push_back(entry.wire);
+  // Every built-in row hands its paths to the collector script, under a variable of its own.
+  std::vector<std::string_view> variables;
+  for (const auto& spec : source_table()) {
+    if (static_cast<int>(spec.kind) >= static_cast<int>(SourceKind::first_registered)) {
+      continue; // a test's fake source
+    }
+    CHECK_FALSE(spec.paths.empty());
+    REQUIRE_FALSE(spec.script_variable.empty());
+    variables.push_back(spec.script_variable);
+    bool in_preamble = false;
+    for (const auto& list : collector_paths()) {
+      in_preamble =
+          in_preamble ||
+          (list.variable == spec.script_variable && list.paths.size() == spec.paths.size() &&
+           std::equal(list.paths.begin(), list.paths.end(), spec.paths.begin()));
+    }
+    CHECK(in_preamble);
   }
-  std::sort(words.begin(), words.end());
-  CHECK(std::adjacent_find(words.begin(), words.end()) == words.end());
+  std::sort(variables.begin(), variables.end());
+  CHECK(std::adjacent_find(variables.begin(), variables.end()) == variables.end());
   CHECK_THROWS_AS(register_source(source_spec(SourceKind::cron_d)), std::invalid_argument);
 }
 

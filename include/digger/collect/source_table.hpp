@@ -59,6 +59,9 @@ struct SourceSpec {
   std::string_view description;
   // Which of catalog_kinds a file takes, by its path (null: always the first).
   std::string_view (*kind_for_path)(std::string_view path) = nullptr;
+  // The shell variable of src/collect/remote/collector.sh that receives `paths` (remote_paths.hpp);
+  // empty for a source the collector script does not list (a test's fake source).
+  std::string_view script_variable;
 };
 
 // Every source, built-in rows first. Read-only once scanning starts.
@@ -75,13 +78,6 @@ std::string_view catalog_kind(SourceKind kind, std::string_view path);
 // Every catalog kind of every row, in table order, with its grammar and clock: what the scan
 // registers in the catalog's source_kinds table (Catalog::register_source_kinds).
 std::vector<catalog::SourceKindRow> catalog_kind_rows();
-
-// The paths the collector lists, per wire word (for the remote scripts' generated preamble).
-struct SourcePaths {
-  std::string_view wire;
-  std::span<const std::string_view> paths;
-};
-std::vector<SourcePaths> collector_paths();
 
 // Adds a row for tests (a fake source keeps the recipe honest). Not thread-safe: call it before
 // any scan, e.g. from a static initialiser of the test's own file. Throws std::invalid_argument
