@@ -17,6 +17,8 @@ std::string version_text() {
   const char* ssh = libssh2_version(0);
   return fmt::format("digger-scan {}\nlibssh2 {}, SQLite {}", DIGGER_VERSION,
                      ssh != nullptr ? ssh : "?", sqlite3_libversion());
+}
+
 using namespace digger::cli;
 
 // "digger-scan" or "digger-scan report": the prefix of every error line.

@@ -93,7 +93,7 @@ std::string prometheus_metrics(const std::string& db, const std::string& scan_sp
                                const std::string& filter_text) {
   auto filter = report::parse_filter(filter_text);
   if (!filter) {
-    throw report::UsageError("--filter: " + filter.error());
+    throw util::UsageError("--filter: " + filter.error());
   }
   auto catalog = report::open_catalog(db);
   const auto scan = report::resolve_scan(catalog, scan_spec);

@@ -10,7 +10,7 @@ namespace digger::cli {
 
 // The metrics of scan `scan_spec` ("latest" or an id) of the catalog at `db`, jobs kept by
 // `filter_text` (managed ones included), with the changes since the previous complete scan.
-// Throws report::UsageError for a bad scan id or filter, catalog::CatalogError otherwise.
+// Throws util::UsageError for a bad scan id or filter, catalog::CatalogError otherwise.
 std::string prometheus_metrics(const std::string& db, const std::string& scan_spec,
                                const std::string& filter_text);
 
