@@ -133,7 +133,7 @@ std::string render_diff_table(const Diff& diff, const TableStyle& style) {
     }
   }
   if (!diff.moves.empty()) {
-    out += "\nMoved (same job gone from one host, new on another)\n";
+    out += "\n" + cut("Moved (same job gone from one host, new on another)", w) + "\n";
     for (const auto& move : diff.moves) {
       out += cut(fmt::format("  {} -> {}", host_label(move.from_host, move.from_port),
                              host_label(move.to_host, move.to_port)),
