@@ -5,6 +5,7 @@
 #include "digger/cli/default_db.hpp"
 #include "digger/cli/metrics_file.hpp"
 #include "digger/report/load.hpp"
+#include "digger/report/output.hpp"
 #include "digger/report/render.hpp"
 #include "digger/report/view.hpp"
 
@@ -12,9 +13,9 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iostream>
+#include <functional>
 #include <memory>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <unistd.h>
@@ -31,6 +32,7 @@ struct ReportOptions {
   std::string output;
   std::string textfile_dir; // write DIR/digger.prom (Prometheus) instead of stdout
   bool all = false;         // list managed jobs too
+  bool full = false;        // table: every job, not the summary
 };
 
 int usage_error(const std::string& message) {
@@ -44,35 +46,16 @@ bool use_color(const std::string& output) {
          (no_color == nullptr || no_color[0] == '\0');
 }
 
-// Writes to -o FILE (replaced as a whole) or stdout.
-int emit(const std::string& document, const std::string& output) {
-  if (output.empty() || output == "-") {
-    std::fwrite(document.data(), 1, document.size(), stdout);
-    return std::fflush(stdout) == 0 ? exit_ok : exit_usage;
-  }
-  std::ofstream out(output, std::ios::binary | std::ios::trunc);
-  out.write(document.data(), static_cast<std::streamsize>(document.size()));
-  out.close();
-  if (!out) {
-    return usage_error(fmt::format("cannot write {}", output));
-  }
-  return exit_ok;
+// Writes to -o FILE (replaced as a whole) or stdout; the error says why.
+int emit(const std::string& output, const std::function<void(std::ostream&)>& write) {
+  auto written = report::write_output(output, write);
+  return written ? exit_ok : usage_error(written.error());
 }
 
-// JSON is streamed: a fleet-wide report can be hundreds of megabytes.
-int emit_json(const report::ReportView& view, const std::string& output) {
-  if (output.empty() || output == "-") {
-    report::write_json(view, std::cout);
-    std::cout.flush();
-    return std::cout ? exit_ok : exit_usage;
-  }
-  std::ofstream out(output, std::ios::binary | std::ios::trunc);
-  report::write_json(view, out);
-  out.close();
-  if (!out) {
-    return usage_error(fmt::format("cannot write {}", output));
-  }
-  return exit_ok;
+int emit(const std::string& document, const std::string& output) {
+  return emit(output, [&document](std::ostream& out) {
+    out.write(document.data(), static_cast<std::streamsize>(document.size()));
+  });
 }
 
 // Prometheus metrics go to stdout, -o FILE or, atomically, a textfile-collector directory.
@@ -117,8 +100,12 @@ int run_report(const ReportOptions& options) {
     return usage_error(e.what());
   }
   const auto view = report::build_view(snapshot, *filter, options.filter, *group_by, options.all);
+  // JSON and ndjson are streamed: a fleet-wide report can be hundreds of megabytes.
   if (options.format == "json") {
-    return emit_json(view, options.output);
+    return emit(options.output, [&view](std::ostream& out) { report::write_json(view, out); });
+  }
+  if (options.format == "ndjson") {
+    return emit(options.output, [&view](std::ostream& out) { report::write_ndjson(view, out); });
   }
   std::string document;
   if (options.format == "csv") {
@@ -126,7 +113,9 @@ int run_report(const ReportOptions& options) {
   } else if (options.format == "html") {
     document = report::render_html(view);
   } else {
-    document = report::render_table(view, {use_color(options.output), 80});
+    const bool to_file = !options.output.empty() && options.output != "-";
+    document = report::render_table(
+        view, {use_color(options.output), report::output_width(to_file), options.full});
   }
   return emit(document, options.output);
 }
@@ -149,8 +138,12 @@ void add_report_command(CLI::App& app, Action& action) {
   report->add_flag("--all", options->all,
                    "List managed jobs (packages, configuration management, registry) too; by "
                    "default they are only counted");
-  report->add_option("--format", options->format, "Output format")
-      ->check(CLI::IsMember({"table", "json", "csv", "html", "prometheus"}))
+  report->add_flag("--full", options->full,
+                   "Table: list every job (by default a summary that fits a screen)");
+  report
+      ->add_option("--format", options->format,
+                   "Output format (ndjson: one JSON job object per line)")
+      ->check(CLI::IsMember({"table", "json", "ndjson", "csv", "html", "prometheus"}))
       ->capture_default_str();
   auto* output =
       report->add_option("-o,--output", options->output, "Write to FILE instead of stdout");

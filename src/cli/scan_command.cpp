@@ -61,10 +61,10 @@ struct ScanFlags {
   bool resume = false;
   bool quiet = false;
   bool verbose = false;
-  std::string summary_format = "text";
-  std::string registry;     // CSV of jobs someone already manages
-  bool no_inspect = false;  // skip the second round trip (programs behind the jobs)
-  std::string textfile_dir; // Prometheus metrics of the scan into DIR/digger.prom
+  std::string summary_format; // "" = text, printed unless -q
+  std::string registry;       // CSV of jobs someone already manages
+  bool no_inspect = false;    // skip the second round trip (programs behind the jobs)
+  std::string textfile_dir;   // Prometheus metrics of the scan into DIR/digger.prom
 };
 
 // A user error stops the scan before any connection: one line, exit 2.
@@ -384,8 +384,10 @@ int run_scan(const ScanFlags& flags) {
   auto summary = summarize_scan(catalog, scan_id);
   summary.retried = static_cast<std::int64_t>(fanout.retried);
   summary.retried_ok = static_cast<std::int64_t>(fanout.retried_ok);
-  if (!flags.quiet) {
-    print_summary(summary, flags.summary_format, interrupted);
+  // -q silences the progress and the default summary, not one the user asked for by format.
+  if (!flags.quiet || !flags.summary_format.empty()) {
+    print_summary(summary, flags.summary_format.empty() ? "text" : flags.summary_format,
+                  interrupted);
   }
   if (!flags.textfile_dir.empty()) {
     try {
@@ -460,9 +462,10 @@ void add_scan_command(CLI::App& app, Action& action) {
                  "for node_exporter's textfile collector)")
       ->check(CLI::ExistingDirectory);
   app.add_flag("--resume", flags->resume, "continue the latest interrupted scan");
-  auto* quiet = app.add_flag("-q,--quiet", flags->quiet, "no progress bar, no summary");
+  auto* quiet = app.add_flag("-q,--quiet", flags->quiet,
+                             "no progress bar, no summary (unless --summary-format is given)");
   app.add_flag("-v,--verbose", flags->verbose, "one line per host")->excludes(quiet);
-  app.add_option("--summary-format", flags->summary_format, "text or json")
+  app.add_option("--summary-format", flags->summary_format, "text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   app.final_callback([&app, &action, flags] {
     if (action || flags->inventory.empty()) {

@@ -106,7 +106,8 @@ void print_summary(const ScanOverview& o, const std::string& format, bool interr
                         {"jobs_by_owner", counts_json(o.jobs_by_owner)},
                         {"retried_after_timeout", o.retried},
                         {"retried_ok", o.retried_ok}};
-    fmt::print("{}\n", j.dump(2));
+    // Host names and reasons may hold invalid UTF-8: replaced, never an exception.
+    fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return;
   }
   fmt::print("Scan {} {}: {} hosts, {} cron files, {} lines, {} jobs\n", o.scan_id,

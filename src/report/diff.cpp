@@ -249,8 +249,11 @@ HostDiff compare_host(const HostRow* before, const std::vector<const JobRow*>& b
   return host;
 }
 
-void count(Diff& diff) {
+} // namespace
+
+void count_changes(Diff& diff) {
   auto& n = diff.counts;
+  n = Diff::Counts{};
   n.moved = diff.moves.size();
   for (const auto& host : diff.hosts) {
     n.hosts_new += host.state == HostDiff::State::added ? 1 : 0;
@@ -277,8 +280,6 @@ void count(Diff& diff) {
     }
   }
 }
-
-} // namespace
 
 std::string_view change_name(JobChange::Kind kind) {
   switch (kind) {
@@ -346,7 +347,7 @@ Diff diff_snapshots(const Snapshot& from, const Snapshot& to) {
   for (auto& host : diff.hosts) {
     sort_changes(host);
   }
-  count(diff);
+  count_changes(diff);
   return diff;
 }
 

@@ -1,5 +1,6 @@
 #include "digger/report/diff_render.hpp"
 
+#include "digger/report/schedule_text.hpp"
 #include "digger/report/text.hpp"
 
 #include <fmt/format.h>
@@ -15,8 +16,13 @@ std::string host_label(const std::string& name, int port) {
   return port == 22 ? text : fmt::format("{}:{}", text, port);
 }
 
+// On a terminal a line is cut to its width; in a pipe or a file (width 0) never.
+std::string cut(std::string_view text, std::size_t width) {
+  return width == 0 ? std::string(text) : fit(text, width);
+}
+
 std::string job_line(const JobRow& job) {
-  return fmt::format("{} {} {}", terminal_text(job.owner), terminal_text(job.schedule.raw),
+  return fmt::format("{} {} {}", terminal_text(job.owner), terminal_text(schedule_text(job)),
                      terminal_text(job.command));
 }
 
@@ -29,15 +35,15 @@ std::string change_lines(const JobChange& change, std::size_t width) {
   const JobRow& job = change.after ? *change.after : *change.before;
   std::string where = fmt::format("{}:{}", terminal_text(job.file), job.line);
   std::string out =
-      fit(fmt::format("    {:<16} {}", change_name(change.kind), where), width) + "\n";
+      cut(fmt::format("    {:<16} {}", change_name(change.kind), where), width) + "\n";
   if (change.before) {
-    out += fit("      - " + job_line(*change.before), width) + "\n";
+    out += cut("      - " + job_line(*change.before), width) + "\n";
   }
   if (change.kind == JobChange::Kind::migrated) {
-    out += fit("      + disabled, migrated to " + terminal_text(change.after->managed_by), width) +
+    out += cut("      + disabled, migrated to " + terminal_text(change.after->managed_by), width) +
            "\n";
   } else if (change.after) {
-    out += fit("      + " + job_line(*change.after), width) + "\n";
+    out += cut("      + " + job_line(*change.after), width) + "\n";
   }
   return out;
 }
@@ -63,6 +69,12 @@ Json scan_json(const catalog::ScanSummary& scan) {
               {"finished_at", scan.finished_at.empty() ? Json(nullptr) : Json(scan.finished_at)}};
 }
 
+// The verdict a CSV row carries: the job's before the change (a migrated line's own verdict is
+// "migrated", which the kind says already), else after it.
+std::string_view verdict_of(const JobChange& change) {
+  return change.before ? change.before->verdict : change.after->verdict;
+}
+
 void csv_row(std::string& out, std::initializer_list<std::string_view> cells) {
   bool first = true;
   for (auto cell : cells) {
@@ -78,20 +90,20 @@ std::string render_diff_table(const Diff& diff, const TableStyle& style) {
   const auto w = style.width;
   std::string out;
   out +=
-      fit(fmt::format("Digger diff: {} -> {}", scan_line(diff.from), scan_line(diff.to)), w) + "\n";
+      cut(fmt::format("Digger diff: {} -> {}", scan_line(diff.from), scan_line(diff.to)), w) + "\n";
   const auto& n = diff.counts;
-  out += fit(fmt::format("Jobs: {} added, {} removed, {} schedule changed, {} command changed, "
+  out += cut(fmt::format("Jobs: {} added, {} removed, {} schedule changed, {} command changed, "
                          "{} moved",
                          n.added, n.removed, n.schedule_changed, n.command_changed, n.moved),
              w) +
          "\n";
   if (n.migrated > 0) {
-    out += fit(fmt::format("      {} migrated (disabled and marked `# digger: migrated to`)",
+    out += cut(fmt::format("      {} migrated (disabled and marked `# digger: migrated to`)",
                            n.migrated),
                w) +
            "\n";
   }
-  out += fit(fmt::format("Hosts: {} new, {} gone, {} unknown (not scanned in one of the scans)",
+  out += cut(fmt::format("Hosts: {} new, {} gone, {} unknown (not scanned in one of the scans)",
                          n.hosts_new, n.hosts_gone, n.hosts_unknown),
              w) +
          "\n";
@@ -112,21 +124,21 @@ std::string render_diff_table(const Diff& diff, const TableStyle& style) {
     } else {
       head += fmt::format(" jobs {} -> {}", host.jobs_before, host.jobs_after);
     }
-    out += (style.color ? "\x1b[1m" + fit(head, w) + "\x1b[0m" : fit(head, w)) + "\n";
+    out += (style.color ? "\x1b[1m" + cut(head, w) + "\x1b[0m" : cut(head, w)) + "\n";
     for (const auto& path : host.uncompared_paths) {
-      out += fit("    not compared (unreadable in a scan): " + terminal_text(path), w) + "\n";
+      out += cut("    not compared (unreadable in a scan): " + terminal_text(path), w) + "\n";
     }
     for (const auto& change : host.changes) {
       out += change_lines(change, w);
     }
   }
   if (!diff.moves.empty()) {
-    out += "\nMoved (same job gone from one host, new on another)\n";
+    out += "\n" + cut("Moved (same job gone from one host, new on another)", w) + "\n";
     for (const auto& move : diff.moves) {
-      out += fit(fmt::format("  {} -> {}", host_label(move.from_host, move.from_port),
+      out += cut(fmt::format("  {} -> {}", host_label(move.from_host, move.from_port),
                              host_label(move.to_host, move.to_port)),
                  w) +
-             "\n" + fit("      " + job_line(move.after), w) + "\n";
+             "\n" + cut("      " + job_line(move.after), w) + "\n";
     }
   }
   if (!diff.anything_changed()) {
@@ -191,7 +203,7 @@ std::string render_diff_json(const Diff& diff) {
 
 std::string render_diff_csv(const Diff& diff) {
   std::string out = "kind,host,port,to_host,to_port,owner,file,line,schedule_before,"
-                    "schedule_after,command_before,command_after,fingerprint,detail\r\n";
+                    "schedule_after,command_before,command_after,fingerprint,detail,verdict\r\n";
   for (const auto& host : diff.hosts) {
     const std::string port = std::to_string(host.port);
     if (host.state != HostDiff::State::compared) {
@@ -200,24 +212,26 @@ std::string render_diff_csv(const Diff& diff) {
                "", "", "", "", "", "",
                fmt::format("{} -> {}{}", host.status_before.empty() ? "absent" : host.status_before,
                            host.status_after.empty() ? "absent" : host.status_after,
-                           host.reason.empty() ? "" : ": " + host.reason)});
+                           host.reason.empty() ? "" : ": " + host.reason),
+               ""});
     }
     for (const auto& change : host.changes) {
       const JobRow& job = change.after ? *change.after : *change.before;
       const auto& b = change.before;
       const auto& a = change.after;
-      csv_row(out, {change_name(change.kind), host.name, port, "", "", job.owner, job.file,
-                    std::to_string(job.line), b ? b->schedule.raw : "", a ? a->schedule.raw : "",
-                    b ? b->command : "", a ? a->command : "", job.fingerprint,
-                    change.kind == JobChange::Kind::migrated ? a->managed_by : ""});
+      csv_row(out,
+              {change_name(change.kind), host.name, port, "", "", job.owner, job.file,
+               std::to_string(job.line), b ? b->schedule.raw : "", a ? a->schedule.raw : "",
+               b ? b->command : "", a ? a->command : "", job.fingerprint,
+               change.kind == JobChange::Kind::migrated ? a->managed_by : "", verdict_of(change)});
     }
   }
   for (const auto& move : diff.moves) {
-    csv_row(out,
-            {"moved", move.from_host, std::to_string(move.from_port), move.to_host,
-             std::to_string(move.to_port), move.after.owner, move.after.file,
-             std::to_string(move.after.line), move.before.schedule.raw, move.after.schedule.raw,
-             move.before.command, move.after.command, move.after.fingerprint, ""});
+    csv_row(out, {"moved", move.from_host, std::to_string(move.from_port), move.to_host,
+                  std::to_string(move.to_port), move.after.owner, move.after.file,
+                  std::to_string(move.after.line), move.before.schedule.raw,
+                  move.after.schedule.raw, move.before.command, move.after.command,
+                  move.after.fingerprint, "", move.after.verdict});
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #include "digger/cron/heat_map.hpp"
 #include "digger/cron/schedule.hpp"
 #include "digger/report/render.hpp"
+#include "digger/report/schedule_text.hpp"
 #include "digger/report/text.hpp"
 
 #include <fmt/format.h>
@@ -191,10 +192,11 @@ std::string duplicates_section(const ReportView& view) {
     for (const auto& name : d.host_names) {
       names += (names.empty() ? "" : ", ") + html_escape(name);
     }
-    out += fmt::format("<tr><td class=\"num\">{}</td><td>{}</td><td><code>{}</code></td>"
-                       "<td><code>{}</code></td><td>{}</td></tr>\n",
-                       d.hosts, html_escape(d.example->owner), html_escape(d.example->schedule.raw),
-                       html_escape(d.example->command), names);
+    out +=
+        fmt::format("<tr><td class=\"num\">{}</td><td>{}</td><td><code>{}</code></td>"
+                    "<td><code>{}</code></td><td>{}</td></tr>\n",
+                    d.hosts, html_escape(d.example->owner), html_escape(schedule_text(*d.example)),
+                    html_escape(d.example->command), names);
   }
   return out + "</tbody></table></section>\n";
 }
@@ -258,8 +260,7 @@ std::string jobs_section(const ReportView& view) {
           "<td>{}</td><td><code>{}</code></td><td><code>{}:{}</code></td><td class=\"num\">{}</td>"
           "<td class=\"verdict-{}\">{}</td><td>{}</td><td class=\"status\">{}</td></tr>\n",
           html_escape(group.key), html_escape(host.name), host.port, html_escape(job->owner),
-          html_escape(s.trigger.empty() ? s.raw : std::string(s.trigger) + "=" + s.raw),
-          html_escape(s.description),
+          html_escape(schedule_text(*job)), html_escape(s.description),
           s.next_run.empty() ? "-" : html_escape(s.next_run + " (" + s.zone + ")"),
           html_escape(job->language), html_escape(job->command), html_escape(job->file), job->line,
           job->same_job_hosts, job->verdict.empty() ? "none" : job->verdict,

@@ -322,6 +322,18 @@ void write_json(const ReportView& view, std::ostream& out) {
   out << "\n}\n";
 }
 
+void write_ndjson(const ReportView& view, std::ostream& out) {
+  std::vector<std::string> labels(view.snapshot->hosts.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    labels[i] = labels_json(view.snapshot->hosts[i].labels).dump();
+  }
+  for (const auto& group : view.groups) {
+    for (const JobRow* job : group.jobs) {
+      out << job_line(view, *job, group.key, labels[job->host]) << '\n';
+    }
+  }
+}
+
 std::string render_json(const ReportView& view) {
   std::ostringstream out;
   write_json(view, out);

@@ -1,119 +1,163 @@
-// The table report for a terminal: fixed columns that fit `style.width`, host text escaped.
+// The table report for a terminal: by default a summary that fits a screen (the answer first),
+// with --full every listed job. On a terminal, table cells are cut to its width; in a pipe or
+// a file nothing is cut. Host text is escaped.
 
 #include "digger/report/render.hpp"
+#include "digger/report/schedule_text.hpp"
+#include "digger/report/table_writer.hpp"
 #include "digger/report/text.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 namespace digger::report {
 namespace {
 
-class Writer {
-public:
-  explicit Writer(const TableStyle& style) : style_(style) {}
-
-  // One line, cut to the width (escape sequences are added after cutting).
-  void line(std::string_view text) { out_ += fit(text, style_.width) + "\n"; }
-  void blank() { out_ += "\n"; }
-  void heading(std::string_view text) {
-    out_ += style_.color ? fmt::format("\x1b[1m{}\x1b[0m\n", fit(text, style_.width))
-                         : fit(text, style_.width) + "\n";
-  }
-  void alert(std::string_view text) {
-    out_ += style_.color ? fmt::format("\x1b[31m{}\x1b[0m\n", fit(text, style_.width))
-                         : fit(text, style_.width) + "\n";
-  }
-  std::size_t width() const { return style_.width; }
-  std::string take() { return std::move(out_); }
-
-private:
-  const TableStyle& style_;
-  std::string out_;
-};
+// Rows per summary table: with the header and the hints, the summary stays near 50 lines.
+constexpr std::size_t summary_rows = 6;
+constexpr std::size_t all_rows = 0;
 
 std::string host_label(const HostRow& host) {
   std::string name = terminal_text(host.name);
   return host.port == 22 ? name : fmt::format("{}:{}", name, host.port);
 }
 
-void write_header(Writer& w, const ReportView& view) {
+std::string plural(std::int64_t n, std::string_view word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+// How many rows a summary table shows of `total` (all of them for 0).
+std::size_t shown(std::size_t total, std::size_t limit) {
+  return limit == all_rows ? total : std::min(total, limit);
+}
+
+void write_more(TableWriter& w, std::size_t total, std::size_t limit, std::string_view what) {
+  if (shown(total, limit) < total) {
+    const std::size_t more = total - limit;
+    w.line(fmt::format("  ... and {} more {}{} (--full lists them)", more, what,
+                       more == 1 ? "" : "s"));
+  }
+}
+
+void write_header(TableWriter& w, const ReportView& view, bool full) {
   const auto& scan = view.snapshot->scan;
   w.heading(fmt::format("Digger report: scan {} ({}), finished {}", scan.id,
                         catalog::scan_status_name(scan.status),
                         scan.finished_at.empty() ? "-" : scan.finished_at));
-  w.line(fmt::format("Inventory: {}  Filter: {}  Grouped by: {}",
+  w.para(fmt::format("Inventory: {}  Filter: {}  Grouped by: {}",
                      terminal_text(scan.inventory_path),
                      view.filter_text.empty() ? "(none)" : terminal_text(view.filter_text),
                      terminal_text(view.group_by.name())));
   const auto& t = view.totals;
-  w.line(fmt::format("Hosts: {} ({} scanned, {} failed)  Jobs: {}{}  Languages: {}", t.hosts,
+  w.para(fmt::format("Hosts: {} ({} scanned, {} failed)  Jobs: {}{}  Languages: {}", t.hosts,
                      t.hosts_scanned, t.hosts_failed, t.jobs,
                      view.verdicts_known ? fmt::format(" ({} hidden)", t.hidden) : "",
                      t.languages));
   if (!view.verdicts_known) {
-    w.line("No verdicts in this scan (recorded before digger-scan told hidden from managed).");
+    w.para("No verdicts in this scan (recorded before digger-scan told hidden from managed).");
   }
   const std::string managed = managed_summary(view);
   if (!managed.empty()) {
-    w.line(managed);
+    w.para(managed);
   }
   if (t.migrated > 0) {
-    w.line(fmt::format("{} disabled job{} marked migrated (see `digger-scan diff`)", t.migrated,
-                       t.migrated == 1 ? "" : "s"));
+    w.para(fmt::format("{} marked migrated (see `digger-scan diff`)",
+                       plural(t.migrated, "disabled job")));
   }
-  w.line(fmt::format("Next runs are computed from the scan's end ({}), not from now.",
-                     reference_time(scan)));
+  if (full) {
+    w.para(fmt::format("Next runs are computed from the scan's end ({}), not from now.",
+                       reference_time(scan)));
+  }
 }
 
-void write_languages(Writer& w, std::string_view title, const std::vector<LanguageCount>& rows,
-                     bool with_hidden) {
+void write_languages(TableWriter& w, std::string_view title, const std::vector<LanguageCount>& rows,
+                     bool with_hidden, std::size_t limit) {
   w.blank();
   w.heading(title);
   if (rows.empty()) {
     w.line("  none");
     return;
   }
-  w.line(fmt::format("  {} {:>7} {:>6} {:>7}{}", pad("LANGUAGE", 20), "JOBS", "HOSTS", "OWNERS",
+  w.line(fmt::format("  {} {:>7} {:>6} {:>7}{}", w.cell("LANGUAGE", 20), "JOBS", "HOSTS", "OWNERS",
                      with_hidden ? fmt::format(" {:>7}", "HIDDEN") : ""));
-  for (const auto& row : rows) {
-    w.line(fmt::format("  {} {:>7} {:>6} {:>7}{}", pad(terminal_text(row.language), 20), row.jobs,
-                       row.hosts, row.owners,
+  for (std::size_t i = 0; i < shown(rows.size(), limit); ++i) {
+    const auto& row = rows[i];
+    w.line(fmt::format("  {} {:>7} {:>6} {:>7}{}", w.cell(terminal_text(row.language), 20),
+                       row.jobs, row.hosts, row.owners,
                        with_hidden ? fmt::format(" {:>7}", row.hidden) : ""));
   }
+  write_more(w, rows.size(), limit, "language");
 }
 
-void write_owners(Writer& w, std::string_view title, const std::vector<OwnerCount>& rows,
-                  bool with_hidden) {
+void write_owners(TableWriter& w, std::string_view title, const std::vector<OwnerCount>& rows,
+                  bool with_hidden, std::size_t limit) {
   w.blank();
   w.heading(title);
   if (rows.empty()) {
     w.line("  none");
     return;
   }
-  w.line(fmt::format("  {} {:>7} {:>6}{}  {}", pad("OWNER", 20), "JOBS", "HOSTS",
+  w.line(fmt::format("  {} {:>7} {:>6}{}  {}", w.cell("OWNER", 20), "JOBS", "HOSTS",
                      with_hidden ? fmt::format(" {:>7}", "HIDDEN") : "", "LANGUAGES"));
-  for (const auto& row : rows) {
-    w.line(fmt::format("  {} {:>7} {:>6}{}  {}", pad(terminal_text(row.owner), 20), row.jobs,
+  for (std::size_t i = 0; i < shown(rows.size(), limit); ++i) {
+    const auto& row = rows[i];
+    w.line(fmt::format("  {} {:>7} {:>6}{}  {}", w.cell(terminal_text(row.owner), 20), row.jobs,
                        row.hosts, with_hidden ? fmt::format(" {:>7}", row.hidden) : "",
                        fmt::join(row.languages, ", ")));
   }
+  write_more(w, rows.size(), limit, "owner");
 }
 
-void write_failed(Writer& w, const ReportView& view) {
+// The hosts with the most hidden batches (most listed jobs when verdicts are unknown).
+void write_top_hosts(TableWriter& w, const ReportView& view, std::size_t limit) {
+  std::map<std::size_t, std::pair<std::int64_t, std::int64_t>> counts; // host -> hidden, jobs
+  for (const auto& group : view.groups) {
+    for (const JobRow* job : group.jobs) {
+      auto& [hidden, jobs] = counts[job->host];
+      hidden += job->hidden() ? 1 : 0;
+      ++jobs;
+    }
+  }
+  std::vector<std::pair<std::size_t, std::pair<std::int64_t, std::int64_t>>> rows(counts.begin(),
+                                                                                  counts.end());
+  const bool by_hidden = view.verdicts_known;
+  std::stable_sort(rows.begin(), rows.end(), [by_hidden](const auto& a, const auto& b) {
+    return by_hidden ? a.second.first > b.second.first : a.second.second > b.second.second;
+  });
+  w.blank();
+  w.heading(by_hidden ? "Hosts with the most hidden batches" : "Hosts with the most jobs");
+  if (rows.empty()) {
+    w.line("  none");
+    return;
+  }
+  w.line(fmt::format("  {} {:>7} {:>7}", w.cell("HOST", 24), "HIDDEN", "JOBS"));
+  for (std::size_t i = 0; i < shown(rows.size(), limit); ++i) {
+    const auto& [host, n] = rows[i];
+    w.line(fmt::format("  {} {:>7} {:>7}", w.cell(host_label(view.snapshot->hosts.at(host)), 24),
+                       by_hidden ? std::to_string(n.first) : "-", n.second));
+  }
+  write_more(w, rows.size(), limit, "host");
+}
+
+// Failed hosts with their whole reason: wrapped on a terminal, never cut.
+void write_failed(TableWriter& w, const ReportView& view, std::size_t limit) {
   w.blank();
   w.heading(fmt::format("Hosts that could not be scanned ({})", view.failed_hosts.size()));
   if (view.failed_hosts.empty()) {
     w.line("  none");
   }
-  for (const HostRow* host : view.failed_hosts) {
-    w.alert(fmt::format("  {} {} {}", pad(host_label(*host), 24), pad(host->status, 17),
-                        terminal_text(host->reason)));
+  for (std::size_t i = 0; i < shown(view.failed_hosts.size(), limit); ++i) {
+    const HostRow& host = *view.failed_hosts[i];
+    w.para(fmt::format("  {} {} {}", w.cell(host_label(host), 24), w.cell(host.status, 17),
+                       terminal_text(host.reason)),
+           44, true);
   }
+  write_more(w, view.failed_hosts.size(), limit, "host");
 }
 
-void write_duplicates(Writer& w, const ReportView& view) {
+void write_duplicates(TableWriter& w, const ReportView& view, std::size_t limit) {
   w.blank();
   w.heading(
       fmt::format("Same job on several hosts: one batch run N times ({})", view.duplicates.size()));
@@ -121,13 +165,16 @@ void write_duplicates(Writer& w, const ReportView& view) {
     w.line("  none");
     return;
   }
-  w.line(
-      fmt::format("  {:>5}  {} {} {}", "HOSTS", pad("OWNER", 10), pad("SCHEDULE", 16), "COMMAND"));
-  for (const auto& row : view.duplicates) {
-    w.line(fmt::format("  {:>5}  {} {} {}", row.hosts, pad(terminal_text(row.example->owner), 10),
-                       pad(terminal_text(row.example->schedule.raw), 16),
+  w.line(fmt::format("  {:>5}  {} {} {}", "HOSTS", w.cell("OWNER", 10), w.cell("SCHEDULE", 16),
+                     "COMMAND"));
+  for (std::size_t i = 0; i < shown(view.duplicates.size(), limit); ++i) {
+    const auto& row = view.duplicates[i];
+    w.line(fmt::format("  {:>5}  {} {} {}", row.hosts,
+                       w.cell(terminal_text(row.example->owner), 10),
+                       w.cell(terminal_text(schedule_text(*row.example)), 16),
                        terminal_text(row.example->command)));
   }
+  write_more(w, view.duplicates.size(), limit, "job");
 }
 
 std::string when_text(const JobRow& job) {
@@ -145,27 +192,11 @@ std::string when_text(const JobRow& job) {
   return when;
 }
 
-// "      why: a; b; c" over as many lines as the reasons need: each of them matters.
-void write_wrapped(Writer& w, std::string_view lead, const std::vector<std::string>& items) {
-  const std::string indent(lead.size(), ' ');
-  std::string line(lead);
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const std::string item = terminal_text(items[i]) + (i + 1 < items.size() ? ";" : "");
-    const bool first_on_line = line.size() == lead.size();
-    if (!first_on_line && text_width(line) + 1 + text_width(item) > w.width()) {
-      w.line(line);
-      line = indent;
-    }
-    line += (line.size() == lead.size() ? "" : " ") + item;
-  }
-  w.line(line);
-}
-
-void write_job(Writer& w, const ReportView& view, const JobRow& job) {
+void write_job(TableWriter& w, const ReportView& view, const JobRow& job) {
   const auto& s = job.schedule;
-  w.line(fmt::format("  {} {} {}", pad(host_label(view.host_of(job)), 20),
-                     pad(terminal_text(job.owner), 10), when_text(job)));
-  w.line(fmt::format("      next {} {}", pad(s.next_run.empty() ? "-" : s.next_run, 25),
+  w.line(fmt::format("  {} {} {}", w.cell(host_label(view.host_of(job)), 20),
+                     w.cell(terminal_text(job.owner), 10), when_text(job)));
+  w.line(fmt::format("      next {} {}", w.cell(s.next_run.empty() ? "-" : s.next_run, 25),
                      terminal_text(job.command)));
   if (!job.schedule_origin.empty()) {
     w.line("      schedule from " + terminal_text(job.schedule_origin));
@@ -173,7 +204,7 @@ void write_job(Writer& w, const ReportView& view, const JobRow& job) {
   if (job.managed()) {
     w.line("      managed by " + terminal_text(job.managed_by));
   } else if (!job.verdict_reasons.empty()) {
-    write_wrapped(w, "      why: ", job.verdict_reasons);
+    w.items("      why: ", job.verdict_reasons);
   }
   if (!job.flags.empty()) {
     w.alert(fmt::format("      flags: {}",
@@ -182,7 +213,7 @@ void write_job(Writer& w, const ReportView& view, const JobRow& job) {
 }
 
 // Hidden batches first, under their own heading; then whatever else is listed.
-void write_jobs(Writer& w, const ReportView& view) {
+void write_jobs(TableWriter& w, const ReportView& view) {
   if (!view.verdicts_known) {
     w.blank();
     w.heading(fmt::format("Jobs by {}", terminal_text(view.group_by.name())));
@@ -217,23 +248,48 @@ void write_jobs(Writer& w, const ReportView& view) {
   }
 }
 
-} // namespace
-
-std::string render_table(const ReportView& view, const TableStyle& style) {
-  Writer w(style);
-  write_header(w, view);
+std::string render_full(const ReportView& view, const TableStyle& style) {
+  TableWriter w(style);
+  write_header(w, view, true);
   if (view.verdicts_known) {
-    write_languages(w, "Hidden batches per language", view.hidden_by_language, false);
-    write_owners(w, "Hidden batches per owner", view.hidden_by_owner, false);
+    write_languages(w, "Hidden batches per language", view.hidden_by_language, false, all_rows);
+    write_owners(w, "Hidden batches per owner", view.hidden_by_owner, false, all_rows);
   }
   write_jobs(w, view);
   if (view.totals.jobs != view.totals.hidden) { // else the same figures as above
-    write_languages(w, "Jobs per language (all listed jobs)", view.by_language, true);
-    write_owners(w, "Jobs per owner (all listed jobs)", view.by_owner, true);
+    write_languages(w, "Jobs per language (all listed jobs)", view.by_language, true, all_rows);
+    write_owners(w, "Jobs per owner (all listed jobs)", view.by_owner, true, all_rows);
   }
-  write_failed(w, view);
-  write_duplicates(w, view);
+  write_failed(w, view, all_rows);
+  write_duplicates(w, view, all_rows);
   return w.take();
+}
+
+// The answer on one screen: figures, the worst places, and where the full list is.
+std::string render_summary(const ReportView& view, const TableStyle& style) {
+  TableWriter w(style);
+  write_header(w, view, false);
+  if (view.verdicts_known) {
+    write_languages(w, "Hidden batches per language", view.hidden_by_language, false, summary_rows);
+    write_owners(w, "Hidden batches per owner", view.hidden_by_owner, false, summary_rows);
+  } else {
+    write_languages(w, "Jobs per language", view.by_language, false, summary_rows);
+    write_owners(w, "Jobs per owner", view.by_owner, false, summary_rows);
+  }
+  write_top_hosts(w, view, summary_rows);
+  write_failed(w, view, summary_rows);
+  write_duplicates(w, view, summary_rows);
+  w.blank();
+  w.para(fmt::format("Every job ({}): `digger-scan report --full`, or a page to browse: "
+                     "`digger-scan report --format html -o report.html`.",
+                     plural(view.totals.jobs, "job")));
+  return w.take();
+}
+
+} // namespace
+
+std::string render_table(const ReportView& view, const TableStyle& style) {
+  return style.full ? render_full(view, style) : render_summary(view, style);
 }
 
 } // namespace digger::report

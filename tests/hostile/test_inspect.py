@@ -91,7 +91,7 @@ def check(binary, lab_dir, runs):
     for fmt in ("table", "json", "csv", "html"):
         for scan_id in scan_ids:
             out = scanlab.run(binary, "report", "--db", db, "--scan", str(scan_id), "--all",
-                              "--format", fmt)
+                              "--full", "--format", fmt)
             checks.expect(out.returncode == 0, f"report --format {fmt} --scan {scan_id} exited "
                           f"{out.returncode}: {out.stderr[-300:]!r}")
             check_leaks(checks, f"report --format {fmt} --scan {scan_id}", out.stdout, p)

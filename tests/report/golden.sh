@@ -35,12 +35,56 @@ for format in table json csv html; do
   expect_exit 0 "rerun.$format" -- "$scan" report --db "$db" --format "$format"
   cmp -s "$work/report.$format.out" "$work/rerun.$format.out" || fail "$format rerun differs"
 done
-expect_exit 0 report.by-host.table -- "$scan" report --db "$db" --group-by host \
+# The full listing (--full); in a pipe nothing is cut.
+expect_exit 0 report.full.table -- "$scan" report --db "$db" --full
+golden report.full.table
+grep -q '…' "$work/report.full.table.out" && fail "a value was cut in a pipe"
+expect_exit 0 report.by-host.table -- "$scan" report --db "$db" --full --group-by host \
   --filter "label:env=prod language!=php" --scan 1
 golden report.by-host.table
 # Managed jobs listed (--all), and the issue 8 filter keys.
-expect_exit 0 report.all.table -- "$scan" report --db "$db" --all
+expect_exit 0 report.all.table -- "$scan" report --db "$db" --full --all
 golden report.all.table
+# The summary on one screen, and where the full list is.
+[ "$(wc -l <"$work/report.table.out")" -le 60 ] || fail "the summary is longer than a screen"
+grep -q -- 'report --full' "$work/report.table.out" || fail "the summary does not say where the full list is"
+
+# ndjson: one job per line, each a JSON object; as many as the JSON report's jobs.
+expect_exit 0 report.ndjson -- "$scan" report --db "$db" --format ndjson
+golden report.ndjson
+expect_exit 0 report.all.ndjson -- "$scan" report --db "$db" --format ndjson --all
+expect_exit 0 report.all.json -- "$scan" report --db "$db" --format json --all
+if [ -x /usr/bin/python3 ]; then
+  for pair in report.ndjson:report.json report.all.ndjson:report.all.json; do
+    /usr/bin/python3 - "$work/${pair%%:*}.out" "$work/${pair#*:}.out" <<'PY' || fail "ndjson: $pair"
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+assert lines[-1] == "", "no final newline"
+jobs = [json.loads(line) for line in lines[:-1]]
+report = json.load(open(sys.argv[2], encoding="utf-8"))
+assert jobs == report["jobs"], "ndjson jobs differ from the JSON report's"
+assert len(jobs) > 0
+PY
+  done
+fi
+
+# On a terminal: its width (TIOCGWINSZ; script(1) gives a pty), cells cut to it, hints wrapped.
+if command -v script >/dev/null; then
+  for cols in 60 100; do
+    script -qc "stty cols $cols rows 50; NO_COLOR=1 '$scan' report --db '$db'" /dev/null |
+      tr -d '\r' >"$work/report.tty$cols.table.out"
+    golden "report.tty$cols.table"
+    [ "$(LC_ALL=C.UTF-8 wc -L <"$work/report.tty$cols.table.out")" -le "$cols" ] ||
+      fail "a line wider than $cols columns"
+    tr '\n' ' ' <"$work/report.tty$cols.table.out" | tr -s ' ' |
+      grep -q 'not shown; --all shows them' || fail "the --all hint is cut at $cols columns"
+  done
+  # COLUMNS when the terminal does not say its width.
+  script -qc "stty cols 0; COLUMNS=70 NO_COLOR=1 '$scan' report --db '$db' --full" /dev/null |
+    tr -d '\r' >"$work/columns.out"
+  [ "$(LC_ALL=C.UTF-8 wc -L <"$work/columns.out")" -le 70 ] || fail "COLUMNS=70 not honoured"
+  grep -q '…' "$work/columns.out" || fail "nothing cut at 70 columns"
+fi
 expect_exit 0 report.flags.csv -- "$scan" report --db "$db" --format csv \
   --filter "flag~target kind!=anacrontab"
 golden report.flags.csv
@@ -50,6 +94,23 @@ cmp -s "$work/out.csv" "$work/report.csv.out" || fail "-o FILE differs from stdo
 for format in table json csv; do
   expect_exit 1 "diff.$format" -- "$scan" diff --db "$db" --format "$format"
   golden "diff.$format"
+done
+grep -q '…' "$work/diff.table.out" && fail "diff cut a value in a pipe"
+# diff --filter: only the jobs it keeps; the exit code says whether they changed.
+expect_exit 1 diff.hidden.table -- "$scan" diff --db "$db" --filter verdict=hidden
+golden diff.hidden.table
+expect_exit 1 diff.hidden.csv -- "$scan" diff --db "$db" --filter verdict=hidden --format csv
+golden diff.hidden.csv
+expect_exit 0 diff-nobody -- "$scan" diff --db "$db" --filter owner=nobody
+grep -q '^No change' "$work/diff-nobody.out" || fail "diff --filter owner=nobody: a change"
+expect_exit 2 diff-bad-filter -- "$scan" diff --db "$db" --filter "colour=red"
+expect_exit 1 diff.to-file -- "$scan" diff --db "$db" --format csv -o "$work/diff-out.csv"
+cmp -s "$work/diff-out.csv" "$work/diff.csv.out" || fail "diff -o FILE differs from stdout"
+# -o into a missing directory: the reason, from the system.
+expect_exit 2 report-bad-output -- "$scan" report --db "$db" -o "$work/missing/x"
+expect_exit 2 diff-bad-output -- "$scan" diff --db "$db" -o "$work/missing/x"
+for name in report-bad-output diff-bad-output; do
+  grep -q 'No such file or directory' "$work/$name.err" || fail "$name: no reason: $(cat "$work/$name.err")"
 done
 expect_exit 2 diff-same -- "$scan" diff --db "$db" --from 1 --to 1
 expect_exit 0 scans.table -- "$scan" scans --db "$db"
@@ -76,7 +137,8 @@ expect_exit 2 global-scan-option -- "$scan" --no-inspect report --db "$db"
 grep -q 'option of the scan' "$work/global-scan-option.err" || fail "scan option before report"
 expect_exit 2 cli11-error -- "$scan" report --db "$db" --bogus
 for name in bad-scan bad-scan-word bad-filter bad-group bad-from missing-db empty-report \
-  empty-diff empty-scans one-scan-diff diff-same global-scan-option; do
+  empty-diff empty-scans one-scan-diff diff-same global-scan-option diff-bad-filter \
+  report-bad-output diff-bad-output; do
   [ "$(wc -l <"$work/$name.err")" -eq 1 ] || fail "$name: stderr is not one line"
   grep -q '^digger-scan' "$work/$name.err" || fail "$name: stderr lacks the program name"
 done

@@ -2,6 +2,7 @@
 a bad inventory line (2), no key (2), a corrupt or foreign catalog (3, file unchanged), a
 catalog another scan is writing (3)."""
 import fcntl
+import json
 import os
 import socket
 import subprocess
@@ -70,6 +71,16 @@ with tempfile.TemporaryDirectory() as tmp:
         expect(p.returncode == 3 and b"another scan" in p.stderr, f"concurrent scan: {p.returncode} {p.stderr!r}")
     p = run("--inventory", good, "-i", key, "--db", db, "--summary-format", "json", home=tmp)
     expect(p.returncode == 1 and b'"scan_id": 2' in p.stdout, f"after the lock: {p.returncode} {p.stdout[:200]!r}")
+    # -q silences the progress and the default summary, not the summary asked for by format.
+    p = run("--inventory", good, "-i", key, "--db", db, "-q", "--summary-format", "json", home=tmp)
+    try:
+        summary = json.loads(p.stdout)
+    except ValueError:
+        summary = {}
+    expect(p.returncode == 1 and summary.get("scan_id") == 3 and summary.get("hosts") == 1,
+           f"-q --summary-format json: {p.returncode} {p.stdout[:200]!r}")
+    p = run("--inventory", good, "-i", key, "--db", db, "-q", home=tmp)
+    expect(p.returncode == 1 and p.stdout == b"", f"-q printed: {p.stdout[:200]!r}")
 
 for p in problems:
     print(p)

@@ -154,7 +154,7 @@ with tempfile.TemporaryDirectory() as tmp:
     if os.path.exists(db + "-wal"):
         blobs.append(open(db + "-wal", "rb").read())
     for fmt in ("json", "csv", "table"):
-        proc = scanlab.run(binary, "report", "--db", db, "--all", "--format", fmt)
+        proc = scanlab.run(binary, "report", "--db", db, "--all", "--full", "--format", fmt)
         checks.expect(proc.returncode == 0, f"report --format {fmt} exited {proc.returncode}: "
                       f"{proc.stderr.decode(errors='replace')[:300]}")
         blobs.append(proc.stdout)

@@ -146,7 +146,7 @@ TEST_CASE("the filter keeps matching hosts and jobs", "[report]") {
 
 TEST_CASE("the table fits 80 columns and escapes host text", "[report]") {
   Loaded loaded;
-  const std::string table = render_table(view_of(loaded.snapshot), {false, 80});
+  const std::string table = render_table(view_of(loaded.snapshot), {false, 80, true});
   std::istringstream lines(table);
   std::string line;
   while (std::getline(lines, line)) {
@@ -157,7 +157,7 @@ TEST_CASE("the table fits 80 columns and escapes host text", "[report]") {
   CHECK(table.find("\\xff") != std::string::npos);
   CHECK(table.find("web-03") != std::string::npos);
   CHECK(table.find("no answer within 5 s") != std::string::npos);
-  const std::string colored = render_table(view_of(loaded.snapshot), {true, 80});
+  const std::string colored = render_table(view_of(loaded.snapshot), {true, 80, true});
   CHECK(colored.find("\x1b[1m") != std::string::npos);
 }
 

@@ -77,6 +77,9 @@ struct Diff {
 // added and gone hosts' jobs as removed, so a job that followed a renamed host is a move.
 Diff diff_snapshots(const Snapshot& from, const Snapshot& to);
 
+// Sets diff.counts from its hosts and moves (after a filter removed some).
+void count_changes(Diff& diff);
+
 // The default --from: the newest complete scan that started at least 7 days before `to`
 // started, else the newest complete scan before `to`. `scans` is newest first (any status).
 std::optional<catalog::ScanSummary>

@@ -16,14 +16,20 @@ namespace digger::report {
 inline constexpr int json_format_version = 2;
 
 struct TableStyle {
-  bool color = false;     // ANSI colour; the CLI sets it only for a TTY without NO_COLOR
-  std::size_t width = 80; // every line fits, truncated with an ellipsis
+  bool color = false; // ANSI colour; the CLI sets it only for a TTY without NO_COLOR
+  // A terminal's columns: table cells are cut to fit (with an ellipsis), prose is wrapped.
+  // 0 (a pipe or a file): nothing is cut, every value is printed whole.
+  std::size_t width = 80;
+  bool full = false; // every listed job (--full); else the summary that fits a screen
 };
 
+// The summary (style.full false) or the full listing.
 std::string render_table(const ReportView& view, const TableStyle& style);
 std::string render_json(const ReportView& view);
 // The same bytes, streamed: what the CLI uses, so a huge fleet's report is never held whole.
 void write_json(const ReportView& view, std::ostream& out);
+// One job per line, each the same object as in the JSON format's "jobs" list (for jq, logs).
+void write_ndjson(const ReportView& view, std::ostream& out);
 std::string render_csv(const ReportView& view);
 std::string render_html(const ReportView& view);
 
