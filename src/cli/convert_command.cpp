@@ -2,7 +2,7 @@
 // what one crontab job becomes on another scheduler, and what does not carry over.
 
 #include "digger/cli/command.hpp"
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 #include "digger/migrate/conversion.hpp"
 
 #include <fmt/format.h>
@@ -33,7 +33,7 @@ constexpr std::size_t max_input_bytes = 1U << 20; // one job and its env lines
 
 // The one job among the given lines, read exactly as cron reads a crontab (env lines such
 // as CRON_TZ= above it apply to it).
-std::optional<cron::Job> read_job(const ConvertArgs& args, std::string& error) {
+std::optional<crontab::Job> read_job(const ConvertArgs& args, std::string& error) {
   std::string text;
   for (const auto& line : args.lines) {
     text += line + "\n";
@@ -42,17 +42,17 @@ std::optional<cron::Job> read_job(const ConvertArgs& args, std::string& error) {
     error = "the input is larger than 1 MiB";
     return std::nullopt;
   }
-  cron::ParseOptions options;
-  options.flavor = args.system ? cron::CrontabFlavor::system : cron::CrontabFlavor::user;
+  crontab::ParseOptions options;
+  options.flavor = args.system ? crontab::CrontabFlavor::system : crontab::CrontabFlavor::user;
   options.privileged_owner = args.owner == "root";
-  const cron::ParsedCrontab parsed = cron::parse_crontab(text, options);
-  std::optional<cron::Job> job;
+  const crontab::ParsedCrontab parsed = crontab::parse_crontab(text, options);
+  std::optional<crontab::Job> job;
   for (const auto& line : parsed.lines) {
-    if (line.kind == cron::LineKind::invalid) {
+    if (line.kind == crontab::LineKind::invalid) {
       error = fmt::format("line {}: {}", line.number, line.error);
       return std::nullopt;
     }
-    if (line.kind == cron::LineKind::job) {
+    if (line.kind == crontab::LineKind::job) {
       if (job) {
         error = "give one job line (and the env lines above it)";
         return std::nullopt;

@@ -3,10 +3,11 @@
 
 #include "digger/cli/command.hpp"
 #include "digger/cli/parse_output.hpp"
-#include "digger/cron/fingerprint.hpp"
-#include "digger/cron/describe.hpp"
-#include "digger/cron/command.hpp"
-#include "digger/cron/crontab.hpp"
+#include "digger/command/command.hpp"
+#include "digger/crontab/crontab.hpp"
+#include "digger/judge/fingerprint.hpp"
+#include "digger/timing/describe.hpp"
+#include "digger/util/printable.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -24,7 +25,8 @@ namespace digger::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using cron::LineKind;
+using crontab::LineKind;
+using util::printable;
 
 // Crontabs are a few KB; every parsed line costs about 500 bytes of memory.
 constexpr std::uintmax_t max_file_bytes = 16U << 20;
@@ -76,13 +78,13 @@ std::string crontab_owner(const std::string& path) {
   return std::filesystem::path(path).filename().string();
 }
 
-nlohmann::ordered_json crontab_entry_json(const cron::Line& line, std::string_view file_owner) {
-  nlohmann::ordered_json entry = {{"line", line.number}, {"kind", cron::line_kind_name(line.kind)}};
+nlohmann::ordered_json crontab_entry_json(const crontab::Line& line, std::string_view file_owner) {
+  nlohmann::ordered_json entry = {{"line", line.number}, {"kind", crontab::line_kind_name(line.kind)}};
   if (line.job) {
-    const cron::Job& job = *line.job;
+    const crontab::Job& job = *line.job;
     entry["schedule"] = job.schedule_text;
-    if (job.schedule.macro != cron::Macro::none) {
-      entry["macro"] = cron::macro_name(job.schedule.macro);
+    if (job.schedule.macro != crontab::Macro::none) {
+      entry["macro"] = crontab::macro_name(job.schedule.macro);
     }
     if (job.user) {
       entry["user"] = *job.user;
@@ -100,13 +102,13 @@ nlohmann::ordered_json crontab_entry_json(const cron::Line& line, std::string_vi
     if (job.mail_on_error_only) {
       entry["mail_on_error_only"] = true;
     }
-    const auto analysis = cron::analyze_command(job.command);
+    const auto analysis = command::analyze_command(job.command);
     entry["target"] = analysis.target;
     entry["language"] = analysis.language_name();
     entry["evidence"] = analysis.evidence;
-    entry["description"] = cron::describe(job.schedule);
+    entry["description"] = timing::describe(job.schedule);
     entry["fingerprint"] =
-        cron::job_fingerprint(job.user.value_or(std::string(file_owner)), job.schedule, job.command);
+        judge::job_fingerprint(job.user.value_or(std::string(file_owner)), job.schedule, job.command);
   }
   if (line.env) {
     entry["name"] = line.env->name;
@@ -128,7 +130,7 @@ nlohmann::ordered_json crontab_entry_json(const cron::Line& line, std::string_vi
 }
 
 nlohmann::ordered_json crontab_file_json(const std::string& file,
-                                         const cron::ParsedCrontab& parsed) {
+                                         const crontab::ParsedCrontab& parsed) {
   nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   for (const auto& line : parsed.lines) {
     entries.push_back(crontab_entry_json(line, crontab_owner(file)));
@@ -143,60 +145,11 @@ nlohmann::ordered_json crontab_file_json(const std::string& file,
 
 namespace {
 
-// The length of the valid UTF-8 sequence at `i` that is no C1 control, or 0.
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-  if (lead < 0xc2 || lead > 0xf4 || i + length > text.size()) {
-    return 0;
-  }
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xc0) != 0x80) {
-      return 0;
-    }
-  }
-  const unsigned char second = byte(i + 1);
-  const bool bad = (lead == 0xc2 && second < 0xa0) || // C1 controls U+0080..U+009F
-                   (lead == 0xe0 && second < 0xa0) || // overlong
-                   (lead == 0xed && second > 0x9f) || // surrogates
-                   (lead == 0xf0 && second < 0x90) || // overlong
-                   (lead == 0xf4 && second > 0x8f);   // past U+10FFFF
-  return bad ? 0 : length;
-}
-
-} // namespace
-
-std::string printable(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c >= 0x20 && c < 0x7f) {
-      out.push_back(static_cast<char>(c));
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out.push_back('\t'); // harmless, and crontabs align their fields with tabs
-    } else if (const std::size_t length = c >= 0x80 ? utf8_length(text, i) : 0; length > 0) {
-      out.append(text.substr(i, length));
-      i += length - 1;
-    } else {
-      out += fmt::format("\\x{:02x}", c);
-    }
-  }
-  return out;
-}
-
-namespace {
-
-std::string describe(const cron::Line& line) {
+std::string describe(const crontab::Line& line) {
   switch (line.kind) {
   case LineKind::job:
   case LineKind::disabled_job: {
-    const cron::Job& job = *line.job;
+    const crontab::Job& job = *line.job;
     std::string text = printable(job.schedule_text);
     if (job.user) {
       text += fmt::format(" [{}]", printable(*job.user));
@@ -222,7 +175,7 @@ std::string describe(const cron::Line& line) {
   return {};
 }
 
-void print_text(const std::string& file, const cron::ParsedCrontab& parsed) {
+void print_text(const std::string& file, const crontab::ParsedCrontab& parsed) {
   auto yes_no = [](bool b) { return b ? "yes" : "no"; };
   fmt::print("{}: loads under cronie: {}, under Debian cron: {}\n", printable(file),
              yes_no(parsed.loads_under_cronie), yes_no(parsed.loads_under_vixie));
@@ -230,12 +183,12 @@ void print_text(const std::string& file, const cron::ParsedCrontab& parsed) {
     fmt::print("  note: {}\n", note);
   }
   for (const auto& line : parsed.lines) {
-    fmt::print("  {:>5} {:<12} {}\n", line.number, cron::line_kind_name(line.kind), describe(line));
+    fmt::print("  {:>5} {:<12} {}\n", line.number, crontab::line_kind_name(line.kind), describe(line));
     if (line.job) {
-      const auto analysis = cron::analyze_command(line.job->command);
+      const auto analysis = command::analyze_command(line.job->command);
       fmt::print("  {:>5} {:<12} {} {} ({}); {}\n", "", "", analysis.language_name(),
                  printable(analysis.target), printable(analysis.evidence),
-                 cron::describe(line.job->schedule));
+                 timing::describe(line.job->schedule));
     }
     if (!line.daemon_note.empty()) {
       fmt::print("  {:>5} {:<12} ({})\n", "", "", printable(line.daemon_note));
@@ -253,12 +206,12 @@ int run_parse(const ParseArgs& args) {
       status = exit_usage;
       continue;
     }
-    cron::ParseOptions options;
-    options.flavor = args.system || implies_system_crontab(file) ? cron::CrontabFlavor::system
-                                                                 : cron::CrontabFlavor::user;
+    crontab::ParseOptions options;
+    options.flavor = args.system || implies_system_crontab(file) ? crontab::CrontabFlavor::system
+                                                                 : crontab::CrontabFlavor::user;
     // A spool crontab is named after its owner; root's may use cronie's '-' prefix.
     options.privileged_owner = fs::path(file).filename() == "root";
-    const auto parsed = cron::parse_crontab(*text, options);
+    const auto parsed = crontab::parse_crontab(*text, options);
     if (args.format == "json") {
       fmt::print("{}\n",
                  crontab_file_json(file, parsed)

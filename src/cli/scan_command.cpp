@@ -6,13 +6,13 @@
 #include "digger/cli/sudo_password.hpp"
 #include "digger/collect/host_record.hpp"
 #include "digger/collect/scan.hpp"
-#include "digger/cron/registry.hpp"
 #include "digger/inventory/hosts_file.hpp"
 #include "digger/inventory/inventory_file.hpp"
 #include "digger/inventory/limit.hpp"
 #include "digger/inventory/plan.hpp"
 #include "digger/inventory/ssh_config.hpp"
 #include "digger/inventory/target_json.hpp"
+#include "digger/judge/registry.hpp"
 #include "digger/ssh/auth.hpp"
 #include "digger/ssh/host_keys.hpp"
 
@@ -146,7 +146,7 @@ std::vector<inventory::ScanTarget> plan(const ScanFlags& flags) {
 
 // Read before anything else touches the network or the catalog: a bad registry is a user
 // error with its file and line.
-std::optional<cron::Registry> load_registry(const std::string& path) {
+std::optional<judge::Registry> load_registry(const std::string& path) {
   if (path.empty()) {
     return std::nullopt;
   }
@@ -163,7 +163,7 @@ std::optional<cron::Registry> load_registry(const std::string& path) {
   std::string text(static_cast<std::size_t>(size), '\0');
   in.read(text.data(), static_cast<std::streamsize>(size));
   text.resize(static_cast<std::size_t>(in.gcount()));
-  auto registry = cron::parse_registry(text, path);
+  auto registry = judge::parse_registry(text, path);
   if (!registry) {
     throw UsageError(registry.error());
   }

@@ -2,12 +2,12 @@
 #include "digger/collect/job_judgement.hpp"
 #include "digger/collect/load_rules.hpp"
 #include "digger/collect/source_rows.hpp"
-#include "digger/cron/command.hpp"
-#include "digger/cron/crontab.hpp"
-#include "digger/cron/describe.hpp"
-#include "digger/cron/fingerprint.hpp"
-#include "digger/cron/markers.hpp"
-#include "digger/cron/secrets.hpp"
+#include "digger/command/command.hpp"
+#include "digger/crontab/crontab.hpp"
+#include "digger/judge/fingerprint.hpp"
+#include "digger/judge/markers.hpp"
+#include "digger/secrets/secrets.hpp"
+#include "digger/timing/describe.hpp"
 
 #include <fmt/format.h>
 
@@ -16,22 +16,22 @@ namespace {
 
 struct JobText {
   catalog::EntryRow row;
-  cron::CommandAnalysis analysis;
+  command::CommandAnalysis analysis;
 };
 
-JobText job_row(const cron::Line& line, const std::string& owner) {
+JobText job_row(const crontab::Line& line, const std::string& owner) {
   JobText out;
   catalog::EntryRow& row = out.row;
   row.line_number = line.number;
-  row.kind = std::string(cron::line_kind_name(line.kind));
+  row.kind = std::string(crontab::line_kind_name(line.kind));
   row.raw = line.raw;
   row.error = line.error;
   if (!line.job) {
     return out;
   }
-  const cron::Job& job = *line.job;
+  const crontab::Job& job = *line.job;
   row.schedule_text = job.schedule_text;
-  row.macro = std::string(cron::macro_name(job.schedule.macro));
+  row.macro = std::string(crontab::macro_name(job.schedule.macro));
   if (!row.macro.empty()) {
     row.macro.erase(0, 1); // stored without '@'
   }
@@ -40,25 +40,25 @@ JobText job_row(const cron::Line& line, const std::string& owner) {
   row.stdin_data = job.stdin_data;
   row.run_as = job.user.value_or(owner);
   row.cron_tz = job.cron_tz;
-  out.analysis = cron::analyze_command(job.command);
+  out.analysis = command::analyze_command(job.command);
   row.language = std::string(out.analysis.language_name());
   row.evidence = out.analysis.evidence;
   row.target = out.analysis.target;
-  row.description = cron::describe(job.schedule);
+  row.description = timing::describe(job.schedule);
   // Over the redacted command: the catalog never derives anything from a clear secret.
   row.fingerprint =
-      cron::job_fingerprint(row.run_as, job.schedule, cron::redact_secrets(job.command).text);
+      judge::job_fingerprint(row.run_as, job.schedule, secrets::redact_secrets(job.command).text);
   return out;
 }
 
-std::optional<std::string> env_value(const cron::Job& job, std::string_view name) {
+std::optional<std::string> env_value(const crontab::Job& job, std::string_view name) {
   auto value = job.environment.get(name);
   return value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
 }
 
-void note_run_parts(const JobText& job, const cron::Line& line, const CronSource& source,
+void note_run_parts(const JobText& job, const crontab::Line& line, const CronSource& source,
                     RunPartsDirs& dirs) {
-  if (line.kind != cron::LineKind::job || !job.analysis.run_parts_dir) {
+  if (line.kind != crontab::LineKind::job || !job.analysis.run_parts_dir) {
     return;
   }
   const auto& row = job.row;
@@ -76,11 +76,11 @@ catalog::SourceRow crontab_source_row(const CronSource& source, const HostContex
   row.loaded_by_daemon = load.loaded;
   row.not_loaded_reason = load.reason;
 
-  cron::ParseOptions options;
+  crontab::ParseOptions options;
   const bool user = source.kind == SourceKind::user_crontab;
-  options.flavor = user ? cron::CrontabFlavor::user : cron::CrontabFlavor::system;
+  options.flavor = user ? crontab::CrontabFlavor::user : crontab::CrontabFlavor::system;
   options.privileged_owner = !user || source.owner == "root";
-  auto parsed = cron::parse_crontab(source.content, options);
+  auto parsed = crontab::parse_crontab(source.content, options);
   row.loads_under_cronie = parsed.loads_under_cronie;
   row.loads_under_vixie = parsed.loads_under_vixie;
   row.load_notes = parsed.load_notes;
@@ -88,16 +88,16 @@ catalog::SourceRow crontab_source_row(const CronSource& source, const HostContex
     row.load_notes.push_back(fmt::format("truncated: {} of {} bytes read; the last line may be cut",
                                          source.content.size(), source.size));
   }
-  auto file_marker = user ? std::nullopt : cron::file_marker(source.content);
+  auto file_marker = user ? std::nullopt : judge::file_marker(source.content);
   row.entries.reserve(parsed.lines.size());
   for (std::size_t i = 0; i < parsed.lines.size(); ++i) {
     const auto& line = parsed.lines[i];
     auto job = job_row(line, source.owner);
-    const bool is_job = line.kind == cron::LineKind::job || line.kind == cron::LineKind::disabled_job;
+    const bool is_job = line.kind == crontab::LineKind::job || line.kind == crontab::LineKind::disabled_job;
     note_run_parts(job, line, source, dirs);
     redact_row(job.row, line.env ? &*line.env : nullptr);
     if (line.job && is_job) {
-      auto markers = cron::markers_above(parsed, i);
+      auto markers = judge::markers_above(parsed, i);
       JobSurroundings around;
       around.source_kind = row.kind;
       around.source_path = source.path;

@@ -2,9 +2,9 @@
 // with the schedule of the line that runs its directory.
 #include "digger/collect/job_judgement.hpp"
 #include "digger/collect/source_rows.hpp"
-#include "digger/cron/command.hpp"
-#include "digger/cron/markers.hpp"
-#include "digger/cron/run_parts.hpp"
+#include "digger/command/command.hpp"
+#include "digger/judge/markers.hpp"
+#include "digger/units/run_parts.hpp"
 
 #include <fmt/format.h>
 
@@ -14,13 +14,13 @@ namespace {
 constexpr std::size_t head_bytes = 256;
 
 // Debian's cron runs Debian's run-parts; cronie hosts (and unknown ones) the crontabs package's.
-cron::RunPartsFlavor flavor_of(std::string_view daemon) {
-  return daemon == "vixie" ? cron::RunPartsFlavor::debian : cron::RunPartsFlavor::cronie;
+units::RunPartsFlavor flavor_of(std::string_view daemon) {
+  return daemon == "vixie" ? units::RunPartsFlavor::debian : units::RunPartsFlavor::cronie;
 }
 
 // What the collector itself read, for when the file was not inspected in the second trip.
-cron::ProgramFacts facts_from_source(const CronSource& source) {
-  cron::ProgramFacts facts;
+command::ProgramFacts facts_from_source(const CronSource& source) {
+  command::ProgramFacts facts;
   facts.path = source.path;
   facts.exists = true;
   facts.type = "file";
@@ -40,7 +40,7 @@ catalog::SourceRow run_parts_source_row(const CronSource& source, const HostCont
                                         const RunPartsDirs& dirs) {
   catalog::SourceRow row = base_source_row(source, host);
   const std::string dir = parent_directory(source.path);
-  if (auto skip = cron::run_parts_skip_reason(base_name(source.path), source.mode, true,
+  if (auto skip = units::run_parts_skip_reason(base_name(source.path), source.mode, true,
                                               flavor_of(host.daemon))) {
     row.loaded_by_daemon = false;
     row.not_loaded_reason = *skip;
@@ -63,7 +63,7 @@ catalog::SourceRow run_parts_source_row(const CronSource& source, const HostCont
   entry.schedule_origin = schedule->origin;
   entry.command = source.path;
   entry.run_as = "root";
-  auto analysis = cron::analyze_command(source.path);
+  auto analysis = command::analyze_command(source.path);
   entry.language = std::string(analysis.language_name());
   entry.evidence = analysis.evidence;
   entry.target = source.path;
@@ -75,7 +75,7 @@ catalog::SourceRow run_parts_source_row(const CronSource& source, const HostCont
   around.source_kind = row.kind;
   around.source_path = source.path;
   around.owner = source.file_owner;
-  around.file_marker = cron::file_marker(source.content);
+  around.file_marker = judge::file_marker(source.content);
   around.command_language = analysis.language;
   around.fallback_program = &own_facts;
   judge_job(entry, around, host);

@@ -3,7 +3,7 @@
 // glob, it also matches host names.
 #include "digger/inventory/limit.hpp"
 
-#include "digger/inventory/pattern.hpp"
+#include "digger/util/glob.hpp"
 
 #include <fmt/format.h>
 
@@ -13,6 +13,7 @@ namespace digger::inventory {
 namespace {
 
 using util::Error;
+using util::match_pattern;
 
 std::vector<bool> matching(const std::vector<InventoryEntry>& entries, std::string_view term) {
   std::vector<bool> hit(entries.size(), false);

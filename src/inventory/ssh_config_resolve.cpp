@@ -1,8 +1,8 @@
 // Walks the config tree for one host like OpenSSH's readconf.c: Host and Match lines switch the
 // following lines on or off, an Include inherits the state and cannot change it for the lines
 // after it, and for each option the first value obtained wins.
-#include "digger/inventory/pattern.hpp"
 #include "digger/inventory/ssh_config.hpp"
+#include "digger/util/glob.hpp"
 
 #include <fmt/format.h>
 
@@ -11,6 +11,10 @@
 
 namespace digger::inventory {
 namespace {
+
+using util::ListMatch;
+using util::match_pattern;
+using util::match_pattern_list;
 
 std::string lowercase(std::string_view text) {
   std::string out(text);

@@ -26,7 +26,7 @@ json flexible_window(const JobFacts& facts) {
           {"MaximumWindowInMinutes", std::min(*facts.random_delay_minutes, 1440)}};
 }
 
-json scheduler_target(const cron::Job& job, const JobFacts& facts, Target target,
+json scheduler_target(const crontab::Job& job, const JobFacts& facts, Target target,
                       const std::string& batch_name) {
   if (target == Target::batch) {
     const json input = {
@@ -45,7 +45,7 @@ std::string part_note(size_t index, size_t count) {
                    : std::string();
 }
 
-json scheduler_schedule(const cron::Job& job, const JobFacts& facts, Target target,
+json scheduler_schedule(const crontab::Job& job, const JobFacts& facts, Target target,
                         const std::string& name, const std::string& expression,
                         const std::string& batch_name, const std::string& description) {
   json content = {{"Name", name}, {"GroupName", "default"}, {"ScheduleExpression", expression}};
@@ -59,7 +59,7 @@ json scheduler_schedule(const cron::Job& job, const JobFacts& facts, Target targ
   return content;
 }
 
-json events_rule(const cron::Job& job, const JobFacts& facts, const std::string& name,
+json events_rule(const crontab::Job& job, const JobFacts& facts, const std::string& name,
                  const std::string& expression, const std::string& description) {
   const json input = {{"commands", json::array({host_script(job, facts)})}};
   const json target = {{"Id", "digger-ssm"},
@@ -74,7 +74,7 @@ json events_rule(const cron::Job& job, const JobFacts& facts, const std::string&
           {"Targets", json::array({target})}};
 }
 
-json batch_job_definition(const cron::Job& job, const JobFacts& facts, const std::string& name) {
+json batch_job_definition(const crontab::Job& job, const JobFacts& facts, const std::string& name) {
   json environment = json::array();
   for (const auto& env : job.environment) {
     if (!env.name.starts_with("AWS_BATCH")) { // reserved by Batch (API_ContainerProperties)
@@ -96,8 +96,9 @@ json batch_job_definition(const cron::Job& job, const JobFacts& facts, const std
 
 } // namespace
 
-void build_eventbridge(const cron::Job& job, const cron::Schedule& schedule, const JobFacts& facts,
-                       Target target, std::set<std::string>& used_names, Conversion& out) {
+void build_eventbridge(const crontab::Job& job, const crontab::Schedule& schedule,
+                       const JobFacts& facts, Target target, std::set<std::string>& used_names,
+                       Conversion& out) {
   const auto expressions = eventbridge_expressions(schedule);
   std::string batch_name;
   if (target == Target::batch) {

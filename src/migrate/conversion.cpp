@@ -20,13 +20,13 @@ Conversion refused(Target target, Lost reason) {
 // A fixed UTC offset turned into an hour shift for UTC-only rules. Refused when a shifted
 // hour crosses midnight while the days are restricted by date or month (the date would have
 // to move too), or when the hours do not all cross it the same way.
-std::optional<cron::Schedule> shift_to_utc(const cron::Schedule& local,
-                                           std::chrono::minutes offset) {
+std::optional<crontab::Schedule> shift_to_utc(const crontab::Schedule& local,
+                                              std::chrono::minutes offset) {
   if (offset.count() % 60 != 0) {
     return std::nullopt;
   }
   const int shift = static_cast<int>(offset.count() / 60);
-  cron::Schedule utc = local;
+  crontab::Schedule utc = local;
   utc.hours.reset();
   std::optional<int> day_delta;
   for (int h = 0; h < 24; ++h) {
@@ -68,8 +68,8 @@ std::string offset_text(std::chrono::minutes offset) {
 }
 
 // EventBridge rules read cron() in UTC only (migration-targets.md §1.3).
-std::optional<cron::Schedule> rule_schedule(const cron::Job& job, const JobFacts& facts,
-                                            Conversion& out, std::optional<Lost>& refusal) {
+std::optional<crontab::Schedule> rule_schedule(const crontab::Job& job, const JobFacts& facts,
+                                               Conversion& out, std::optional<Lost>& refusal) {
   const ZoneFacts& zone = facts.zone_facts;
   if (facts.zone.empty() || zone.is_utc) {
     return job.schedule;
@@ -100,7 +100,7 @@ std::optional<cron::Schedule> rule_schedule(const cron::Job& job, const JobFacts
 
 } // namespace
 
-Conversion convert_job(const cron::Job& job, const JobContext& context, Target target,
+Conversion convert_job(const crontab::Job& job, const JobContext& context, Target target,
                        std::set<std::string>& used_names) {
   const JobFacts facts = job_facts(job, context);
   if (!facts.zone.empty() && !facts.zone_facts.known) {

@@ -1,8 +1,8 @@
 #include "digger/migrate/export_plan.hpp"
 
-#include "digger/cron/crontab.hpp"
-#include "digger/cron/next_runs.hpp"
-#include "digger/cron/secrets.hpp"
+#include "digger/crontab/crontab.hpp"
+#include "digger/secrets/secrets.hpp"
+#include "digger/timing/next_runs.hpp"
 
 #include <fmt/format.h>
 
@@ -24,12 +24,12 @@ bool is_crontab_kind(std::string_view kind) {
 // by file: one file is parsed once and kept while its jobs are converted.
 class FileReader {
 public:
-  std::optional<cron::Job> job(const ExportJob& source, std::string& error) {
+  std::optional<crontab::Job> job(const ExportJob& source, std::string& error) {
     if (source.file_lines.get() != lines_ || !lines_) {
       parse(source);
     }
     const auto it = index_.find(source.line);
-    if (it == index_.end() || parsed_.lines[it->second].kind != cron::LineKind::job ||
+    if (it == index_.end() || parsed_.lines[it->second].kind != crontab::LineKind::job ||
         !parsed_.lines[it->second].job) {
       error =
           fmt::format("line {} of this file is not in the catalog as a cron job line", source.line);
@@ -49,24 +49,24 @@ private:
         index_[(*lines_)[i].number] = i;
       }
     }
-    cron::ParseOptions options;
-    options.flavor =
-        source.source_kind == "user" ? cron::CrontabFlavor::user : cron::CrontabFlavor::system;
+    crontab::ParseOptions options;
+    options.flavor = source.source_kind == "user" ? crontab::CrontabFlavor::user
+                                                  : crontab::CrontabFlavor::system;
     options.privileged_owner = source.source_kind != "user" || source.owner == "root";
-    parsed_ = cron::parse_crontab(text, options);
+    parsed_ = crontab::parse_crontab(text, options);
   }
 
   const std::vector<CrontabLine>* lines_ = nullptr;
-  cron::ParsedCrontab parsed_;
+  crontab::ParsedCrontab parsed_;
   std::map<int, size_t> index_; // catalog line number -> parsed line
 };
 
 // Secret env values never reach a generated file: the catalog may already hold `***`, but a
 // value under a secret-looking name is replaced whatever it holds.
-cron::Job with_secrets_hidden(cron::Job job, std::vector<std::string>& hidden) {
-  cron::EnvironmentList environment;
+crontab::Job with_secrets_hidden(crontab::Job job, std::vector<std::string>& hidden) {
+  crontab::EnvironmentList environment;
   for (const auto& setting : job.environment) {
-    if (cron::is_secret_name(setting.name)) {
+    if (secrets::is_secret_name(setting.name)) {
       hidden.push_back(setting.name);
       environment.push_back({setting.name, secret_placeholder(setting.name)});
     } else {
@@ -78,7 +78,7 @@ cron::Job with_secrets_hidden(cron::Job job, std::vector<std::string>& hidden) {
 }
 
 // The features this job uses, by the feature keys of the lost items.
-std::vector<std::string> used_features(const cron::Job& job, const ExportJob& source) {
+std::vector<std::string> used_features(const crontab::Job& job, const ExportJob& source) {
   std::vector<std::string> used = {"schedule", "command", "run-as-user", "host-binding"};
   if (!job.environment.empty()) {
     used.emplace_back("environment");
@@ -147,7 +147,7 @@ ExportedJob export_one(const ExportJob& source, Target target, std::chrono::sys_
     return out;
   }
   std::vector<std::string> hidden;
-  const cron::Job job = with_secrets_hidden(*parsed, hidden);
+  const crontab::Job job = with_secrets_hidden(*parsed, hidden);
   JobContext context;
   context.host = source.host;
   context.owner = source.source_kind == "user" ? source.owner : "root";
@@ -168,8 +168,8 @@ ExportedJob export_one(const ExportJob& source, Target target, std::chrono::sys_
 }
 
 std::chrono::sys_seconds parse_utc(const std::string& text) {
-  if (auto utc = cron::find_time_zone("UTC")) {
-    if (auto parsed = cron::parse_iso8601(text, **utc)) {
+  if (auto utc = timing::find_time_zone("UTC")) {
+    if (auto parsed = timing::parse_iso8601(text, **utc)) {
       return *parsed;
     }
   }

@@ -47,7 +47,7 @@ bool is_identifier(std::string_view name) {
   return true;
 }
 
-std::string jenkins_pipeline(const cron::Job& job, const JobFacts& facts,
+std::string jenkins_pipeline(const crontab::Job& job, const JobFacts& facts,
                              const std::vector<std::string>& lines, Conversion& out) {
   std::string spec = facts.zone.empty() ? "" : "TZ=" + facts.zone + "\n";
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -84,15 +84,15 @@ std::string jenkins_pipeline(const cron::Job& job, const JobFacts& facts,
 
 } // namespace
 
-void build_jenkins(const cron::Job& job, const JobFacts& facts, std::set<std::string>& used_names,
-                   Conversion& out) {
+void build_jenkins(const crontab::Job& job, const JobFacts& facts,
+                   std::set<std::string>& used_names, Conversion& out) {
   const auto lines = jenkins_lines(job.schedule);
   const std::string name = unique_name(facts.base_name, used_names, name_rules(Target::jenkins));
   out.schedules = lines;
   out.definitions.push_back({"jenkins-pipeline", name, jenkins_pipeline(job, facts, lines, out)});
 }
 
-void build_kubernetes(const cron::Job& job, const JobFacts& facts,
+void build_kubernetes(const crontab::Job& job, const JobFacts& facts,
                       std::set<std::string>& used_names, Conversion& out) {
   const std::string schedule = kubernetes_schedule(job.schedule);
   const std::string name = unique_name(facts.base_name, used_names, name_rules(Target::kubernetes));

@@ -81,7 +81,7 @@ void add_user(const JobFacts& facts, Target target, Conversion& out) {
   }
 }
 
-void add_stdin_and_mail(const cron::Job& job, const JobFacts& facts, Target target,
+void add_stdin_and_mail(const crontab::Job& job, const JobFacts& facts, Target target,
                         Conversion& out) {
   if (job.stdin_data && target != Target::systemd) {
     add(out, "stdin", LossLevel::workaround,
@@ -153,7 +153,7 @@ void add_zone(const JobFacts& facts, Target target, Conversion& out) {
                   used));
 }
 
-void add_dst(const cron::Job& job, const JobFacts& facts, Target target,
+void add_dst(const crontab::Job& job, const JobFacts& facts, Target target,
              std::chrono::sys_seconds reference, Conversion& out) {
   if (!facts.zone_facts.has_dst || target == Target::eventbridge_rule) {
     return;
@@ -183,7 +183,7 @@ void add_dst(const cron::Job& job, const JobFacts& facts, Target target,
 
 } // namespace
 
-void add_common_losses(const cron::Job& job, const JobFacts& facts, Target target,
+void add_common_losses(const crontab::Job& job, const JobFacts& facts, Target target,
                        std::chrono::sys_seconds reference, Conversion& out) {
   if (job.schedule.is_reboot() && target == Target::systemd) {
     add(out, "reboot", LossLevel::workaround,

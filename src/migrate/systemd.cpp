@@ -56,7 +56,7 @@ std::string timer_unit(const std::vector<std::string>& triggers, const JobFacts&
   return text + "\n[Install]\nWantedBy=timers.target\n";
 }
 
-std::string service_unit(const cron::Job& job, const JobFacts& facts) {
+std::string service_unit(const crontab::Job& job, const JobFacts& facts) {
   std::string text = fmt::format("[Unit]\nDescription={}\n\n[Service]\nType=oneshot\n",
                                  escape_specifiers(facts.description));
   if (facts.run_as != "root") {
@@ -81,8 +81,8 @@ std::string service_unit(const cron::Job& job, const JobFacts& facts) {
 
 } // namespace
 
-void build_systemd(const cron::Job& job, const JobFacts& facts, std::set<std::string>& used_names,
-                   Conversion& out) {
+void build_systemd(const crontab::Job& job, const JobFacts& facts,
+                   std::set<std::string>& used_names, Conversion& out) {
   std::vector<std::string> triggers;
   if (job.schedule.is_reboot()) {
     out.schedules = {"OnBootSec=1min"};

@@ -1,6 +1,6 @@
 #include "digger/report/text.hpp"
 
-#include "digger/cli/parse_output.hpp"
+#include "digger/util/printable.hpp"
 
 #include <algorithm>
 
@@ -42,7 +42,7 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
 }
 
 std::string terminal_text(std::string_view text) {
-  std::string out = cli::printable(text);
+  std::string out = util::printable(text);
   std::replace(out.begin(), out.end(), '\t', ' ');
   return out;
 }

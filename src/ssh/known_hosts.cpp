@@ -9,7 +9,7 @@
 
 #include "digger/ssh/known_hosts.hpp"
 
-#include "digger/inventory/pattern.hpp"
+#include "digger/util/glob.hpp"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -180,7 +180,7 @@ struct HostLine {
     if (hmac) {
       return hmac->mac(name) == hash;
     }
-    return inventory::match_pattern_list(name, patterns, false) == inventory::ListMatch::positive;
+    return util::match_pattern_list(name, patterns, false) == util::ListMatch::positive;
   }
 };
 

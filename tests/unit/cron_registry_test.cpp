@@ -1,10 +1,10 @@
-#include "digger/cron/registry.hpp"
+#include "digger/judge/registry.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
-using namespace digger::cron;
+using namespace digger::judge;
 
 namespace {
 

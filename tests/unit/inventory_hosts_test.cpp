@@ -1,11 +1,12 @@
 #include "digger/inventory/hosts_file.hpp"
-#include "digger/inventory/pattern.hpp"
+#include "digger/util/glob.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
 using namespace digger::inventory;
+using namespace digger::util;
 
 namespace {
 InventoryEntry single(const std::string& line) {

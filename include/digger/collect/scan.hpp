@@ -5,8 +5,8 @@
 #include "digger/collect/inspect.hpp"
 #include "digger/collect/line_cap.hpp"
 #include "digger/collect/script.hpp"
-#include "digger/cron/registry.hpp"
 #include "digger/inventory/plan.hpp"
+#include "digger/judge/registry.hpp"
 #include "digger/ssh/fanout.hpp"
 
 #include <atomic>
@@ -36,7 +36,7 @@ struct ScanRequest {
   // function: no inspection. collect::inspection_targets (host_record.hpp) is the scan's.
   std::function<std::vector<InspectionTarget>(const HostSnapshot&)> inspection_targets;
   InspectLimits inspect;
-  const cron::Registry* registry = nullptr; // the user's known jobs (--registry); may be null
+  const judge::Registry* registry = nullptr; // the user's known jobs (--registry); may be null
   ScriptMode script_mode = ScriptMode::automatic;
   std::size_t max_lines_per_host = default_max_lines_per_host; // crontab lines kept per host
 };
@@ -73,7 +73,7 @@ ScanOutcome scan_hosts(const ScanRequest& request, ssh::KeyRing& keys, ssh::Host
 // host is partial and its files cut (line_cap.hpp).
 catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcome&& outcome,
                                 const InspectionPlan* plan = nullptr,
-                                const cron::Registry* registry = nullptr,
+                                const judge::Registry* registry = nullptr,
                                 std::size_t max_lines = default_max_lines_per_host);
 
 // The snapshot of one host: the collector's records plus, when `plan` is given, the

@@ -4,7 +4,7 @@
 // the schedule was found expressible (schedule_problem), and fills schedules, definitions
 // and the target-specific lost items of `out`.
 
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 #include "digger/migrate/conversion.hpp"
 #include "digger/migrate/job_facts.hpp"
 
@@ -14,18 +14,19 @@
 namespace digger::migrate {
 
 // `schedule` may differ from job.schedule (EventBridge rules: shifted to UTC).
-void build_eventbridge(const cron::Job& job, const cron::Schedule& schedule, const JobFacts& facts,
-                       Target target, std::set<std::string>& used_names, Conversion& out);
-void build_jenkins(const cron::Job& job, const JobFacts& facts, std::set<std::string>& used_names,
-                   Conversion& out);
-void build_kubernetes(const cron::Job& job, const JobFacts& facts,
+void build_eventbridge(const crontab::Job& job, const crontab::Schedule& schedule,
+                       const JobFacts& facts, Target target, std::set<std::string>& used_names,
+                       Conversion& out);
+void build_jenkins(const crontab::Job& job, const JobFacts& facts,
+                   std::set<std::string>& used_names, Conversion& out);
+void build_kubernetes(const crontab::Job& job, const JobFacts& facts,
                       std::set<std::string>& used_names, Conversion& out);
-void build_systemd(const cron::Job& job, const JobFacts& facts, std::set<std::string>& used_names,
-                   Conversion& out);
+void build_systemd(const crontab::Job& job, const JobFacts& facts,
+                   std::set<std::string>& used_names, Conversion& out);
 
 // The lost items that follow from the job and the target alone (mail, user, stdin, host,
 // overlap, DST, zone, delay), shared by every builder.
-void add_common_losses(const cron::Job& job, const JobFacts& facts, Target target,
+void add_common_losses(const crontab::Job& job, const JobFacts& facts, Target target,
                        std::chrono::sys_seconds reference, Conversion& out);
 
 } // namespace digger::migrate

@@ -8,7 +8,7 @@
 
 namespace digger::report {
 
-// For a terminal: cli::printable (control bytes and invalid UTF-8 escaped), tabs as spaces.
+// For a terminal: util::printable (control bytes and invalid UTF-8 escaped), tabs as spaces.
 std::string terminal_text(std::string_view text);
 
 // Valid UTF-8 kept; each invalid byte becomes U+FFFD. For JSON, CSV and HTML, which must be
