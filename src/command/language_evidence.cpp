@@ -4,6 +4,7 @@
 #include "digger/command/language_evidence.hpp"
 
 #include "digger/command/wrappers.hpp"
+#include "digger/util/ascii.hpp"
 
 #include <array>
 
@@ -20,14 +21,10 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t';
-}
-
 // The first line of `head` without its "\r\n", bounded, with control bytes shown as '?'.
 std::string first_line(std::string_view head) {
   std::string_view line = head.substr(0, head.find('\n'));
-  while (!line.empty() && (line.back() == '\r' || is_blank(line.back()))) {
+  while (!line.empty() && (line.back() == '\r' || util::is_blank(line.back()))) {
     line.remove_suffix(1);
   }
   std::string out;
@@ -41,11 +38,11 @@ std::vector<std::string_view> words(std::string_view s) {
   std::vector<std::string_view> out;
   std::size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && is_blank(s[i])) {
+    while (i < s.size() && util::is_blank(s[i])) {
       ++i;
     }
     const std::size_t start = i;
-    while (i < s.size() && !is_blank(s[i])) {
+    while (i < s.size() && !util::is_blank(s[i])) {
       ++i;
     }
     if (i > start) {

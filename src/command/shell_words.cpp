@@ -1,12 +1,15 @@
 #include "digger/command/shell_words.hpp"
 
+#include "digger/util/ascii.hpp"
+
 #include <cstddef>
 
 namespace digger::command {
 namespace {
 
+// A stray CR (a crontab saved with CRLF line ends) separates words like a blank.
 bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\r';
+  return util::is_blank(c) || c == '\r';
 }
 bool is_operator_start(char c) {
   return c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '<' || c == '>';

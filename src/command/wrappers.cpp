@@ -276,11 +276,6 @@ bool is_env_assignment(const std::string& word) {
 
 } // namespace detail
 
-std::string_view base_name(std::string_view path) {
-  const std::size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 bool is_shell_name(std::string_view name) {
   static constexpr std::array<std::string_view, 13> shells = {
       "sh",  "bash", "dash", "zsh", "ksh",  "ksh93", "mksh",

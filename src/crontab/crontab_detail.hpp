@@ -1,22 +1,19 @@
 #pragma once
 
-// Internals of parse_crontab shared by src/cron/crontab*.cpp; not part of the public API.
+// Internals of parse_crontab shared by src/crontab/crontab*.cpp; not part of the public API.
 
 #include "digger/crontab/crontab.hpp"
+#include "digger/util/ascii.hpp"
 
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "field_lexicon.hpp"
+
 namespace digger::crontab::detail {
 
-inline bool is_blank(char c) {
-  return c == ' ' || c == '\t';
-}
-// C's isspace() in the "C" locale, as cron's env parser uses it.
-inline bool is_c_space(char c) {
-  return c == ' ' || (c >= '\t' && c <= '\r');
-}
+using util::is_blank;
 
 inline std::size_t skip_blanks(std::string_view text, std::size_t pos) {
   while (pos < text.size() && is_blank(text[pos])) {
@@ -31,8 +28,6 @@ inline std::size_t skip_nonblanks(std::string_view text, std::size_t pos) {
   }
   return pos;
 }
-
-enum class Daemon { cronie, vixie };
 
 // env.c's load_env on one line that starts at its first non-blank character. Returns the
 // setting, or nullopt when the daemon reads the line as something else (a job).

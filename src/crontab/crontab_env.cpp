@@ -49,13 +49,13 @@ struct EnvMachine {
       if (c == '=') {
         state = EnvState::eq2;
         quote = '\0';
-      } else if (!is_c_space(c)) {
+      } else if (!util::is_space(c)) {
         state = EnvState::error;
       }
       return 1;
     case EnvState::eq2:
     case EnvState::fini:
-      if (is_c_space(c)) {
+      if (util::is_space(c)) {
         return 1;
       }
       state = state == EnvState::eq2 ? EnvState::value_start : EnvState::error;
@@ -78,7 +78,7 @@ struct EnvMachine {
         return 0;
       }
     } else if (state == EnvState::name) {
-      if (is_c_space(c)) {
+      if (util::is_space(c)) {
         state = EnvState::eq1;
         return 1;
       }
@@ -124,7 +124,7 @@ std::optional<EnvSetting> parse_env_line(std::string_view text, Daemon daemon) {
     value = text.substr(machine.value_begin, machine.value_end - machine.value_begin);
   }
   if (unquoted_value) {
-    while (!value.empty() && is_c_space(value.back())) {
+    while (!value.empty() && util::is_space(value.back())) {
       value.remove_suffix(1);
     }
   }

@@ -8,60 +8,18 @@
 #include <optional>
 #include <vector>
 
+#include "field_lexicon.hpp"
+
 namespace digger::crontab {
 namespace {
 
-// cron runs in the "C" locale; these never depend on the process's locale.
-constexpr bool is_ascii_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-constexpr bool is_ascii_alnum(char c) {
-  return is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-struct FieldSpec {
-  int low;
-  int high;
-  const std::array<std::string_view, 13>* names; // indexed by value; empty where none
-};
-
-constexpr std::array<std::string_view, 13> month_names = {
-    "", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-constexpr std::array<std::string_view, 13> weekday_names = {
-    "sun", "mon", "tue", "wed", "thu", "fri", "sat", "", "", "", "", "", ""};
-
-FieldSpec spec_of(Field field) {
-  switch (field) {
-  case Field::minute:
-    return {0, 59, nullptr};
-  case Field::hour:
-    return {0, 23, nullptr};
-  case Field::day_of_month:
-    return {1, 31, nullptr};
-  case Field::month:
-    return {1, 12, &month_names};
-  case Field::day_of_week:
-    return {0, 7, &weekday_names};
-  }
-  return {0, 0, nullptr};
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) {
-      return false;
-    }
-  }
-  return true;
-}
+using detail::FieldLexicon;
+using detail::in_range;
 
 // Reads the text of one field item by item, like cronie's get_list/get_range/get_number.
 class FieldReader {
 public:
-  FieldReader(std::string_view text, const FieldSpec& spec) : text_(text), spec_(spec) {}
+  FieldReader(std::string_view text, const FieldLexicon& spec) : text_(text), spec_(spec) {}
 
   bool at_end() const { return pos_ >= text_.size(); }
   bool accept(char c) {
@@ -73,54 +31,23 @@ public:
   }
   bool peek(char c) const { return !at_end() && text_[pos_] == c; }
 
-  // get_number: a maximal run of [A-Za-z0-9] read as strtol() does, then cast to int as
-  // cronie does ("4294967296" is 0), or a 3-letter name. Runs of MAX_TEMPSTR are refused.
+  // get_number: a maximal run of [A-Za-z0-9], a number or (unless a step) a name.
   std::optional<int> number(bool names_allowed = true) {
-    size_t start = pos_;
-    while (!at_end() && is_ascii_alnum(text_[pos_])) {
-      ++pos_;
-    }
-    std::string_view token = text_.substr(start, pos_ - start);
-    if (token.empty() || token.size() >= max_tempstr) {
-      return std::nullopt;
-    }
-    if (is_ascii_digit(token[0])) {
-      constexpr std::uint64_t long_max = 9223372036854775807ULL;
-      std::uint64_t value = 0;
-      for (char c : token) {
-        if (!is_ascii_digit(c)) {
-          return std::nullopt;
-        }
-        const auto digit = static_cast<std::uint64_t>(c - '0');
-        value = value > (long_max - digit) / 10 ? long_max : value * 10 + digit;
-      }
-      return static_cast<int>(static_cast<std::uint32_t>(value)); // (int) strtol(...)
-    }
-    if (names_allowed && spec_.names != nullptr) {
-      for (size_t i = 0; i < spec_.names->size(); ++i) {
-        if (!(*spec_.names)[i].empty() && equals_ignoring_case(token, (*spec_.names)[i])) {
-          return static_cast<int>(i);
-        }
-      }
-    }
-    return std::nullopt;
+    const size_t start = pos_;
+    pos_ = detail::word_end(text_, pos_);
+    return detail::word_value(text_.substr(start, pos_ - start),
+                              names_allowed ? spec_.names : nullptr, detail::Daemon::cronie);
   }
-
-  static constexpr size_t max_tempstr = 131072;
 
 private:
   std::string_view text_;
-  const FieldSpec& spec_;
+  const FieldLexicon& spec_;
   size_t pos_ = 0;
 };
 
-bool in_range(std::int64_t value, const FieldSpec& spec) {
-  return value >= spec.low && value <= spec.high;
-}
-
 // Sets first..last by step like get_range's final loop: only the values actually set are
 // checked against the field's range, so a reversed range is never checked at all.
-bool set_values(std::int64_t first, std::int64_t last, std::int64_t step, const FieldSpec& spec,
+bool set_values(std::int64_t first, std::int64_t last, std::int64_t step, const FieldLexicon& spec,
                 FieldValue& out) {
   if (first > last) {
     return true;
@@ -139,7 +66,8 @@ bool set_values(std::int64_t first, std::int64_t last, std::int64_t step, const 
 
 // "[num]~[num]": cronie picks one value when it loads the file; any value of the range can
 // be the one, and a range reaching out of the field may fail to load, so it is refused.
-bool read_random(FieldReader& reader, const FieldSpec& spec, std::int64_t first, FieldValue& out) {
+bool read_random(FieldReader& reader, const FieldLexicon& spec, std::int64_t first,
+                 FieldValue& out) {
   std::int64_t last = spec.high;
   if (!reader.at_end() && !reader.peek(',')) {
     auto end = reader.number();
@@ -157,7 +85,7 @@ bool read_random(FieldReader& reader, const FieldSpec& spec, std::int64_t first,
 
 // One list item, following the states of cronie's get_range (R_START ... R_FINISH). What
 // may end an item (',' or the end of the field) is checked by the caller.
-bool read_item(FieldReader& reader, const FieldSpec& spec, FieldValue& out) {
+bool read_item(FieldReader& reader, const FieldLexicon& spec, FieldValue& out) {
   std::int64_t first = spec.low;
   std::int64_t last = spec.high;
   if (reader.accept('~')) {
@@ -283,7 +211,7 @@ std::string_view macro_name(Macro macro) {
 }
 
 util::Result<FieldValue> parse_field(Field field, std::string_view text) {
-  const FieldSpec spec = spec_of(field);
+  const FieldLexicon spec = detail::field_lexicon(field);
   auto bad = [field] { return util::Error{"bad " + std::string(field_name(field))}; };
   if (text.empty()) {
     return bad();

@@ -1,5 +1,7 @@
 #include "digger/judge/fingerprint.hpp"
 
+#include "digger/util/ascii.hpp"
+
 #include <openssl/evp.h>
 
 #include <array>
@@ -8,10 +10,6 @@
 
 namespace digger::judge {
 namespace {
-
-bool is_blank(char c) {
-  return c == ' ' || c == '\t';
-}
 
 struct DigestContextFree {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
@@ -36,7 +34,7 @@ std::string collapse_command_blanks(std::string_view command) {
   bool pending_space = false;
   for (std::size_t i = 0; i < command.size(); ++i) {
     const char c = command[i];
-    if (quote == '\0' && is_blank(c)) {
+    if (quote == '\0' && util::is_blank(c)) {
       pending_space = !out.empty();
       continue;
     }

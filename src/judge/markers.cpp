@@ -3,6 +3,8 @@
 // those tools match them, with a little slack for blanks.
 #include "digger/judge/markers.hpp"
 
+#include "digger/util/ascii.hpp"
+
 #include <array>
 
 namespace digger::judge {
@@ -10,22 +12,9 @@ namespace {
 
 constexpr std::size_t max_name = 200;
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
+// Blanks around marker comments: C's isspace() without \v and \f.
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && is_blank(s.back())) {
-    s.remove_suffix(1);
-  }
-  return s;
+  return util::trim(s, " \t\r\n");
 }
 
 // The text after '#' and blanks, or nullopt when the line is not a comment.
@@ -56,7 +45,7 @@ std::size_t ifind(std::string_view haystack, std::string_view needle) {
   }
   for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
     std::size_t k = 0;
-    while (k < needle.size() && lower(haystack[i + k]) == needle[k]) {
+    while (k < needle.size() && util::lower(haystack[i + k]) == needle[k]) {
       ++k;
     }
     if (k == needle.size()) {

@@ -2,6 +2,9 @@
 // doubled quotes and newlines) and glob matching of host, owner and command.
 #include "digger/judge/registry.hpp"
 
+#include "digger/util/ascii.hpp"
+#include "digger/util/glob.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -16,19 +19,6 @@ struct Record {
   std::vector<std::string> fields;
   bool quoted_any = false;
 };
-
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string trim(std::string_view s) {
-  const std::size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) {
-    return "";
-  }
-  const std::size_t e = s.find_last_not_of(" \t");
-  return std::string(s.substr(b, e - b + 1));
-}
 
 class CsvReader {
 public:
@@ -100,7 +90,7 @@ private:
       }
       ++pos_;
     }
-    field = trim(text_.substr(start, pos_ - start));
+    field = std::string(util::trim(text_.substr(start, pos_ - start), " \t"));
     return std::nullopt;
   }
 
@@ -155,7 +145,7 @@ util::Result<std::array<std::size_t, 5>> header_columns(const Record& header,
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
     std::string name;
     for (char c : header.fields[i]) {
-      name += lower(c);
+      name += util::lower(c);
     }
     const auto known = std::find(columns.begin(), columns.end(), name);
     if (known == columns.end()) {
@@ -186,7 +176,7 @@ util::Result<RegistryEntry> entry_of(const Record& row, const std::array<std::si
   RegistryEntry e;
   e.line = row.line;
   for (char c : row.fields[index[0]]) {
-    e.fingerprint += lower(c);
+    e.fingerprint += util::lower(c);
   }
   e.host = row.fields[index[1]];
   e.owner = row.fields[index[2]];
@@ -209,70 +199,16 @@ util::Result<RegistryEntry> entry_of(const Record& row, const std::array<std::si
   return e;
 }
 
-// One pattern element at `p` against byte `c`; `length` is how many pattern bytes it spans.
-bool element_matches(std::string_view pattern, std::size_t p, char c, std::size_t& length) {
-  if (pattern[p] == '\\' && p + 1 < pattern.size()) {
-    length = 2;
-    return pattern[p + 1] == c;
-  }
-  if (pattern[p] == '[') {
-    std::size_t k = p + 1;
-    const bool negate = k < pattern.size() && (pattern[k] == '!' || pattern[k] == '^');
-    k += negate ? 1 : 0;
-    bool found = false;
-    const std::size_t first = k;
-    for (; k < pattern.size() && (pattern[k] != ']' || k == first); ++k) {
-      if (k + 2 < pattern.size() && pattern[k + 1] == '-' && pattern[k + 2] != ']') {
-        found = found || (c >= pattern[k] && c <= pattern[k + 2]);
-        k += 2;
-      } else {
-        found = found || pattern[k] == c;
-      }
-    }
-    if (k < pattern.size()) {
-      length = k - p + 1;
-      return found != negate;
-    }
-    // No closing bracket: a literal '['.
-  }
-  length = 1;
-  return pattern[p] == '?' || pattern[p] == c;
-}
-
 } // namespace
-
-bool glob_match(std::string_view pattern, std::string_view text) {
-  std::size_t p = 0, t = 0;
-  std::size_t star = std::string_view::npos, star_text = 0;
-  while (t < text.size()) {
-    std::size_t length = 1;
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = ++p;
-      star_text = t;
-    } else if (p < pattern.size() && element_matches(pattern, p, text[t], length)) {
-      p += length;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star; // let the last '*' swallow one more byte and retry
-      t = ++star_text;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') {
-    ++p;
-  }
-  return p == pattern.size();
-}
 
 const RegistryEntry* Registry::match(std::string_view fingerprint, std::string_view host,
                                      std::string_view owner, std::string_view command) const {
   auto field_matches = [](const std::string& pattern, std::string_view value) {
-    return pattern.empty() || glob_match(pattern, value);
+    return pattern.empty() || util::glob_match(value, pattern, util::GlobSyntax::fnmatch);
   };
   std::string wanted;
   for (char c : fingerprint) {
-    wanted += lower(c);
+    wanted += util::lower(c);
   }
   for (const RegistryEntry& e : entries) {
     const bool hit = e.fingerprint.empty()

@@ -1,5 +1,7 @@
 #include "digger/migrate/names.hpp"
 
+#include "digger/util/path.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,6 +11,8 @@
 
 namespace digger::migrate {
 namespace {
+
+using util::base_name;
 
 bool allowed(char c, const NameRules& rules) {
   const auto u = static_cast<unsigned char>(c);
@@ -78,11 +82,6 @@ bool is_wrapper(std::string_view word) {
   static constexpr std::array<std::string_view, 9> wrappers = {
       "sudo", "nice", "ionice", "flock", "timeout", "nohup", "env", "exec", "chronic"};
   return std::find(wrappers.begin(), wrappers.end(), word) != wrappers.end();
-}
-
-std::string_view base_name(std::string_view word) {
-  const auto slash = word.find_last_of('/');
-  return slash == std::string_view::npos ? word : word.substr(slash + 1);
 }
 
 } // namespace

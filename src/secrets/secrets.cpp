@@ -3,6 +3,8 @@
 // secrets_text.cpp (patterns anywhere in the text); this file maps the shell structure.
 #include "digger/secrets/secrets.hpp"
 
+#include "digger/util/ascii.hpp"
+
 #include <algorithm>
 
 #include "secrets_detail.hpp"
@@ -11,8 +13,9 @@ namespace digger::secrets {
 namespace detail {
 namespace {
 
+// A stray CR (a crontab saved with CRLF line ends) separates words like a blank.
 bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\r';
+  return util::is_blank(c) || c == '\r';
 }
 
 // Characters that end a word and start a new simple command.
@@ -137,22 +140,6 @@ bool add_value(std::string_view text, std::size_t begin, std::size_t end, const 
     return false;
   }
   spans.push_back({begin, end, kind});
-  return true;
-}
-
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) {
-      return false;
-    }
-  }
   return true;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "digger/secrets/secrets.hpp"
+#include "digger/util/ascii.hpp"
 
 #include <cstddef>
 #include <string_view>
@@ -69,7 +70,7 @@ Redaction apply_spans(std::string_view text, std::vector<Span> spans);
 // "ask-password" do not take a secret; a bare "key" is usually a file or a lookup key.
 bool is_secret_option(std::string_view name);
 
-char lower(char c);
-bool iequals(std::string_view a, std::string_view b);
+using util::iequals;
+using util::lower;
 
 } // namespace digger::secrets::detail

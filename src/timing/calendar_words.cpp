@@ -3,6 +3,7 @@
 
 #include "digger/timing/calendar_spec.hpp"
 #include "digger/timing/next_runs.hpp"
+#include "digger/util/ascii.hpp"
 
 #include <algorithm>
 #include <array>
@@ -16,13 +17,9 @@ namespace {
 
 using Chain = std::vector<CalendarComponent>;
 
-char lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
-
 bool starts_with_no_case(const char* p, std::string_view prefix) {
   for (char want : prefix) {
-    if (*p == 0 || lower(*p) != lower(want)) {
+    if (*p == 0 || util::lower(*p) != util::lower(want)) {
       return false;
     }
     ++p;
@@ -31,8 +28,9 @@ bool starts_with_no_case(const char* p, std::string_view prefix) {
 }
 
 bool equal_no_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return util::lower(x) == util::lower(y);
+         });
 }
 
 void skip_spaces(const char*& p) {

@@ -2,6 +2,8 @@
 
 #include "digger/units/unit_file.hpp"
 
+#include "digger/util/ascii.hpp"
+
 #include <algorithm>
 
 namespace digger::units {
@@ -11,12 +13,7 @@ constexpr std::size_t long_line_max = 1024 * 1024; // systemd's LONG_LINE_MAX
 constexpr std::string_view whitespace = " \t\n\r";
 
 std::string_view strip(std::string_view s) {
-  const auto b = s.find_first_not_of(whitespace);
-  if (b == std::string_view::npos) {
-    return {};
-  }
-  const auto e = s.find_last_not_of(whitespace);
-  return s.substr(b, e - b + 1);
+  return util::trim(s, whitespace);
 }
 
 bool is_comment(std::string_view line) {

@@ -1,5 +1,7 @@
 #include "digger/util/printable.hpp"
 
+#include "digger/util/utf8.hpp"
+
 #include <fmt/format.h>
 
 #include <cstddef>
@@ -7,26 +9,13 @@
 namespace digger::util {
 namespace {
 
-// The length of the valid UTF-8 sequence at `i` that is no C1 control, or 0.
+// The length of the valid multi-byte UTF-8 sequence at `i` that is no C1 control
+// (U+0080..U+009F, which terminals obey), or 0.
 std::size_t utf8_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-  if (lead < 0xc2 || lead > 0xf4 || i + length > text.size()) {
-    return 0;
-  }
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xc0) != 0x80) {
-      return 0;
-    }
-  }
-  const unsigned char second = byte(i + 1);
-  const bool bad = (lead == 0xc2 && second < 0xa0) || // C1 controls U+0080..U+009F
-                   (lead == 0xe0 && second < 0xa0) || // overlong
-                   (lead == 0xed && second > 0x9f) || // surrogates
-                   (lead == 0xf0 && second < 0x90) || // overlong
-                   (lead == 0xf4 && second > 0x8f);   // past U+10FFFF
-  return bad ? 0 : length;
+  const std::size_t length = utf8_sequence_length(text, i);
+  const bool c1 = length == 2 && static_cast<unsigned char>(text[i]) == 0xc2 &&
+                  static_cast<unsigned char>(text[i + 1]) < 0xa0;
+  return length >= 2 && !c1 ? length : 0;
 }
 
 } // namespace

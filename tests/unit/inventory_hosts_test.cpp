@@ -189,7 +189,7 @@ TEST_CASE("OpenSSH patterns", "[inventory][pattern]") {
       {"web1", "w**1", true},
   }));
   INFO(row.text << " ~ " << row.pattern);
-  CHECK(match_pattern(row.text, row.pattern) == row.match);
+  CHECK(glob_match(row.text, row.pattern) == row.match);
 }
 
 TEST_CASE("OpenSSH pattern lists", "[inventory][pattern]") {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "digger/util/path.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -28,8 +30,7 @@ struct Invocation {
 // fixed number of wrappers are peeled, the rest is left as the program.
 Invocation unwrap(std::vector<std::string> argv);
 
-// "/usr/bin/python3" -> "python3"; "" for "" or a path ending in '/'.
-std::string_view base_name(std::string_view path);
+using util::base_name; // "/usr/bin/php" -> "php"
 
 bool is_shell_name(std::string_view name); // sh, bash, dash, zsh, ksh, ...
 

@@ -36,8 +36,4 @@ public:
 // line: "known.csv:7: unterminated quote".
 util::Result<Registry> parse_registry(std::string_view csv_text, std::string_view file_name);
 
-// fnmatch-style glob without special treatment of '/' or leading dots; never backtracks
-// more than O(pattern x text).
-bool glob_match(std::string_view pattern, std::string_view text);
-
 } // namespace digger::judge

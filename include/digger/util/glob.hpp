@@ -4,10 +4,17 @@
 
 namespace digger::util {
 
-// OpenSSH's match_pattern(): `*` matches any run of characters, `?` exactly one, everything else
-// itself (case-sensitive). Runs in O(text * pattern) whatever the pattern, unlike the recursive
-// original, because patterns come from files we do not control.
-bool match_pattern(std::string_view text, std::string_view pattern);
+// Which characters of a pattern are special. Both: `*` matches any run of bytes (a '/' or a
+// leading dot included), `?` exactly one byte, the rest itself, case-sensitively.
+enum class GlobSyntax {
+  openssh, // OpenSSH's match_pattern(): nothing else is special
+  fnmatch, // also `[set]`, `[!set]`/`[^set]` with ranges, and `\x` for a literal x
+};
+
+// Whether `pattern` matches all of `text`. Runs in O(text x pattern) whatever the pattern
+// (one backtrack point, the last `*`), because patterns come from files we do not control.
+bool glob_match(std::string_view text, std::string_view pattern,
+                GlobSyntax syntax = GlobSyntax::openssh);
 
 enum class ListMatch { none, positive, negated };
 
