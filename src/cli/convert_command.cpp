@@ -1,7 +1,6 @@
 // `digger-scan convert LINE... --target T [--system] [--tz ZONE] [--format text|json]`:
 // what one crontab job becomes on another scheduler, and what does not carry over.
 
-#include "digger/cli/command.hpp"
 #include "digger/crontab/crontab.hpp"
 #include "digger/migrate/conversion.hpp"
 
@@ -14,6 +13,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include "command.hpp"
 
 namespace digger::cli {
 namespace {

@@ -1,7 +1,6 @@
 // `digger-scan diff`: what changed in the fleet's cron jobs between two scans.
 
 #include "digger/catalog/catalog.hpp"
-#include "digger/cli/command.hpp"
 #include "digger/report/diff.hpp"
 #include "digger/report/diff_render.hpp"
 #include "digger/report/load.hpp"
@@ -13,6 +12,8 @@
 #include <memory>
 #include <string>
 #include <unistd.h>
+
+#include "command.hpp"
 
 namespace digger::cli {
 namespace {

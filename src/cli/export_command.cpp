@@ -4,7 +4,6 @@
 // catalog and writes the directory; what is written is decided in digger::migrate.
 
 #include "digger/catalog/catalog.hpp"
-#include "digger/cli/command.hpp"
 #include "digger/migrate/export_files.hpp"
 #include "digger/migrate/export_load.hpp"
 #include "digger/migrate/export_plan.hpp"
@@ -24,6 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
+
+#include "command.hpp"
 
 namespace digger::cli {
 namespace {

@@ -1,10 +1,11 @@
 #include "digger/catalog/sqlite.hpp"
-#include "digger/cli/command.hpp"
 
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <exception>
+
+#include "command.hpp"
 
 int main(int argc, char** argv) {
   using namespace digger::cli;

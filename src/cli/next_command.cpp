@@ -1,6 +1,5 @@
 // `digger-scan next 'EXPR'`: when a cron expression fires next, and what it means in words.
 
-#include "digger/cli/command.hpp"
 #include "digger/crontab/schedule.hpp"
 #include "digger/timing/describe.hpp"
 #include "digger/timing/next_runs.hpp"
@@ -14,6 +13,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "command.hpp"
 
 namespace digger::cli {
 namespace {

@@ -1,7 +1,7 @@
 // `digger-scan parse [--system] [--format text|json] FILE...`: how cron reads local crontab
 // files, line by line, without touching any host.
 
-#include "digger/cli/command.hpp"
+#include "command.hpp"
 #include "digger/cli/parse_output.hpp"
 #include "digger/command/command.hpp"
 #include "digger/crontab/crontab.hpp"

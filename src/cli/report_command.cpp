@@ -1,7 +1,6 @@
 // `digger-scan report`: what the catalog knows about the fleet's cron jobs, in four formats.
 
 #include "digger/catalog/catalog.hpp"
-#include "digger/cli/command.hpp"
 #include "digger/report/load.hpp"
 #include "digger/report/render.hpp"
 #include "digger/report/view.hpp"
@@ -15,6 +14,8 @@
 #include <memory>
 #include <string>
 #include <unistd.h>
+
+#include "command.hpp"
 
 namespace digger::cli {
 namespace {

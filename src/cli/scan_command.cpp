@@ -1,8 +1,5 @@
 #include "digger/catalog/catalog.hpp"
 #include "digger/catalog/writer.hpp"
-#include "digger/cli/command.hpp"
-#include "digger/cli/progress.hpp"
-#include "digger/cli/scan_summary.hpp"
 #include "digger/cli/sudo_password.hpp"
 #include "digger/collect/host_record.hpp"
 #include "digger/collect/scan.hpp"
@@ -26,6 +23,10 @@
 #include <optional>
 #include <set>
 #include <unistd.h>
+
+#include "command.hpp"
+#include "progress.hpp"
+#include "scan_summary.hpp"
 
 namespace digger::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "digger/cli/scan_summary.hpp"
+#include "scan_summary.hpp"
 
 #include "digger/catalog/catalog.hpp"
 #include "digger/util/printable.hpp"

@@ -1,7 +1,6 @@
 // `digger-scan scans` (the scans in the catalog) and `digger-scan hosts` (each host's history).
 
 #include "digger/catalog/catalog.hpp"
-#include "digger/cli/command.hpp"
 #include "digger/report/history.hpp"
 #include "digger/report/load.hpp"
 
@@ -10,6 +9,8 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+
+#include "command.hpp"
 
 namespace digger::cli {
 namespace {

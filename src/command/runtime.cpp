@@ -2,11 +2,12 @@
 // script extension, system utility, and otherwise an opaque binary.
 #include "digger/command/runtime.hpp"
 
-#include "digger/command/detail/runtime_rules.hpp"
 #include "digger/command/wrappers.hpp"
 
 #include <algorithm>
 #include <array>
+
+#include "runtime_rules.hpp"
 
 namespace digger::command {
 namespace {

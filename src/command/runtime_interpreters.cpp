@@ -1,11 +1,12 @@
 // How each interpreter's command line names the code it runs: options are stepped over
 // the way the interpreter itself reads them, so `python3 -u -W ignore job.py` finds job.py.
-#include "digger/command/detail/runtime_rules.hpp"
 #include "digger/command/option_scan.hpp"
 #include "digger/command/wrappers.hpp"
 
 #include <algorithm>
 #include <array>
+
+#include "runtime_rules.hpp"
 
 namespace digger::command::detail {
 namespace {

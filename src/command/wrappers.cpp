@@ -1,12 +1,13 @@
 #include "digger/command/wrappers.hpp"
 
-#include "digger/command/detail/wrapper_peelers.hpp"
 #include "digger/command/option_scan.hpp"
 #include "digger/command/shell_words.hpp"
 
 #include <algorithm>
 #include <array>
 #include <string_view>
+
+#include "wrapper_peelers.hpp"
 
 namespace digger::command {
 namespace detail {

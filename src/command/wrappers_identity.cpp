@@ -1,11 +1,12 @@
 // Wrappers that change who or where the inner program runs: sudo, doas, su, runuser,
 // docker/compose exec and run, kubectl exec.
-#include "digger/command/detail/wrapper_peelers.hpp"
 #include "digger/command/option_scan.hpp"
 
 #include <algorithm>
 #include <optional>
 #include <string_view>
+
+#include "wrapper_peelers.hpp"
 
 namespace digger::command::detail {
 namespace {

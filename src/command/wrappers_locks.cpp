@@ -1,6 +1,6 @@
 // Lock wrappers: they matter to a migration because a non-blocking lock means "skip this
 // run if the last one is still going" (Kubernetes concurrencyPolicy: Forbid).
-#include "digger/command/detail/wrapper_peelers.hpp"
+#include "wrapper_peelers.hpp"
 
 namespace digger::command::detail {
 

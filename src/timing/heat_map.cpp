@@ -1,10 +1,10 @@
 #include "digger/timing/heat_map.hpp"
 
-#include "digger/timing/wall_match.hpp"
-
 #include <date/date.h>
 
 #include <vector>
+
+#include "wall_match.hpp"
 
 namespace digger::timing {
 

@@ -1,12 +1,12 @@
 #include "digger/timing/next_runs.hpp"
 
-#include "digger/timing/wall_match.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <exception>
+
+#include "wall_match.hpp"
 
 namespace digger::timing {
 namespace {

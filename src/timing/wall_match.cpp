@@ -1,4 +1,4 @@
-#include "digger/timing/wall_match.hpp"
+#include "wall_match.hpp"
 
 #include <bit>
 
