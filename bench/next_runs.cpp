@@ -1,10 +1,10 @@
 // Cost of the schedule math the report runs for every job: next fire time, describe(),
 // weekly heat map. Prints ns per call; never fails on speed.
 
-#include "digger/cron/next_runs.hpp"
+#include "digger/timing/next_runs.hpp"
 
-#include "digger/cron/describe.hpp"
-#include "digger/cron/heat_map.hpp"
+#include "digger/timing/describe.hpp"
+#include "digger/timing/heat_map.hpp"
 
 #include <fmt/format.h>
 
@@ -16,7 +16,8 @@
 
 namespace {
 
-using namespace digger::cron;
+using namespace digger::crontab;
+using namespace digger::timing;
 using Clock = std::chrono::steady_clock;
 
 // A mix like a real fleet: mostly daily/hourly/every-N-minutes, some monthly and weekly.

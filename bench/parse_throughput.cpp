@@ -2,7 +2,7 @@
 // seed, so every run parses the same bytes). Prints MB/s and entries/s on one core; never
 // fails on speed.
 
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 
 #include <fmt/format.h>
 
@@ -17,7 +17,7 @@
 
 namespace {
 
-using digger::cron::CrontabFlavor;
+using digger::crontab::CrontabFlavor;
 
 constexpr std::array<std::string_view, 10> schedules = {
     "*/5 * * * *", "0 * * * *", "30 2 * * *",      "15 4 1,15 * *", "0 9-17/2 * * mon-fri",
@@ -97,9 +97,9 @@ int main() {
     const auto start = std::chrono::steady_clock::now();
     const std::clock_t cpu_start = std::clock();
     for (std::size_t i = 0; i < corpus.files.size(); ++i) {
-      digger::cron::ParseOptions options;
+      digger::crontab::ParseOptions options;
       options.flavor = corpus.flavors[i];
-      const auto parsed = digger::cron::parse_crontab(corpus.files[i], options);
+      const auto parsed = digger::crontab::parse_crontab(corpus.files[i], options);
       lines += parsed.lines.size();
       for (const auto& line : parsed.lines) {
         jobs += line.job ? 1 : 0;

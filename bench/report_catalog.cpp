@@ -6,12 +6,12 @@
 // never fails on speed. Results: docs/performance.md, section "Reports".
 
 #include "digger/catalog/catalog.hpp"
-#include "digger/cron/describe.hpp"
-#include "digger/cron/fingerprint.hpp"
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
+#include "digger/judge/fingerprint.hpp"
 #include "digger/report/diff.hpp"
 #include "digger/report/load.hpp"
 #include "digger/report/render.hpp"
+#include "digger/timing/describe.hpp"
 
 #include <fmt/format.h>
 
@@ -45,13 +45,13 @@ catalog::EntryRow job(int line, const std::string& owner, const std::string& sch
   entry.line_number = line;
   entry.schedule_text = schedule_text;
   entry.raw = schedule_text + " " + command;
-  auto schedule = cron::parse_schedule(schedule_text);
+  auto schedule = crontab::parse_schedule(schedule_text);
   entry.normalized_schedule = schedule->normalized();
-  entry.description = cron::describe(*schedule);
+  entry.description = timing::describe(*schedule);
   entry.command = command;
   entry.language = language;
   entry.evidence = "interpreter in argv[0]";
-  entry.fingerprint = cron::job_fingerprint(owner, *schedule, command);
+  entry.fingerprint = judge::job_fingerprint(owner, *schedule, command);
   return entry;
 }
 

@@ -1,7 +1,7 @@
 // Any bytes as a crontab, in every flavor: no crash, no leak, no hang, and the invariants
 // the rest of Digger relies on hold.
 
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -16,8 +16,8 @@ void check(bool condition) {
   }
 }
 
-void check_invariants(std::string_view text, const digger::cron::ParsedCrontab& parsed) {
-  using digger::cron::LineKind;
+void check_invariants(std::string_view text, const digger::crontab::ParsedCrontab& parsed) {
+  using digger::crontab::LineKind;
   std::size_t bytes = 0;
   int expected_number = 1;
   for (const auto& line : parsed.lines) {
@@ -40,12 +40,12 @@ void check_invariants(std::string_view text, const digger::cron::ParsedCrontab& 
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  digger::cron::ParseOptions options;
+  digger::crontab::ParseOptions options;
   for (int variant = 0; variant < 3; ++variant) {
-    options.flavor =
-        variant == 1 ? digger::cron::CrontabFlavor::system : digger::cron::CrontabFlavor::user;
+    options.flavor = variant == 1 ? digger::crontab::CrontabFlavor::system
+                                  : digger::crontab::CrontabFlavor::user;
     options.privileged_owner = variant == 2;
-    check_invariants(text, digger::cron::parse_crontab(text, options));
+    check_invariants(text, digger::crontab::parse_crontab(text, options));
   }
   return 0;
 }

@@ -1,7 +1,7 @@
 // Any bytes as a schedule expression and as each single field: no crash, no hang, and a
 // parsed schedule keeps cron's invariants.
 
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -19,7 +19,7 @@ void check(bool condition) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace digger::cron;
+  using namespace digger::crontab;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   if (auto schedule = parse_schedule(text); schedule.ok()) {
     const Schedule& s = schedule.value();

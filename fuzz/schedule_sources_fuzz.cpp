@@ -1,9 +1,9 @@
 // Any bytes as an anacrontab, a systemd unit file and an OnCalendar= expression: no crash,
 // no leak, no hang, and the invariants the scan relies on hold.
 
-#include "digger/cron/anacrontab.hpp"
-#include "digger/cron/calendar_spec.hpp"
-#include "digger/cron/unit_file.hpp"
+#include "digger/timing/calendar_spec.hpp"
+#include "digger/units/anacrontab.hpp"
+#include "digger/units/unit_file.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -20,8 +20,8 @@ void check(bool condition) {
 }
 
 void check_anacrontab(std::string_view text) {
-  using digger::cron::LineKind;
-  const auto parsed = digger::cron::parse_anacrontab(text);
+  using digger::crontab::LineKind;
+  const auto parsed = digger::units::parse_anacrontab(text);
   std::size_t bytes = 0;
   int expected_number = 1;
   for (const auto& line : parsed.lines) {
@@ -35,43 +35,43 @@ void check_anacrontab(std::string_view text) {
     if (line.job) {
       check(!line.job->command.empty());
       check(line.job->delay_minutes >= 0 && line.job->period_days >= 0);
-      (void)digger::cron::normalized_anacron_schedule(*line.job);
-      (void)digger::cron::describe_anacron_job(*line.job, parsed);
+      (void)digger::units::normalized_anacron_schedule(*line.job);
+      (void)digger::units::describe_anacron_job(*line.job, parsed);
     }
   }
   check(bytes == text.size() || bytes == text.size() + 1);
 }
 
 void check_unit_file(std::string_view text) {
-  const auto file = digger::cron::parse_unit_file(text);
+  const auto file = digger::units::parse_unit_file(text);
   for (const auto& entry : file.entries) {
     check(!entry.section.empty());
     check(entry.line >= 1);
   }
-  const auto timer = digger::cron::read_timer(file);
+  const auto timer = digger::units::read_timer(file);
   for (const auto& trigger : timer.triggers) {
     check(!trigger.value.empty());
-    if (const auto span = digger::cron::parse_timespan(trigger.value)) {
-      (void)digger::cron::describe_timespan(*span);
+    if (const auto span = digger::units::parse_timespan(trigger.value)) {
+      (void)digger::units::describe_timespan(*span);
     }
   }
-  (void)digger::cron::read_service(file);
+  (void)digger::units::read_service(file);
 }
 
 void check_calendar(std::string_view text) {
-  const auto spec = digger::cron::parse_calendar_spec(text.substr(0, 512));
+  const auto spec = digger::timing::parse_calendar_spec(text.substr(0, 512));
   if (!spec) {
     check(!spec.error().empty());
     return;
   }
-  const auto normalized = digger::cron::normalized_calendar_spec(*spec);
+  const auto normalized = digger::timing::normalized_calendar_spec(*spec);
   // The normalized form is itself a spec that means the same.
-  const auto again = digger::cron::parse_calendar_spec(normalized);
+  const auto again = digger::timing::parse_calendar_spec(normalized);
   check(again.ok());
-  check(digger::cron::normalized_calendar_spec(*again) == normalized);
-  (void)digger::cron::describe_calendar_spec(*spec);
+  check(digger::timing::normalized_calendar_spec(*again) == normalized);
+  (void)digger::timing::describe_calendar_spec(*spec);
   const std::chrono::sys_seconds after{std::chrono::seconds{1'700'000'000}};
-  if (const auto next = digger::cron::next_calendar_elapse(*spec, after, nullptr)) {
+  if (const auto next = digger::timing::next_calendar_elapse(*spec, after, nullptr)) {
     check(*next > after);
   }
 }

@@ -2,7 +2,7 @@
 // report, an output at most about twice as long as the input, and an unchanged text when
 // nothing was found. Generated inputs: a known secret placed in one of the documented
 // shapes, after arbitrary context, must never survive in the output.
-#include "digger/cron/secrets.hpp"
+#include "digger/secrets/secrets.hpp"
 
 #include <array>
 #include <cstddef>
@@ -78,10 +78,10 @@ void check_job_input(std::string_view shape, const std::string& secret,
   if (command.find(secret) != std::string::npos) {
     return; // the context repeated the secret before the cut
   }
-  const auto r = digger::cron::redact_job_input(command, input);
+  const auto r = digger::secrets::redact_job_input(command, input);
   require(r.changed());
   require(r.text.find(secret) == std::string::npos);
-  require(digger::cron::redact_secrets(command).text.find(secret) == std::string::npos);
+  require(digger::secrets::redact_secrets(command).text.find(secret) == std::string::npos);
 }
 
 // Builds "context ; shape-with-secret" and checks the secret is gone.
@@ -116,7 +116,7 @@ void check_generated(std::string_view data) {
     shaped += c == '\x01' ? secret : std::string(1, c);
   }
   const std::string text = line_start ? shaped + "\n" + context : context + "\n;" + shaped;
-  const digger::cron::Redaction r = digger::cron::redact_secrets(text);
+  const digger::secrets::Redaction r = digger::secrets::redact_secrets(text);
   require(r.changed());
   require(r.text.find(secret) == std::string::npos);
   check_job_input(job_shapes[static_cast<unsigned char>(secret[0]) % job_shapes.size()], secret,
@@ -127,10 +127,10 @@ void check_generated(std::string_view data) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const digger::cron::Redaction r = digger::cron::redact_secrets(text);
+  const digger::secrets::Redaction r = digger::secrets::redact_secrets(text);
   require(r.text.size() <= 2 * text.size() + 1);
   require(r.changed() || r.text == text);
-  require(digger::cron::redact_secrets(r.text).text.size() <= 2 * r.text.size() + 1);
+  require(digger::secrets::redact_secrets(r.text).text.size() <= 2 * r.text.size() + 1);
   check_generated(text);
   return 0;
 }

@@ -1,6 +1,5 @@
 #include "digger/catalog/catalog.hpp"
 
-#include "digger/catalog/probe.hpp"
 #include "digger/catalog/scan_lock.hpp"
 #include "digger/catalog/schema.hpp"
 
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "host_inserter.hpp"
+#include "probe.hpp"
 
 namespace digger::catalog {
 

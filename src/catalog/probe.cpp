@@ -1,4 +1,4 @@
-#include "digger/catalog/probe.hpp"
+#include "probe.hpp"
 
 #include "digger/catalog/schema.hpp"
 #include "digger/catalog/sqlite.hpp"

@@ -2,7 +2,7 @@
 // what one crontab job becomes on another scheduler, and what does not carry over.
 
 #include "digger/cli/command.hpp"
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 #include "digger/migrate/conversion.hpp"
 #include "digger/migrate/job_facts.hpp"
 
@@ -67,7 +67,7 @@ bool on_path(std::string_view word) {
 // crontab ("0 3 * * * root /opt/x.sh"): converted as is, the definition would run the command
 // "root". Surely: a user-name word that is no command on PATH, and either an account here or
 // followed by an absolute path.
-std::optional<std::string> user_column_word(const cron::Job& job) {
+std::optional<std::string> user_column_word(const crontab::Job& job) {
   size_t end = 0;
   const std::string_view word = first_word(job.command, end);
   if (!looks_like_user_name(word) || on_path(word)) {
@@ -83,7 +83,7 @@ std::optional<std::string> user_column_word(const cron::Job& job) {
 
 // The one job among the given lines, read exactly as cron reads a crontab (env lines such
 // as CRON_TZ= above it apply to it).
-std::optional<cron::Job> read_job(const ConvertArgs& args, std::string& error) {
+std::optional<crontab::Job> read_job(const ConvertArgs& args, std::string& error) {
   std::string text;
   for (const auto& line : args.lines) {
     text += line + "\n";
@@ -92,17 +92,17 @@ std::optional<cron::Job> read_job(const ConvertArgs& args, std::string& error) {
     error = "the input is larger than 1 MiB";
     return std::nullopt;
   }
-  cron::ParseOptions options;
-  options.flavor = args.system ? cron::CrontabFlavor::system : cron::CrontabFlavor::user;
+  crontab::ParseOptions options;
+  options.flavor = args.system ? crontab::CrontabFlavor::system : crontab::CrontabFlavor::user;
   options.privileged_owner = args.owner == "root";
-  const cron::ParsedCrontab parsed = cron::parse_crontab(text, options);
-  std::optional<cron::Job> job;
+  const crontab::ParsedCrontab parsed = crontab::parse_crontab(text, options);
+  std::optional<crontab::Job> job;
   for (const auto& line : parsed.lines) {
-    if (line.kind == cron::LineKind::invalid) {
+    if (line.kind == crontab::LineKind::invalid) {
       error = fmt::format("line {}: {}", line.number, line.error);
       return std::nullopt;
     }
-    if (line.kind == cron::LineKind::job) {
+    if (line.kind == crontab::LineKind::job) {
       if (job) {
         error = "give one job line (and the env lines above it)";
         return std::nullopt;

@@ -68,6 +68,8 @@ int parse_failure(CLI::App& app, const CLI::ParseError& error) {
 
 } // namespace
 
+#include "digger/cli/command.hpp"
+
 int main(int argc, char** argv) {
   CLI::App app{"digger-scan: find the hidden batches (cron jobs) of a server fleet over SSH"};
   app.set_version_flag("--version", version_text);

@@ -1,9 +1,9 @@
 // `digger-scan next 'EXPR'`: when a cron expression fires next, and what it means in words.
 
 #include "digger/cli/command.hpp"
-#include "digger/cron/describe.hpp"
-#include "digger/cron/next_runs.hpp"
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
+#include "digger/timing/describe.hpp"
+#include "digger/timing/next_runs.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -50,30 +50,30 @@ int usage_error(const std::string& message) {
 
 int run_next(const NextOptions& options) {
   const std::string expression = join(options.words);
-  auto schedule = cron::parse_schedule(expression);
+  auto schedule = crontab::parse_schedule(expression);
   if (!schedule) {
     return usage_error(fmt::format("invalid expression '{}': {}", expression, schedule.error()));
   }
   const std::string zone_name = options.time_zone.empty() ? machine_time_zone() : options.time_zone;
-  auto zone = cron::find_time_zone(zone_name);
+  auto zone = timing::find_time_zone(zone_name);
   if (!zone) {
     return usage_error(zone.error());
   }
   std::chrono::sys_seconds from =
       date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   if (!options.from.empty()) {
-    auto parsed = cron::parse_iso8601(options.from, **zone);
+    auto parsed = timing::parse_iso8601(options.from, **zone);
     if (!parsed) {
       return usage_error(parsed.error());
     }
     from = *parsed;
   }
-  const auto times = cron::next_fire_times(*schedule, from, **zone, options.count);
+  const auto times = timing::next_fire_times(*schedule, from, **zone, options.count);
   std::vector<std::string> lines;
   for (const auto& t : times) {
-    lines.push_back(cron::to_iso8601(t));
+    lines.push_back(timing::to_iso8601(t));
   }
-  const std::string description = cron::describe(*schedule);
+  const std::string description = timing::describe(*schedule);
   if (options.format == "json") {
     const nlohmann::ordered_json out = {{"expression", expression},
                                         {"description", description},

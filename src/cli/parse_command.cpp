@@ -6,8 +6,8 @@
 #include "digger/collect/job.hpp"
 #include "digger/collect/load_rules.hpp"
 #include "digger/collect/readers.hpp"
-#include "digger/cron/crontab.hpp"
-#include "digger/cron/describe.hpp"
+#include "digger/crontab/crontab.hpp"
+#include "digger/timing/describe.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -28,7 +28,7 @@ namespace digger::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using cron::LineKind;
+using crontab::LineKind;
 
 // Crontabs are a few KB; every parsed line costs about 500 bytes of memory.
 constexpr std::uintmax_t max_file_bytes = 16U << 20;
@@ -74,7 +74,7 @@ std::optional<std::string> read_file(const std::string& name, std::string& error
 }
 
 // One line through the scan's pipeline (the crontab reader's line, then enrich()).
-catalog::EntryRow enriched_job(const cron::Line& line, std::string_view owner) {
+catalog::EntryRow enriched_job(const crontab::Line& line, std::string_view owner) {
   collect::Job job = collect::crontab_line_job(line, owner);
   collect::enrich(job);
   return std::move(job.row);
@@ -136,13 +136,14 @@ std::string crontab_owner(const std::string& path) {
   return std::filesystem::path(path).filename().string();
 }
 
-nlohmann::ordered_json crontab_entry_json(const cron::Line& line, std::string_view file_owner) {
-  nlohmann::ordered_json entry = {{"line", line.number}, {"kind", cron::line_kind_name(line.kind)}};
+nlohmann::ordered_json crontab_entry_json(const crontab::Line& line, std::string_view file_owner) {
+  nlohmann::ordered_json entry = {{"line", line.number},
+                                  {"kind", crontab::line_kind_name(line.kind)}};
   if (line.job) {
-    const cron::Job& job = *line.job;
+    const crontab::Job& job = *line.job;
     entry["schedule"] = job.schedule_text;
-    if (job.schedule.macro != cron::Macro::none) {
-      entry["macro"] = cron::macro_name(job.schedule.macro);
+    if (job.schedule.macro != crontab::Macro::none) {
+      entry["macro"] = crontab::macro_name(job.schedule.macro);
     }
     if (job.user) {
       entry["user"] = *job.user;
@@ -165,7 +166,7 @@ nlohmann::ordered_json crontab_entry_json(const cron::Line& line, std::string_vi
     entry["target"] = enriched.target;
     entry["language"] = enriched.language;
     entry["evidence"] = enriched.evidence;
-    entry["description"] = cron::describe(job.schedule);
+    entry["description"] = timing::describe(job.schedule);
     entry["fingerprint"] = enriched.fingerprint;
   }
   if (line.env) {
@@ -188,7 +189,7 @@ nlohmann::ordered_json crontab_entry_json(const cron::Line& line, std::string_vi
 }
 
 nlohmann::ordered_json crontab_file_json(const std::string& file,
-                                         const cron::ParsedCrontab& parsed) {
+                                         const crontab::ParsedCrontab& parsed) {
   nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   for (const auto& line : parsed.lines) {
     entries.push_back(crontab_entry_json(line, crontab_owner(file)));
@@ -252,11 +253,11 @@ std::string printable(std::string_view text) {
 
 namespace {
 
-std::string describe(const cron::Line& line) {
+std::string describe(const crontab::Line& line) {
   switch (line.kind) {
   case LineKind::job:
   case LineKind::disabled_job: {
-    const cron::Job& job = *line.job;
+    const crontab::Job& job = *line.job;
     std::string text = printable(job.schedule_text);
     if (job.user) {
       text += fmt::format(" [{}]", printable(*job.user));
@@ -282,7 +283,7 @@ std::string describe(const cron::Line& line) {
   return {};
 }
 
-void print_text(const std::string& file, const cron::ParsedCrontab& parsed,
+void print_text(const std::string& file, const crontab::ParsedCrontab& parsed,
                 const std::string& owner) {
   auto yes_no = [](bool b) { return b ? "yes" : "no"; };
   fmt::print("{}: loads under cronie: {}, under Debian cron: {}\n", printable(file),
@@ -291,7 +292,8 @@ void print_text(const std::string& file, const cron::ParsedCrontab& parsed,
     fmt::print("  note: {}\n", note);
   }
   for (const auto& line : parsed.lines) {
-    fmt::print("  {:>5} {:<12} {}\n", line.number, cron::line_kind_name(line.kind), describe(line));
+    fmt::print("  {:>5} {:<12} {}\n", line.number, crontab::line_kind_name(line.kind),
+               describe(line));
     if (line.job) {
       const auto job = enriched_job(line, owner);
       fmt::print("  {:>5} {:<12} {} {} ({}); {}\n", "", "", job.language, printable(job.target),
@@ -313,7 +315,7 @@ std::uint32_t file_mode(const std::string& name) {
 }
 
 // The file rules the scan applies, on top of what the content says.
-void apply_file_load(cron::ParsedCrontab& parsed, const std::string& file) {
+void apply_file_load(crontab::ParsedCrontab& parsed, const std::string& file) {
   if (file == "-") {
     return;
   }
@@ -334,12 +336,12 @@ int run_parse(const ParseArgs& args) {
       unreadable = true;
       continue;
     }
-    cron::ParseOptions options;
+    crontab::ParseOptions options;
     const bool system = args.system || (file != "-" && implies_system_crontab(file));
-    options.flavor = system ? cron::CrontabFlavor::system : cron::CrontabFlavor::user;
+    options.flavor = system ? crontab::CrontabFlavor::system : crontab::CrontabFlavor::user;
     // A spool crontab is named after its owner; root's may use cronie's '-' prefix.
     options.privileged_owner = fs::path(file).filename() == "root";
-    auto parsed = cron::parse_crontab(*text, options);
+    auto parsed = crontab::parse_crontab(*text, options);
     apply_file_load(parsed, file);
     ignored = ignored || !parsed.loads_under_cronie || !parsed.loads_under_vixie;
     if (args.format == "json") {

@@ -1,4 +1,4 @@
-#include "digger/cli/progress.hpp"
+#include "progress.hpp"
 
 #include <fmt/format.h>
 

@@ -3,19 +3,17 @@
 #include "digger/cli/command.hpp"
 #include "digger/cli/default_db.hpp"
 #include "digger/cli/metrics_file.hpp"
-#include "digger/cli/progress.hpp"
-#include "digger/cli/scan_summary.hpp"
 #include "digger/cli/sudo_password.hpp"
 #include "digger/collect/host_record.hpp"
 #include "digger/collect/scan.hpp"
 #include "digger/collect/source_table.hpp"
-#include "digger/cron/registry.hpp"
 #include "digger/inventory/hosts_file.hpp"
 #include "digger/inventory/inventory_file.hpp"
 #include "digger/inventory/limit.hpp"
 #include "digger/inventory/plan.hpp"
 #include "digger/inventory/ssh_config.hpp"
 #include "digger/inventory/target_json.hpp"
+#include "digger/judge/registry.hpp"
 #include "digger/ssh/auth.hpp"
 #include "digger/ssh/host_keys.hpp"
 
@@ -29,6 +27,9 @@
 #include <optional>
 #include <set>
 #include <unistd.h>
+
+#include "progress.hpp"
+#include "scan_summary.hpp"
 
 namespace digger::cli {
 namespace {
@@ -148,7 +149,7 @@ std::vector<inventory::ScanTarget> plan(const ScanFlags& flags) {
 
 // Read before anything else touches the network or the catalog: a bad registry is a user
 // error with its file and line.
-std::optional<cron::Registry> load_registry(const std::string& path) {
+std::optional<judge::Registry> load_registry(const std::string& path) {
   if (path.empty()) {
     return std::nullopt;
   }
@@ -165,7 +166,7 @@ std::optional<cron::Registry> load_registry(const std::string& path) {
   std::string text(static_cast<std::size_t>(size), '\0');
   in.read(text.data(), static_cast<std::streamsize>(size));
   text.resize(static_cast<std::size_t>(in.gcount()));
-  auto registry = cron::parse_registry(text, path);
+  auto registry = judge::parse_registry(text, path);
   if (!registry) {
     throw UsageError(registry.error());
   }

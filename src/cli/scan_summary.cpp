@@ -1,13 +1,15 @@
-#include "digger/cli/scan_summary.hpp"
+#include "scan_summary.hpp"
 
 #include "digger/catalog/catalog.hpp"
-#include "digger/cli/parse_output.hpp"
+#include "digger/util/printable.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace digger::cli {
 namespace {
+
+using util::printable;
 
 using Counts = std::vector<std::pair<std::string, std::int64_t>>;
 

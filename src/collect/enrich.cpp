@@ -3,8 +3,8 @@
 #include "digger/collect/host_context.hpp"
 #include "digger/collect/job.hpp"
 #include "digger/collect/job_judgement.hpp"
-#include "digger/cron/command.hpp"
-#include "digger/cron/fingerprint.hpp"
+#include "digger/command/command.hpp"
+#include "digger/judge/fingerprint.hpp"
 
 #include <algorithm>
 
@@ -13,7 +13,7 @@ namespace {
 
 void analyse(Job& job) {
   auto& row = job.row;
-  auto analysis = cron::analyze_command(row.command);
+  auto analysis = command::analyze_command(row.command);
   row.language = std::string(analysis.language_name());
   row.evidence = std::move(analysis.evidence);
   row.target = job.command_is_target ? row.command : std::move(analysis.target);
@@ -46,7 +46,7 @@ void enrich(Job& job) {
   // same line gives the same id in a scan and in `digger-scan parse`.
   auto& row = job.row;
   row.fingerprint = job.cron_schedule
-                        ? cron::job_fingerprint(row.run_as, *job.cron_schedule, row.command)
+                        ? judge::job_fingerprint(row.run_as, *job.cron_schedule, row.command)
                         : text_fingerprint(row.run_as, row.normalized_schedule, row.command);
 }
 

@@ -7,7 +7,7 @@ std::string_view HostContext::package_of(std::string_view path) const {
   return it == packages.end() ? std::string_view{} : std::string_view{it->second};
 }
 
-const cron::ProgramFacts* HostContext::program(std::string_view path) const {
+const command::ProgramFacts* HostContext::program(std::string_view path) const {
   auto it = programs.find(path);
   return it == programs.end() ? nullptr : it->second;
 }
@@ -17,7 +17,7 @@ bool HostContext::unit_enabled(std::string_view unit_name) const {
 }
 
 HostContext host_context(const HostSnapshot& snapshot, std::string_view host,
-                         const cron::Registry* registry) {
+                         const judge::Registry* registry) {
   HostContext context;
   context.host = std::string(host);
   context.daemon = snapshot.facts.cron_daemon;

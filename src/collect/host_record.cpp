@@ -12,7 +12,7 @@
 namespace digger::collect {
 namespace {
 
-catalog::ProgramRow program_row(const cron::ProgramFacts& p) {
+catalog::ProgramRow program_row(const command::ProgramFacts& p) {
   catalog::ProgramRow row;
   row.path = p.path;
   row.exists = p.exists;
@@ -51,13 +51,13 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot,
-                  const cron::Registry* registry) {
+                  const judge::Registry* registry) {
   auto host = host_context(snapshot, record.name, registry);
   add_host_jobs(record, snapshot, read_host(snapshot, host), registry);
 }
 
 void add_host_jobs(catalog::HostRecord& record, const HostSnapshot& snapshot, HostJobs&& jobs,
-                   const cron::Registry* registry) {
+                   const judge::Registry* registry) {
   record.facts.hostname = one_line(snapshot.facts.hostname, 255);
   record.facts.os_id = one_line(snapshot.facts.os_id, 64);
   record.facts.os_version = one_line(snapshot.facts.os_version, 64);

@@ -62,12 +62,12 @@ std::string type_of(std::uint32_t raw_mode) {
   }
 }
 
-void add_error(cron::ProgramFacts& facts, std::string_view text) {
+void add_error(command::ProgramFacts& facts, std::string_view text) {
   facts.error += facts.error.empty() ? std::string(text) : "; " + std::string(text);
 }
 
 // Returns the file's DEV:INO ("" when unknown).
-std::string apply_stat(cron::ProgramFacts& facts, std::string_view lines) {
+std::string apply_stat(command::ProgramFacts& facts, std::string_view lines) {
   auto nl = lines.find('\n');
   auto file = parse_stat(lines.substr(0, nl));
   if (!file.ok) {
@@ -98,7 +98,7 @@ bool is_hex_digest(std::string_view text) {
          });
 }
 
-void apply_go(cron::ProgramFacts& facts, std::string_view blob) {
+void apply_go(command::ProgramFacts& facts, std::string_view blob) {
   auto info = parse_go_build_info(blob);
   if (!info.found) {
     return;
@@ -209,7 +209,7 @@ private:
     return true;
   }
 
-  cron::ProgramFacts& facts(std::string_view path) {
+  command::ProgramFacts& facts(std::string_view path) {
     auto [it, added] = index_.emplace(std::string(path), out_.programs.size());
     if (added) {
       out_.programs.emplace_back();
@@ -281,7 +281,7 @@ void apply_inspection(HostSnapshot& snapshot, const InspectionPlan& plan,
   } else {
     notes.push_back(fmt::format("inspection failed: {}", failure));
   }
-  std::map<std::string_view, const cron::ProgramFacts*> reported;
+  std::map<std::string_view, const command::ProgramFacts*> reported;
   for (const auto& facts : decoded.programs) {
     reported.emplace(facts.path, &facts);
   }
@@ -290,19 +290,19 @@ void apply_inspection(HostSnapshot& snapshot, const InspectionPlan& plan,
       snapshot.programs.push_back(*it->second);
       continue;
     }
-    cron::ProgramFacts facts;
+    command::ProgramFacts facts;
     facts.path = path;
     facts.error = failure.empty() ? "not reported by the host" : "not inspected: inspection failed";
     snapshot.programs.push_back(std::move(facts));
   }
   for (const auto& path : plan.over_bound) {
-    cron::ProgramFacts facts;
+    command::ProgramFacts facts;
     facts.path = path;
     facts.error = "not inspected: over the per-host bound";
     snapshot.programs.push_back(std::move(facts));
   }
   for (const auto& [path, why] : plan.rejected) {
-    cron::ProgramFacts facts;
+    command::ProgramFacts facts;
     facts.path = path;
     facts.error = "not inspected: " + why;
     snapshot.programs.push_back(std::move(facts));

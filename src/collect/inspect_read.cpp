@@ -3,7 +3,7 @@
 #include "digger/collect/inspect_read.hpp"
 
 #include "digger/collect/inspect.hpp"
-#include "digger/cron/secrets.hpp"
+#include "digger/secrets/secrets.hpp"
 
 #include <fmt/format.h>
 
@@ -170,7 +170,7 @@ std::string language_head(std::string_view bytes) {
   bytes = bytes.substr(0, max_head_bytes);
   if (bytes.starts_with("#!")) {
     auto line = bytes.substr(0, bytes.find('\n'));
-    return cron::redact_secrets(line).text;
+    return secrets::redact_secrets(line).text;
   }
   if (bytes.starts_with("\x7f"
                         "ELF")) {

@@ -1,11 +1,11 @@
 #include "digger/collect/job_judgement.hpp"
 
 #include "digger/collect/host_record.hpp"
-#include "digger/cron/fingerprint.hpp"
-#include "digger/cron/language_evidence.hpp"
-#include "digger/cron/markers.hpp"
-#include "digger/cron/secrets.hpp"
-#include "digger/cron/verdict.hpp"
+#include "digger/command/language_evidence.hpp"
+#include "digger/judge/fingerprint.hpp"
+#include "digger/judge/markers.hpp"
+#include "digger/judge/verdict.hpp"
+#include "digger/secrets/secrets.hpp"
 
 #include <algorithm>
 
@@ -19,7 +19,7 @@ void add_flag(catalog::EntryRow& row, std::string flag) {
 }
 
 bool redact_field(std::string& text) {
-  auto redaction = cron::redact_secrets(text);
+  auto redaction = secrets::redact_secrets(text);
   if (!redaction.changed()) {
     return false;
   }
@@ -29,8 +29,8 @@ bool redact_field(std::string& text) {
 
 // An env line's value is redacted as a value (a secret-looking name loses all of it), in
 // place inside the raw line so the rest of the line stays byte-exact.
-bool redact_env_line(catalog::EntryRow& row, const cron::EnvSetting& env) {
-  auto redaction = cron::redact_env_value(env.name, env.value);
+bool redact_env_line(catalog::EntryRow& row, const crontab::EnvSetting& env) {
+  auto redaction = secrets::redact_env_value(env.name, env.value);
   if (!redaction.changed()) {
     return false;
   }
@@ -58,14 +58,14 @@ void redact_raw_input(std::string& raw) {
 
 } // namespace
 
-bool redact_row(catalog::EntryRow& row, const cron::EnvSetting* env) {
+bool redact_row(catalog::EntryRow& row, const crontab::EnvSetting* env) {
   bool changed = env ? redact_env_line(row, *env) : false;
   changed = redact_field(row.raw) || changed;
-  if (row.stdin_data && !row.stdin_data->empty() && cron::reads_secret_from_stdin(row.command)) {
+  if (row.stdin_data && !row.stdin_data->empty() && secrets::reads_secret_from_stdin(row.command)) {
     redact_raw_input(row.raw);
   }
   if (row.stdin_data) { // with the clear command in view: `sudo -S cmd %PW`, `-U user%PW`
-    auto input = cron::redact_job_input(row.command, *row.stdin_data);
+    auto input = secrets::redact_job_input(row.command, *row.stdin_data);
     changed = input.changed() || changed;
     row.stdin_data = std::move(input.text);
   }
@@ -96,16 +96,16 @@ void judge_job(catalog::EntryRow& row, const JobSurroundings& around, const Host
     judge_disabled_job(row, around);
     return;
   }
-  const cron::ProgramFacts* program =
+  const command::ProgramFacts* program =
       row.target.empty() || row.target.front() != '/' ? nullptr : host.program(row.target);
   if (!program) {
     program = around.fallback_program;
   }
-  auto language = cron::refine_language(around.command_language, row.evidence, program);
-  row.language = std::string(cron::language_name(language.language));
+  auto language = command::refine_language(around.command_language, row.evidence, program);
+  row.language = std::string(command::language_name(language.language));
   row.evidence = language.evidence;
   if (program) {
-    for (auto& flag : cron::program_flags(*program, row.run_as)) {
+    for (auto& flag : judge::program_flags(*program, row.run_as)) {
       add_flag(row, std::move(flag));
     }
     // The host checked this run-as user's uid and groups against the file and every directory
@@ -116,7 +116,7 @@ void judge_job(catalog::EntryRow& row, const JobSurroundings& around, const Host
     }
   }
 
-  cron::VerdictInput input;
+  judge::VerdictInput input;
   input.source_kind = around.source_kind;
   input.source_path = around.source_path;
   input.host = host.host;
@@ -135,7 +135,7 @@ void judge_job(catalog::EntryRow& row, const JobSurroundings& around, const Host
   }
   input.target = row.target;
   input.program = program;
-  auto verdict = cron::decide_verdict(input);
+  auto verdict = judge::decide_verdict(input);
   row.verdict = std::move(verdict.verdict);
   row.managed_by = std::move(verdict.managed_by);
   row.verdict_reasons = std::move(verdict.reasons);
@@ -147,7 +147,7 @@ std::string text_fingerprint(std::string_view run_as, std::string_view normalize
   material.reserve(run_as.size() + normalized_schedule.size() + command.size() + 2);
   material.append(run_as).push_back('\0');
   material.append(normalized_schedule).push_back('\0');
-  material.append(cron::collapse_command_blanks(command));
+  material.append(judge::collapse_command_blanks(command));
   return sha256_hex(material).substr(0, 16);
 }
 
@@ -160,11 +160,11 @@ MarkerTracker::Markers MarkerTracker::see(std::string_view raw, bool comment, bo
     return std::exchange(pending_, {});
   }
   if (comment) {
-    if (auto marker = cron::entry_marker(raw)) {
+    if (auto marker = judge::entry_marker(raw)) {
       pending_.entry = std::move(marker);
       return {};
     }
-    if (auto marker = cron::migrated_marker(raw)) {
+    if (auto marker = judge::migrated_marker(raw)) {
       pending_.migrated = std::move(marker);
       return {};
     }

@@ -2,8 +2,8 @@
 // with the schedule of the parent job that runs its directory.
 #include "digger/collect/pipeline.hpp"
 #include "digger/collect/readers.hpp"
-#include "digger/cron/markers.hpp"
-#include "digger/cron/run_parts.hpp"
+#include "digger/judge/markers.hpp"
+#include "digger/units/run_parts.hpp"
 
 #include <fmt/format.h>
 
@@ -13,13 +13,13 @@ namespace {
 constexpr std::size_t head_bytes = 256;
 
 // Debian's cron runs Debian's run-parts; cronie hosts (and unknown ones) the crontabs package's.
-cron::RunPartsFlavor flavor_of(std::string_view daemon) {
-  return daemon == "vixie" ? cron::RunPartsFlavor::debian : cron::RunPartsFlavor::cronie;
+units::RunPartsFlavor flavor_of(std::string_view daemon) {
+  return daemon == "vixie" ? units::RunPartsFlavor::debian : units::RunPartsFlavor::cronie;
 }
 
 // What the collector itself read, for when the file was not inspected in the second trip.
-cron::ProgramFacts facts_from_source(const CronSource& source) {
-  cron::ProgramFacts facts;
+command::ProgramFacts facts_from_source(const CronSource& source) {
+  command::ProgramFacts facts;
   facts.path = source.path;
   facts.exists = true;
   facts.type = "file";
@@ -40,8 +40,8 @@ SourceRead read_run_parts(const CronSource& source, const ReadContext& context) 
   SourceRead read{base_source_row(source, context.host), {}};
   auto& row = read.row;
   const std::string dir = parent_directory(source.path);
-  if (auto skip = cron::run_parts_skip_reason(base_name(source.path), source.mode, true,
-                                              flavor_of(context.host.daemon))) {
+  if (auto skip = units::run_parts_skip_reason(base_name(source.path), source.mode, true,
+                                               flavor_of(context.host.daemon))) {
     row.loaded_by_daemon = false;
     row.not_loaded_reason = *skip;
     return read;
@@ -67,7 +67,7 @@ SourceRead read_run_parts(const CronSource& source, const ReadContext& context) 
   job.has_command = true;
   job.command_is_target = true;
   job.owner = source.file_owner;
-  job.file_marker = cron::file_marker(source.content);
+  job.file_marker = judge::file_marker(source.content);
   job.fallback_program = facts_from_source(source);
   read.jobs.push_back(std::move(job));
   return read;

@@ -1,16 +1,16 @@
 // systemd *.timer files as catalog rows: one job per trigger line, running the ExecStart of
 // the service the timer starts.
 #include "digger/collect/readers.hpp"
-#include "digger/cron/calendar_spec.hpp"
-#include "digger/cron/markers.hpp"
-#include "digger/cron/unit_file.hpp"
+#include "digger/judge/markers.hpp"
+#include "digger/timing/calendar_spec.hpp"
+#include "digger/units/unit_file.hpp"
 
 #include <fmt/format.h>
 
 namespace digger::collect {
 namespace {
 
-const CronSource* find_service(const CronSource& timer, const cron::TimerUnit& unit,
+const CronSource* find_service(const CronSource& timer, const units::TimerUnit& unit,
                                const std::vector<CronSource>& units) {
   std::string wanted = unit.unit;
   if (wanted.empty()) {
@@ -34,7 +34,7 @@ bool is_user_unit(std::string_view path) {
 }
 
 std::string monotonic_description(std::string_view key, std::chrono::seconds span) {
-  auto text = cron::describe_timespan(span);
+  auto text = units::describe_timespan(span);
   if (key == "OnBootSec") {
     return fmt::format("{} after boot", text);
   }
@@ -51,19 +51,19 @@ std::string monotonic_description(std::string_view key, std::chrono::seconds spa
 }
 
 // Fills the schedule columns from one trigger line; false when systemd would reject it.
-bool fill_schedule(catalog::EntryRow& entry, const cron::TimerTrigger& trigger) {
+bool fill_schedule(catalog::EntryRow& entry, const units::TimerTrigger& trigger) {
   entry.schedule_text = trigger.value;
   if (trigger.key == "OnCalendar") {
-    auto spec = cron::parse_calendar_spec(trigger.value);
+    auto spec = timing::parse_calendar_spec(trigger.value);
     if (!spec) {
       entry.error = spec.error();
       return false;
     }
-    entry.normalized_schedule = "OnCalendar=" + cron::normalized_calendar_spec(*spec);
-    entry.description = cron::describe_calendar_spec(*spec);
+    entry.normalized_schedule = "OnCalendar=" + timing::normalized_calendar_spec(*spec);
+    entry.description = timing::describe_calendar_spec(*spec);
     return true;
   }
-  auto span = cron::parse_timespan(trigger.value);
+  auto span = units::parse_timespan(trigger.value);
   if (!span) {
     entry.error = fmt::format("bad time span for {}=", trigger.key);
     return false;
@@ -83,20 +83,20 @@ SourceRead read_unit(const CronSource& timer, const ReadContext& context) {
     return read;
   }
   auto& row = read.row;
-  auto timer_unit = cron::read_timer(cron::parse_unit_file(timer.content));
+  auto timer_unit = units::read_timer(units::parse_unit_file(timer.content));
   const CronSource* service_file = find_service(timer, timer_unit, context.sources);
-  cron::ServiceUnit service;
+  units::ServiceUnit service;
   if (service_file) {
-    service = cron::read_service(cron::parse_unit_file(service_file->content));
+    service = units::read_service(units::parse_unit_file(service_file->content));
   } else {
     row.load_notes.push_back("the service this timer starts was not found beside it");
   }
   const bool enabled = context.host.unit_enabled(base_name(timer.path));
   std::string run_as =
       is_user_unit(timer.path) ? timer.file_owner : (service.user.empty() ? "root" : service.user);
-  auto file_marker = cron::file_marker(timer.content);
+  auto file_marker = judge::file_marker(timer.content);
   if (!file_marker && service_file) {
-    file_marker = cron::file_marker(service_file->content);
+    file_marker = judge::file_marker(service_file->content);
   }
   for (const auto& trigger : timer_unit.triggers) {
     Job job;

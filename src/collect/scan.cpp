@@ -109,7 +109,7 @@ void apply_line_cap(catalog::HostRecord& record, const LineCap& cap, std::size_t
 } // namespace
 
 catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcome&& outcome,
-                                const InspectionPlan* plan, const cron::Registry* registry,
+                                const InspectionPlan* plan, const judge::Registry* registry,
                                 std::size_t max_lines) {
   catalog::HostRecord record;
   record.name = target.name;

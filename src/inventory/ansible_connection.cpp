@@ -5,6 +5,7 @@
 #include "ansible_connection.hpp"
 
 #include "digger/inventory/ssh_config.hpp"
+#include "digger/util/ascii.hpp"
 
 #include <fmt/format.h>
 
@@ -16,13 +17,6 @@ namespace {
 
 using util::Error;
 using Vars = std::map<std::string, const AnsibleValue*>;
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // The first of `keys` that is set, as usable text. Vault values and templates are refused: a
 // wrong address or user would be worse than no scan.
@@ -85,7 +79,7 @@ util::Result<bool> apply_ssh_args(const AnsibleValue& value, const std::string& 
       size_t start = argument.find_first_not_of(" \t");
       argument = start == std::string::npos ? "" : argument.substr(start);
       size_t split = argument.find_first_of("= \t");
-      name = lowercase(argument.substr(0, split));
+      name = util::lower(argument.substr(0, split));
       argument = split == std::string::npos ? "" : argument.substr(split + 1);
       argument.erase(0, std::min(argument.find_first_not_of(" \t="), argument.size()));
     }
@@ -99,7 +93,7 @@ util::Result<bool> apply_ssh_args(const AnsibleValue& value, const std::string& 
       return Error{fmt::format("{}: {}: {}: {} needs a value", value.source.str(), host.name, key,
                                name == "proxyjump" ? "ProxyJump" : "ProxyCommand")};
     }
-    if (name == "proxyjump" && lowercase(argument) != "none") {
+    if (name == "proxyjump" && util::lower(argument) != "none") {
       auto hops = parse_jump_list(argument);
       if (!hops) {
         return Error{
@@ -116,13 +110,13 @@ util::Result<bool> apply_ssh_args(const AnsibleValue& value, const std::string& 
 }
 
 bool reached_over_ssh(const std::string& connection) {
-  std::string c = lowercase(connection);
+  std::string c = util::lower(connection);
   return c == "ssh" || c == "smart" || c == "paramiko" || c == "paramiko_ssh" ||
          c == "ansible.builtin.ssh" || c == "ansible.builtin.paramiko_ssh";
 }
 
 bool is_true(const std::string& text) {
-  std::string t = lowercase(text);
+  std::string t = util::lower(text);
   return t == "true" || t == "yes" || t == "1" || t == "on" || t == "y";
 }
 

@@ -3,6 +3,7 @@
 // comments, ranges web[01:20], db-[a:f], web[01:50:2].
 #include "digger/inventory/ansible.hpp"
 #include "digger/inventory/host_range.hpp"
+#include "digger/util/lines.hpp"
 
 #include <fmt/format.h>
 
@@ -104,9 +105,7 @@ public:
     size_t line_number = 0;
     while (!text.empty()) {
       ++line_number;
-      size_t newline = text.find('\n');
-      std::string_view line = trim(text.substr(0, newline));
-      text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+      std::string_view line = trim(util::take_line(text));
       source_ = {model_.file(), line_number};
       if (line.size() > max_ini_line_bytes) {
         return fail(fmt::format("line longer than {} bytes", max_ini_line_bytes));

@@ -1,6 +1,8 @@
 #include "digger/inventory/hosts_file.hpp"
 
 #include "digger/inventory/host_range.hpp"
+#include "digger/util/ascii.hpp"
+#include "digger/util/lines.hpp"
 
 #include <fmt/format.h>
 
@@ -17,19 +19,15 @@ namespace {
 
 using util::Error;
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t';
-}
-
 std::vector<std::string_view> split_blanks(std::string_view line) {
   std::vector<std::string_view> tokens;
   size_t pos = 0;
   while (pos < line.size()) {
-    while (pos < line.size() && is_blank(line[pos])) {
+    while (pos < line.size() && util::is_blank(line[pos])) {
       ++pos;
     }
     size_t start = pos;
-    while (pos < line.size() && !is_blank(line[pos])) {
+    while (pos < line.size() && !util::is_blank(line[pos])) {
       ++pos;
     }
     if (pos > start) {
@@ -160,7 +158,7 @@ util::Result<Label> parse_label(std::string_view token) {
 // Drops a `#` comment: at the start of the line or of any blank-separated word.
 std::string_view strip_comment(std::string_view line) {
   for (size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '#' && (i == 0 || is_blank(line[i - 1]))) {
+    if (line[i] == '#' && (i == 0 || util::is_blank(line[i - 1]))) {
       return line.substr(0, i);
     }
   }
@@ -287,12 +285,7 @@ util::Result<Inventory> parse_hosts(std::string_view text, std::string_view file
   size_t line_number = 0;
   while (!text.empty()) {
     ++line_number;
-    size_t newline = text.find('\n');
-    std::string_view line = text.substr(0, newline);
-    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
+    std::string_view line = util::without_cr(util::take_line(text));
     auto parsed = parse_line(line, max_hosts);
     if (!parsed) {
       return Error{fmt::format("{}:{}: {}", file_name, line_number, parsed.error())};

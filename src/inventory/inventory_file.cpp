@@ -1,6 +1,8 @@
 #include "digger/inventory/inventory_file.hpp"
 
 #include "digger/inventory/ansible.hpp"
+#include "digger/util/ascii.hpp"
+#include "digger/util/lines.hpp"
 
 #include <fmt/format.h>
 
@@ -15,16 +17,6 @@ namespace digger::inventory {
 namespace {
 
 using util::Error;
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 // `[web]`, `[web:vars]`, `[web:children]`; not `[2001:db8::1]` nor `[::1]:2222`.
 bool is_ini_section(std::string_view line) {
@@ -105,10 +97,8 @@ InventoryFormat detect_format(std::string_view text) {
   }
   size_t significant = 0;
   while (!text.empty() && significant < 200) {
-    size_t newline = text.find('\n');
-    std::string_view raw = text.substr(0, newline);
-    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
-    std::string_view line = trim(raw);
+    const std::string_view raw = util::take_line(text);
+    std::string_view line = util::trim(raw);
     if (line.empty() || line[0] == '#' || line[0] == ';') {
       continue;
     }

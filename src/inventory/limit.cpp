@@ -3,7 +3,7 @@
 // glob, it also matches host names.
 #include "digger/inventory/limit.hpp"
 
-#include "digger/inventory/pattern.hpp"
+#include "digger/util/glob.hpp"
 
 #include <fmt/format.h>
 
@@ -13,6 +13,7 @@ namespace digger::inventory {
 namespace {
 
 using util::Error;
+using util::glob_match;
 
 std::vector<bool> matching(const std::vector<InventoryEntry>& entries, std::string_view term) {
   std::vector<bool> hit(entries.size(), false);
@@ -25,7 +26,7 @@ std::vector<bool> matching(const std::vector<InventoryEntry>& entries, std::stri
   for (size_t i = 0; i < entries.size(); ++i) {
     const auto& groups = entries[i].groups.empty() ? ungrouped : entries[i].groups;
     for (const std::string& group : groups) {
-      if (match_pattern(group, term)) {
+      if (glob_match(group, term)) {
         hit[i] = true;
         any_group = true;
       }
@@ -34,7 +35,7 @@ std::vector<bool> matching(const std::vector<InventoryEntry>& entries, std::stri
   bool glob = term.find_first_of("*?.[") != std::string_view::npos;
   if (!any_group || glob) {
     for (size_t i = 0; i < entries.size(); ++i) {
-      hit[i] = hit[i] || match_pattern(entries[i].name, term);
+      hit[i] = hit[i] || glob_match(entries[i].name, term);
     }
   }
   return hit;

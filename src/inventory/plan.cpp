@@ -2,6 +2,8 @@
 // chains resolved hop by hop, ProxyCommand refused unless allowed, duplicates dropped.
 #include "digger/inventory/plan.hpp"
 
+#include "digger/util/ascii.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -16,15 +18,8 @@ using util::Error;
 constexpr int max_jump_depth = 8;    // nested ProxyJump of jump hosts (a loop ends here)
 constexpr size_t max_jump_hops = 16; // hops per target
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool is_none(const std::optional<std::string>& value) {
-  return !value || lowercase(*value) == "none";
+  return !value || util::lower(*value) == "none";
 }
 
 class Planner {
@@ -54,7 +49,7 @@ ResolvedHost Planner::resolve_noting(std::string_view alias,
                                      const std::optional<std::string>& user) {
   ResolvedHost resolved = resolve(config_, alias, user);
   for (const auto& [keyword, source] : resolved.ignored) {
-    if (warned_keywords_.emplace(lowercase(keyword), true).second) {
+    if (warned_keywords_.emplace(util::lower(keyword), true).second) {
       warnings_.push_back(fmt::format("{}: {} is not supported by Digger; ignored (warned once)",
                                       source.str(), keyword));
     }

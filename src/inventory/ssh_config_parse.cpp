@@ -1,6 +1,8 @@
 // Reads ssh_config text into the item tree; which items apply to a host is decided in
 // ssh_config_resolve.cpp. Grammar follows OpenSSH's readconf.c (strdelim, argv_split).
 #include "digger/inventory/ssh_config.hpp"
+#include "digger/util/ascii.hpp"
+#include "digger/util/lines.hpp"
 
 #include <fmt/format.h>
 
@@ -12,13 +14,6 @@ namespace digger::inventory {
 namespace {
 
 using util::Error;
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -147,13 +142,13 @@ std::optional<std::string> check_option(const std::string& keyword,
     return fmt::format("bad time '{}'", value);
   } else if (keyword == "identitiesonly") {
     static const std::array<std::string_view, 4> values = {"yes", "no", "true", "false"};
-    if (std::find(values.begin(), values.end(), lowercase(value)) == values.end()) {
+    if (std::find(values.begin(), values.end(), util::lower(value)) == values.end()) {
       return fmt::format("bad IdentitiesOnly '{}'", value);
     }
   } else if (keyword == "stricthostkeychecking") {
     static const std::array<std::string_view, 7> values = {"yes",        "no",   "ask",  "off",
                                                            "accept-new", "true", "false"};
-    if (std::find(values.begin(), values.end(), lowercase(value)) == values.end()) {
+    if (std::find(values.begin(), values.end(), util::lower(value)) == values.end()) {
       return fmt::format("bad StrictHostKeyChecking '{}'", value);
     }
   }
@@ -165,7 +160,7 @@ std::optional<std::string> check_option(const std::string& keyword,
 util::Result<ConfigItem> raw_item(std::string_view keyword, std::string_view rest,
                                   const SourceRef& source, bool warned) {
   ConfigItem item;
-  item.keyword = lowercase(keyword);
+  item.keyword = util::lower(keyword);
   item.source = source;
   if (warned) {
     item.ignored = true;
@@ -187,7 +182,7 @@ util::Result<ConfigItem> raw_item(std::string_view keyword, std::string_view res
     while (!value.empty() && is_space(value.back())) {
       value.pop_back();
     }
-    if (lowercase(value) != "none") {
+    if (util::lower(value) != "none") {
       auto hops = parse_jump_list(value);
       if (!hops) {
         return Error{fmt::format("{}: ProxyJump: {}", source.str(), hops.error())};
@@ -228,9 +223,7 @@ util::Result<std::vector<ConfigItem>> Parser::parse(std::string_view text, std::
   size_t line_number = 0;
   while (!text.empty()) {
     ++line_number;
-    size_t newline = text.find('\n');
-    std::string_view line = text.substr(0, newline);
-    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+    std::string_view line = util::take_line(text);
     SourceRef source{std::string(origin), line_number};
     size_t start = 0;
     while (start < line.size() && is_space(line[start])) {
@@ -244,7 +237,7 @@ util::Result<std::vector<ConfigItem>> Parser::parse(std::string_view text, std::
       ++end;
     }
     std::string_view keyword = line.substr(start, end - start);
-    KeywordClass kind = classify(lowercase(keyword));
+    KeywordClass kind = classify(util::lower(keyword));
     if (kind == KeywordClass::skipped) {
       continue;
     }
@@ -278,7 +271,7 @@ util::Result<std::vector<ConfigItem>> Parser::parse(std::string_view text, std::
 util::Result<ConfigItem> Parser::parse_line(std::string_view keyword, std::vector<std::string> args,
                                             const SourceRef& source, int depth) {
   ConfigItem item;
-  item.keyword = lowercase(keyword);
+  item.keyword = util::lower(keyword);
   item.args = std::move(args);
   item.source = source;
   std::optional<std::string> problem;
@@ -317,7 +310,7 @@ std::optional<std::string> Parser::parse_match(ConfigItem& item) {
     MatchCriterion criterion;
     std::string_view name = item.args[i];
     criterion.negated = !name.empty() && name[0] == '!';
-    criterion.name = lowercase(criterion.negated ? name.substr(1) : name);
+    criterion.name = util::lower(criterion.negated ? name.substr(1) : name);
     if (criterion.name == "all") {
       if (item.args.size() != 1) {
         return "'all' cannot be combined with other Match attributes";

@@ -1,8 +1,9 @@
 // Walks the config tree for one host like OpenSSH's readconf.c: Host and Match lines switch the
 // following lines on or off, an Include inherits the state and cannot change it for the lines
 // after it, and for each option the first value obtained wins.
-#include "digger/inventory/pattern.hpp"
 #include "digger/inventory/ssh_config.hpp"
+#include "digger/util/ascii.hpp"
+#include "digger/util/glob.hpp"
 
 #include <fmt/format.h>
 
@@ -12,12 +13,9 @@
 namespace digger::inventory {
 namespace {
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using util::glob_match;
+using util::ListMatch;
+using util::match_pattern_list;
 
 // HostName's only token is %h (and %%).
 std::string expand_hostname(std::string_view value, std::string_view alias) {
@@ -37,7 +35,7 @@ class Resolver {
 public:
   Resolver(const SshConfig& config, std::string_view alias,
            const std::optional<std::string>& explicit_user)
-      : config_(config), alias_(alias), lowercase_alias_(lowercase(alias)),
+      : config_(config), alias_(alias), lowercase_alias_(util::lower(alias)),
         explicit_user_(explicit_user) {}
 
   ResolvedHost run() {
@@ -89,7 +87,7 @@ bool Resolver::host_line_matches(const ConfigItem& item) const {
   bool matched = false;
   for (const std::string& arg : item.args) {
     bool negated = arg[0] == '!';
-    if (match_pattern(alias_, negated ? std::string_view(arg).substr(1) : arg)) {
+    if (glob_match(alias_, negated ? std::string_view(arg).substr(1) : arg)) {
       if (negated) {
         return false; // a negated hit rules the whole line out
       }
@@ -132,7 +130,7 @@ void Resolver::apply(const ConfigItem& item) {
   const std::string& keyword = item.keyword;
   const std::string& value = item.args.empty() ? std::string() : item.args[0];
   if (keyword == "hostname" && !result_.hostname) {
-    result_.hostname = lowercase(expand_hostname(value, alias_)); // ssh lowercases it too
+    result_.hostname = util::lower(expand_hostname(value, alias_)); // ssh lowercases it too
   } else if (keyword == "user" && !result_.user) {
     result_.user = value;
   } else if (keyword == "port" && !result_.port) {
@@ -150,14 +148,14 @@ void Resolver::apply(const ConfigItem& item) {
     known_hosts_set_ = true;
     result_.user_known_hosts_files = item.args;
   } else if (keyword == "stricthostkeychecking" && !result_.strict_host_key_checking) {
-    result_.strict_host_key_checking = lowercase(value);
+    result_.strict_host_key_checking = util::lower(value);
   } else if (keyword == "identitiesonly" && !identities_only_set_) {
     identities_only_set_ = true;
-    result_.identities_only = lowercase(value) == "yes" || lowercase(value) == "true";
+    result_.identities_only = util::lower(value) == "yes" || util::lower(value) == "true";
   } else if (keyword == "proxyjump" && !result_.proxy_jump && !result_.proxy_command) {
     // The first of ProxyJump / ProxyCommand wins ("none" included), except that, as `ssh -G`
     // of OpenSSH 9.2 shows, `ProxyJump none` does not stop a later ProxyCommand.
-    result_.proxy_jump = lowercase(value) == "none" ? "none" : value;
+    result_.proxy_jump = util::lower(value) == "none" ? "none" : value;
     result_.proxy_source = item.source;
   } else if (keyword == "proxycommand" && !result_.proxy_command &&
              (!result_.proxy_jump || *result_.proxy_jump == "none")) {

@@ -36,7 +36,7 @@ json flexible_window(const JobFacts& facts) {
           {"MaximumWindowInMinutes", std::min(*facts.random_delay_minutes, 1440)}};
 }
 
-json ssm_target(const cron::Job& job, const JobFacts& facts) {
+json ssm_target(const crontab::Job& job, const JobFacts& facts) {
   const json input = {{"DocumentName", "AWS-RunShellScript"},
                       {"Targets", host_targets(facts)},
                       {"Parameters", {{"commands", json::array({host_script(job, facts)})}}}};
@@ -70,7 +70,7 @@ json scheduler_schedule(const JobFacts& facts, const std::string& name,
   return content;
 }
 
-json events_rule(const cron::Job& job, const JobFacts& facts, const std::string& name,
+json events_rule(const crontab::Job& job, const JobFacts& facts, const std::string& name,
                  const std::string& expression, const std::string& description) {
   const json input = {{"commands", json::array({host_script(job, facts)})}};
   const json target = {{"Id", "digger-ssm"},
@@ -85,7 +85,7 @@ json events_rule(const cron::Job& job, const JobFacts& facts, const std::string&
           {"Targets", json::array({target})}};
 }
 
-json batch_job_definition(const cron::Job& job, const JobFacts& facts, const std::string& name) {
+json batch_job_definition(const crontab::Job& job, const JobFacts& facts, const std::string& name) {
   json environment = json::array();
   for (const auto& env : job.environment) {
     if (!env.name.starts_with("AWS_BATCH")) { // reserved by Batch (API_ContainerProperties)
@@ -120,8 +120,9 @@ void add_ssm_losses(const JobFacts& facts, Conversion& out) {
 
 // One schedule (or rule) per expression: two when cron ORs the day fields.
 template <typename Make>
-void add_schedules(const cron::Schedule& schedule, const JobFacts& facts, std::string_view suffix,
-                   std::set<std::string>& used_names, Conversion& out, Make make) {
+void add_schedules(const crontab::Schedule& schedule, const JobFacts& facts,
+                   std::string_view suffix, std::set<std::string>& used_names, Conversion& out,
+                   Make make) {
   const auto expressions = eventbridge_expressions(schedule);
   for (size_t i = 0; i < expressions.size(); ++i) {
     std::string tail(suffix);

@@ -17,8 +17,8 @@ Conversion refused(Target target, Lost reason) {
 }
 
 // Why nothing can be generated for this job on this target, before any builder runs.
-std::optional<Lost> refusal(const cron::Job& job, const JobContext& context, const JobFacts& facts,
-                            Target target) {
+std::optional<Lost> refusal(const crontab::Job& job, const JobContext& context,
+                            const JobFacts& facts, Target target) {
   if (!facts.zone.empty() && !facts.zone_facts.known) {
     return Lost{"time-zone", LossLevel::impossible,
                 fmt::format("the zone '{}' is not in the tz database: the job's times cannot be "
@@ -40,7 +40,7 @@ std::optional<Lost> refusal(const cron::Job& job, const JobContext& context, con
 
 } // namespace
 
-Conversion convert_job(const cron::Job& job, const JobContext& context, Target target,
+Conversion convert_job(const crontab::Job& job, const JobContext& context, Target target,
                        std::set<std::string>& used_names) {
   const JobFacts facts = job_facts(job, context);
   if (auto reason = refusal(job, context, facts, target)) {

@@ -20,7 +20,7 @@ bool full_dom(const std::bitset<32>& dom) {
 
 } // namespace
 
-DayRule resolve_days(const cron::Schedule& schedule) {
+DayRule resolve_days(const crontab::Schedule& schedule) {
   DayRule rule;
   rule.dom = schedule.days_of_month;
   rule.dom.reset(0);
@@ -59,7 +59,7 @@ DayRule resolve_days(const cron::Schedule& schedule) {
   return rule;
 }
 
-bool never_fires(const cron::Schedule& schedule) {
+bool never_fires(const crontab::Schedule& schedule) {
   if (schedule.is_reboot()) {
     return false;
   }

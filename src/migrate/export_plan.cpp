@@ -1,11 +1,11 @@
 #include "digger/migrate/export_plan.hpp"
 
-#include "digger/cron/crontab.hpp"
-#include "digger/cron/next_runs.hpp"
-#include "digger/cron/run_parts.hpp"
-#include "digger/cron/secrets.hpp"
+#include "digger/crontab/crontab.hpp"
 #include "digger/migrate/export_sources.hpp"
 #include "digger/migrate/job_facts.hpp"
+#include "digger/secrets/secrets.hpp"
+#include "digger/timing/next_runs.hpp"
+#include "digger/units/run_parts.hpp"
 
 #include <fmt/format.h>
 
@@ -27,12 +27,12 @@ bool is_crontab_kind(std::string_view kind) {
 // by file: one file is parsed once and kept while its jobs are converted.
 class FileReader {
 public:
-  std::optional<cron::Job> job(const ExportJob& source, std::string& error) {
+  std::optional<crontab::Job> job(const ExportJob& source, std::string& error) {
     if (source.file_lines.get() != lines_ || !lines_) {
       parse(source);
     }
     const auto it = index_.find(source.line);
-    if (it == index_.end() || parsed_.lines[it->second].kind != cron::LineKind::job ||
+    if (it == index_.end() || parsed_.lines[it->second].kind != crontab::LineKind::job ||
         !parsed_.lines[it->second].job) {
       error =
           fmt::format("line {} of this file is not in the catalog as a cron job line", source.line);
@@ -52,24 +52,24 @@ private:
         index_[(*lines_)[i].number] = i;
       }
     }
-    cron::ParseOptions options;
-    options.flavor =
-        source.source_kind == "user" ? cron::CrontabFlavor::user : cron::CrontabFlavor::system;
+    crontab::ParseOptions options;
+    options.flavor = source.source_kind == "user" ? crontab::CrontabFlavor::user
+                                                  : crontab::CrontabFlavor::system;
     options.privileged_owner = source.source_kind != "user" || source.owner == "root";
-    parsed_ = cron::parse_crontab(text, options);
+    parsed_ = crontab::parse_crontab(text, options);
   }
 
   const std::vector<CrontabLine>* lines_ = nullptr;
-  cron::ParsedCrontab parsed_;
+  crontab::ParsedCrontab parsed_;
   std::map<int, size_t> index_; // catalog line number -> parsed line
 };
 
 // Secret env values never reach a generated file: the catalog may already hold `***`, but a
 // value under a secret-looking name is replaced whatever it holds.
-cron::Job with_secrets_hidden(cron::Job job, std::vector<std::string>& hidden) {
-  cron::EnvironmentList environment;
+crontab::Job with_secrets_hidden(crontab::Job job, std::vector<std::string>& hidden) {
+  crontab::EnvironmentList environment;
   for (const auto& setting : job.environment) {
-    if (cron::is_secret_name(setting.name)) {
+    if (secrets::is_secret_name(setting.name)) {
       hidden.push_back(setting.name);
       environment.push_back({setting.name, secret_placeholder(setting.name)});
     } else {
@@ -81,7 +81,7 @@ cron::Job with_secrets_hidden(cron::Job job, std::vector<std::string>& hidden) {
 }
 
 // The features this job uses, by the feature keys of the lost items.
-std::vector<std::string> used_features(const cron::Job& job, const ExportJob& source) {
+std::vector<std::string> used_features(const crontab::Job& job, const ExportJob& source) {
   std::vector<std::string> used = {"schedule", "command", "run-as-user", "host-binding"};
   if (!job.environment.empty()) {
     used.emplace_back("environment");
@@ -130,7 +130,7 @@ std::vector<std::string> reference_removed_secrets(std::string& text, size_t& ne
 }
 
 // Secrets the scan removed: the job is written, but "needs-secret" until they are put back.
-std::vector<Lost> secret_losses(cron::Job& job, const std::vector<std::string>& hidden) {
+std::vector<Lost> secret_losses(crontab::Job& job, const std::vector<std::string>& hidden) {
   std::vector<Lost> out;
   for (const auto& name : hidden) {
     out.push_back({"secret", LossLevel::workaround,
@@ -184,7 +184,7 @@ ExportedJob export_one(const ExportJob& source, Target target, std::chrono::sys_
     return out;
   }
   std::vector<std::string> hidden;
-  cron::Job job = with_secrets_hidden(read->job, hidden);
+  crontab::Job job = with_secrets_hidden(read->job, hidden);
   const std::vector<Lost> secrets = secret_losses(job, hidden);
   read->context.reference = reference;
   out.conversion = convert_job(job, read->context, target, used_names);
@@ -205,8 +205,8 @@ ExportedJob export_one(const ExportJob& source, Target target, std::chrono::sys_
 }
 
 std::chrono::sys_seconds parse_utc(const std::string& text) {
-  if (auto utc = cron::find_time_zone("UTC")) {
-    if (auto parsed = cron::parse_iso8601(text, **utc)) {
+  if (auto utc = timing::find_time_zone("UTC")) {
+    if (auto parsed = timing::parse_iso8601(text, **utc)) {
       return *parsed;
     }
   }
@@ -305,7 +305,7 @@ Selection select_jobs(std::vector<ExportJob> candidates, bool all) {
       } else if (!job.loaded_by_daemon) {
         skip = "not-loaded";
       } else if (job.source_kind != "run-parts" && job.source_kind != "timer" &&
-                 !cron::run_parts_directories(job.command).empty()) {
+                 !units::run_parts_directories(job.command).empty()) {
         // its scripts are jobs of their own (kind run-parts), exported one by one: exporting
         // the line too would run each script twice
         skip = "runs-run-parts";

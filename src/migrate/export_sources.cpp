@@ -1,8 +1,8 @@
 #include "digger/migrate/export_sources.hpp"
 
-#include "digger/cron/anacrontab.hpp"
-#include "digger/cron/calendar_spec.hpp"
 #include "digger/migrate/job_facts.hpp"
+#include "digger/timing/calendar_spec.hpp"
+#include "digger/units/anacrontab.hpp"
 
 #include <fmt/format.h>
 
@@ -46,7 +46,7 @@ bool is_anacron_schedule(const ExportJob& source) {
 
 // The days (cron's day-of-month, month and weekday fields) and their words for an anacron
 // period that has a calendar form; weekly runs on Sundays, as cron.weekly does on Debian.
-std::optional<std::pair<std::string, std::string>> anacron_days(const cron::AnacronJob& job) {
+std::optional<std::pair<std::string, std::string>> anacron_days(const units::AnacronJob& job) {
   if (job.period_days == 1 || job.period_macro == "daily") {
     return std::pair<std::string, std::string>{"* * *", "every day"};
   }
@@ -65,8 +65,8 @@ std::optional<std::pair<std::string, std::string>> anacron_days(const cron::Anac
 // The cron job an anacrontab line amounts to: once per period, DELAY minutes after anacron
 // starts (START_HOURS_RANGE's first hour under cronie, 07:30 on Debian), with catch-up.
 std::optional<SourceJob> anacron_job(const FileLines& lines, int number, std::string& error) {
-  const cron::ParsedAnacrontab parsed = cron::parse_anacrontab(numbered_text(lines));
-  const cron::AnacronJob* found = nullptr;
+  const units::ParsedAnacrontab parsed = units::parse_anacrontab(numbered_text(lines));
+  const units::AnacronJob* found = nullptr;
   for (const auto& line : parsed.lines) {
     if (line.number == number && line.job) {
       found = &*line.job;
@@ -95,7 +95,7 @@ std::optional<SourceJob> anacron_job(const FileLines& lines, int number, std::st
                          "starts it: no calendar day matches",
                          found->delay_minutes)};
   } else if (auto schedule =
-                 cron::parse_schedule(fmt::format("{} {} {}", at % 60, at / 60, days->first))) {
+                 crontab::parse_schedule(fmt::format("{} {} {}", at % 60, at / 60, days->first))) {
     out.job.schedule = *schedule;
     out.context.origin_losses.push_back(
         {"anacron-start", LossLevel::workaround,
@@ -104,7 +104,7 @@ std::optional<SourceJob> anacron_job(const FileLines& lines, int number, std::st
                      "definition runs it {} at {:02}:{:02}",
                      found->delay_minutes, days->second, at / 60, at % 60)});
   }
-  out.job.schedule_text = cron::anacron_schedule_text(*found);
+  out.job.schedule_text = units::anacron_schedule_text(*found);
   out.job.command = found->command;
   for (const auto& env : parsed.environment) {
     if (env.name != "START_HOURS_RANGE") { // anacron's own setting, not the job's
@@ -116,14 +116,14 @@ std::optional<SourceJob> anacron_job(const FileLines& lines, int number, std::st
 
 std::optional<SourceJob> crontab_job(const FileLines& lines, const std::string& path, int number,
                                      std::string& error) {
-  cron::ParseOptions options;
+  crontab::ParseOptions options;
   const bool system = path == "/etc/crontab" || path.starts_with("/etc/cron.d/");
-  options.flavor = system ? cron::CrontabFlavor::system : cron::CrontabFlavor::user;
+  options.flavor = system ? crontab::CrontabFlavor::system : crontab::CrontabFlavor::user;
   options.privileged_owner = true;
-  const cron::ParsedCrontab parsed = cron::parse_crontab(file_text(lines), options);
+  const crontab::ParsedCrontab parsed = crontab::parse_crontab(file_text(lines), options);
   for (size_t i = 0; lines && i < lines->size() && i < parsed.lines.size(); ++i) {
     if ((*lines)[i].number == number && parsed.lines[i].job &&
-        parsed.lines[i].kind == cron::LineKind::job) {
+        parsed.lines[i].kind == crontab::LineKind::job) {
       return SourceJob{*parsed.lines[i].job, {}};
     }
   }
@@ -179,7 +179,7 @@ std::optional<SourceJob> timer_job(const ExportJob& source, std::string& error) 
   out.context.no_mail = true; // systemd mails nothing: nothing to lose
   out.context.timer_triggers = {std::string(line)};
   std::string zone;
-  std::optional<cron::Schedule> schedule;
+  std::optional<crontab::Schedule> schedule;
   if (line.starts_with("OnCalendar=")) {
     schedule = calendar_as_schedule(line.substr(11), zone);
   }
@@ -204,7 +204,7 @@ std::optional<SourceJob> timer_job(const ExportJob& source, std::string& error) 
 
 // One systemd calendar field as cron's bits; false when a value is out of cron's range.
 template <size_t N>
-bool field_bits(const std::vector<cron::CalendarComponent>& list, int low, int high,
+bool field_bits(const std::vector<timing::CalendarComponent>& list, int low, int high,
                 std::bitset<N>& bits, bool& star) {
   star = list.empty();
   if (list.empty()) {
@@ -228,13 +228,14 @@ bool field_bits(const std::vector<cron::CalendarComponent>& list, int low, int h
 
 } // namespace
 
-std::optional<cron::Schedule> calendar_as_schedule(std::string_view calendar, std::string& zone) {
-  const auto spec = cron::parse_calendar_spec(calendar);
+std::optional<crontab::Schedule> calendar_as_schedule(std::string_view calendar,
+                                                      std::string& zone) {
+  const auto spec = timing::parse_calendar_spec(calendar);
   if (!spec || !spec->year.empty() || spec->end_of_month || spec->microsecond.size() != 1 ||
-      spec->microsecond[0] != cron::CalendarComponent{0, -1, 0}) {
+      spec->microsecond[0] != timing::CalendarComponent{0, -1, 0}) {
     return std::nullopt;
   }
-  cron::Schedule out;
+  crontab::Schedule out;
   bool month_star = false;
   if (!field_bits(spec->minute, 0, 59, out.minutes, out.minute_star) ||
       !field_bits(spec->hour, 0, 23, out.hours, out.hour_star) ||

@@ -25,7 +25,7 @@ struct TimeFields {
   std::vector<int> months;
 };
 
-TimeFields time_fields(const cron::Schedule& s) {
+TimeFields time_fields(const crontab::Schedule& s) {
   return {values_of(s.minutes, 0, 59), values_of(s.hours, 0, 23), values_of(s.months, 1, 12)};
 }
 
@@ -81,7 +81,7 @@ std::string render_systemd_weekdays(const DayRule& rule) {
 
 } // namespace
 
-std::optional<Lost> schedule_problem(const cron::Schedule& schedule, Target target) {
+std::optional<Lost> schedule_problem(const crontab::Schedule& schedule, Target target) {
   if (schedule.is_reboot()) {
     if (target->boot_trigger) {
       return std::nullopt;
@@ -112,7 +112,7 @@ std::optional<Lost> schedule_problem(const cron::Schedule& schedule, Target targ
   return std::nullopt;
 }
 
-std::vector<std::string> eventbridge_expressions(const cron::Schedule& schedule) {
+std::vector<std::string> eventbridge_expressions(const crontab::Schedule& schedule) {
   const TimeFields t = time_fields(schedule);
   const DayRule days = resolve_days(schedule);
   const std::string head = fmt::format("{} {}", render_field(t.minutes, 0, 59, eventbridge_syntax),
@@ -134,7 +134,7 @@ std::vector<std::string> eventbridge_expressions(const cron::Schedule& schedule)
   }
 }
 
-std::vector<std::string> jenkins_lines(const cron::Schedule& schedule) {
+std::vector<std::string> jenkins_lines(const crontab::Schedule& schedule) {
   const TimeFields t = time_fields(schedule);
   const DayRule days = resolve_days(schedule);
   const std::string head = fmt::format("{} {}", render_field(t.minutes, 0, 59, cron_syntax),
@@ -158,7 +158,7 @@ std::vector<std::string> jenkins_lines(const cron::Schedule& schedule) {
   }
 }
 
-std::string kubernetes_schedule(const cron::Schedule& schedule) {
+std::string kubernetes_schedule(const crontab::Schedule& schedule) {
   const TimeFields t = time_fields(schedule);
   const DayRule days = resolve_days(schedule);
   const std::string head = fmt::format("{} {}", render_field(t.minutes, 0, 59, cron_syntax),
@@ -179,7 +179,8 @@ std::string kubernetes_schedule(const cron::Schedule& schedule) {
   }
 }
 
-std::vector<std::string> systemd_calendars(const cron::Schedule& schedule, std::string_view zone) {
+std::vector<std::string> systemd_calendars(const crontab::Schedule& schedule,
+                                           std::string_view zone) {
   const TimeFields t = time_fields(schedule);
   const DayRule days = resolve_days(schedule);
   const std::string month = render_field(t.months, 1, 12, systemd_syntax);

@@ -49,7 +49,7 @@ bool is_identifier(std::string_view name) {
   return true;
 }
 
-std::string jenkins_pipeline(const cron::Job& job, const JobFacts& facts,
+std::string jenkins_pipeline(const crontab::Job& job, const JobFacts& facts,
                              const std::vector<std::string>& lines, Conversion& out) {
   std::string spec = facts.zone.empty() ? "" : "TZ=" + facts.zone + "\n";
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -107,7 +107,7 @@ std::optional<Lost> build_jenkins(const BuildInput& in, Conversion& out) {
 }
 
 std::optional<Lost> build_kubernetes(const BuildInput& in, Conversion& out) {
-  const cron::Job& job = in.job;
+  const crontab::Job& job = in.job;
   const JobFacts& facts = in.facts;
   const std::string schedule = kubernetes_schedule(job.schedule);
   const std::string name = unique_name(facts.base_name, in.used_names, in.target->names);

@@ -10,7 +10,7 @@
 namespace digger::migrate {
 namespace {
 
-std::optional<std::string> last_env(const cron::Job& job, std::string_view name) {
+std::optional<std::string> last_env(const crontab::Job& job, std::string_view name) {
   std::optional<std::string> value;
   for (const auto& env : job.environment) {
     if (env.name == name) {
@@ -87,7 +87,7 @@ bool is_portable_user_name(std::string_view name) {
              std::string_view::npos;
 }
 
-std::string stdin_text(const cron::Job& job) {
+std::string stdin_text(const crontab::Job& job) {
   std::string text = job.stdin_data.value_or("");
   if (!text.empty() && text.back() != '\n') {
     text += '\n';
@@ -95,7 +95,7 @@ std::string stdin_text(const cron::Job& job) {
   return text;
 }
 
-std::string command_with_stdin(const cron::Job& job) {
+std::string command_with_stdin(const crontab::Job& job) {
   if (!job.stdin_data) {
     return job.command;
   }
@@ -163,7 +163,7 @@ std::string base64(std::string_view data) {
   return out;
 }
 
-std::string host_script(const cron::Job& job, const JobFacts& facts) {
+std::string host_script(const crontab::Job& job, const JobFacts& facts) {
   std::string line;
   if (facts.run_as != "root") {
     line += fmt::format("sudo -H -u {} -- ", shell_quote(facts.run_as));
@@ -182,7 +182,7 @@ std::string host_script(const cron::Job& job, const JobFacts& facts) {
          fmt::format("{} -c {}", shell_word(facts.shell), shell_quote(command_with_stdin(job)));
 }
 
-JobFacts job_facts(const cron::Job& job, const JobContext& context) {
+JobFacts job_facts(const crontab::Job& job, const JobContext& context) {
   JobFacts facts;
   facts.host = context.host;
   facts.owner = context.owner;

@@ -13,7 +13,7 @@ void add(Conversion& out, std::string feature, LossLevel level, std::string deta
   out.lost.push_back({std::move(feature), level, std::move(detail)});
 }
 
-void add_stdin_and_mail(const cron::Job& job, const JobFacts& facts, const TargetSpec& spec,
+void add_stdin_and_mail(const crontab::Job& job, const JobFacts& facts, const TargetSpec& spec,
                         Conversion& out) {
   if (job.stdin_data && !spec.native_stdin) {
     add(out, "stdin", LossLevel::workaround,
@@ -64,7 +64,7 @@ void add_zone(const JobFacts& facts, const TargetSpec& spec, Conversion& out) {
                   spec.default_zone));
 }
 
-void add_dst(const cron::Job& job, const JobFacts& facts, const TargetSpec& spec,
+void add_dst(const crontab::Job& job, const JobFacts& facts, const TargetSpec& spec,
              std::chrono::sys_seconds reference, Conversion& out) {
   if (!facts.zone_facts.has_dst || spec.repeated_hour == RepeatedHour::not_applicable ||
       !facts.timer_triggers.empty()) {
@@ -103,7 +103,7 @@ void add_catch_up(const JobFacts& facts, const TargetSpec& spec, Conversion& out
 
 } // namespace
 
-void add_common_losses(const cron::Job& job, const JobFacts& facts, Target target,
+void add_common_losses(const crontab::Job& job, const JobFacts& facts, Target target,
                        std::chrono::sys_seconds reference, Conversion& out) {
   const TargetSpec& spec = target.spec();
   add_stdin_and_mail(job, facts, spec, out);

@@ -61,7 +61,7 @@ std::string timer_unit(const std::vector<std::string>& triggers, const JobFacts&
   return text + "\n[Install]\nWantedBy=timers.target\n";
 }
 
-std::string service_unit(const cron::Job& job, const JobFacts& facts) {
+std::string service_unit(const crontab::Job& job, const JobFacts& facts) {
   std::string text = fmt::format("[Unit]\nDescription={}\n\n[Service]\nType=oneshot\n",
                                  escape_specifiers(facts.description));
   if (facts.run_as != "root") {
@@ -84,7 +84,8 @@ std::string service_unit(const cron::Job& job, const JobFacts& facts) {
   return text;
 }
 
-std::vector<std::string> triggers_of(const cron::Job& job, const JobFacts& facts, Conversion& out) {
+std::vector<std::string> triggers_of(const crontab::Job& job, const JobFacts& facts,
+                                     Conversion& out) {
   std::vector<std::string> triggers;
   if (!facts.timer_triggers.empty()) {
     out.schedules = facts.timer_triggers; // a timer's own lines: exact by definition

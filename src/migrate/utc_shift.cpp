@@ -10,13 +10,13 @@ namespace {
 // A fixed UTC offset turned into an hour shift for UTC-only rules. Refused when a shifted
 // hour crosses midnight while the days are restricted by date or month (the date would have
 // to move too), or when the hours do not all cross it the same way.
-std::optional<cron::Schedule> shift_to_utc(const cron::Schedule& local,
-                                           std::chrono::minutes offset) {
+std::optional<crontab::Schedule> shift_to_utc(const crontab::Schedule& local,
+                                              std::chrono::minutes offset) {
   if (offset.count() % 60 != 0) {
     return std::nullopt;
   }
   const int shift = static_cast<int>(offset.count() / 60);
-  cron::Schedule utc = local;
+  crontab::Schedule utc = local;
   utc.hours.reset();
   std::optional<int> day_delta;
   for (int h = 0; h < 24; ++h) {
@@ -59,7 +59,7 @@ std::string offset_text(std::chrono::minutes offset) {
 
 } // namespace
 
-UtcSchedule utc_rule_schedule(const cron::Schedule& local, const JobFacts& facts) {
+UtcSchedule utc_rule_schedule(const crontab::Schedule& local, const JobFacts& facts) {
   const ZoneFacts& zone = facts.zone_facts;
   if (facts.zone.empty() || zone.is_utc) {
     return {local, std::nullopt};

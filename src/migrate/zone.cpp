@@ -25,12 +25,12 @@ const date::time_zone* find_zone(std::string_view zone) {
 
 constexpr auto one_year = std::chrono::hours(24 * 366);
 
-bool is_fixed_time(const cron::Schedule& s) {
+bool is_fixed_time(const crontab::Schedule& s) {
   return !s.minute_star && !s.hour_star;
 }
 
 // The first local minute in [from, to) at which the job matches, as text.
-std::optional<std::string> first_match(const cron::Schedule& s, date::local_seconds from,
+std::optional<std::string> first_match(const crontab::Schedule& s, date::local_seconds from,
                                        date::local_seconds to) {
   for (auto t = date::floor<minutes>(from); t < to; t += minutes(1)) {
     const auto day = date::floor<date::days>(t);
@@ -49,7 +49,7 @@ std::optional<std::string> first_match(const cron::Schedule& s, date::local_seco
 
 } // namespace
 
-bool cron_matches(const cron::Schedule& s, int month, int day_of_month, int weekday, int hour,
+bool cron_matches(const crontab::Schedule& s, int month, int day_of_month, int weekday, int hour,
                   int minute) {
   const bool dom = s.days_of_month.test(static_cast<size_t>(day_of_month));
   const bool dow = s.days_of_week.test(static_cast<size_t>(weekday));
@@ -82,7 +82,8 @@ ZoneFacts zone_facts(std::string_view zone, sys_seconds reference) {
   return facts;
 }
 
-DstImpact dst_impact(const cron::Schedule& schedule, std::string_view zone, sys_seconds reference) {
+DstImpact dst_impact(const crontab::Schedule& schedule, std::string_view zone,
+                     sys_seconds reference) {
   DstImpact impact;
   const date::time_zone* tz = find_zone(zone);
   if (tz == nullptr || schedule.is_reboot()) {

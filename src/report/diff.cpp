@@ -1,6 +1,6 @@
 #include "digger/report/diff.hpp"
 
-#include "digger/cron/next_runs.hpp"
+#include "digger/timing/next_runs.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -353,8 +353,8 @@ Diff diff_snapshots(const Snapshot& from, const Snapshot& to) {
 
 std::optional<catalog::ScanSummary>
 default_from_scan(const std::vector<catalog::ScanSummary>& scans, const catalog::ScanSummary& to) {
-  auto utc = cron::find_time_zone("UTC");
-  auto to_start = cron::parse_iso8601(to.started_at, **utc);
+  auto utc = timing::find_time_zone("UTC");
+  auto to_start = timing::parse_iso8601(to.started_at, **utc);
   std::optional<catalog::ScanSummary> previous;
   for (const auto& scan : scans) {
     if (scan.id >= to.id || scan.status != catalog::ScanStatus::complete) {
@@ -363,7 +363,7 @@ default_from_scan(const std::vector<catalog::ScanSummary>& scans, const catalog:
     if (!previous) {
       previous = scan; // newest complete scan before `to`
     }
-    auto start = cron::parse_iso8601(scan.started_at, **utc);
+    auto start = timing::parse_iso8601(scan.started_at, **utc);
     if (to_start && start && *start <= *to_start - std::chrono::hours(24 * 7)) {
       return scan;
     }

@@ -1,8 +1,8 @@
 // Choosing the two scans of `digger-scan diff`.
 
-#include "digger/cron/next_runs.hpp"
 #include "digger/report/diff.hpp"
 #include "digger/report/load.hpp"
+#include "digger/timing/next_runs.hpp"
 #include "digger/util/result.hpp"
 
 #include <fmt/format.h>
@@ -31,8 +31,8 @@ catalog::ScanSummary latest_complete(catalog::Catalog& catalog,
 catalog::ScanSummary scan_at(catalog::Catalog& catalog,
                              const std::vector<catalog::ScanSummary>& scans,
                              std::string_view when) {
-  auto utc = cron::find_time_zone("UTC");
-  auto moment = cron::parse_iso8601(when, **utc);
+  auto utc = timing::find_time_zone("UTC");
+  auto moment = timing::parse_iso8601(when, **utc);
   if (!moment) {
     throw util::UsageError(
         fmt::format("--from must be a scan id or a date, not '{}' ({})", when, moment.error()));
@@ -42,7 +42,7 @@ catalog::ScanSummary scan_at(catalog::Catalog& catalog,
     limit += std::chrono::hours(24) - std::chrono::seconds(1);
   }
   for (const auto& scan : scans) {
-    auto start = cron::parse_iso8601(scan.started_at, **utc);
+    auto start = timing::parse_iso8601(scan.started_at, **utc);
     if (scan.status == catalog::ScanStatus::complete && start && *start <= limit) {
       return scan;
     }

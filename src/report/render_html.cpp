@@ -1,11 +1,11 @@
 // The HTML report: one self-contained file (inline CSS and JS, no network: a CSP forbids it),
 // every host string HTML-escaped, tables sortable and filterable by a little vanilla JS.
 
-#include "digger/cron/heat_map.hpp"
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
 #include "digger/report/render.hpp"
 #include "digger/report/schedule_text.hpp"
 #include "digger/report/text.hpp"
+#include "digger/timing/heat_map.hpp"
 
 #include <fmt/format.h>
 
@@ -66,7 +66,7 @@ constexpr std::string_view script = R"js(
 })();
 )js";
 
-using Heat = cron::WeeklyHeatMap;
+using Heat = timing::WeeklyHeatMap;
 
 // A job that starts in every hour of the week (every N minutes) would paint the whole map the
 // same colour and hide the nightly and weekly peaks that matter, so such jobs are counted apart.
@@ -92,8 +92,8 @@ FleetHeat fleet_heat(const ReportView& view) {
       }
       auto found = cache.find(job->schedule.raw);
       if (found == cache.end()) {
-        auto schedule = cron::parse_schedule(job->schedule.raw);
-        const Heat heat = schedule ? cron::weekly_fire_counts(*schedule) : Heat{};
+        auto schedule = crontab::parse_schedule(job->schedule.raw);
+        const Heat heat = schedule ? timing::weekly_fire_counts(*schedule) : Heat{};
         found = cache.emplace(job->schedule.raw, heat).first;
       }
       if (starts_every_hour(found->second)) {

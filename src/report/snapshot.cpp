@@ -1,8 +1,8 @@
 #include "digger/report/snapshot.hpp"
 
-#include "digger/cron/calendar_spec.hpp"
-#include "digger/cron/next_runs.hpp"
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
+#include "digger/timing/calendar_spec.hpp"
+#include "digger/timing/next_runs.hpp"
 
 #include <algorithm>
 #include <map>
@@ -24,12 +24,12 @@ public:
   std::pair<std::string, const date::time_zone*> zone(const std::string& name) {
     auto found = zones_.find(name);
     if (found == zones_.end()) {
-      auto zone = cron::find_time_zone(name.empty() ? "UTC" : name);
+      auto zone = timing::find_time_zone(name.empty() ? "UTC" : name);
       std::pair<std::string, const date::time_zone*> entry{name.empty() ? "UTC" : name, nullptr};
       if (zone) {
         entry.second = *zone;
       } else {
-        entry = {"UTC", *cron::find_time_zone("UTC")};
+        entry = {"UTC", *timing::find_time_zone("UTC")};
       }
       found = zones_.emplace(name, entry).first;
     }
@@ -55,9 +55,9 @@ private:
 };
 
 std::chrono::sys_seconds parse_reference(const std::string& text) {
-  auto utc = cron::find_time_zone("UTC");
+  auto utc = timing::find_time_zone("UTC");
   if (utc) {
-    auto parsed = cron::parse_iso8601(text, **utc);
+    auto parsed = timing::parse_iso8601(text, **utc);
     if (parsed) {
       return *parsed;
     }
@@ -101,27 +101,27 @@ ScheduleClock schedule_clock(const JobRow& job) {
 
 std::string next_calendar_run(const std::string& expression, std::chrono::sys_seconds after,
                               const date::time_zone& zone) {
-  auto spec = cron::parse_calendar_spec(expression);
+  auto spec = timing::parse_calendar_spec(expression);
   if (!spec) {
     return "";
   }
-  auto elapse = cron::next_calendar_elapse(*spec, after, &zone);
+  auto elapse = timing::next_calendar_elapse(*spec, after, &zone);
   if (!elapse) {
     return "";
   }
-  return cron::to_iso8601(cron::FireTime{*elapse, zone.get_info(*elapse).offset});
+  return timing::to_iso8601(timing::FireTime{*elapse, zone.get_info(*elapse).offset});
 }
 
 std::string next_run_of(const JobRow& job, std::chrono::sys_seconds after,
                         const date::time_zone& zone) {
   switch (schedule_clock(job)) {
   case ScheduleClock::cron: {
-    auto schedule = cron::parse_schedule(job.schedule.raw);
+    auto schedule = crontab::parse_schedule(job.schedule.raw);
     if (!schedule) {
       return "";
     }
-    const auto time = cron::next_fire_time(*schedule, after, zone);
-    return time ? cron::to_iso8601(*time) : "";
+    const auto time = timing::next_fire_time(*schedule, after, zone);
+    return time ? timing::to_iso8601(*time) : "";
   }
   case ScheduleClock::systemd_calendar:
     return next_calendar_run(job.schedule.raw, after, zone);

@@ -3,7 +3,6 @@
 #include "digger/ssh/fanout.hpp"
 
 #include "digger/ssh/auth.hpp"
-#include "digger/ssh/jump.hpp"
 #include "digger/ssh/pacer.hpp"
 #include "digger/ssh/resolver.hpp"
 #include "digger/ssh/session.hpp"
@@ -16,6 +15,8 @@
 #include <sys/eventfd.h>
 #include <thread>
 #include <unistd.h>
+
+#include "jump.hpp"
 
 namespace digger::ssh {
 namespace {

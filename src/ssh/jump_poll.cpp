@@ -1,7 +1,7 @@
 // How a jump session tells the worker's poll() what it waits for, and whether it must run.
-#include "digger/ssh/jump.hpp"
-
 #include <libssh2.h>
+
+#include "jump.hpp"
 
 namespace digger::ssh {
 

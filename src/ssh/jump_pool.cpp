@@ -1,9 +1,9 @@
 // The pools of jump sessions of one worker: a queue of channel requests per chain, handed one
 // at a time to free sessions; the pool grows when opens time out or the queue waits too long,
 // and requests in flight on a session that died are re-queued once.
-#include "digger/ssh/jump.hpp"
-
 #include <algorithm>
+
+#include "jump.hpp"
 
 namespace digger::ssh {
 

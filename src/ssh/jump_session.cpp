@@ -1,7 +1,6 @@
 // One authenticated session to a bastion: connect (TCP, or a channel through the previous
 // bastion), handshake, host key check, authentication, then direct-tcpip opens, one at a time.
 // The tunnels' byte pumping is in jump_tunnel.cpp, the pools in jump_pool.cpp.
-#include "digger/ssh/jump.hpp"
 #include "digger/ssh/wire.hpp"
 
 #include <fmt/format.h>
@@ -11,6 +10,8 @@
 #include <cstring>
 #include <mutex>
 #include <sys/socket.h>
+
+#include "jump.hpp"
 
 namespace digger::ssh {
 

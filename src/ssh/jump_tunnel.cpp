@@ -1,12 +1,12 @@
 // The byte pump between a jump session's direct-tcpip channels and the socketpair ends the
 // target sessions use, driven by the worker's event loop (no thread per hop).
-#include "digger/ssh/jump.hpp"
-
 #include <fmt/format.h>
 #include <libssh2.h>
 
 #include <cerrno>
 #include <sys/socket.h>
+
+#include "jump.hpp"
 
 namespace digger::ssh {
 namespace {

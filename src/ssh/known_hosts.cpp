@@ -9,7 +9,9 @@
 
 #include "digger/ssh/known_hosts.hpp"
 
-#include "digger/inventory/pattern.hpp"
+#include "digger/util/ascii.hpp"
+#include "digger/util/glob.hpp"
+#include "digger/util/lines.hpp"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -131,16 +133,9 @@ private:
   SHA_CTX outer_{};
 };
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // ssh's put_host_port(): the bare name for port 22, "[name]:port" otherwise.
 std::string lookup_name(std::string_view host, int port) {
-  std::string name = lowercase(host);
+  std::string name = util::lower(host);
   return port <= 0 || port == 22 ? name : fmt::format("[{}]:{}", name, port);
 }
 
@@ -180,14 +175,14 @@ struct HostLine {
     if (hmac) {
       return hmac->mac(name) == hash;
     }
-    return inventory::match_pattern_list(name, patterns, false) == inventory::ListMatch::positive;
+    return util::match_pattern_list(name, patterns, false) == util::ListMatch::positive;
   }
 };
 
 // The hosts field: "|1|salt|hash" or a pattern list. An error text when unusable.
 std::optional<std::string> parse_hosts_field(std::string_view field, HostLine& entry) {
   if (field[0] != '|') {
-    entry.patterns = lowercase(field);
+    entry.patterns = util::lower(field);
     return std::nullopt;
   }
   if (field.rfind("|1|", 0) != 0) {
@@ -261,12 +256,7 @@ void KnownHosts::add_text(std::string_view text, std::string_view origin) {
   size_t line_number = 0;
   while (!text.empty()) {
     ++line_number;
-    size_t newline = text.find('\n');
-    std::string_view line = text.substr(0, newline);
-    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
+    std::string_view line = util::without_cr(util::take_line(text));
     size_t start = line.find_first_not_of(" \t");
     if (start == std::string_view::npos || line[start] == '#') {
       continue;

@@ -2,7 +2,6 @@
 // deadlines, retries and teardown. The channel half is in session_channel.cpp.
 #include "digger/ssh/session.hpp"
 
-#include "digger/ssh/jump.hpp"
 #include "digger/ssh/wire.hpp"
 
 #include <fmt/format.h>
@@ -13,6 +12,8 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <utility>
+
+#include "jump.hpp"
 
 namespace digger::ssh {
 namespace {

@@ -2,8 +2,8 @@
 // and --base-time set: Digger's normalized form (or error message) must be systemd's, and
 // its next elapses, iterated, must be the instants systemd prints.
 
-#include "digger/cron/calendar_spec.hpp"
-#include "digger/cron/next_runs.hpp"
+#include "digger/timing/calendar_spec.hpp"
+#include "digger/timing/next_runs.hpp"
 
 #include <date/date.h>
 #include <fmt/format.h>
@@ -237,24 +237,24 @@ std::size_t compared_elapses = 0;
 int check_valid(const Case& c, const std::string& zone_name, sys_seconds base) {
   const auto expected = ask_systemd(c.spec, zone_name, base, c.iterations);
   compared_elapses += expected.elapses.size();
-  const auto parsed = cron::parse_calendar_spec(c.spec);
+  const auto parsed = timing::parse_calendar_spec(c.spec);
   if (!parsed) {
     fmt::print("FAIL '{}': Digger rejects it ({}), systemd says '{}'\n", c.spec, parsed.error(),
                expected.normalized);
     return 1;
   }
   int failures = 0;
-  const auto normalized = cron::normalized_calendar_spec(*parsed);
+  const auto normalized = timing::normalized_calendar_spec(*parsed);
   if (normalized != expected.normalized) {
     fmt::print("FAIL '{}': normalized '{}', systemd '{}'\n", c.spec, normalized,
                expected.normalized);
     ++failures;
   }
-  const auto zone = cron::find_time_zone(zone_name);
+  const auto zone = timing::find_time_zone(zone_name);
   std::vector<sys_seconds> ours;
   sys_seconds t = base;
   for (int i = 0; i < c.iterations; ++i) {
-    const auto next = cron::next_calendar_elapse(*parsed, t, *zone);
+    const auto next = timing::next_calendar_elapse(*parsed, t, *zone);
     if (!next) {
       break;
     }
@@ -271,10 +271,10 @@ int check_valid(const Case& c, const std::string& zone_name, sys_seconds base) {
 
 int check_invalid(const std::string& spec) {
   const auto expected = ask_systemd(spec, "UTC", bases()[0], 1);
-  const auto parsed = cron::parse_calendar_spec(spec);
+  const auto parsed = timing::parse_calendar_spec(spec);
   if (parsed) {
     fmt::print("FAIL '{}': Digger accepts it as '{}', systemd says '{}'\n", spec,
-               cron::normalized_calendar_spec(*parsed), expected.normalized);
+               timing::normalized_calendar_spec(*parsed), expected.normalized);
     return 1;
   }
   if (parsed.error() != expected.normalized) {

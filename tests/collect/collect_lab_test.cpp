@@ -186,7 +186,7 @@ const CronSource* source(const HostSnapshot& snapshot, const std::string& path) 
   return nullptr;
 }
 
-const cron::ProgramFacts* program(const HostSnapshot& snapshot, const std::string& path) {
+const command::ProgramFacts* program(const HostSnapshot& snapshot, const std::string& path) {
   for (const auto& p : snapshot.programs) {
     if (p.path == path) {
       return &p;

@@ -2,7 +2,7 @@
 // real `systemd-analyze calendar`: it must parse, and its next elapses from 2028-01-01 must be
 // the minutes at which cron fires (evaluated here from the parsed bitsets, in UTC).
 
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
 #include "digger/migrate/expressions.hpp"
 
 #include <date/date.h>
@@ -110,7 +110,7 @@ bool have_systemd_analyze() {
 }
 
 // cron-semantics.md §4, on the parsed bitsets.
-bool cron_fires(const cron::Schedule& s, Minute t) {
+bool cron_fires(const crontab::Schedule& s, Minute t) {
   const auto day = date::floor<date::days>(t);
   const date::year_month_day ymd{day};
   const unsigned wd = date::weekday{day}.c_encoding();
@@ -126,7 +126,7 @@ bool cron_fires(const cron::Schedule& s, Minute t) {
 const Minute year_start{date::sys_days{date::year{2028} / 1 / 1}};
 const Minute year_end{date::sys_days{date::year{2029} / 1 / 1}};
 
-std::vector<Minute> cron_times(const cron::Schedule& s) {
+std::vector<Minute> cron_times(const crontab::Schedule& s) {
   std::vector<Minute> out;
   for (Minute t = year_start; t < year_end; t += std::chrono::minutes(1)) {
     if (cron_fires(s, t)) {
@@ -205,12 +205,12 @@ const std::vector<const char*> battery = {
 
 // Returns the number of failures for one cron schedule.
 int check(const char* text) {
-  auto parsed = cron::parse_schedule(text);
+  auto parsed = crontab::parse_schedule(text);
   if (!parsed) {
     fmt::print("{}: does not parse ({})\n", text, parsed.error());
     return 1;
   }
-  const cron::Schedule& s = parsed.value();
+  const crontab::Schedule& s = parsed.value();
   if (auto problem = migrate::schedule_problem(s, migrate::target_named("systemd"))) {
     fmt::print("skip {}: {}\n", text, problem->feature);
     return 0;

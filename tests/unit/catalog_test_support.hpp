@@ -3,6 +3,7 @@
 // Helpers shared by the catalog_*_test.cpp files.
 
 #include "digger/catalog/records.hpp"
+#include "digger/util/temp_dir.hpp"
 
 #include <fmt/format.h>
 
@@ -15,26 +16,7 @@
 
 namespace digger::catalog::test {
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir {
-public:
-  TempDir() {
-    std::random_device random;
-    path_ = std::filesystem::temp_directory_path() /
-            fmt::format("digger-catalog-test-{}-{:x}", ::getpid(), random());
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-  std::filesystem::path path_;
-};
+using TempDir = util::TempDir;
 
 inline std::string read_file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

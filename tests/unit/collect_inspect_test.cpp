@@ -24,8 +24,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const digger::cron::ProgramFacts* find_program(const std::vector<digger::cron::ProgramFacts>& all,
-                                               const std::string& path) {
+const digger::command::ProgramFacts*
+find_program(const std::vector<digger::command::ProgramFacts>& all, const std::string& path) {
   for (const auto& facts : all) {
     if (facts.path == path) {
       return &facts;

@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const digger::cron::ProgramFacts& program(const InspectDecoded& decoded, const std::string& path) {
+const digger::command::ProgramFacts& program(const InspectDecoded& decoded,
+                                             const std::string& path) {
   for (const auto& facts : decoded.programs) {
     if (facts.path == path) {
       return facts;

@@ -68,7 +68,7 @@ HostSnapshot debian_host() {
       {"/etc/systemd/system/timers.target.wants/backup.timer", "/etc/systemd/system/backup.timer"});
   snap.package_owners.push_back({"/etc/cron.d/php", "php8.2-common"});
 
-  cron::ProgramFacts settle;
+  command::ProgramFacts settle;
   settle.path = "/opt/billing/settle";
   settle.exists = true;
   settle.type = "file";
@@ -84,7 +84,7 @@ HostSnapshot debian_host() {
   settle.dir_mode = 0755;
   settle.dir_uid = 0;
   snap.programs.push_back(settle);
-  cron::ProgramFacts export_script;
+  command::ProgramFacts export_script;
   export_script.path = "/home/alice/export.sh";
   export_script.exists = false;
   snap.programs.push_back(export_script);

@@ -1,10 +1,10 @@
 // The fields beyond target and language that later stages rely on (migration flags,
 // framework tasks, redirect targets, chain length).
-#include "digger/cron/command.hpp"
+#include "digger/command/command.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace digger::cron;
+using namespace digger::command;
 
 TEST_CASE("non-blocking locks are detected wherever they are", "[cron][command]") {
   CHECK(analyze_command("flock -n /tmp/a.lock /opt/a").nonblocking_lock);

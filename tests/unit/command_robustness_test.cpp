@@ -1,7 +1,7 @@
 // Remote crontabs are untrusted: any byte string must give an answer, in linear time,
 // without deep recursion. Speed is measured by fuzz/bench, not asserted here.
-#include "digger/cron/command.hpp"
-#include "digger/cron/shell_words.hpp"
+#include "digger/command/command.hpp"
+#include "digger/command/shell_words.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-using namespace digger::cron;
+using namespace digger::command;
 
 namespace {
 

@@ -1,12 +1,12 @@
-#include "digger/cron/shell_commands.hpp"
-#include "digger/cron/shell_words.hpp"
+#include "digger/command/shell_commands.hpp"
+#include "digger/command/shell_words.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
 
-using namespace digger::cron;
+using namespace digger::command;
 
 namespace {
 

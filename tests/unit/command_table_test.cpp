@@ -1,13 +1,13 @@
 // Real-world cron commands (Debian/RHEL packages, Laravel, Django, Rails/whenever,
 // WordPress, backups, Go and Java services) and what the classifier must find in them.
-#include "digger/cron/command.hpp"
+#include "digger/command/command.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
 
-using namespace digger::cron;
+using namespace digger::command;
 
 namespace {
 

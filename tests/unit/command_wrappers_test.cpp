@@ -1,12 +1,12 @@
-#include "digger/cron/option_scan.hpp"
-#include "digger/cron/wrappers.hpp"
+#include "digger/command/option_scan.hpp"
+#include "digger/command/wrappers.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
 
-using namespace digger::cron;
+using namespace digger::command;
 
 namespace {
 

@@ -1,8 +1,9 @@
-#include "digger/cron/anacrontab.hpp"
+#include "digger/units/anacrontab.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace digger::cron;
+using namespace digger::crontab;
+using namespace digger::units;
 
 namespace {
 

@@ -1,9 +1,10 @@
-#include "digger/cron/calendar_spec.hpp"
-#include "digger/cron/next_runs.hpp"
+#include "digger/timing/calendar_spec.hpp"
+#include "digger/timing/next_runs.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace digger::cron;
+using namespace digger::crontab;
+using namespace digger::timing;
 using date::sys_days;
 using std::chrono::hours;
 using std::chrono::minutes;

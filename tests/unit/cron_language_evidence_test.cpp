@@ -1,11 +1,11 @@
-#include "digger/cron/command.hpp"
-#include "digger/cron/language_evidence.hpp"
+#include "digger/command/command.hpp"
+#include "digger/command/language_evidence.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
-using namespace digger::cron;
+using namespace digger::command;
 
 namespace {
 

@@ -1,10 +1,11 @@
-#include "digger/cron/markers.hpp"
+#include "digger/judge/markers.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
-using namespace digger::cron;
+using namespace digger::crontab;
+using namespace digger::judge;
 
 TEST_CASE("entry markers as the tools write them", "[cron][markers]") {
   // Ansible's cron module: self.ansible = "#Ansible: " + name.

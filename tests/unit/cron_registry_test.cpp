@@ -1,10 +1,11 @@
-#include "digger/cron/registry.hpp"
+#include "digger/judge/registry.hpp"
+#include "digger/util/glob.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
-using namespace digger::cron;
+using namespace digger::judge;
 
 namespace {
 
@@ -100,21 +101,25 @@ TEST_CASE("registry errors name the file and line", "[cron][registry]") {
 }
 
 TEST_CASE("glob patterns", "[cron][registry]") {
-  CHECK(glob_match("*", ""));
-  CHECK(glob_match("*", "/any/path with blanks"));
-  CHECK(glob_match("web??", "web01"));
-  CHECK_FALSE(glob_match("web??", "web1"));
-  CHECK(glob_match("/opt/*/bin/*", "/opt/a/b/bin/c"));
-  CHECK(glob_match("db[0-9]", "db7"));
-  CHECK_FALSE(glob_match("db[!0-9]", "db7"));
-  CHECK(glob_match("db[!0-9]", "dbx"));
-  CHECK(glob_match("a\\*b", "a*b"));
-  CHECK_FALSE(glob_match("a\\*b", "axb"));
-  CHECK(glob_match("[", "["));   // no closing bracket: literal
-  CHECK(glob_match("[]]", "]")); // ']' first in a set is literal
-  CHECK_FALSE(glob_match("abc", "abcd"));
-  CHECK(glob_match("*a*b*c*", "xxaxxbxxcxx"));
+  CHECK(digger::util::glob_match("", "*", digger::util::GlobSyntax::fnmatch));
+  CHECK(digger::util::glob_match("/any/path with blanks", "*", digger::util::GlobSyntax::fnmatch));
+  CHECK(digger::util::glob_match("web01", "web??", digger::util::GlobSyntax::fnmatch));
+  CHECK_FALSE(digger::util::glob_match("web1", "web??", digger::util::GlobSyntax::fnmatch));
+  CHECK(digger::util::glob_match("/opt/a/b/bin/c", "/opt/*/bin/*",
+                                 digger::util::GlobSyntax::fnmatch));
+  CHECK(digger::util::glob_match("db7", "db[0-9]", digger::util::GlobSyntax::fnmatch));
+  CHECK_FALSE(digger::util::glob_match("db7", "db[!0-9]", digger::util::GlobSyntax::fnmatch));
+  CHECK(digger::util::glob_match("dbx", "db[!0-9]", digger::util::GlobSyntax::fnmatch));
+  CHECK(digger::util::glob_match("a*b", "a\\*b", digger::util::GlobSyntax::fnmatch));
+  CHECK_FALSE(digger::util::glob_match("axb", "a\\*b", digger::util::GlobSyntax::fnmatch));
+  CHECK(digger::util::glob_match("[", "[",
+                                 digger::util::GlobSyntax::fnmatch)); // no closing bracket: literal
+  CHECK(digger::util::glob_match(
+      "]", "[]]", digger::util::GlobSyntax::fnmatch)); // ']' first in a set is literal
+  CHECK_FALSE(digger::util::glob_match("abcd", "abc", digger::util::GlobSyntax::fnmatch));
+  CHECK(digger::util::glob_match("xxaxxbxxcxx", "*a*b*c*", digger::util::GlobSyntax::fnmatch));
   // Many stars on a long text that does not match finish quickly (no exponential backtracking).
   const std::string text(5000, 'a');
-  CHECK_FALSE(glob_match("*a*a*a*a*a*a*a*a*b", text));
+  CHECK_FALSE(
+      digger::util::glob_match(text, "*a*a*a*a*a*a*a*a*b", digger::util::GlobSyntax::fnmatch));
 }

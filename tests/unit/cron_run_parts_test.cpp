@@ -1,8 +1,8 @@
-#include "digger/cron/run_parts.hpp"
+#include "digger/units/run_parts.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace digger::cron;
+using namespace digger::units;
 
 TEST_CASE("run-parts: Debian runs executable regular files with plain names", "[run_parts]") {
   const auto debian = RunPartsFlavor::debian;

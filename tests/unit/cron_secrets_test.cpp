@@ -1,11 +1,11 @@
-#include "digger/cron/secrets.hpp"
+#include "digger/secrets/secrets.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <string>
 
-using namespace digger::cron;
+using namespace digger::secrets;
 
 namespace {
 

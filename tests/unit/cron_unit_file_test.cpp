@@ -1,8 +1,9 @@
-#include "digger/cron/unit_file.hpp"
+#include "digger/units/unit_file.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace digger::cron;
+using namespace digger::crontab;
+using namespace digger::units;
 using namespace std::chrono_literals;
 
 TEST_CASE("unit file: sections, comments, continuations and errors", "[unit_file]") {

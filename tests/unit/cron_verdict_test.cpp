@@ -1,11 +1,12 @@
-#include "digger/cron/verdict.hpp"
+#include "digger/judge/verdict.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <string>
 
-using namespace digger::cron;
+using namespace digger::command;
+using namespace digger::judge;
 
 namespace {
 

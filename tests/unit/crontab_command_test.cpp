@@ -1,10 +1,10 @@
 // The command part: '%' splits (do_command.c), the env and CRON_TZ each job sees.
 
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace digger::cron;
+using namespace digger::crontab;
 
 namespace {
 

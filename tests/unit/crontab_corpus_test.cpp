@@ -2,7 +2,7 @@
 // written by hand: "loads cronie=yes|no vixie=yes|no", then "LINE KIND [ERROR]" for every line
 // that is not a comment or blank.
 
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,7 +11,7 @@
 #include <map>
 #include <sstream>
 
-using namespace digger::cron;
+using namespace digger::crontab;
 namespace fs = std::filesystem;
 
 namespace {

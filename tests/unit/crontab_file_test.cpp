@@ -1,12 +1,12 @@
 // Whole-file verdicts (which daemon loads the file) and hostile input bounds.
 
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 
-using namespace digger::cron;
+using namespace digger::crontab;
 
 namespace {
 

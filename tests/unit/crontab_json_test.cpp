@@ -1,7 +1,8 @@
 // The JSON and text renderings of `digger-scan parse`.
 
 #include "digger/cli/parse_output.hpp"
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
+#include "digger/util/printable.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,18 +10,18 @@ using namespace digger;
 
 namespace {
 
-cron::ParsedCrontab parse(const std::string& text,
-                          cron::CrontabFlavor flavor = cron::CrontabFlavor::user) {
-  cron::ParseOptions options;
+crontab::ParsedCrontab parse(const std::string& text,
+                          crontab::CrontabFlavor flavor = crontab::CrontabFlavor::user) {
+  crontab::ParseOptions options;
   options.flavor = flavor;
-  return cron::parse_crontab(text, options);
+  return crontab::parse_crontab(text, options);
 }
 
 } // namespace
 
 TEST_CASE("JSON entries carry only the fields that apply", "[cli][parse][json]") {
   auto parsed = parse("# note\n\nMAILTO=ops\n*/5 * * * * root date +%F\n@daily root x\nbad\n",
-                      cron::CrontabFlavor::system);
+                      crontab::CrontabFlavor::system);
   auto comment = cli::crontab_entry_json(parsed.lines[0], "app");
   CHECK(comment.dump() == R"({"line":1,"kind":"comment"})");
   CHECK(cli::crontab_entry_json(parsed.lines[1], "app").dump() == R"({"line":2,"kind":"blank"})");
@@ -37,7 +38,7 @@ TEST_CASE("JSON entries carry only the fields that apply", "[cli][parse][json]")
   CHECK(job["target"] == "date");
   CHECK(job["description"] == "Every 5 minutes");
   // The fingerprint uses the line's user column, not the file owner.
-  auto root_job = cron::parse_crontab("*/5 * * * * date +%F\n", {});
+  auto root_job = crontab::parse_crontab("*/5 * * * * date +%F\n", {});
   CHECK(job["fingerprint"] ==
         cli::crontab_entry_json(root_job.lines[0], "root")["fingerprint"]);
   CHECK(job["fingerprint"] != cli::crontab_entry_json(root_job.lines[0], "app")["fingerprint"]);
@@ -70,17 +71,17 @@ TEST_CASE("JSON survives invalid UTF-8", "[cli][parse][json]") {
 }
 
 TEST_CASE("printable text keeps terminals safe", "[cli][parse]") {
-  CHECK(cli::printable("echo ok") == "echo ok");
-  CHECK(cli::printable("a\tb") == "a\tb");
-  CHECK(cli::printable("a\nb\r") == "a\\nb\\x0d");
-  CHECK(cli::printable("\x1b[31mred") == "\\x1b[31mred");
-  CHECK(cli::printable("back\\slash") == "back\\\\slash");
-  CHECK(cli::printable("caf\xc3\xa9") == "caf\xc3\xa9"); // valid UTF-8 stays
-  CHECK(cli::printable("\xc2\x9b"
+  CHECK(util::printable("echo ok") == "echo ok");
+  CHECK(util::printable("a\tb") == "a\tb");
+  CHECK(util::printable("a\nb\r") == "a\\nb\\x0d");
+  CHECK(util::printable("\x1b[31mred") == "\\x1b[31mred");
+  CHECK(util::printable("back\\slash") == "back\\\\slash");
+  CHECK(util::printable("caf\xc3\xa9") == "caf\xc3\xa9"); // valid UTF-8 stays
+  CHECK(util::printable("\xc2\x9b"
                        "2J") == "\\xc2\\x9b2J");              // C1 CSI does not
-  CHECK(cli::printable("\xff\xc3") == "\\xff\\xc3");          // invalid, truncated
-  CHECK(cli::printable("\xe0\x80\xaf") == "\\xe0\\x80\\xaf"); // overlong
-  CHECK(cli::printable(std::string("a\0b", 3)) == "a\\x00b");
+  CHECK(util::printable("\xff\xc3") == "\\xff\\xc3");          // invalid, truncated
+  CHECK(util::printable("\xe0\x80\xaf") == "\\xe0\\x80\\xaf"); // overlong
+  CHECK(util::printable(std::string("a\0b", 3)) == "a\\x00b");
 }
 
 TEST_CASE("which files have a user column", "[cli][parse]") {

@@ -1,10 +1,10 @@
 // Line classification: comments, env lines (env.c) and job lines (entry.c), one rule each.
 
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace digger::cron;
+using namespace digger::crontab;
 
 namespace {
 

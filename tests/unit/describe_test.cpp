@@ -1,8 +1,9 @@
-#include "digger/cron/describe.hpp"
+#include "digger/timing/describe.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace digger::cron;
+using namespace digger::crontab;
+using namespace digger::timing;
 
 namespace {
 std::string words(const char* expression) {

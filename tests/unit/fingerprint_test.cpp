@@ -1,11 +1,12 @@
-#include "digger/cron/fingerprint.hpp"
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
+#include "digger/judge/fingerprint.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
-using namespace digger::cron;
+using namespace digger::crontab;
+using namespace digger::judge;
 
 namespace {
 

@@ -1,8 +1,9 @@
-#include "digger/cron/heat_map.hpp"
+#include "digger/timing/heat_map.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace digger::cron;
+using namespace digger::crontab;
+using namespace digger::timing;
 
 namespace {
 WeeklyHeatMap heat(const char* expression) {

@@ -1,11 +1,12 @@
 #include "digger/inventory/hosts_file.hpp"
-#include "digger/inventory/pattern.hpp"
+#include "digger/util/glob.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
 using namespace digger::inventory;
+using namespace digger::util;
 
 namespace {
 InventoryEntry single(const std::string& line) {
@@ -188,7 +189,7 @@ TEST_CASE("OpenSSH patterns", "[inventory][pattern]") {
       {"web1", "w**1", true},
   }));
   INFO(row.text << " ~ " << row.pattern);
-  CHECK(match_pattern(row.text, row.pattern) == row.match);
+  CHECK(glob_match(row.text, row.pattern) == row.match);
 }
 
 TEST_CASE("OpenSSH pattern lists", "[inventory][pattern]") {

@@ -3,6 +3,8 @@
 // Remote scripts run locally, the way sshd would run them: a command line given to `sh`, with
 // a prepared stdin, in a scratch directory that is removed afterwards.
 
+#include "digger/util/temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
@@ -16,19 +18,7 @@
 
 namespace digger::testing {
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "digger-shell-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
+using TempDir = util::TempDir;
 
 inline void write_file(const std::filesystem::path& path, std::string_view bytes,
                        std::filesystem::perms perms) {

@@ -2,7 +2,7 @@
 // written from the target's documentation, against cron's own rule applied to the parsed
 // bitsets. The evaluators are independent of the production renderer on purpose.
 
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
 #include "digger/migrate/conversion.hpp"
 #include "digger/migrate/expressions.hpp"
 
@@ -28,7 +28,7 @@ struct Moment {
 };
 
 // cron-semantics.md §4: minute && hour && month && (star ? dom && dow : dom || dow).
-bool cron_fires(const cron::Schedule& s, const Moment& t) {
+bool cron_fires(const crontab::Schedule& s, const Moment& t) {
   const bool dom = s.days_of_month.test(static_cast<size_t>(t.day));
   const bool dow = s.days_of_week.test(static_cast<size_t>(t.weekday)) ||
                    (t.weekday == 0 && s.days_of_week.test(7));
@@ -185,7 +185,7 @@ Evaluator robfig_evaluator(const std::string& line) {
 }
 
 // Every minute of a leap year (so 29 February is seen); the first disagreement, if any.
-std::optional<std::string> first_disagreement(const cron::Schedule& s, const Evaluator& target,
+std::optional<std::string> first_disagreement(const crontab::Schedule& s, const Evaluator& target,
                                               long& cron_count) {
   using namespace date;
   cron_count = 0;
@@ -255,9 +255,9 @@ const std::vector<const char*> battery = {
 
 void check_agreement(Target target) {
   for (const char* text : battery) {
-    auto parsed = cron::parse_schedule(text);
+    auto parsed = crontab::parse_schedule(text);
     REQUIRE(parsed.ok());
-    const cron::Schedule& s = parsed.value();
+    const crontab::Schedule& s = parsed.value();
     INFO("cron: " << text << "  target: " << migrate::target_name(target));
     long cron_count = 0;
     if (auto problem = migrate::schedule_problem(s, target)) {
@@ -320,12 +320,12 @@ TEST_CASE("Kubernetes schedules fire on cron's minutes over a year", "[migrate][
 
 TEST_CASE("the evaluators see the documented differences", "[migrate][agreement]") {
   // Guards the guards: copying cron text unchanged would disagree, and the evaluators catch it.
-  auto parsed = cron::parse_schedule("* * */10 * Sun");
+  auto parsed = crontab::parse_schedule("* * */10 * Sun");
   REQUIRE(parsed.ok());
   long count = 0;
   // robfig's own test (#70): Sunday the 15th matches, cron does not run then.
   CHECK(first_disagreement(parsed.value(), robfig_evaluator("* * */10 * 0"), count).has_value());
-  auto weekly = cron::parse_schedule("0 12 15 * 1");
+  auto weekly = crontab::parse_schedule("0 12 15 * 1");
   REQUIRE(weekly.ok());
   // sanity-io's single "cron(0 12 ? * 2 *)" misses the 15th.
   CHECK(first_disagreement(weekly.value(), eventbridge_evaluator("cron(0 12 ? * 2 *)"), count)
@@ -357,9 +357,9 @@ TEST_CASE("EventBridge rules moved to UTC fire when cron fires in Tokyo", "[migr
   context.reference = sys_seconds{sys_days{2028_y / January / 1}};
   std::set<std::string> converted;
   for (const char* text : battery) {
-    auto parsed = cron::parse_schedule(text);
+    auto parsed = crontab::parse_schedule(text);
     REQUIRE(parsed.ok());
-    cron::Job job;
+    crontab::Job job;
     job.schedule = parsed.value();
     job.schedule_text = text;
     job.command = "x";

@@ -1,4 +1,4 @@
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 #include "digger/migrate/conversion.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,10 +14,10 @@ using migrate::Target;
 
 namespace {
 
-cron::Job make_job(const char* schedule, const char* command) {
-  auto parsed = cron::parse_schedule(schedule);
+crontab::Job make_job(const char* schedule, const char* command) {
+  auto parsed = crontab::parse_schedule(schedule);
   REQUIRE(parsed.ok());
-  cron::Job job;
+  crontab::Job job;
   job.schedule = parsed.value();
   job.schedule_text = schedule;
   job.command = command;
@@ -33,7 +33,7 @@ migrate::JobContext context() {
   return c;
 }
 
-migrate::Conversion convert(const cron::Job& job, Target target,
+migrate::Conversion convert(const crontab::Job& job, Target target,
                             const migrate::JobContext& c = context()) {
   std::set<std::string> used;
   return migrate::convert_job(job, c, target, used);
@@ -145,7 +145,7 @@ TEST_CASE("MAILTO: mail is lost unless cron would send none", "[migrate][convers
   CHECK(contains(find_lost(convert(job, migrate::target_named("jenkins")), "mail")->detail,
                  "ops@example.com"));
   CHECK(lost_as(convert(job, migrate::target_named("k8s")), "mail", LossLevel::impossible));
-  cron::Job quiet = make_job("0 6 * * *", "x");
+  crontab::Job quiet = make_job("0 6 * * *", "x");
   quiet.environment.push_back({"MAILTO", ""});
   CHECK(find_lost(convert(quiet, migrate::target_named("k8s")), "mail") == nullptr);
 }

@@ -1,7 +1,7 @@
 // Conversion tables per target. Each row cites where the target states the expected form
 // (see /work/shared/notes/migration-targets.md for the full references).
 
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
 #include "digger/migrate/expressions.hpp"
 
 #include <catch2/catch.hpp>
@@ -15,8 +15,8 @@ using Strings = std::vector<std::string>;
 
 namespace {
 
-cron::Schedule sched(const char* text) {
-  auto s = cron::parse_schedule(text);
+crontab::Schedule sched(const char* text) {
+  auto s = crontab::parse_schedule(text);
   REQUIRE(s.ok());
   return s.value();
 }

@@ -1,6 +1,6 @@
 // Jobs that are not crontab lines, as the cron job they amount to (export_sources.cpp).
 
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
 #include "digger/migrate/export_sources.hpp"
 
 #include <catch2/catch.hpp>
@@ -22,7 +22,7 @@ std::string as_cron(std::string_view calendar, std::string* zone_out = nullptr) 
 }
 
 std::string cron_normalized(std::string_view expression) {
-  return cron::parse_schedule(expression)->normalized();
+  return crontab::parse_schedule(expression)->normalized();
 }
 
 } // namespace

@@ -1,4 +1,4 @@
-#include "digger/cron/next_runs.hpp"
+#include "digger/timing/next_runs.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,7 +9,8 @@
 // rules; the DST cases were also checked with tests/tools/cron_daemon_sim.py, which replays
 // cronie's main loop minute by minute on Python's zoneinfo and shares no code with Digger.
 
-using namespace digger::cron;
+using namespace digger::crontab;
+using namespace digger::timing;
 using Times = std::vector<std::string>;
 
 namespace {

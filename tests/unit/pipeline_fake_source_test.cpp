@@ -9,10 +9,10 @@
 #include "digger/collect/scan.hpp"
 #include "digger/collect/script.hpp"
 #include "digger/collect/source_table.hpp"
-#include "digger/cron/crontab.hpp"
-#include "digger/cron/describe.hpp"
-#include "digger/cron/fingerprint.hpp"
+#include "digger/crontab/crontab.hpp"
+#include "digger/judge/fingerprint.hpp"
 #include "digger/report/load.hpp"
+#include "digger/timing/describe.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -47,8 +47,8 @@ SourceRead read_fake(const CronSource& source, const ReadContext& context) {
       cut = line.find(' ', cut + (field > 0 ? 1 : 0));
     }
     auto schedule = cut == std::string::npos
-                        ? util::Result<cron::Schedule>(util::Error{"no command"})
-                        : cron::parse_schedule(line.substr(0, cut));
+                        ? util::Result<crontab::Schedule>(util::Error{"no command"})
+                        : crontab::parse_schedule(line.substr(0, cut));
     if (!schedule) {
       job.row.kind = "invalid";
       job.row.error = "bad line";
@@ -58,7 +58,7 @@ SourceRead read_fake(const CronSource& source, const ReadContext& context) {
       job.cron_schedule = *schedule;
       job.row.schedule_text = line.substr(0, cut);
       job.row.normalized_schedule = schedule->normalized();
-      job.row.description = cron::describe(*schedule);
+      job.row.description = timing::describe(*schedule);
       job.row.command = line.substr(cut + 1);
       job.row.run_as = source.file_owner;
     }
@@ -143,7 +143,7 @@ TEST_CASE("a fake source added through the table flows from decode to the report
 TEST_CASE("parse and a scan give a crontab line with a secret the same id",
           "[collect][pipeline][parse]") {
   const std::string line = "30 1 * * * mysqldump -pS3cretPass shop > /tmp/shop.sql\n";
-  auto parsed = cron::parse_crontab(line, {});
+  auto parsed = crontab::parse_crontab(line, {});
   const auto from_parse = cli::crontab_entry_json(parsed.lines[0], "alice")["fingerprint"];
 
   Framer f;
@@ -163,6 +163,6 @@ TEST_CASE("parse and a scan give a crontab line with a secret the same id",
   CHECK(scanned.command.find("S3cretPass") == std::string::npos);
   CHECK(from_parse == scanned.fingerprint);
   // ... and it is the redacted command's id, not the clear one's.
-  CHECK(from_parse != cron::job_fingerprint("alice", parsed.lines[0].job->schedule,
-                                            parsed.lines[0].job->command));
+  CHECK(from_parse != judge::job_fingerprint("alice", parsed.lines[0].job->schedule,
+                                             parsed.lines[0].job->command));
 }

@@ -19,9 +19,9 @@
 // packages, 1 by Ansible); the targets of web-01, web-02 and db-01 were inspected.
 
 #include "digger/catalog/catalog.hpp"
-#include "digger/cron/describe.hpp"
-#include "digger/cron/fingerprint.hpp"
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
+#include "digger/judge/fingerprint.hpp"
+#include "digger/timing/describe.hpp"
 
 #include <string>
 #include <vector>
@@ -41,9 +41,9 @@ inline catalog::EntryRow fixture_entry(int line, const std::string& owner, const
   entry.kind = "job";
   entry.schedule_text = job.schedule;
   entry.raw = job.schedule + " " + job.command;
-  auto schedule = cron::parse_schedule(job.schedule);
+  auto schedule = crontab::parse_schedule(job.schedule);
   entry.normalized_schedule = schedule->normalized();
-  entry.description = cron::describe(*schedule);
+  entry.description = timing::describe(*schedule);
   if (job.schedule.starts_with("@")) {
     entry.macro = job.schedule.substr(1);
   }
@@ -51,7 +51,7 @@ inline catalog::EntryRow fixture_entry(int line, const std::string& owner, const
   entry.language = job.language;
   entry.evidence = job.language == "unknown" ? "" : "interpreter " + job.language;
   entry.target = job.target;
-  entry.fingerprint = cron::job_fingerprint(owner, *schedule, job.command);
+  entry.fingerprint = judge::job_fingerprint(owner, *schedule, job.command);
   return entry;
 }
 

@@ -1,8 +1,8 @@
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace digger::cron;
+using namespace digger::crontab;
 
 namespace {
 std::string norm(const char* expr) {

@@ -1,6 +1,7 @@
 #include "digger/ssh/base64.hpp"
 #include "digger/ssh/host_keys.hpp"
 #include "digger/ssh/wire.hpp"
+#include "digger/util/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -25,19 +26,15 @@ std::string line_for(const std::string& host, const HostKey& key, const std::str
          base64_encode(key.blob, true) + "\n";
 }
 
+// The known_hosts files of one test, in a directory removed afterwards.
 struct TempDir {
-  std::string path;
-  TempDir() {
-    char pattern[] = "/tmp/digger-hostkeys-XXXXXX";
-    path = mkdtemp(pattern);
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+  digger::util::TempDir dir{"digger-hostkeys"};
   std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path + "/" + name) << text;
-    return path + "/" + name;
+    std::ofstream(dir.file(name)) << text;
+    return dir.file(name);
   }
   std::string read(const std::string& name) const {
-    std::ifstream in(path + "/" + name);
+    std::ifstream in(dir.file(name));
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
@@ -56,7 +53,7 @@ TEST_CASE("host key decisions per mode", "[ssh][hostkeys]") {
                                    line_for("*", impostor, "@revoked"));
   HostKeyStoreOptions options;
   options.user_files = std::vector<std::string>{user};
-  options.digger_file = dir.path + "/digger_known_hosts";
+  options.digger_file = dir.dir.file("digger_known_hosts");
   HostKeyStore store(options);
 
   using Kind = HostKeyDecision::Kind;
@@ -106,7 +103,7 @@ TEST_CASE("a revoked key is refused in every mode, --host-key-check off included
                                                   line_for("*", revoked, "@revoked"));
   HostKeyStoreOptions options;
   options.user_files = std::vector<std::string>{user};
-  options.digger_file = dir.path + "/digger_known_hosts";
+  options.digger_file = dir.dir.file("digger_known_hosts");
   HostKeyStore store(options);
   using Kind = HostKeyDecision::Kind;
   for (auto mode : {HostKeyMode::strict, HostKeyMode::accept_new, HostKeyMode::off}) {
@@ -130,7 +127,7 @@ TEST_CASE("hosts known only through @cert-authority are refused with a reason, e
   std::string user = dir.write("known_hosts", line_for("*.corp.example", ca, "@cert-authority"));
   HostKeyStoreOptions options;
   options.user_files = std::vector<std::string>{user};
-  options.digger_file = dir.path + "/digger_known_hosts";
+  options.digger_file = dir.dir.file("digger_known_hosts");
   HostKeyStore store(options);
   using Kind = HostKeyDecision::Kind;
   for (auto mode : {HostKeyMode::strict, HostKeyMode::accept_new}) {

@@ -4,6 +4,7 @@
 #include "digger/ssh/auth.hpp"
 #include "digger/ssh/private_key.hpp"
 #include "digger/ssh/secret.hpp"
+#include "digger/util/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <openssl/bio.h>
@@ -40,14 +41,9 @@ std::string ed25519_pem() {
 }
 
 struct KeyDir {
-  std::string path;
-  KeyDir() {
-    char pattern[] = "/tmp/digger-keyperm-XXXXXX";
-    path = ::mkdtemp(pattern);
-  }
-  ~KeyDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+  digger::util::TempDir dir{"digger-keyperm"};
   std::string key(mode_t mode) const {
-    const std::string file = path + "/id_ed25519";
+    const std::string file = dir.file("id_ed25519");
     std::ofstream(file) << ed25519_pem();
     REQUIRE(::chmod(file.c_str(), mode) == 0);
     return file;

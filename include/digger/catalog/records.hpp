@@ -85,7 +85,7 @@ struct SourceRow {
   friend bool operator==(const SourceRow&, const SourceRow&) = default;
 };
 
-// One target program as inspected on the host (cron::ProgramFacts flattened).
+// One target program as inspected on the host (command::ProgramFacts flattened).
 struct ProgramRow {
   std::string path;
   bool exists = false;

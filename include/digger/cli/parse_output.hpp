@@ -2,7 +2,7 @@
 
 // How `digger-scan parse` renders parsed crontabs (implemented in src/cli/parse_command.cpp).
 
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -36,18 +36,13 @@ inline constexpr int exit_file_ignored = 1;
 // cronie_ignores, vixie_error, note). The single place a Line becomes JSON.
 // Jobs also get target, language, evidence, description and fingerprint (which needs the
 // run-as user: the line's user column, else `file_owner`).
-nlohmann::ordered_json crontab_entry_json(const cron::Line& line, std::string_view file_owner);
+nlohmann::ordered_json crontab_entry_json(const crontab::Line& line, std::string_view file_owner);
 
 // The owner of a user crontab: its file name.
 std::string crontab_owner(const std::string& path);
 
 // {"file":..,"loads":{"cronie":..,"vixie":..,"notes":[..]},"entries":[..]}
 nlohmann::ordered_json crontab_file_json(const std::string& file,
-                                         const cron::ParsedCrontab& parsed);
-
-// Text from untrusted hosts made safe for a terminal: printable ASCII, tabs and valid UTF-8
-// stay; a newline becomes "\n", a backslash "\\", other control bytes, C1 controls and
-// invalid bytes "\xNN".
-std::string printable(std::string_view text);
+                                         const crontab::ParsedCrontab& parsed);
 
 } // namespace digger::cli

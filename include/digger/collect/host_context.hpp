@@ -1,8 +1,8 @@
 #pragma once
 
 #include "digger/collect/snapshot.hpp"
-#include "digger/cron/program.hpp"
-#include "digger/cron/registry.hpp"
+#include "digger/command/program.hpp"
+#include "digger/judge/registry.hpp"
 
 #include <functional>
 #include <map>
@@ -18,18 +18,18 @@ namespace digger::collect {
 struct HostContext {
   std::string host;   // the inventory name (registry rows match it)
   std::string daemon; // HostFacts::cron_daemon
-  const cron::Registry* registry = nullptr;
+  const judge::Registry* registry = nullptr;
   std::map<std::string, std::string, std::less<>> packages; // path -> owning package
-  std::map<std::string, const cron::ProgramFacts*, std::less<>> programs; // by inspected path
+  std::map<std::string, const command::ProgramFacts*, std::less<>> programs; // by inspected path
   std::set<std::string, std::less<>> enabled_units; // unit file names linked from a *.wants dir
 
   std::string_view package_of(std::string_view path) const;
-  const cron::ProgramFacts* program(std::string_view path) const; // nullptr: not inspected
+  const command::ProgramFacts* program(std::string_view path) const; // nullptr: not inspected
   bool unit_enabled(std::string_view unit_name) const;
 };
 
 // `snapshot` must outlive the context (programs point into it).
 HostContext host_context(const HostSnapshot& snapshot, std::string_view host,
-                         const cron::Registry* registry);
+                         const judge::Registry* registry);
 
 } // namespace digger::collect

@@ -5,7 +5,7 @@
 #include "digger/collect/inspect.hpp"
 #include "digger/collect/pipeline.hpp"
 #include "digger/collect/snapshot.hpp"
-#include "digger/cron/registry.hpp"
+#include "digger/judge/registry.hpp"
 
 #include <string>
 #include <string_view>
@@ -17,11 +17,11 @@ namespace digger::collect {
 // inspected programs) from the decoded snapshot; identity, status and timings are the
 // caller's. `registry` (may be null) is the user's list of known jobs.
 void add_snapshot(catalog::HostRecord& record, const HostSnapshot& snapshot,
-                  const cron::Registry* registry = nullptr);
+                  const judge::Registry* registry = nullptr);
 // The same from jobs already read and enriched from `snapshot` (pipeline.hpp): they are judged
 // against the snapshot's inspected programs, once.
 void add_host_jobs(catalog::HostRecord& record, const HostSnapshot& snapshot, HostJobs&& jobs,
-                   const cron::Registry* registry = nullptr);
+                   const judge::Registry* registry = nullptr);
 
 // The absolute paths of the programs the host's jobs run (and of its run-parts files), with
 // the run-as users of those jobs, for the inspection round trip: sorted by path and unique

@@ -7,7 +7,7 @@
 // as the collector (framing.hpp). docs/collector.md, "Inspection reads".
 
 #include "digger/collect/snapshot.hpp"
-#include "digger/cron/program.hpp"
+#include "digger/command/program.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -62,7 +62,7 @@ InspectionPlan plan_inspection(const std::vector<InspectionTarget>& targets,
                                const InspectLimits& limits = {});
 
 struct InspectDecoded {
-  std::vector<cron::ProgramFacts> programs; // in the order the host reported them
+  std::vector<command::ProgramFacts> programs; // in the order the host reported them
   bool started = false;
   bool complete = false;
   bool budget_hit = false; // the host's read budget (InspectLimits::max_read_bytes) ran out
@@ -70,7 +70,7 @@ struct InspectDecoded {
 };
 
 // What is kept of a program's first bytes: only what tells its language. A shebang line (at
-// most 128 bytes, through cron::redact_secrets), the ELF identification (20 bytes), "<?php"
+// most 128 bytes, through secrets::redact_secrets), the ELF identification (20 bytes), "<?php"
 // (after a BOM) or a zip header; nothing else.
 std::string language_head(std::string_view first_bytes);
 // Pure and bounded, like decode_collector_output.

@@ -7,10 +7,10 @@
 // pipeline").
 
 #include "digger/catalog/records.hpp"
-#include "digger/cron/crontab.hpp"
-#include "digger/cron/program.hpp"
-#include "digger/cron/runtime.hpp"
-#include "digger/cron/schedule.hpp"
+#include "digger/command/program.hpp"
+#include "digger/command/runtime.hpp"
+#include "digger/crontab/crontab.hpp"
+#include "digger/crontab/schedule.hpp"
 
 #include <optional>
 #include <string>
@@ -28,19 +28,19 @@ struct Job {
   bool has_command = false; // a job or a disabled job: analysed, fingerprinted, judged
   // A crontab schedule is fingerprinted by its normal form (`@weekly` == `0 0 * * 0`); other
   // clocks by row.normalized_schedule.
-  std::optional<cron::Schedule> cron_schedule;
-  std::optional<cron::EnvSetting> env;   // an env line: its value is redacted as a value
-  bool command_is_target = false;        // the command is the program itself (a run-parts file)
-  std::vector<std::string> reader_flags; // e.g. "timer-disabled", after the redaction's flag
+  std::optional<crontab::Schedule> cron_schedule;
+  std::optional<crontab::EnvSetting> env; // an env line: its value is redacted as a value
+  bool command_is_target = false;         // the command is the program itself (a run-parts file)
+  std::vector<std::string> reader_flags;  // e.g. "timer-disabled", after the redaction's flag
 
   // What the verdict is judged against (job_judgement.hpp).
   std::string owner; // the file's owner as the verdict sees it
   std::optional<std::string> entry_marker, migrated_marker, file_marker;
-  std::optional<std::string> mailto;                  // nullopt: MAILTO unset
-  std::optional<cron::ProgramFacts> fallback_program; // when the target is not inspected
+  std::optional<std::string> mailto;                     // nullopt: MAILTO unset
+  std::optional<command::ProgramFacts> fallback_program; // when the target is not inspected
 
   // Set by enrich().
-  cron::Language command_language = cron::Language::unknown;
+  command::Language command_language = command::Language::unknown;
   std::optional<std::string> runs_directory; // `run-parts DIR`: the job expands into DIR's files
 };
 

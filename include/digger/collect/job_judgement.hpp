@@ -2,8 +2,8 @@
 
 #include "digger/catalog/records.hpp"
 #include "digger/collect/host_context.hpp"
-#include "digger/cron/crontab.hpp"
-#include "digger/cron/runtime.hpp"
+#include "digger/command/runtime.hpp"
+#include "digger/crontab/crontab.hpp"
 
 #include <optional>
 #include <string>
@@ -20,9 +20,9 @@ struct JobSurroundings {
   std::optional<std::string> migrated_marker; // "# digger: migrated to ..." above it
   std::optional<std::string> file_marker;     // a whole-file configuration-management marker
   std::optional<std::string> mailto;          // nullopt: MAILTO unset
-  cron::Language command_language = cron::Language::unknown;
+  command::Language command_language = command::Language::unknown;
   // Facts to use when the target was not inspected (a run-parts file read by the collector).
-  const cron::ProgramFacts* fallback_program = nullptr;
+  const command::ProgramFacts* fallback_program = nullptr;
 };
 
 // Refines the language from the target program, sets flags and the verdict of a job or
@@ -34,15 +34,15 @@ void judge_job(catalog::EntryRow& row, const JobSurroundings& around, const Host
 // line
 // (`env`: its parsed setting, whose whole value goes when the name looks secret); adds the
 // "secret-in-command" flag to jobs. Returns whether anything changed.
-bool redact_row(catalog::EntryRow& row, const cron::EnvSetting* env = nullptr);
+bool redact_row(catalog::EntryRow& row, const crontab::EnvSetting* env = nullptr);
 
 // The fingerprint of a job whose schedule is not a cron schedule (anacron, timers, run-parts):
-// the same digest as cron::job_fingerprint over the normalized schedule text.
+// the same digest as judge::job_fingerprint over the normalized schedule text.
 std::string text_fingerprint(std::string_view run_as, std::string_view normalized_schedule,
                              std::string_view command);
 
 // Tracks the comment lines above the next job of a file that is not a crontab (crontabs use
-// cron::markers_above, which also knows Puppet's and Chef's env lines).
+// judge::markers_above, which also knows Puppet's and Chef's env lines).
 class MarkerTracker {
 public:
   // Feed every line in order; `comment` is true for comment lines, `job` for job lines

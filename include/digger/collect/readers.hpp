@@ -8,7 +8,7 @@
 #include "digger/collect/job.hpp"
 #include "digger/collect/snapshot.hpp"
 #include "digger/collect/source_table.hpp"
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 
 #include <string>
 #include <string_view>
@@ -22,7 +22,7 @@ SourceRead read_unit(const CronSource& source, const ReadContext& context);
 
 // One crontab line as a job: what `digger-scan parse` enriches line by line. `owner` is the
 // crontab's owner (a system crontab's jobs run as their user column).
-Job crontab_line_job(const cron::Line& line, std::string_view owner);
+Job crontab_line_job(const crontab::Line& line, std::string_view owner);
 
 // The fields every kind of source row shares: identity, stat facts, digest, package.
 catalog::SourceRow base_source_row(const CronSource& source, const HostContext& host);

@@ -6,8 +6,8 @@
 #include "digger/collect/line_cap.hpp"
 #include "digger/collect/pipeline.hpp"
 #include "digger/collect/script.hpp"
-#include "digger/cron/registry.hpp"
 #include "digger/inventory/plan.hpp"
+#include "digger/judge/registry.hpp"
 #include "digger/ssh/fanout.hpp"
 
 #include <atomic>
@@ -37,7 +37,7 @@ struct ScanRequest {
   // function: no inspection. collect::targets_to_inspect (host_record.hpp) is the scan's.
   std::function<std::vector<InspectionTarget>(const HostJobs&)> inspection_targets;
   InspectLimits inspect;
-  const cron::Registry* registry = nullptr; // the user's known jobs (--registry); may be null
+  const judge::Registry* registry = nullptr; // the user's known jobs (--registry); may be null
   ScriptMode script_mode = ScriptMode::automatic;
   std::size_t max_lines_per_host = default_max_lines_per_host; // crontab lines kept per host
 };
@@ -81,7 +81,7 @@ plan_host_inspection(const ssh::Outcome& first, const InspectLimits& limits, std
 // host is partial and its files cut (line_cap.hpp).
 catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcome&& outcome,
                                 const InspectionPlan* plan = nullptr,
-                                const cron::Registry* registry = nullptr,
+                                const judge::Registry* registry = nullptr,
                                 std::size_t max_lines = default_max_lines_per_host);
 
 // The snapshot of one host: the collector's records plus, when `plan` is given, the

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "digger/cron/program.hpp"
+#include "digger/command/program.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -75,7 +75,7 @@ struct HostSnapshot {
   std::vector<EnabledUnit> enabled_units;
   std::vector<PackageOwner> package_owners; // only for the paths collected above
   // Second round trip: the programs the jobs run (empty when not inspected).
-  std::vector<cron::ProgramFacts> programs;
+  std::vector<command::ProgramFacts> programs;
   std::string inspection_note; // "bound hit: 256 of 310 targets inspected", or why not run
   std::string remote_stderr;   // bounded
   bool output_truncated = false;

@@ -3,7 +3,7 @@
 // Internal to the migrate stage: the built-in rows of the target table, each defined beside
 // its builder, and what the builders share.
 
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 #include "digger/migrate/conversion.hpp"
 #include "digger/migrate/job_facts.hpp"
 #include "digger/migrate/target_spec.hpp"
@@ -21,7 +21,7 @@ extern const TargetSpec systemd_target;          // systemd.cpp
 
 // The lost items every target shares, read from the spec's data (mail, stdin, random delay,
 // zone, DST, and what an anacron or timer job loses).
-void add_common_losses(const cron::Job& job, const JobFacts& facts, Target target,
+void add_common_losses(const crontab::Job& job, const JobFacts& facts, Target target,
                        std::chrono::sys_seconds reference, Conversion& out);
 
 } // namespace digger::migrate

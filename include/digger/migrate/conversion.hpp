@@ -1,6 +1,6 @@
 #pragma once
 
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 #include "digger/migrate/target.hpp"
 
 #include <nlohmann/json.hpp>
@@ -61,7 +61,7 @@ struct Conversion {
 
 // Converts one parsed job. `used_names` holds the names already given on this target (all
 // jobs of one export share it); the new names are added to it.
-Conversion convert_job(const cron::Job& job, const JobContext& context, Target target,
+Conversion convert_job(const crontab::Job& job, const JobContext& context, Target target,
                        std::set<std::string>& used_names);
 
 nlohmann::ordered_json to_json(const Conversion& conversion);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
 
 #include <bitset>
 #include <vector>
@@ -25,11 +25,11 @@ struct DayRule {
   std::bitset<7> dow;  // bits 0..6, Sunday = 0 (cron's 7 folded into 0)
 };
 
-DayRule resolve_days(const cron::Schedule& schedule);
+DayRule resolve_days(const crontab::Schedule& schedule);
 
 // True when the schedule can never fire: an empty minute, hour or month set, no matching
 // day, or only days that no selected month has (`0 0 31 2 *`). Cron accepts such lines.
-bool never_fires(const cron::Schedule& schedule);
+bool never_fires(const crontab::Schedule& schedule);
 
 // The set bits of a bitset between low and high, ascending.
 template <size_t N>

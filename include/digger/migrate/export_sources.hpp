@@ -5,7 +5,7 @@
 // target's builder can write them (docs/migration.md#other-kinds-of-jobs). Pure: the lines
 // come from the catalog.
 
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 #include "digger/migrate/conversion.hpp"
 #include "digger/migrate/export_plan.hpp"
 
@@ -15,7 +15,7 @@
 namespace digger::migrate {
 
 struct SourceJob {
-  cron::Job job;
+  crontab::Job job;
   JobContext context; // host, zone and the fields for non-crontab jobs filled in
 };
 
@@ -26,6 +26,6 @@ std::optional<SourceJob> read_source_job(const ExportJob& source, std::string& e
 // A systemd OnCalendar= value as cron fields, when they fire at the same minutes: no seconds
 // other than :00, no years, no '~', and the weekday ANDed with the date (cron's '*' rule).
 // nullopt when no cron schedule matches it exactly.
-std::optional<cron::Schedule> calendar_as_schedule(std::string_view calendar, std::string& zone);
+std::optional<crontab::Schedule> calendar_as_schedule(std::string_view calendar, std::string& zone);
 
 } // namespace digger::migrate

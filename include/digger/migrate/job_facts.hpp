@@ -2,7 +2,7 @@
 
 // Internal to the migrate stage: what every target builder needs to know about one job.
 
-#include "digger/cron/crontab.hpp"
+#include "digger/crontab/crontab.hpp"
 #include "digger/migrate/conversion.hpp"
 #include "digger/migrate/zone.hpp"
 
@@ -31,7 +31,7 @@ struct JobFacts {
   bool catch_up = false;                   // JobContext::catch_up (anacron)
 };
 
-JobFacts job_facts(const cron::Job& job, const JobContext& context);
+JobFacts job_facts(const crontab::Job& job, const JobContext& context);
 
 // True when the command runs under `flock -n` / `--nonblock` (skips a run while the last
 // one still holds the lock): the job itself forbids overlapping runs.
@@ -43,10 +43,10 @@ bool is_portable_user_name(std::string_view name);
 
 // The command with its `%` stdin restored as a here-doc on a brace group, so the whole
 // command line reads it as cron feeds it: for targets with no stdin of their own.
-std::string command_with_stdin(const cron::Job& job);
+std::string command_with_stdin(const crontab::Job& job);
 
 // The text cron writes on the job's stdin (each later '%' a newline, one final newline).
-std::string stdin_text(const cron::Job& job);
+std::string stdin_text(const crontab::Job& job);
 
 std::string shell_quote(std::string_view text); // POSIX single quotes
 std::string shell_word(std::string_view text);  // as is when plainly safe, else quoted
@@ -55,6 +55,6 @@ std::string base64(std::string_view data);
 
 // A shell line that runs the job as cron would on the host: run-as user, environment, stdin.
 // Used where the target runs a script on the host (SSM Run Command).
-std::string host_script(const cron::Job& job, const JobFacts& facts);
+std::string host_script(const crontab::Job& job, const JobFacts& facts);
 
 } // namespace digger::migrate

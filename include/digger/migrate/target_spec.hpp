@@ -5,6 +5,7 @@
 // cut-over. The table in target.cpp lists them; nothing else names a target. Adding a target:
 // docs/migration.md#how-to-add-an-export-target.
 
+#include "digger/crontab/crontab.hpp"
 #include "digger/migrate/names.hpp"
 #include "digger/migrate/target.hpp"
 
@@ -31,7 +32,7 @@ struct ExportFiles;
 // What a builder gets: the job (schedule already found expressible), its facts, the names
 // taken so far on this export.
 struct BuildInput {
-  const cron::Job& job;
+  const crontab::Job& job;
   const JobFacts& facts;
   Target target;
   std::set<std::string>& used_names;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "digger/cron/schedule.hpp"
+#include "digger/crontab/schedule.hpp"
 
 #include <chrono>
 #include <optional>
@@ -29,11 +29,11 @@ struct DstImpact {
   std::optional<std::string> wildcard_in_overlap; // '*' minute/hour job in a repeated hour
 };
 
-DstImpact dst_impact(const cron::Schedule& schedule, std::string_view zone,
+DstImpact dst_impact(const crontab::Schedule& schedule, std::string_view zone,
                      std::chrono::sys_seconds reference);
 
 // cronie's match for one local wall-clock minute (the bitsets and its day rule).
-bool cron_matches(const cron::Schedule& schedule, int month, int day_of_month, int weekday,
+bool cron_matches(const crontab::Schedule& schedule, int month, int day_of_month, int weekday,
                   int hour, int minute);
 
 } // namespace digger::migrate

@@ -107,12 +107,12 @@ enum class ScheduleClock {
 ScheduleClock schedule_clock(const JobRow& job);
 
 // The one place a job's next run is computed ("" when it has none or it cannot be known).
-// cron: cron::next_fire_time. systemd_calendar: next_calendar_run below. The others have no
+// cron: timing::next_fire_time. systemd_calendar: next_calendar_run below. The others have no
 // wall-clock next run.
 std::string next_run_of(const JobRow& job, std::chrono::sys_seconds after,
                         const date::time_zone& zone);
 
-// systemd's OnCalendar=: cron::next_calendar_elapse in the host's zone (or the zone the
+// systemd's OnCalendar=: timing::next_calendar_elapse in the host's zone (or the zone the
 // expression names), "" when it never elapses again.
 std::string next_calendar_run(const std::string& expression, std::chrono::sys_seconds after,
                               const date::time_zone& zone);

@@ -2,21 +2,22 @@
 
 // Making host text safe for each output, and fitting it into columns.
 
+#include "digger/util/utf8.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace digger::report {
 
-// For a terminal: cli::printable (control bytes and invalid UTF-8 escaped), tabs as spaces.
+// For a terminal: util::printable (control bytes and invalid UTF-8 escaped), tabs as spaces.
 std::string terminal_text(std::string_view text);
 
 // Valid UTF-8 kept; each invalid byte becomes U+FFFD. For JSON, CSV and HTML, which must be
 // UTF-8.
 std::string valid_utf8(std::string_view text);
 
-// Length of the valid UTF-8 sequence starting at `at` (1 for ASCII), 0 if it is not one.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
+using util::utf8_sequence_length; // 1 for ASCII, 0 where not valid UTF-8
 
 // Display width in code points (what an 80-column terminal mostly counts).
 std::size_t text_width(std::string_view utf8);
