@@ -61,6 +61,9 @@ int run_diff(const DiffOptions& options) {
     report::filter_diff(diff, *filter, before, after);
   } catch (const util::UsageError& e) {
     return usage_error(e.what());
+  } catch (const report::NoBaseline& e) {
+    fmt::print(stderr, "digger-scan diff: {}\n", e.what());
+    return exit_ok;
   }
   std::string document;
   if (options.format == "json") {

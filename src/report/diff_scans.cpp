@@ -63,10 +63,10 @@ std::pair<catalog::ScanSummary, catalog::ScanSummary> resolve_diff_scans(catalog
   if (from_spec.empty()) {
     auto from = default_from_scan(scans, to);
     if (!from) {
-      // Not a broken catalog (exit 3): nothing to compare yet, which the user must hear.
-      throw util::UsageError(
-          fmt::format("{}: no complete scan before scan {} to compare with (scan again later)",
-                      catalog.path(), to.id));
+      throw NoBaseline(fmt::format(
+          "scan {} is the first complete scan of {}: recorded as the baseline, nothing to "
+          "compare yet",
+          to.id, catalog.path()));
     }
     return {*from, to};
   }

@@ -128,8 +128,10 @@ expect_exit 3 missing-db -- "$scan" report --db "$work/missing.db"
 expect_exit 3 empty-report -- "$scan" report --db "$work/empty.db"
 expect_exit 3 empty-diff -- "$scan" diff --db "$work/empty.db"
 expect_exit 3 empty-scans -- "$scan" scans --db "$work/empty.db"
-# One scan: nothing to compare yet, which is not a broken catalog (exit 3).
-expect_exit 2 one-scan-diff -- "$scan" diff --db "$db" --to 1
+# One scan: the baseline is recorded, nothing to compare yet: exit 0, said on stderr.
+expect_exit 0 one-scan-diff -- "$scan" diff --db "$db" --to 1
+grep -q 'baseline' "$work/one-scan-diff.err" || fail "one scan: the baseline is not mentioned"
+[ ! -s "$work/one-scan-diff.out" ] || fail "one scan: diff printed a document"
 # Options before the subcommand: --db is handed over, a scan-only option is refused.
 expect_exit 0 global-db -- "$scan" --db "$db" report --format csv
 cmp -s "$work/global-db.out" "$work/report.csv.out" || fail "--db before report: another catalog read"

@@ -23,9 +23,16 @@ catalog::ScanSummary resolve_scan(catalog::Catalog& catalog, std::string_view sp
 // The two scans `diff` compares. `to_spec`: a scan id or "latest" (newest complete scan).
 // `from_spec`: "" for the default (see default_from_scan), a scan id, or a date/time
 // (YYYY-MM-DD or ISO 8601, UTC unless an offset is given): the newest complete scan started at
-// or before it; a date alone means the end of that day.
+// or before it; a date alone means the end of that day. Throws NoBaseline when `from_spec` is
+// "" and no complete scan came before `to` (the first scan of a catalog is the baseline).
 std::pair<catalog::ScanSummary, catalog::ScanSummary>
 resolve_diff_scans(catalog::Catalog& catalog, std::string_view from_spec, std::string_view to_spec);
+
+// Nothing to compare yet: not an error (a weekly `diff` works from its first week on).
+class NoBaseline : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
 
 struct LoadOptions {
   bool derived = true; // next runs and same_job_hosts (compute_derived_fields)
