@@ -78,10 +78,14 @@ TEST_CASE("only the marker's own line at the end of the output starts the follow
     asked = true;
     return std::optional<std::string>("x");
   });
-  auto result =
-      run({target_for(fleet.address["a"])},
-          "printf 'x@@mark-0123abcd@@\\n@@mark-0123abcd@@ y\\n@@mark-0123abcd@@\\nend\\n'", options,
-          keys, store);
+  // One write (dd with fullblock): a marker line followed by more output within the same write
+  // must not start the follow-up. Had the shell written line by line, sshd could forward a chunk
+  // ending right after the marker line, which is exactly what the real collector does on purpose
+  // when it then waits for its stdin.
+  auto result = run({target_for(fleet.address["a"])},
+                    "printf 'x@@mark-0123abcd@@\\n@@mark-0123abcd@@ y\\n@@mark-0123abcd@@\\nend\\n'"
+                    " | dd bs=4096 iflag=fullblock 2>/dev/null",
+                    options, keys, store);
   const Outcome& outcome = result.outcomes[0];
   REQUIRE(outcome.status == Status::ok);
   CHECK_FALSE(asked);
