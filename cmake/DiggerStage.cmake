@@ -55,6 +55,11 @@ function(digger_stage name)
     target_link_libraries(${target}_layer_check PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,${target}>"
                           ${ARG_PRIVATE_LIBS})
     target_link_options(${target}_layer_check PRIVATE -Wl,--no-undefined)
+    if(DIGGER_SANITIZE AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+      # Clang puts the sanitizer runtime only into executables; a shared object must take the
+      # shared runtime to leave no sanitizer symbol undefined.
+      target_link_options(${target}_layer_check PRIVATE -shared-libsan)
+    endif()
     add_dependencies(digger_layer_check ${target}_layer_check)
   endif()
 endfunction()

@@ -1,5 +1,6 @@
 #include "digger/catalog/sqlite.hpp"
 #include "digger/cli/command.hpp"
+#include "digger/cli/global_options.hpp"
 
 #include <fmt/format.h>
 #include <libssh2.h>
@@ -27,32 +28,10 @@ std::string command_name(CLI::App& app) {
   return chosen.empty() ? "digger-scan" : "digger-scan " + chosen.front()->get_name();
 }
 
-// `digger-scan --db other.db report`: options given before the subcommand belong to the app
-// (the scan). An option the subcommand also has is handed to it, unless given there too;
-// any other is refused, never silently dropped.
-void carry_global_options(CLI::App& app) {
-  const auto chosen = app.get_subcommands();
-  if (chosen.empty()) {
-    return;
-  }
-  CLI::App* sub = chosen.front();
-  for (CLI::Option* option : app.get_options()) {
-    if (option->count() == 0 || option == app.get_help_ptr() || option == app.get_version_ptr()) {
-      continue;
-    }
-    CLI::Option* same = sub->get_option_no_throw(option->get_name());
-    if (same == nullptr) {
-      throw digger::util::UsageError(
-          fmt::format("{} is an option of the scan, not of `{}`; see `digger-scan {} --help`",
-                      option->get_name(), sub->get_name(), sub->get_name()));
-    }
-    if (same->count() == 0) {
-      for (const std::string& value : option->results()) {
-        same->add_result(value);
-      }
-      same->run_callback();
-    }
-  }
+// The config file in use, for its errors.
+std::string config_file_name(CLI::App& app) {
+  const CLI::Option* config = app.get_config_ptr();
+  return config != nullptr && !config->results().empty() ? config->results().front() : "config";
 }
 
 // CLI11's own messages ("files is required") get the same prefix as ours.
@@ -84,15 +63,21 @@ int main(int argc, char** argv) {
   add_report_command(app, action);
   add_diff_command(app, action);
   add_scans_commands(app, action);
+  GlobalOptions globals;
+  globals.attach(app);
   // The one place where exceptions become exit codes (include/digger/util/result.hpp).
   try {
     app.parse(argc, argv);
-    carry_global_options(app);
+    globals.carry(app);
     if (!action) {
       fmt::print(stderr, "{}", app.help());
       return exit_usage;
     }
     return action();
+  } catch (const CLI::ConfigError& e) {
+    fmt::print(stderr, "{}: {}\n", command_name(app),
+               describe_config_error(config_file_name(app), e));
+    return exit_usage;
   } catch (const CLI::ParseError& e) {
     return parse_failure(app, e);
   } catch (const digger::util::UsageError& e) {

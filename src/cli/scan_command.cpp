@@ -468,7 +468,15 @@ void add_scan_command(CLI::App& app, Action& action) {
   app.add_flag("-v,--verbose", flags->verbose, "one line per host")->excludes(quiet);
   app.add_option("--summary-format", flags->summary_format, "text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
-  app.final_callback([&app, &action, flags] {
+  // `digger-scan scan --inventory F` names the default action; its options stay the app's
+  // (fallthrough hands them up), so both spellings parse the same flags.
+  CLI::App* alias = app.add_subcommand("scan", "scan the hosts of --inventory (the default action; "
+                                               "options as in `digger-scan --help`)");
+  alias->fallthrough();
+  app.final_callback([&app, &action, flags, alias] {
+    if (alias->parsed() && flags->inventory.empty()) {
+      throw UsageError("--inventory is required");
+    }
     if (action || flags->inventory.empty()) {
       return; // a subcommand ran, or nothing to scan (main prints the help)
     }
