@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -170,19 +171,25 @@ std::string counts_text(const std::map<std::string, std::int64_t>& counts) {
   return out;
 }
 
-// Every selected job that was not exported on stderr, one line each with its reason; then the
-// summary line on stdout, whose counts add up to the jobs selected.
+// Every selected job that was not exported on stdout, grouped by reason, one line each; then
+// the summary line, whose counts add up to the jobs selected. Both on stdout: the list is the
+// answer to "what must I still move by hand", not a diagnostic.
 int report_outcome(const migrate::ExportPlan& plan, size_t files, const fs::path& dir,
                    bool strict) {
   size_t exported = 0;
+  std::vector<std::pair<std::string, const migrate::ExportedJob*>> left;
   for (const auto& job : plan.jobs) {
     if (job.status == migrate::ExportStatus::converted) {
       ++exported;
-      continue;
+    } else {
+      left.emplace_back(migrate::not_exported_reason(job), &job);
     }
-    fmt::print(stderr, "digger-scan export: not exported: {} {}:{}: {}\n",
-               migrate::printable(job.job.host), migrate::printable(job.job.file), job.job.line,
-               migrate::not_exported_reason(job));
+  }
+  std::stable_sort(left.begin(), left.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [reason, job] : left) {
+    fmt::print("not exported: {} {}:{}: {}\n", migrate::printable(job->job.host),
+               migrate::printable(job->job.file), job->job.line, reason);
   }
   const auto reasons = migrate::not_exported_reasons(plan);
   const size_t skipped = plan.jobs.size() - exported;
@@ -260,7 +267,7 @@ void add_export_command(CLI::App& app, Action& action) {
   cmd->add_flag("--force", options->force,
                 "Replace the output directory when it holds a previous export");
   cmd->add_flag("--strict", options->strict,
-                "Exit 5 when a selected job was not exported (each is listed on stderr)");
+                "Exit 5 when a selected job was not exported (each is listed with its reason)");
   cmd->callback([options, &action] { action = [options] { return run_export(*options); }; });
 }
 

@@ -435,15 +435,18 @@ def check_selection(validator):
 
 
 def check_counts(target, result, report):
-    """Every selected job is exported or listed on stderr with its reason; the counts add up."""
-    m = re.match(r"exported (\d+), skipped (\d+)(?: \(([^)]*)\))? of (\d+) job", result.stdout)
+    """Every selected job is exported or listed on stdout with its reason, grouped by reason;
+    the counts add up."""
+    m = re.search(r"^exported (\d+), skipped (\d+)(?: \(([^)]*)\))? of (\d+) job", result.stdout, re.M)
     if not check(m is not None, f"{target}: summary line {result.stdout!r}"):
         return
     exported, skipped, total = int(m.group(1)), int(m.group(2)), int(m.group(4))
     check(exported + skipped == total == len(report["jobs"]), f"{target}: {result.stdout!r}")
     check(exported == report["summary"]["converted"], f"{target}: exported {exported}")
-    listed = [l for l in result.stderr.splitlines() if l.startswith("digger-scan export: not exported: ")]
-    check(len(listed) == skipped, f"{target}: {len(listed)} jobs listed on stderr, {skipped} skipped")
+    listed = [l for l in result.stdout.splitlines() if l.startswith("not exported: ")]
+    check(len(listed) == skipped, f"{target}: {len(listed)} jobs listed on stdout, {skipped} skipped")
+    listed_reasons = [l.rsplit(": ", 1)[1] for l in listed]
+    check(listed_reasons == sorted(listed_reasons), f"{target}: the list is not grouped by reason")
     reasons = sum(int(part.rsplit(" ", 1)[1]) for part in (m.group(3) or "").split(", ") if part)
     check(reasons == skipped, f"{target}: reasons add up to {reasons}, skipped {skipped}")
 
@@ -451,7 +454,7 @@ def check_counts(target, result, report):
 def check_strict_and_convert():
     out = os.path.join(WORK, "strict")
     result = run(["export", "--db", DB, "--target", "k8s", "--strict", "-o", out], 5, "--strict")
-    check("not exported" in result.stderr, "--strict lists the jobs")
+    check("not exported" in result.stdout, "--strict lists the jobs")
     run(["export", "--db", DB, "--target", "systemd", "--strict", "--filter", "owner=postgres",
          "-o", os.path.join(WORK, "strict-ok")], 0, "--strict with every job exported")
     result = run(["convert", "0 3 * * * root /opt/x.sh", "--target", "systemd"], 2,
