@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <optional>
 #include <pwd.h>
 #include <set>
@@ -81,12 +82,24 @@ std::optional<std::string> user_column_word(const crontab::Job& job) {
   return std::nullopt;
 }
 
+// At most `limit` bytes of stdin (`convert -`: a line piped from crontab -l, grep...).
+std::string read_stdin(std::size_t limit) {
+  std::string text(limit, '\0');
+  std::cin.read(text.data(), static_cast<std::streamsize>(limit));
+  text.resize(static_cast<std::size_t>(std::cin.gcount()));
+  return text;
+}
+
 // The one job among the given lines, read exactly as cron reads a crontab (env lines such
 // as CRON_TZ= above it apply to it).
 std::optional<crontab::Job> read_job(const ConvertArgs& args, std::string& error) {
   std::string text;
-  for (const auto& line : args.lines) {
-    text += line + "\n";
+  if (args.lines == std::vector<std::string>{"-"}) {
+    text = read_stdin(max_input_bytes + 1);
+  } else {
+    for (const auto& line : args.lines) {
+      text += line + "\n";
+    }
   }
   if (text.size() > max_input_bytes) {
     error = "the input is larger than 1 MiB";
@@ -185,7 +198,8 @@ void add_convert_command(CLI::App& app, Action& action) {
       "convert", "Convert one crontab job to another scheduler and list what does not carry over");
   cmd->add_option("line", args->lines,
                   "The job line, optionally preceded by env lines (one per argument, or "
-                  "separated by newlines), e.g. 'CRON_TZ=Europe/Paris' '0 3 * * * cmd'")
+                  "separated by newlines; - reads them from stdin), e.g. 'CRON_TZ=Europe/Paris' "
+                  "'0 3 * * * cmd'")
       ->required();
   cmd->add_option("--target", args->target, migrate::target_help("Target scheduler"))
       ->check(CLI::IsMember(migrate::target_choices()))

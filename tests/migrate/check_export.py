@@ -38,8 +38,8 @@ def check(condition, message):
     return condition
 
 
-def run(args, expect, what):
-    result = subprocess.run([SCAN] + args, capture_output=True, text=True)
+def run(args, expect, what, stdin=None):
+    result = subprocess.run([SCAN] + args, capture_output=True, text=True, input=stdin)
     check(result.returncode == expect,
           f"{what}: exit {result.returncode}, expected {expect}: {result.stderr.strip()}")
     return result
@@ -464,6 +464,12 @@ def check_strict_and_convert():
     result = run(["convert", "0 3 * * * root /opt/x.sh", "--system", "--target", "systemd"], 0,
                  "convert --system")
     check('ExecStart=/bin/sh -c "/opt/x.sh"' in result.stdout, "convert --system: the command")
+    piped = run(["convert", "-", "--target", "systemd"], 0, "convert - (stdin)",
+                stdin="CRON_TZ=Europe/Paris\n0 3 * * * /opt/y.sh\n")
+    typed = run(["convert", "CRON_TZ=Europe/Paris", "0 3 * * * /opt/y.sh", "--target", "systemd"], 0,
+                "convert with the same lines as arguments")
+    check(piped.stdout == typed.stdout and "/opt/y.sh" in piped.stdout,
+          f"convert - reads its lines from stdin: {piped.stdout!r}")
 
 
 def check_schema_rejects(report, validator):
