@@ -34,13 +34,13 @@ _digger_scan_value_kind() {
   spec=${line#*"$option"}
   spec=${spec#" "}
   case $spec in
-    TEXT* | INT* | UINT* | FLOAT*) ;;
+    TEXT* | INT* | UINT* | FLOAT* | FILE*) ;;
     *) echo flag; return ;;
   esac
   spec=${spec%% *}
   case $spec in
     *:\{*\}*) spec=${spec#*:\{}; spec=${spec%%\}*}; echo "${spec//,/ }" ;;
-    *:FILE*) echo file ;;
+    FILE* | *:FILE*) echo file ;;
     *:DIR*) echo dir ;;
     *) echo any ;;
   esac

@@ -1,13 +1,13 @@
 #!/usr/bin/python3
-"""check_help.py DIGGER_SCAN COMPLETION MAN_MARKDOWN: the bash completion offers exactly the
-subcommands, options and option choices of the program's --help (read here by a parser of
-its own), and the man page (docs/digger-scan.1.md, from which the roff page is generated)
+"""check_help.py DIGGER_SCAN COMPLETION ZSH_COMPLETION MAN_MARKDOWN: the bash and zsh
+completions offer exactly the subcommands, options and option choices of the program's --help
+(read here by a parser of its own), and the man page (docs/digger-scan.1.md, from which the roff page is generated)
 names every option of every subcommand."""
 import re
 import subprocess
 import sys
 
-SCAN, COMPLETION, MARKDOWN = sys.argv[1:4]
+SCAN, COMPLETION, ZSH_COMPLETION, MARKDOWN = sys.argv[1:5]
 failures = []
 
 
@@ -40,8 +40,12 @@ def options(subcommand):
     return found
 
 
+LAST_WORDS = [[]]
+
+
 def complete(words):
     """COMPREPLY of the completion script for the command line `words` (last = current)."""
+    LAST_WORDS[0] = words
     script = (
         f"source {COMPLETION!r}\n"
         'COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); _digger_scan\n'
@@ -52,9 +56,26 @@ def complete(words):
     return sorted(w for w in out.splitlines() if w)
 
 
+def complete_zsh(words):
+    """$reply of the zsh completion's candidate function for the command line `words`, kept to
+    those starting with the current word as compadd keeps them (the compadd/_files wrapper
+    needs a terminal; the candidates are all it adds)."""
+    script = (
+        f"source {ZSH_COMPLETION!r}\n"
+        'words=("$@"); CURRENT=$#words; _digger_scan_candidates\n'
+        "print -rl -- $reply\n"
+    )
+    out = subprocess.run(["zsh", "-f", "-c", script, "complete", SCAN] + words, capture_output=True,
+                         text=True, check=True).stdout
+    return sorted(w for w in out.splitlines() if w and w.startswith(words[-1]))
+
+
 def expect(what, got, want):
     if sorted(got) != sorted(want):
         failures.append(f"{what}: completion {sorted(got)} != --help {sorted(want)}")
+    zsh = complete_zsh(LAST_WORDS[0])
+    if sorted(zsh) != sorted(want):
+        failures.append(f"{what}: zsh completion {sorted(zsh)} != --help {sorted(want)}")
 
 
 subs = subcommands()

@@ -38,4 +38,11 @@ completion=$prefix/share/bash-completion/completions/digger-scan
 got=$(bash -c '. "$1"; COMP_WORDS=("$2" report --for); COMP_CWORD=2; _digger_scan
                echo "${COMPREPLY[*]}"' complete "$completion" "$prefix/bin/digger-scan")
 [ "$got" = "--format" ] || fail "installed completion of 'report --for': '$got'"
+zsh_completion=$prefix/share/zsh/vendor-completions/_digger-scan
+[ -f "$zsh_completion" ] || fail "no share/zsh/vendor-completions/_digger-scan"
+if command -v zsh >/dev/null; then
+  got=$(zsh -f -c '. "$1"; words=("$2" report --f); CURRENT=3; _digger_scan_candidates
+                   print -r -- ${(M)reply:#--f*}' complete "$zsh_completion" "$prefix/bin/digger-scan")
+  [ "$got" = "--filter --format --full" ] || fail "installed zsh completion of 'report --f': '$got'"
+fi
 echo "ok"
