@@ -42,7 +42,7 @@ zsh_completion=$prefix/share/zsh/vendor-completions/_digger-scan
 [ -f "$zsh_completion" ] || fail "no share/zsh/vendor-completions/_digger-scan"
 if command -v zsh >/dev/null; then
   got=$(zsh -f -c '. "$1"; words=("$2" report --f); CURRENT=3; _digger_scan_candidates
-                   print -r -- ${(M)reply:#--f*}' complete "$zsh_completion" "$prefix/bin/digger-scan")
+                   print -r -- ${(o)${(M)reply:#--f*}}' complete "$zsh_completion" "$prefix/bin/digger-scan")
   [ "$got" = "--filter --format --full" ] || fail "installed zsh completion of 'report --f': '$got'"
 fi
 echo "ok"
