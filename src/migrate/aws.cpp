@@ -8,6 +8,7 @@
 #include "digger/migrate/export_plan.hpp"
 #include "digger/migrate/expressions.hpp"
 #include "digger/migrate/names.hpp"
+#include "digger/migrate/secret_store.hpp"
 #include "digger/migrate/utc_shift.hpp"
 
 #include <fmt/format.h>
@@ -92,10 +93,15 @@ json batch_job_definition(const crontab::Job& job, const JobFacts& facts, const 
       environment.push_back({{"name", env.name}, {"value", env.value}});
     }
   }
+  json secrets = json::array();
+  for (const auto& variable : facts.secrets) {
+    secrets.push_back({{"name", variable}, {"valueFrom", secret_parameter_arn(facts, variable)}});
+  }
   json container = {
       {"image", "<IMAGE>"},
       {"command", json::array({facts.shell, "-c", command_with_stdin(job)})},
       {"environment", environment},
+      {"secrets", secrets},
       {"user", facts.run_as},
       {"resourceRequirements",
        json::array({{{"type", "VCPU"}, {"value", "1"}}, {{"type", "MEMORY"}, {"value", "2048"}}})}};
@@ -248,6 +254,9 @@ constexpr std::string_view aws_day_detail =
     "with '*' makes cron AND them); EventBridge needs '?' in one of the two fields, so it "
     "cannot restrict both. Add a date test to the command and schedule on one field, or pick "
     "the days by hand";
+constexpr std::string_view ssm_secret_store =
+    "the SSM SecureString parameter /digger/<job>/<NAME> (fetched on the host by the SSM "
+    "command with aws ssm get-parameter; the instance role needs ssm:GetParameter)";
 constexpr std::string_view disabled_schedule =
     "every schedule is created with \"State\": \"DISABLED\"";
 
@@ -266,6 +275,7 @@ const TargetSpec eventbridge_target = {
     .layout = add_cloudformation,
     .enable = enable_schedules,
     .disabled_as = disabled_schedule,
+    .secret_store = ssm_secret_store,
 };
 
 const TargetSpec eventbridge_rule_target = {
@@ -281,6 +291,7 @@ const TargetSpec eventbridge_rule_target = {
     .layout = add_cloudformation,
     .enable = enable_rules,
     .disabled_as = "every rule is created with \"State\": \"DISABLED\"",
+    .secret_store = ssm_secret_store,
     .notes = rule_notes,
 };
 
@@ -297,6 +308,8 @@ const TargetSpec batch_target = {
     .layout = add_cloudformation,
     .enable = enable_schedules,
     .disabled_as = disabled_schedule,
+    .secret_store = "the SSM SecureString parameter /digger/<job>/<NAME>, injected by "
+                    "containerProperties.secrets (the execution role needs ssm:GetParameters)",
 };
 
 } // namespace digger::migrate

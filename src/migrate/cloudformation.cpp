@@ -23,7 +23,7 @@ struct Placeholder {
   std::string_view description;
 };
 
-constexpr std::array<Placeholder, 5> placeholders = {{
+constexpr std::array<Placeholder, 6> placeholders = {{
     {"<SCHEDULER_ROLE_ARN>", "SchedulerRoleArn",
      "IAM role EventBridge Scheduler assumes to call the target (ssm:SendCommand or "
      "batch:SubmitJob)"},
@@ -33,6 +33,7 @@ constexpr std::array<Placeholder, 5> placeholders = {{
     {"<IMAGE>", "Image",
      "Container image of the Batch jobs: it must hold the jobs' programs and users"},
     {"<REGION>", "AWS::Region", ""},
+    {"<ACCOUNT_ID>", "AWS::AccountId", ""},
 }};
 
 struct TemplateBuilder {
@@ -150,6 +151,9 @@ json resource(TemplateBuilder& builder, const Definition& definition, std::strin
   if (definition.kind == "batch-job-definition") {
     type = "AWS::Batch::JobDefinition";
     properties = pascal_keys(properties);
+    for (auto& secret : properties["ContainerProperties"]["Secrets"]) {
+      secret["ValueFrom"] = builder.join_placeholders(secret["ValueFrom"].get<std::string>());
+    }
   } else if (definition.kind == "events-rule") {
     type = "AWS::Events::Rule";
     for (auto& target : properties["Targets"]) {

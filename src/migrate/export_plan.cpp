@@ -3,6 +3,7 @@
 #include "digger/crontab/crontab.hpp"
 #include "digger/migrate/export_sources.hpp"
 #include "digger/migrate/job_facts.hpp"
+#include "digger/migrate/target_spec.hpp"
 #include "digger/secrets/secrets.hpp"
 #include "digger/timing/next_runs.hpp"
 #include "digger/units/run_parts.hpp"
@@ -16,6 +17,13 @@
 
 namespace digger::migrate {
 namespace {
+
+bool is_shell_name(std::string_view name) {
+  return !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+         });
+}
 
 bool is_crontab_kind(std::string_view kind) {
   return kind == "user" || kind == "system" || kind == "cron.d";
@@ -71,7 +79,11 @@ crontab::Job with_secrets_hidden(crontab::Job job, std::vector<std::string>& hid
   for (const auto& setting : job.environment) {
     if (secrets::is_secret_name(setting.name)) {
       hidden.push_back(setting.name);
-      environment.push_back({setting.name, secret_placeholder(setting.name)});
+      // A shell name comes from the target's secret store (JobContext::secrets); any other
+      // name (cron takes `"A B"=x`) cannot be set that way and keeps a placeholder.
+      if (!is_shell_name(setting.name)) {
+        environment.push_back({setting.name, secret_placeholder(setting.name)});
+      }
     } else {
       environment.push_back(setting);
     }
@@ -129,14 +141,25 @@ std::vector<std::string> reference_removed_secrets(std::string& text, size_t& ne
   return names;
 }
 
-// Secrets the scan removed: the job is written, but "needs-secret" until they are put back.
-std::vector<Lost> secret_losses(crontab::Job& job, const std::vector<std::string>& hidden) {
+// Secrets the scan removed: the job is written, reading them from the target's secret store
+// (`store`, its TargetSpec row), but "needs-secret" until they are stored there. The
+// variables to read go to `store_variables`.
+std::vector<Lost> secret_losses(crontab::Job& job, const std::vector<std::string>& hidden,
+                                std::string_view store, std::vector<std::string>& store_variables) {
   std::vector<Lost> out;
   for (const auto& name : hidden) {
+    if (!is_shell_name(name)) {
+      out.push_back({"secret", LossLevel::workaround,
+                     fmt::format("the value of {} is not written out: the definition holds {} "
+                                 "instead; set it by hand before enabling it",
+                                 name, secret_placeholder(name))});
+      continue;
+    }
+    store_variables.push_back(name);
     out.push_back({"secret", LossLevel::workaround,
-                   fmt::format("the value of {} is not written out: the definition holds {} "
-                               "instead; set it from a secret store before enabling it",
-                               name, secret_placeholder(name))});
+                   fmt::format("the value of {} is not written out: the definition reads it "
+                               "from {}; store it there before enabling it",
+                               name, store)});
   }
   size_t next = 0;
   auto names = reference_removed_secrets(job.command, next);
@@ -144,14 +167,13 @@ std::vector<Lost> secret_losses(crontab::Job& job, const std::vector<std::string
     auto more = reference_removed_secrets(*job.stdin_data, next);
     names.insert(names.end(), more.begin(), more.end());
   }
+  store_variables.insert(store_variables.end(), names.begin(), names.end());
   if (!names.empty()) {
-    out.push_back(
-        {"needs-secret", LossLevel::workaround,
-         fmt::format("the scan removed a secret from the command (`***`): the definition reads "
-                     "it from {} and fails while that is unset; provide it from a secret store "
-                     "(AWS Secrets Manager or an SSM SecureString parameter, Jenkins "
-                     "credentials, a Kubernetes Secret, a systemd credential) before enabling it",
-                     fmt::join(names, ", "))});
+    out.push_back({"needs-secret", LossLevel::workaround,
+                   fmt::format("the scan removed a secret from the command (`***`): the "
+                               "definition reads {} from {} and fails while that is unset; store "
+                               "the secret there before enabling it",
+                               fmt::join(names, ", "), store)});
   }
   return out;
 }
@@ -185,7 +207,8 @@ ExportedJob export_one(const ExportJob& source, Target target, std::chrono::sys_
   }
   std::vector<std::string> hidden;
   crontab::Job job = with_secrets_hidden(read->job, hidden);
-  const std::vector<Lost> secrets = secret_losses(job, hidden);
+  const std::vector<Lost> secrets =
+      secret_losses(job, hidden, target.spec().secret_store, read->context.secrets);
   read->context.reference = reference;
   out.conversion = convert_job(job, read->context, target, used_names);
   if (!out.conversion.converted) {

@@ -2,6 +2,7 @@
 #include "digger/migrate/export_files.hpp"
 #include "digger/migrate/expressions.hpp"
 #include "digger/migrate/names.hpp"
+#include "digger/migrate/secret_store.hpp"
 
 #include <fmt/format.h>
 
@@ -49,6 +50,22 @@ bool is_identifier(std::string_view name) {
   return true;
 }
 
+// The step, inside withCredentials when the job reads secrets: each a "secret text"
+// credential bound to its variable (Jenkins masks it in the log).
+std::string with_credentials(const JobFacts& facts, const std::string& step) {
+  if (facts.secrets.empty()) {
+    return "        " + step + "\n";
+  }
+  std::string bindings;
+  for (const auto& variable : facts.secrets) {
+    bindings +=
+        fmt::format("{}string(credentialsId: {}, variable: {})", bindings.empty() ? "" : ", ",
+                    groovy_quote(jenkins_credential_id(facts, variable)), groovy_quote(variable));
+  }
+  return fmt::format("        withCredentials([{}]) {{\n          {}\n        }}\n", bindings,
+                     step);
+}
+
 std::string jenkins_pipeline(const crontab::Job& job, const JobFacts& facts,
                              const std::vector<std::string>& lines, Conversion& out) {
   std::string spec = facts.zone.empty() ? "" : "TZ=" + facts.zone + "\n";
@@ -83,8 +100,8 @@ std::string jenkins_pipeline(const crontab::Job& job, const JobFacts& facts,
       fmt::format("{} -c {}", shell_word(facts.shell), shell_quote(command_with_stdin(job)));
   text += fmt::format("  stages {{\n    stage('cron job') {{\n"
                       "      when {{ environment name: 'DIGGER_ENABLED', value: 'true' }}\n"
-                      "      steps {{\n        sh {}\n      }}\n    }}\n  }}\n}}\n",
-                      groovy_quote(step));
+                      "      steps {{\n{}      }}\n    }}\n  }}\n}}\n",
+                      with_credentials(facts, "sh " + groovy_quote(step)));
   return text;
 }
 
@@ -114,6 +131,11 @@ std::optional<Lost> build_kubernetes(const BuildInput& in, Conversion& out) {
   json env = json::array();
   for (const auto& e : job.environment) {
     env.push_back({{"name", e.name}, {"value", e.value}});
+  }
+  for (const auto& variable : facts.secrets) { // one Secret per CronJob, a key per variable
+    env.push_back(
+        {{"name", variable},
+         {"valueFrom", {{"secretKeyRef", {{"name", name + "-secrets"}, {"key", variable}}}}}});
   }
   json container = {{"name", "job"},
                     {"image", "<IMAGE>"},
@@ -207,6 +229,8 @@ const TargetSpec jenkins_target = {
     .enable = enable_jenkins,
     .disabled_as = "every pipeline's stage runs only once DIGGER_ENABLED is 'true' (created "
                    "'false')",
+    .secret_store = "the Jenkins secret-text credential digger-<job>-<NAME>, bound by "
+                    "withCredentials around the step",
 };
 
 const TargetSpec kubernetes_target = {
@@ -229,6 +253,8 @@ const TargetSpec kubernetes_target = {
     .layout = kubernetes_layout,
     .enable = enable_kubernetes,
     .disabled_as = "every CronJob is created with spec.suspend: true",
+    .secret_store = "the Kubernetes Secret <cronjob>-secrets, key <NAME> (env valueFrom "
+                    "secretKeyRef)",
 };
 
 } // namespace digger::migrate

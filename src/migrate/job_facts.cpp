@@ -1,8 +1,10 @@
 #include "digger/migrate/job_facts.hpp"
 
 #include "digger/migrate/names.hpp"
+#include "digger/migrate/secret_store.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <array>
 #include <charconv>
@@ -164,9 +166,14 @@ std::string base64(std::string_view data) {
 }
 
 std::string host_script(const crontab::Job& job, const JobFacts& facts) {
-  std::string line;
+  // Secrets come from SSM on the host and reach the job through the environment (never the
+  // command line, which other users see in ps).
+  std::string line = fetch_secrets_from_ssm(facts);
   if (facts.run_as != "root") {
-    line += fmt::format("sudo -H -u {} -- ", shell_quote(facts.run_as));
+    const std::string keep = facts.secrets.empty()
+                                 ? ""
+                                 : fmt::format("--preserve-env={} ", fmt::join(facts.secrets, ","));
+    line += fmt::format("sudo -H {}-u {} -- ", keep, shell_quote(facts.run_as));
   }
   if (!job.environment.empty()) {
     line += "env";
@@ -201,6 +208,7 @@ JobFacts job_facts(const crontab::Job& job, const JobContext& context) {
     facts.shell = "/bin/sh";
   }
   facts.nonblocking_lock = runs_under_nonblocking_flock(job.command);
+  facts.secrets = context.secrets;
   std::string base;
   for (const std::string& part : {context.host, facts.run_as, program_name(job.command)}) {
     if (!part.empty()) {

@@ -2,6 +2,7 @@
 #include "digger/migrate/export_files.hpp"
 #include "digger/migrate/expressions.hpp"
 #include "digger/migrate/names.hpp"
+#include "digger/migrate/secret_store.hpp"
 
 #include <fmt/format.h>
 
@@ -70,6 +71,12 @@ std::string service_unit(const crontab::Job& job, const JobFacts& facts) {
   for (const auto& env : job.environment) {
     text += fmt::format("Environment={}\n", unit_quote(env.name + "=" + env.value, false));
   }
+  // Secrets as systemd credentials: files only this service reads, under
+  // $CREDENTIALS_DIRECTORY; the command's shell exports them before running the job.
+  for (const auto& variable : facts.secrets) {
+    text +=
+        fmt::format("LoadCredential={}:{}\n", variable, systemd_credential_path(facts, variable));
+  }
   const bool plain_shell =
       facts.shell.find_first_not_of(
           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") ==
@@ -77,7 +84,7 @@ std::string service_unit(const crontab::Job& job, const JobFacts& facts) {
       facts.shell.starts_with('/');
   text +=
       fmt::format("ExecStart={} -c {}\n", plain_shell ? facts.shell : unit_quote(facts.shell, true),
-                  unit_quote(job.command, true));
+                  unit_quote(read_systemd_credentials(facts) + job.command, true));
   if (job.stdin_data) {
     text += fmt::format("StandardInput=data\nStandardInputData={}\n", base64(stdin_text(job)));
   }
@@ -158,6 +165,8 @@ const TargetSpec systemd_target = {
     .layout = systemd_layout,
     .enable = enable_timers,
     .disabled_as = "timers are installed but not enabled",
+    .secret_store = "the systemd credential file /etc/credstore/digger.<job>.<NAME> "
+                    "(LoadCredential=, mode 0600)",
 };
 
 } // namespace digger::migrate

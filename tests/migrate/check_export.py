@@ -161,8 +161,12 @@ def check_systemd(out, report):
     service = read(os.path.join(out, backup["definitions"][1]["file"]))
     check("OnCalendar=Mon..Fri *-*-* 3:0:00 Europe/Paris\n" in timer, f"systemd: timer {timer}")
     check("User=alice\n" in service, "systemd: User=alice")
-    check('Environment="DB_PASSWORD=<SECRET:DB_PASSWORD>"\n' in service, "systemd: secret placeholder")
-    check('ExecStart=/bin/sh -c "/home/alice/backup.sh --full"\n' in service, "systemd: ExecStart")
+    # The hidden value is a systemd credential the command's shell exports; no placeholder.
+    check("LoadCredential=DB_PASSWORD:/etc/credstore/digger.web-01-alice-backup.sh.DB_PASSWORD\n"
+          in service and "<SECRET:" not in service and "DB_PASSWORD=" not in service.split("ExecStart")[0],
+          f"systemd: the secret is a credential: {service}")
+    check('ExecStart=/bin/sh -c "DB_PASSWORD=$$(cat \\"$$CREDENTIALS_DIRECTORY/DB_PASSWORD\\") || exit 1; '
+          'export DB_PASSWORD; /home/alice/backup.sh --full"\n' in service, f"systemd: ExecStart {service}")
     check(backup["status"] == "needs-secret", "systemd: a hidden env value is needs-secret")
     check({"feature": "secret", "level": "workaround"} in
           [{k: l[k] for k in ("feature", "level")} for l in backup["lost"]], "systemd: secret item")
@@ -277,7 +281,11 @@ def check_eventbridge(out, report):
     ssm = json.loads(backup["Target"]["Input"]) if backup else {}
     check(ssm.get("DocumentName") == "AWS-RunShellScript"
           and ssm["Targets"] == [{"Key": "tag:Name", "Values": ["web-01"]}], f"eventbridge: {ssm}")
-    check("<SECRET:DB_PASSWORD>" in ssm["Parameters"]["commands"][0], "eventbridge: secret placeholder")
+    command = ssm["Parameters"]["commands"][0] if ssm else ""
+    check(command.startswith("DB_PASSWORD=$(aws ssm get-parameter --with-decryption --name "
+                             "/digger/web-01-alice-backup.sh/DB_PASSWORD ")
+          and "sudo -H --preserve-env=DB_PASSWORD -u 'alice' -- " in command and "<SECRET:" not in command,
+          f"eventbridge: the secret comes from SSM on the host: {command}")
     check(by_name.get("web-01-alice-python3-dom", {}).get("ScheduleExpression") == "cron(0 12 15 * ? *)"
           and by_name.get("web-01-alice-python3-dow", {}).get("ScheduleExpression")
           == "cron(0 12 ? * 2 *)", "eventbridge: cron's day OR as two schedules")
@@ -332,7 +340,13 @@ def check_batch(out, report):
     check(len(schedules) == 1, "batch: the schedule depends on its job definition")
     _, backup = definitions.get("web-01-alice-backup-sh", definitions.get("web-01-alice-backup.sh", (None, {})))
     env = backup.get("ContainerProperties", {}).get("Environment", [])
-    check({"Name": "DB_PASSWORD", "Value": "<SECRET:DB_PASSWORD>"} in env, f"batch: env {env}")
+    secrets = backup.get("ContainerProperties", {}).get("Secrets", [])
+    check(not any(e["Name"] == "DB_PASSWORD" for e in env), f"batch: env {env}")
+    check([s["Name"] for s in secrets] == ["DB_PASSWORD"]
+          and secrets[0]["ValueFrom"] == {"Fn::Join": ["", ["arn:aws:ssm:", {"Ref": "AWS::Region"}, ":",
+                                                            {"Ref": "AWS::AccountId"},
+                                                            ":parameter/digger/web-01-alice-backup.sh/DB_PASSWORD"]]},
+          f"batch: the secret is an SSM parameter: {secrets}")
 
 
 # --- Jenkins and Kubernetes ------------------------------------------------------------------
@@ -351,6 +365,9 @@ def check_jenkins(out, report):
     check("    DIGGER_ENABLED = 'false'\n" in text
           and "when { environment name: 'DIGGER_ENABLED', value: 'true' }" in text,
           "jenkins: the pipeline is created disabled")
+    check("withCredentials([string(credentialsId: 'digger-web-01-alice-backup.sh-DB_PASSWORD', "
+          "variable: 'DB_PASSWORD')]) {\n          sh " in text and "<SECRET:" not in text,
+          f"jenkins: the secret is a credential bound around the step: {text}")
 
 
 def check_k8s(out, report):
@@ -372,6 +389,11 @@ def check_k8s(out, report):
                 check(container["command"][2] == job["command"],
                       f"k8s: command {container['command'][2]!r} != {job['command']!r}")
     backup = yaml.safe_load(read(os.path.join(out, job_by(report, "web-01", "0 3 * * 1-5")["definitions"][0]["file"])))
+    env = backup["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["env"]
+    check({"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": backup["metadata"]["name"] + "-secrets",
+                                                                 "key": "DB_PASSWORD"}}} in env
+          and not any(e.get("value", "").startswith("<SECRET:") for e in env),
+          f"k8s: the secret comes from a Secret: {env}")
     check(backup["spec"]["schedule"] == "0 3 * * 1-5" and backup["spec"]["timeZone"] == "Europe/Paris"
           and backup["spec"]["concurrencyPolicy"] == "Allow", f"k8s: {backup['spec']}")
     vacuum = yaml.safe_load(read(os.path.join(out, job_by(report, "db-01", "*/10 * * * *")["definitions"][0]["file"])))

@@ -147,7 +147,13 @@ TEST_CASE("export to systemd: units, marker, carried-over features and lost item
   REQUIRE(timer != nullptr);
   CHECK(timer->content.find("OnCalendar=Mon..Fri *-*-* 3:0:00 Europe/Paris") != std::string::npos);
   CHECK(service->content.find("User=alice") != std::string::npos);
-  CHECK(service->content.find("Environment=\"API_TOKEN=<SECRET:API_TOKEN>\"") != std::string::npos);
+  // The hidden value is read from a systemd credential, never written as a value or placeholder.
+  CHECK(service->content.find(
+            "LoadCredential=API_TOKEN:/etc/credstore/digger.web-01-alice-backup.sh.API_TOKEN\n") !=
+        std::string::npos);
+  CHECK(service->content.find("API_TOKEN=$$(cat \\\"$$CREDENTIALS_DIRECTORY/API_TOKEN\\\")") !=
+        std::string::npos);
+  CHECK(service->content.find("<SECRET:") == std::string::npos);
   for (const auto& file : files) {
     INFO(file.path);
     CHECK(file.content.find("abc123") == std::string::npos);

@@ -38,6 +38,10 @@ struct JobContext {
   bool no_mail = false;
   // what the job's kind loses on every target (anacron's start time).
   std::vector<Lost> origin_losses;
+  // Variables whose values the scan removed (secret env lines, and the $DIGGER_SECRET_n that
+  // replace `***` in the command): every target reads them from its secret store
+  // (secret_store.hpp), never from the definition.
+  std::vector<std::string> secrets;
 };
 
 // One resource to create on the target. `content` is the target's own format: API input

@@ -29,6 +29,7 @@ struct JobFacts {
   int batch_timeout_seconds = 3600;
   std::vector<std::string> timer_triggers; // JobContext::timer_triggers
   bool catch_up = false;                   // JobContext::catch_up (anacron)
+  std::vector<std::string> secrets;        // JobContext::secrets
 };
 
 JobFacts job_facts(const crontab::Job& job, const JobContext& context);

@@ -74,6 +74,9 @@ struct TargetSpec {
   // disabled, so deploying them early never runs a job twice).
   std::vector<std::string> (*enable)(const Conversion& conversion) = nullptr;
   std::string_view disabled_as = {}; // how definitions are written disabled, for the report
+  // Where the definitions read the values the scan removed (secret_store.hpp), for the
+  // secret and needs-secret items.
+  std::string_view secret_store = {};
   // Fleet-level remarks (quotas); may be null.
   void (*notes)(const ExportPlan& plan, std::vector<std::string>& out) = nullptr;
 };
