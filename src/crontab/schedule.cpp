@@ -132,20 +132,7 @@ std::string render_bits(const std::vector<int>& values, int low, int high) {
   if (static_cast<int>(values.size()) == high - low + 1) {
     return "*";
   }
-  std::string out;
-  size_t i = 0;
-  while (i < values.size()) {
-    size_t j = i;
-    while (j + 1 < values.size() && values[j + 1] == values[j] + 1) {
-      ++j;
-    }
-    if (!out.empty()) {
-      out += ',';
-    }
-    out += j > i ? fmt::format("{}-{}", values[i], values[j]) : fmt::format("{}", values[i]);
-    i = j + 1;
-  }
-  return out;
+  return render_runs(values);
 }
 
 template <size_t N>
@@ -169,6 +156,24 @@ std::bitset<N> narrow(const std::bitset<64>& bits) {
 }
 
 } // namespace
+
+std::string render_runs(const std::vector<int>& values, std::string_view range_separator) {
+  std::string out;
+  size_t i = 0;
+  while (i < values.size()) {
+    size_t j = i;
+    while (j + 1 < values.size() && values[j + 1] == values[j] + 1) {
+      ++j;
+    }
+    if (!out.empty()) {
+      out += ',';
+    }
+    out += j > i ? fmt::format("{}{}{}", values[i], range_separator, values[j])
+                 : fmt::format("{}", values[i]);
+    i = j + 1;
+  }
+  return out;
+}
 
 std::string_view field_name(Field field) {
   switch (field) {

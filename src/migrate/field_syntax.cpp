@@ -1,5 +1,7 @@
 #include "digger/migrate/field_syntax.hpp"
 
+#include "digger/crontab/schedule.hpp"
+
 #include <fmt/format.h>
 
 #include <optional>
@@ -23,27 +25,6 @@ std::optional<int> series_step(const std::vector<int>& values) {
     }
   }
   return step;
-}
-
-std::string render_list(const std::vector<int>& values, std::string_view range_separator) {
-  std::string out;
-  size_t i = 0;
-  while (i < values.size()) {
-    size_t j = i;
-    while (j + 1 < values.size() && values[j + 1] == values[j] + 1) {
-      ++j;
-    }
-    if (!out.empty()) {
-      out += ',';
-    }
-    if (j > i) {
-      out += fmt::format("{}{}{}", values[i], range_separator, values[j]);
-    } else {
-      out += fmt::format("{}", values[i]);
-    }
-    i = j + 1;
-  }
-  return out;
 }
 
 std::optional<std::string> render_series(const std::vector<int>& values, int low, int high,
@@ -85,7 +66,7 @@ std::string render_field(const std::vector<int>& values, int low, int high,
   if (static_cast<int>(values.size()) == high - low + 1) {
     return "*";
   }
-  std::string list = render_list(values, syntax.range_separator);
+  std::string list = crontab::render_runs(values, syntax.range_separator);
   auto series = render_series(values, low, high, syntax);
   if (series && series->size() < list.size()) {
     return *series;

@@ -5,6 +5,7 @@
 #include <bitset>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace digger::crontab {
 
@@ -53,5 +54,9 @@ util::Result<Schedule> parse_schedule(std::string_view expression);
 
 std::string_view macro_name(Macro macro);
 std::string_view field_name(Field field); // "minute", "hour", "day-of-month", ... as cron logs it
+
+// Sorted values in list syntax: each run of consecutive values as "first-last" (the separator
+// is "-" for cron, ".." for systemd calendars), comma-separated: {1,2,3,7} -> "1-3,7".
+std::string render_runs(const std::vector<int>& values, std::string_view range_separator = "-");
 
 } // namespace digger::crontab

@@ -11,6 +11,7 @@
 """
 
 import os
+import stat
 
 from . import distro
 from .extras import OPAQUE_DIRS, PER_HOST_MOUNTS
@@ -33,8 +34,24 @@ def write_host(lab_dir, host, keys, binaries=None):
     _write_spool(os.path.join(root, "var-spool"), host)
     _write_cron_files(root, host)
     _write_extras(root, host, binaries or {})
+    _hide_machine_files(etc)
     _write_authorized_keys(os.path.join(root, "authorized_keys"), host, keys)
     _write(os.path.join(root, "digger-lab.sshd_config"), sshd_config(lab_dir, host, keys), 0o644)
+
+
+# What Digger reads in /etc beside the opaque directories: a host the lab gave none of these
+# must not show this machine's own (the cron, anacron, at or supervisor packages install them).
+MACHINE_ETC = ("crontab", "anacrontab", "cron.allow", "cron.deny", "at.allow", "at.deny",
+               "supervisord.conf", "supervisor", "supervisord.d")
+
+
+def _hide_machine_files(etc):
+    """An overlay whiteout (a 0/0 character device in the upper layer) for each of MACHINE_ETC
+    the host did not get: the lower layer's file or directory disappears from the host's view."""
+    for name in MACHINE_ETC:
+        path = os.path.join(etc, name)
+        if not os.path.lexists(path):
+            os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(0, 0))
 
 
 def _write(path, data, mode, uid=0, gid=0):
