@@ -20,6 +20,7 @@ from labkit.extras import OPAQUE_DIRS, PER_HOST_MOUNTS, RUN_PARTS_DIRS  # noqa: 
 from labkit.faults import FAULTS  # noqa: E402
 from labkit.fleet import _assign_fronts  # noqa: E402
 from labkit.generate import generate  # noqa: E402
+from labkit.jobs import SYSTEM_BIN_DIRS  # noqa: E402
 
 KINDS = {"job", "env", "disabled-job", "comment", "blank", "invalid"}
 
@@ -363,7 +364,9 @@ class HiddenBatches(unittest.TestCase):
                     self.assertEqual(j["language"], j["command_language"], j)
                     continue
                 name = os.path.basename(j["target"])
-                if not _planted_by_the_lab(j["target"]):
+                if not _planted_by_the_lab(j["target"]) and j["target"].startswith(SYSTEM_BIN_DIRS):
+                    want = j["command_language"]  # a system utility by name, whatever its file
+                elif not _planted_by_the_lab(j["target"]):
                     want = _machine_file_language(j["target"])  # this machine's own package
                 else:
                     want = next((lang for pattern, lang in by_name if re.match(pattern, name)),

@@ -128,6 +128,9 @@ def _sha256(path):
     return h.hexdigest()
 
 
+SYSTEM_BIN_DIRS = ("/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/")
+
+
 def refine_language(command_language, facts, path):
     """(language, evidence) per the contract's order: Go build info, ELF, shebang, content."""
     if not facts or not facts["exists"] or facts["type"] != "file":
@@ -242,7 +245,12 @@ def host_jobs(host, binaries):
 
 def _job(host, facts, kind, path, n, run_as, schedule, command, command_language, target, texts, index, loaded):
     program = facts.of(target) if target and target.startswith("/") else None
-    language, evidence = refine_language(command_language, program, target or "")
+    if command_language == "shell" and (target or "").startswith(SYSTEM_BIN_DIRS):
+        # A system utility (logrotate, mysqldump) named by path: the command says shell, and
+        # its ELF file -- present when this machine has the package -- does not change that.
+        language, evidence = refine_language(command_language, None, target)
+    else:
+        language, evidence = refine_language(command_language, program, target or "")
     verdict_, managed_by = verdict(host, kind, path, texts, index)
     flags = []
     if program is not None and not program["exists"]:
