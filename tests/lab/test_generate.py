@@ -364,7 +364,8 @@ class HiddenBatches(unittest.TestCase):
                     self.assertEqual(j["language"], j["command_language"], j)
                     continue
                 name = os.path.basename(j["target"])
-                if not _planted_by_the_lab(j["target"]) and j["target"].startswith(SYSTEM_BIN_DIRS):
+                if (not _planted_by_the_lab(j["target"]) and j["target"].startswith(SYSTEM_BIN_DIRS)
+                        and j["command_language"] == "shell"):
                     want = j["command_language"]  # a system utility by name, whatever its file
                 elif not _planted_by_the_lab(j["target"]):
                     want = _machine_file_language(j["target"])  # this machine's own package
