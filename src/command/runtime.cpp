@@ -63,15 +63,29 @@ struct Extension {
   Language language;
 };
 
+// clang-format off
 constexpr std::array<Extension, 19> extensions = {{
-    {".py", Language::python},     {".php", Language::php},        {".phar", Language::php},
-    {".pl", Language::perl},       {".pm", Language::perl},        {".rb", Language::ruby},
-    {".js", Language::javascript}, {".mjs", Language::javascript}, {".cjs", Language::javascript},
-    {".ts", Language::javascript}, {".sh", Language::shell},       {".bash", Language::shell},
-    {".ksh", Language::shell},     {".zsh", Language::shell},      {".csh", Language::shell},
-    {".tcsh", Language::shell},    {".dash", Language::shell},     {".jar", Language::java},
+    {".py", Language::python},
+    {".php", Language::php},
+    {".phar", Language::php},
+    {".pl", Language::perl},
+    {".pm", Language::perl},
+    {".rb", Language::ruby},
+    {".js", Language::javascript},
+    {".mjs", Language::javascript},
+    {".cjs", Language::javascript},
+    {".ts", Language::javascript},
+    {".sh", Language::shell},
+    {".bash", Language::shell},
+    {".ksh", Language::shell},
+    {".zsh", Language::shell},
+    {".csh", Language::shell},
+    {".tcsh", Language::shell},
+    {".dash", Language::shell},
+    {".jar", Language::java},
     {".go", Language::go},
 }};
+// clang-format on
 
 // Directories whose programs come from the distribution or a system-wide install.
 bool in_system_dir(std::string_view program) {
