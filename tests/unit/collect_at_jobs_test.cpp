@@ -140,10 +140,9 @@ TEST_CASE("at jobs of both spools become one-off hidden batches", "[collect][at]
     auto summary = catalog.scan(scan);
     REQUIRE(summary);
     auto snapshot = report::load_snapshot(catalog, *summary);
-    auto it = std::find_if(snapshot.jobs.begin(), snapshot.jobs.end(),
-                           [](const report::JobRow& j) {
-                             return j.file == "/var/spool/cron/atjobs/a0000701cabf56";
-                           });
+    auto it = std::find_if(snapshot.jobs.begin(), snapshot.jobs.end(), [](const report::JobRow& j) {
+      return j.file == "/var/spool/cron/atjobs/a0000701cabf56";
+    });
     REQUIRE(it != snapshot.jobs.end());
     CHECK(it->source_kind == "at");
     CHECK(report::schedule_clock(*it) == report::ScheduleClock::once);
