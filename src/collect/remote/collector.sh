@@ -113,7 +113,7 @@ kind() {
   elif [ "$1" = "$crond_dir" ]; then wk=cron.d
   elif inlist "$1" "$runparts_dirs"; then wk=run-parts; wc=$small
   # at jobs (atd's spool): its .SEQ counter and lock files are not jobs.
-  elif inlist "$1" "$at_dirs"; then case $2 in .*) return 1 ;; esac; wk=at
+  elif inlist "$1" "$at_dirs"; then case $2 in .*) return 1 ;; esac; wk="at"
   elif inlist "$1" "$user_dirs"; then wk=user
   else wk=unit; wc=$small; fi
 }
