@@ -18,6 +18,7 @@ constexpr Words cron_d_kinds{"cron.d"};
 constexpr Words anacron_kinds{"anacrontab"};
 constexpr Words run_parts_kinds{"run-parts"};
 constexpr std::array<std::string_view, 2> unit_kinds{"timer", "service"};
+constexpr Words at_kinds{"at"};
 
 // The directories and files the collector lists (docs/collector.md, "What is read").
 constexpr std::array<std::string_view, 3> spool_paths{"/var/spool/cron", "/var/spool/cron/crontabs",
@@ -30,6 +31,8 @@ constexpr std::array<std::string_view, 4> run_parts_paths{"/etc/cron.hourly", "/
 // Per-user units are found under each home's .config/systemd/user as well.
 constexpr std::array<std::string_view, 4> unit_paths{
     "/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system", "/etc/systemd/user"};
+// atd's spool: Debian's and RHEL's `at` packages (root-only directories).
+constexpr std::array<std::string_view, 2> at_paths{"/var/spool/cron/atjobs", "/var/spool/at"};
 
 // A systemd unit directory holds both: a *.timer is the jobs' source, its *.service is not.
 std::string_view unit_kind(std::string_view path) {
@@ -56,6 +59,9 @@ std::vector<SourceSpec> builtin_rows() {
       {SourceKind::systemd_unit, "unit", unit_kinds, unit_paths, read_unit, ScheduleClock::systemd,
        CrontabFlavour::none, LoadRule::none, Expansion::none, false,
        "a systemd timer, or the service it starts", unit_kind, "unit_dirs"},
+      {SourceKind::at_job, "at", at_kinds, at_paths, read_at, ScheduleClock::once,
+       CrontabFlavour::none, LoadRule::none, Expansion::none, false,
+       "a one-off at(1) job in atd's spool", nullptr, "at_dirs"},
   };
 }
 
@@ -95,8 +101,8 @@ std::string_view catalog_kind(SourceKind kind, std::string_view path) {
 
 std::vector<catalog::SourceKindRow> catalog_kind_rows() {
   static constexpr std::array<std::string_view, 3> grammars{"", "user", "system"};
-  static constexpr std::array<std::string_view, 4> clocks{"cron", "anacron", "systemd",
-                                                          "inherited"};
+  static constexpr std::array<std::string_view, 5> clocks{"cron", "anacron", "systemd", "inherited",
+                                                          "once"};
   std::vector<catalog::SourceKindRow> out;
   for (const auto& spec : table()) {
     for (auto word : spec.catalog_kinds) {

@@ -63,7 +63,8 @@ struct Extension {
   Language language;
 };
 
-constexpr std::array<Extension, 17> extensions = {{
+// clang-format off
+constexpr std::array<Extension, 19> extensions = {{
     {".py", Language::python},
     {".php", Language::php},
     {".phar", Language::php},
@@ -78,10 +79,13 @@ constexpr std::array<Extension, 17> extensions = {{
     {".bash", Language::shell},
     {".ksh", Language::shell},
     {".zsh", Language::shell},
+    {".csh", Language::shell},
+    {".tcsh", Language::shell},
     {".dash", Language::shell},
     {".jar", Language::java},
     {".go", Language::go},
 }};
+// clang-format on
 
 // Directories whose programs come from the distribution or a system-wide install.
 bool in_system_dir(std::string_view program) {
@@ -116,6 +120,21 @@ std::optional<Runtime> as_tool(const Argv& argv, std::string_view name) {
     return r;
   }
   return std::nullopt;
+}
+
+// Framework consoles run by path, with no interpreter word and no extension: Symfony's
+// bin/console is a PHP script (`#!/usr/bin/env php`) in every project skeleton.
+std::optional<Runtime> as_framework_console(const Argv& argv, std::string_view name) {
+  if (name != "console" || !ends_with(argv[0], "bin/console")) {
+    return std::nullopt;
+  }
+  Runtime r;
+  r.language = Language::php;
+  r.evidence = "Symfony bin/console";
+  r.target = argv[0];
+  r.target_is_path = true;
+  detail::add_script_facts(r, argv, 0);
+  return r;
 }
 
 std::optional<Runtime> by_extension(const Argv& argv, std::string_view name) {
@@ -272,6 +291,9 @@ Runtime classify_program(const std::vector<std::string>& argv,
   }
   if (auto tool = as_tool(argv, name)) {
     return *tool;
+  }
+  if (auto console = as_framework_console(argv, name)) {
+    return *console;
   }
   if (auto script = by_extension(argv, name)) {
     return *script;

@@ -30,6 +30,9 @@ bool peel_runuser(Invocation& inv, Args& args, std::size_t& pos);
 bool peel_docker(Invocation& inv, Args& args, std::size_t& pos);
 bool peel_docker_compose(Invocation& inv, Args& args, std::size_t& pos);
 bool peel_kubectl(Invocation& inv, Args& args, std::size_t& pos);
+bool peel_dokku(Invocation& inv, Args& args, std::size_t& pos);
+bool peel_tmux(Invocation& inv, Args& args, std::size_t& pos);
+bool peel_screen(Invocation& inv, Args& args, std::size_t& pos);
 
 // Steps over the options of `args` from `pos`, returns them and moves `pos` past them.
 std::vector<ScannedOption> take_options(const Args& args, std::size_t& pos, OptionSpec spec);

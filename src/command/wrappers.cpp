@@ -189,7 +189,7 @@ struct Wrapper {
   Peeler peel;
 };
 
-constexpr std::array<Wrapper, 39> wrappers = {{
+constexpr std::array<Wrapper, 42> wrappers = {{
     {"env", "", peel_env},
     {"nice", "", peel_nice},
     {"ionice", "", peel_ionice},
@@ -222,6 +222,9 @@ constexpr std::array<Wrapper, 39> wrappers = {{
     {"docker", "", peel_docker},
     {"docker-compose", "", peel_docker_compose},
     {"kubectl", "", peel_kubectl},
+    {"dokku", "", peel_dokku},
+    {"tmux", "", peel_tmux},
+    {"screen", "", peel_screen},
     {"bundle", "bundle exec", peel_bundle},
     {"bundler", "bundle exec", peel_bundle},
     {"pipenv", "pipenv run", peel_run_subcommand},

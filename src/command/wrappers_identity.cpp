@@ -1,5 +1,5 @@
 // Wrappers that change who or where the inner program runs: sudo, doas, su, runuser,
-// docker/compose exec and run, kubectl exec.
+// docker/compose exec and run, kubectl exec, dokku run.
 #include "digger/command/option_scan.hpp"
 
 #include <algorithm>
@@ -229,6 +229,29 @@ bool peel_kubectl(Invocation& inv, Args& args, std::size_t& pos) {
   }
   pos = after.position();
   return pos < args.size();
+}
+
+// `dokku [--quiet|--trace|--rm] run [--no-tty] [-e K=V] APP CMD...`: CMD runs in the app's
+// container (run:detached too).
+bool peel_dokku(Invocation& inv, Args& args, std::size_t& pos) {
+  const OptionSpec spec{"e", "", {"env", "app"}};
+  OptionScanner globals(args, pos, spec);
+  while (globals.next()) {
+  }
+  pos = globals.position();
+  if (pos >= args.size() || (args[pos] != "run" && args[pos] != "run:detached")) {
+    return false;
+  }
+  ++pos;
+  OptionScanner options(args, pos, spec);
+  while (options.next()) {
+  }
+  pos = options.position();
+  if (pos + 1 >= args.size()) {
+    return false; // no command: nothing to see through
+  }
+  inv.container = args[pos++];
+  return true;
 }
 
 } // namespace digger::command::detail

@@ -27,6 +27,9 @@ std::string source_phrase(std::string_view kind) {
   if (kind == "timer") {
     return "timer unit";
   }
+  if (kind == "at") {
+    return "at job";
+  }
   return std::string(kind); // anacrontab, and any future kind
 }
 
@@ -119,6 +122,12 @@ std::vector<std::string> hidden_reasons(const VerdictInput& in) {
     reasons.push_back(in.owner.empty() ? std::string("per-user crontab")
                                        : fmt::format("per-user crontab of {}", in.owner));
   }
+  // An at job is a one-off a user queued by hand: no package, no MAILTO (atd mails its owner).
+  const bool at = in.source_kind == "at";
+  if (at) {
+    reasons.push_back(in.owner.empty() ? std::string("one-off at job")
+                                       : fmt::format("one-off at job queued by {}", in.owner));
+  }
   auto location = location_reason(in.target);
   if (!location && in.program) {
     location = location_reason(in.program->resolved_path);
@@ -126,7 +135,7 @@ std::vector<std::string> hidden_reasons(const VerdictInput& in) {
   if (location) {
     reasons.push_back(*location);
   }
-  if (in.source_kind != "timer") { // systemd sends a timer's output to the journal
+  if (in.source_kind != "timer" && !at) { // systemd sends a timer's output to the journal
     if (!in.mailto) {
       reasons.emplace_back("no MAILTO (output is mailed to the owner)");
     } else if (in.mailto->empty()) {
@@ -136,7 +145,7 @@ std::vector<std::string> hidden_reasons(const VerdictInput& in) {
   if (!in.package.empty()) {
     reasons.push_back(fmt::format("{} of package {} edited on the host",
                                   source_phrase(in.source_kind), in.package));
-  } else if (!user) { // a per-user crontab never belongs to a package
+  } else if (!user && !at) { // a per-user crontab or an at job never belongs to a package
     reasons.push_back(source_phrase(in.source_kind) + " not owned by any package");
   }
   reasons.emplace_back("no configuration-management marker");

@@ -87,6 +87,9 @@ bool JobRow::has_flag(std::string_view flag) const {
 }
 
 ScheduleClock schedule_clock(const JobRow& job) {
+  if (job.source_kind == "at") {
+    return ScheduleClock::once;
+  }
   if (job.source_kind == "timer") {
     return job.schedule.trigger == "OnCalendar" ? ScheduleClock::systemd_calendar
                                                 : ScheduleClock::systemd_monotonic;
@@ -112,6 +115,20 @@ std::string next_calendar_run(const std::string& expression, std::chrono::sys_se
   return timing::to_iso8601(timing::FireTime{*elapse, zone.get_info(*elapse).offset});
 }
 
+namespace {
+
+// An at job's time (UTC, ISO 8601 as the reader wrote it) while it is still ahead.
+std::string next_once(const std::string& when, std::chrono::sys_seconds after) {
+  auto utc = timing::find_time_zone("UTC");
+  if (!utc) {
+    return "";
+  }
+  auto time = timing::parse_iso8601(when, **utc);
+  return time && *time > after ? when : "";
+}
+
+} // namespace
+
 std::string next_run_of(const JobRow& job, std::chrono::sys_seconds after,
                         const date::time_zone& zone) {
   switch (schedule_clock(job)) {
@@ -125,6 +142,8 @@ std::string next_run_of(const JobRow& job, std::chrono::sys_seconds after,
   }
   case ScheduleClock::systemd_calendar:
     return next_calendar_run(job.schedule.raw, after, zone);
+  case ScheduleClock::once:
+    return next_once(job.schedule.raw, after);
   case ScheduleClock::systemd_monotonic:
   case ScheduleClock::anacron:
     return ""; // no wall-clock time: boot, unit activity or anacron's own timestamps decide

@@ -176,7 +176,7 @@ class HiddenBatches(unittest.TestCase):
     def test_every_feature_occurs_somewhere_in_the_fleet(self):
         self.assertEqual({j["source_kind"] for _, j in self.jobs}, set(outputs.SOURCE_KINDS) - {"service"})
         self.assertEqual({s["kind"] for h in self.hosts for s in h["sources"]},
-                         {"anacrontab", "run-parts", "timer", "service"})
+                         {"anacrontab", "run-parts", "timer", "service", "at"})
         self.assertTrue({"go", "python", "php", "binary", "shell", "java", "javascript", "perl", "ruby"}
                         <= {j["language"] for _, j in self.jobs})
         self.assertEqual({j["managed_by"].split(":")[0] for _, j in self.jobs}, {"", "package", "ansible", "puppet"})
@@ -207,7 +207,8 @@ class HiddenBatches(unittest.TestCase):
     def test_secrets_are_only_in_the_clear_file_text(self):
         every = set()
         for host in self.hosts:
-            clear = "\n".join(line["text"] or "" for f in host["files"] for line in f["lines"] or [])
+            clear = "\n".join([line["text"] or "" for f in host["files"] for line in f["lines"] or []] +
+                              [s["text"] for s in host["sources"] if s["kind"] == "at"])
             published = json.dumps([host["jobs"], host["programs"]] + [
                 [line.get("command_redacted"), line.get("text_redacted")]
                 for f in host["files"] for line in f["lines"] or []])
@@ -245,6 +246,10 @@ class HiddenBatches(unittest.TestCase):
                 elif j["source_kind"] == "timer":
                     trig = next(t for t in sources[j["source_path"]]["triggers"] if t["n"] == j["line"])
                     self.assertEqual((trig["key"], trig["value"]), (j["trigger"], j["schedule"]))
+                elif j["source_kind"] == "at":  # the command is the script's line after the cd block
+                    text = sources[j["source_path"]]["text"].split("\n")
+                    self.assertEqual(text[j["line"] - 1], j["command"], where)
+                    self.assertEqual(text[j["line"] - 2] == "}", not j["source_path"].startswith("/var/spool/cron/"))
                 else:
                     line = lines[(j["source_path"], j["line"])]
                     self.assertEqual(line["kind"], "job", where)

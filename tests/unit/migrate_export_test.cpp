@@ -205,6 +205,22 @@ TEST_CASE("export names are unique across jobs and jobs of other kinds are not f
   CHECK(find_file(files, "k8s/web-01-root-run-sh-2.yaml") != nullptr);
 }
 
+TEST_CASE("export lists an at job as one-off on every target", "[migrate][export][at]") {
+  auto at = crontab_job("web-01", "deploy", {"/usr/bin/python3 /opt/x.py"});
+  at.source_kind = "at";
+  at.file = "/var/spool/cron/atjobs/a0000701cabf56";
+  at.line = 1;
+  for (const char* name : {"k8s", "systemd", "eventbridge"}) {
+    CAPTURE(name);
+    const auto plan = plan_of({at}, migrate::target_named(name));
+    REQUIRE(plan.jobs.size() == 1);
+    CHECK_FALSE(plan.jobs[0].conversion.converted);
+    REQUIRE(plan.jobs[0].conversion.lost.size() == 1);
+    CHECK(plan.jobs[0].conversion.lost[0].feature == "one-off");
+    CHECK(plan.jobs[0].conversion.lost[0].detail.find("runs once") != std::string::npos);
+  }
+}
+
 TEST_CASE("export file names cannot leave the output directory", "[migrate][export]") {
   CHECK(safe_path_component("../../etc/passwd") == "_.-..-etc-passwd");
   CHECK(safe_path_component("..") == "_.");

@@ -21,6 +21,7 @@ enum class SourceKind {
   anacrontab,
   run_parts,
   systemd_unit,
+  at_job, // a job file of atd's spool
   first_registered = 64
 };
 

@@ -32,7 +32,8 @@ struct ReadContext {
 using SourceReader = SourceRead (*)(const CronSource& source, const ReadContext& context);
 
 // Which clock a source's schedules are written for (what `next` and the exports read).
-enum class ScheduleClock { cron, anacron, systemd, inherited };
+// `once`: a single run at a fixed UTC time (an at job).
+enum class ScheduleClock { cron, anacron, systemd, inherited, once };
 
 // The crontab grammar a source's lines follow (none: not a crontab).
 enum class CrontabFlavour { none, user, system };

@@ -103,12 +103,13 @@ enum class ScheduleClock {
   systemd_calendar,  // a timer's OnCalendar=
   systemd_monotonic, // OnBootSec=, OnUnitActiveSec=, ...: relative to events, no wall time
   anacron,           // anacrontab period and delay (and run-parts run from anacron)
+  once,              // an at job: one run at the UTC time in its schedule text
 };
 ScheduleClock schedule_clock(const JobRow& job);
 
 // The one place a job's next run is computed ("" when it has none or it cannot be known).
-// cron: timing::next_fire_time. systemd_calendar: next_calendar_run below. The others have no
-// wall-clock next run.
+// cron: timing::next_fire_time. systemd_calendar: next_calendar_run below. once: its time, when
+// still ahead. The others have no wall-clock next run.
 std::string next_run_of(const JobRow& job, std::chrono::sys_seconds after,
                         const date::time_zone& zone);
 

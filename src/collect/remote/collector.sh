@@ -1,7 +1,7 @@
 # The collector (docs/collector.md): one fixed, read-only POSIX sh script, the same for every
 # host, run as `sh -c '<preamble><this file>' digger-collect TOTAL PERFILE SMALL [MODE MARKER
 # INSPECT MAX BLOBS]` (src/collect/script.cpp). The preamble assigns the path lists it reads
-# (user_dirs, crond_dir, runparts_dirs, unit_dirs, ...) from collect::collector_paths(): our own
+# (user_dirs, crond_dir, runparts_dirs, unit_dirs, at_dirs, ...) from collect::collector_paths(): our own
 # constants only. It travels inside '...': no single quote anywhere but in comments, which the
 # build drops (cmake/embed_script.cmake). Framing, read discipline and cost: script.cpp.
 LC_ALL=C; export LC_ALL
@@ -75,7 +75,7 @@ filerec() {
     note UNREADABLE "$1" "$2" "not read: changed after the listing (not a regular file, a link, or gone)"
     return
   fi
-  case $1/$2 in user/*|*"$nl"*|*"$homes_dir"/*|*"$root_home"/*) ;; *) pkadd "$2" ;; esac
+  case $1/$2 in user/*|at/*|*"$nl"*|*"$homes_dir"/*|*"$root_home"/*) ;; *) pkadd "$2" ;; esac
 }
 link() {
   tg=$3
@@ -112,6 +112,8 @@ kind() {
     case /etc/$2 in "$system_crontab") wk=system ;; "$anacrontab") wk=anacrontab ;; *) return 1 ;; esac
   elif [ "$1" = "$crond_dir" ]; then wk=cron.d
   elif inlist "$1" "$runparts_dirs"; then wk=run-parts; wc=$small
+  # at jobs (atd's spool): its .SEQ counter and lock files are not jobs.
+  elif inlist "$1" "$at_dirs"; then case $2 in .*) return 1 ;; esac; wk="at"
   elif inlist "$1" "$user_dirs"; then wk=user
   else wk=unit; wc=$small; fi
 }
@@ -211,6 +213,7 @@ dir() {
   for f in "$2"/* "$2"/.[!.]* "$2"/..?*; do
     [ -e "$f" ] || [ -L "$f" ] || continue
     [ -d "$f" ] && [ ! -L "$f" ] && continue
+    case $1/${f##*/} in at/.*) continue ;; esac
     count "$2" "$1" || continue
     slow "$1" "$f" "$3"
   done
@@ -237,7 +240,7 @@ pwants() {
 listing() {
   set -- /etc/. /proc/self/.
   set -f
-  for d in $user_dirs $crond_dir $runparts_dirs; do
+  for d in $user_dirs $crond_dir $runparts_dirs $at_dirs; do
     okdir "$d" && set -- "$@" "$d/."
   done
   IFS=$nl
@@ -318,6 +321,7 @@ if [ -n "$fast" ]; then
   for d in $user_dirs; do opendir user "$d"; done
   opendir cron.d "$crond_dir"
   for d in $runparts_dirs; do opendir run-parts "$d"; done
+  for d in $at_dirs; do opendir at "$d"; done
   walk auto "$perfile" "$out"
   out=
   [ -z "$cut" ] || note UNREADABLE "$ck" "$cdir" "not all read: the listing stopped at $lmax bytes"
@@ -341,6 +345,7 @@ else
   slow anacrontab "$anacrontab" "$perfile"
   dir cron.d "$crond_dir" "$perfile"
   for d in $runparts_dirs; do dir run-parts "$d" "$small"; done
+  for d in $at_dirs; do dir at "$d" "$perfile"; done
   # shellcheck disable=SC2086 # split on newlines, set -f
   { IFS=$nl; set -f; set -- $od; set +f; IFS=$oifs; }
   for d do units "$d"; done

@@ -6,7 +6,7 @@ first hosts identical. Fault hosts come after the healthy ones and depend on (se
 
 import random
 
-from . import catalog, distro, extras, jobs
+from . import atjobs, catalog, distro, extras, jobs
 from .distro import user_crontab
 from .cronfile import CronFile
 from .faults import FAULTS, apply_fault
@@ -34,6 +34,7 @@ def generate(seed, hosts, faults, slot=0, have_go=True):
         rng = random.Random("%s:host:%d" % (seed, i))
         host = _healthy_host(rng, i, counters)
         _add_extras(host, random.Random("%s:extras:%d" % (seed, i)), have_go)
+        atjobs.add(host, random.Random("%s:at:%d" % (seed, i)))
         fleet.append(host)
     for k, fault in enumerate(faults):
         i = hosts + k

@@ -10,7 +10,7 @@ import os
 import re
 import stat
 
-from . import distro, reference
+from . import atjobs, distro, reference
 from .extras import OPAQUE_DIRS, PER_HOST_MOUNTS, RUN_PARTS_DIRS
 from .programs import shebang_language
 
@@ -229,6 +229,7 @@ def host_jobs(host, binaries):
                        lang, program, _texts(x["content"]), None, True)
             job["schedule_origin"] = origin and "%s:%d" % (origin["source_path"], origin["line"])
             jobs.append(job)
+    jobs.extend(atjobs.truth_jobs(host, facts, _job))
     for t in host.get("timers", []):
         texts = _texts(t["content"])
         lang, program = reference.language(t["command"])

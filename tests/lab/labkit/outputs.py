@@ -12,7 +12,7 @@ from .programs import Binaries
 STATUSES = ["ok", "partial", "unreachable", "timeout", "hostkey-mismatch", "auth-failed",
             "permission-denied", "protocol-error"]
 LANGUAGES = ["shell", "python", "php", "perl", "ruby", "javascript", "java", "go", "binary", "unknown"]
-SOURCE_KINDS = ["user", "system", "cron.d", "anacrontab", "run-parts", "timer", "service"]
+SOURCE_KINDS = ["user", "system", "cron.d", "anacrontab", "run-parts", "timer", "service", "at"]
 VERDICTS = ["managed", "hidden"]
 JOB_FLAGS = ["target-missing", "target-writable", "secret-in-command", "timer-disabled"]
 
@@ -125,6 +125,8 @@ def _source_truth(h, x):
         out["lines"] = x["lines"]
     if x["source_kind"] == "timer":
         out.update({k: x[k] for k in ("triggers", "service", "exec_start", "command", "user", "enabled")})
+    if x["source_kind"] == "at":  # the whole script, its environment secret included (the clear text)
+        out.update(text=data.decode("utf-8", "surrogateescape"), at=x["at"])
     return out
 
 
