@@ -18,6 +18,7 @@ constexpr Words cron_d_kinds{"cron.d"};
 constexpr Words anacron_kinds{"anacrontab"};
 constexpr Words run_parts_kinds{"run-parts"};
 constexpr std::array<std::string_view, 2> unit_kinds{"timer", "service"};
+constexpr Words laravel_kinds{"laravel-task"};
 
 // The directories and files the collector lists (docs/collector.md, "What is read").
 constexpr std::array<std::string_view, 3> spool_paths{"/var/spool/cron", "/var/spool/cron/crontabs",
@@ -56,6 +57,21 @@ std::vector<SourceSpec> builtin_rows() {
       {SourceKind::systemd_unit, "unit", unit_kinds, unit_paths, read_unit, ScheduleClock::systemd,
        CrontabFlavour::none, LoadRule::none, Expansion::none, false,
        "a systemd timer, or the service it starts", unit_kind, "unit_dirs"},
+      // Not collected: the inspection reads the application files that a parent job's
+      // `artisan schedule:run` names (docs/architecture.md, "Application schedulers").
+      {SourceKind::laravel_task,
+       "laravel-task",
+       laravel_kinds,
+       {},
+       read_laravel_tasks,
+       ScheduleClock::cron,
+       CrontabFlavour::none,
+       LoadRule::none,
+       Expansion::inspected,
+       false,
+       "a Laravel application's scheduled task, read from its source",
+       nullptr,
+       ""},
   };
 }
 
