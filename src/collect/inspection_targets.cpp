@@ -82,6 +82,7 @@ InspectionPlan plan_inspection(const std::vector<InspectionTarget>& targets,
   plan.payload.push_back('\0');
   std::set<std::string_view> seen;
   std::size_t app_sources = 0;
+  bool programs_over = false;
   for (const auto& [path, users, app_source] : targets) {
     if (!seen.insert(path).second) {
       continue;
@@ -108,6 +109,7 @@ InspectionPlan plan_inspection(const std::vector<InspectionTarget>& targets,
         plan.payload.size() + item.size() + 1 > limits.max_payload_bytes ||
         (app_source && app_sources >= limits.max_app_sources)) {
       plan.over_bound.push_back(path);
+      programs_over |= !app_source; // the app files' own bound is said on their jobs
       continue;
     }
     app_sources += app_source ? 1 : 0;
@@ -115,7 +117,7 @@ InspectionPlan plan_inspection(const std::vector<InspectionTarget>& targets,
     plan.payload += item;
     plan.payload.push_back('\0');
   }
-  if (!plan.over_bound.empty()) {
+  if (programs_over) {
     plan.note =
         fmt::format("bound hit: {} of {} targets inspected", plan.paths.size(), plan.requested);
   }

@@ -124,7 +124,10 @@ void expand_inspected(HostJobs& jobs, const HostSnapshot& snapshot, const HostCo
     for (const auto& path : laravel_app_files(dir)) {
       const auto* facts = host.app_source(path);
       if (!facts || !facts->exists) {
-        why = facts ? why : "its files were not inspected";
+        // missing (no error): an app without that file; else why it was not inspected
+        why = !facts                 ? "its files were not inspected"
+              : facts->error.empty() ? why
+                                     : fmt::format("{}: {}", path, facts->error);
         continue;
       }
       CronSource source;

@@ -61,6 +61,17 @@ def check(digger, lab_dir):
     if "Application tasks, inferred from source" not in report:
         problems.append("the report has no application tasks section")
     print(report[report.find("Application schedulers"):])
+    json_path = os.path.join(lab_dir, "report.json")
+    with open(json_path, "w") as out:
+        subprocess.run([digger, "report", "--db", db, "--format", "json"], stdout=out, check=False)
+    with open(json_path) as f:
+        doc = json.load(f)
+    if len(doc.get("app_schedulers", {}).get("tasks", [])) != 56:
+        problems.append("the JSON report's app_schedulers has not the 56 tasks")
+    schema = os.path.join(HERE, "..", "..", "docs", "report.schema.json")
+    if subprocess.run([sys.executable, os.path.join(HERE, "..", "report", "check_schema.py"), schema,
+                       json_path]).returncode != 0:
+        problems.append("the JSON report does not match docs/report.schema.json")
     return problems
 
 

@@ -111,7 +111,10 @@ TEST_CASE("schedule:run asks for the app's files as its run-as user", "[collect]
   CHECK(plan.app_paths.contains("/srv/blog/routes/console.php"));
   InspectLimits small;
   small.max_app_sources = 2;
-  CHECK(plan_inspection(targets, small).over_bound.size() == 2);
+  const auto bounded = plan_inspection(targets, small);
+  CHECK(bounded.over_bound.size() == 2);
+  CHECK(bounded.note.empty()); // the programs' bound note is about programs only
+  CHECK(bounded.app_paths.size() == 4);
 }
 
 TEST_CASE("the tasks become child jobs; other in-app schedulers are flagged",
