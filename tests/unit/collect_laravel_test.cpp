@@ -83,6 +83,9 @@ catalog::HostRecord scan_locally(HostSnapshot snapshot, const TempDir& dir) {
   std::string out = run_shell(dir, inspect_command(false, {}), plan.payload);
   CHECK(out.find("CANARY") == std::string::npos); // od hex only: never the text itself
   apply_inspection(snapshot, plan, out, "");
+  for (const auto& program : snapshot.programs) {
+    CHECK_FALSE(program.laravel); // a program is read as a program, never as app source
+  }
   catalog::HostRecord record;
   add_host_jobs(record, snapshot, std::move(jobs));
   return record;
@@ -201,10 +204,14 @@ TEST_CASE("the app's files are read only as far as the job's user may read them"
   write_file(app / "routes" / "console.php", routes,
              fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                  fs::perms::others_read);
-  const std::string line = "* * * * * {} cd " + app.string() + " && php artisan schedule:run\n";
+  write_file(dir.path / "job.sh", "#!/bin/sh\necho job\n", open_dir);
+  // A program run as the same user, inspected in the same visit: still hashed as a program.
+  const std::string line = "* * * * * {} cd " + app.string() + " && php artisan schedule:run\n" +
+                           "* * * * * {} " + (dir.path / "job.sh").string() + "\n";
 
   SECTION("as nobody: Kernel.php is not read, routes/console.php is") {
-    auto record = scan_locally(snapshot_with(fmt::format(fmt::runtime(line), "nobody")), dir);
+    auto record =
+        scan_locally(snapshot_with(fmt::format(fmt::runtime(line), "nobody", "nobody")), dir);
     CHECK_FALSE(entry(record, "laravel-task", "emails:send"));
     const auto* backup = entry(record, "laravel-task", "backup:run");
     REQUIRE(backup);
@@ -219,9 +226,15 @@ TEST_CASE("the app's files are read only as far as the job's user may read them"
     CHECK(kernel_row->read_error.find("no run-as user of its jobs can read it") !=
           std::string::npos);
     CHECK(kernel_row->sha256.empty());
+    auto job =
+        std::find_if(record.programs.begin(), record.programs.end(),
+                     [](const catalog::ProgramRow& p) { return p.path.ends_with("/job.sh"); });
+    REQUIRE(job != record.programs.end());
+    CHECK(job->sha256.size() == 64);
+    CHECK(job->head == "#!/bin/sh");
   }
   SECTION("as root: both files, and only their tasks are kept") {
-    auto record = scan_locally(snapshot_with(fmt::format(fmt::runtime(line), "root")), dir);
+    auto record = scan_locally(snapshot_with(fmt::format(fmt::runtime(line), "root", "root")), dir);
     REQUIRE(entry(record, "laravel-task", "emails:send"));
     REQUIRE(entry(record, "laravel-task", "backup:run"));
     const auto* parent = entry(record, "cron.d", "schedule:run");
