@@ -64,33 +64,14 @@ constexpr std::array<std::pair<std::string_view, int>, 7> second_methods{
      {"everyThirtySeconds", 30}}};
 
 // Chained methods that change neither when nor whether the task runs.
-constexpr std::array<std::string_view, 27> harmless{"sendOutputTo",
-                                                    "appendOutputTo",
-                                                    "emailOutputTo",
-                                                    "emailWrittenOutputTo",
-                                                    "emailOutputOnFailure",
-                                                    "storeOutput",
-                                                    "before",
-                                                    "after",
-                                                    "then",
-                                                    "thenWithOutput",
-                                                    "onSuccess",
-                                                    "onFailure",
-                                                    "onSuccessWithOutput",
-                                                    "onFailureWithOutput",
-                                                    "pingBefore",
-                                                    "thenPing",
-                                                    "pingBeforeIf",
-                                                    "thenPingIf",
-                                                    "pingOnSuccess",
-                                                    "pingOnFailure",
-                                                    "pingOnSuccessIf",
-                                                    "pingOnFailureIf",
-                                                    "purpose",
-                                                    "preventOverlapsUsing",
-                                                    "withoutOverlapping",
-                                                    "onOneServer",
-                                                    "runInBackground"};
+// clang-format off
+constexpr std::array<std::string_view, 24> harmless{
+    "sendOutputTo", "appendOutputTo", "emailOutputTo", "emailWrittenOutputTo",
+    "emailOutputOnFailure", "storeOutput", "before", "after", "then", "thenWithOutput",
+    "onSuccess", "onFailure", "onSuccessWithOutput", "onFailureWithOutput", "pingBefore",
+    "thenPing", "pingBeforeIf", "thenPingIf", "pingOnSuccess", "pingOnFailure",
+    "pingOnSuccessIf", "pingOnFailureIf", "purpose", "preventOverlapsUsing"};
+// clang-format on
 
 constexpr std::array<std::string_view, 4> flag_options{"withoutOverlapping", "onOneServer",
                                                        "runInBackground", "evenInMaintenanceMode"};
