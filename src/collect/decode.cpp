@@ -46,10 +46,11 @@ std::uint32_t octal_mode(std::string_view text) {
 }
 
 // The source table's row for the collector's word; an unknown word reads as a user crontab
-// (the strictest grammar, no user column).
+// (the strictest grammar, no user column), and so does the word of a source the collector
+// never lists (its files come from the inspection only).
 SourceKind kind_of(std::string_view word) {
   const SourceSpec* spec = source_spec_for_wire(word);
-  return spec ? spec->kind : SourceKind::user_crontab;
+  return spec && spec->expansion != Expansion::inspected ? spec->kind : SourceKind::user_crontab;
 }
 
 std::string base_name(std::string_view path) {

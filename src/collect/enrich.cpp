@@ -4,7 +4,10 @@
 #include "digger/collect/job.hpp"
 #include "digger/collect/job_judgement.hpp"
 #include "digger/command/command.hpp"
+#include "digger/command/laravel_schedule.hpp"
 #include "digger/judge/fingerprint.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -13,7 +16,18 @@ namespace {
 
 void analyse(Job& job) {
   auto& row = job.row;
+  if (job.fixed_language) {
+    row.language = std::string(command::language_name(*job.fixed_language));
+    row.evidence = job.fixed_evidence;
+    row.target.clear();
+    job.command_language = *job.fixed_language;
+    return;
+  }
   auto analysis = command::analyze_command(row.command);
+  if (auto dir = command::laravel_app_directory(analysis); !dir.empty()) {
+    job.app_directory = std::move(dir);
+  }
+  job.app_scheduler = command::app_scheduler(analysis);
   row.language = std::string(analysis.language_name());
   row.evidence = std::move(analysis.evidence);
   row.target = job.command_is_target ? row.command : std::move(analysis.target);
@@ -29,6 +43,33 @@ void add_reader_flags(Job& job) {
     }
   }
   job.reader_flags.clear();
+}
+
+void add_flag(catalog::EntryRow& row, std::string_view flag) {
+  if (std::find(row.flags.begin(), row.flags.end(), flag) == row.flags.end()) {
+    row.flags.emplace_back(flag);
+  }
+}
+
+// A job that runs an in-app scheduler: its tasks are hidden batches of their own, expanded
+// (Laravel's, when the application's files could be read) or only named.
+void note_app_scheduler(Job& job) {
+  auto& row = job.row;
+  if (job.app_directory && job.app_tasks) {
+    add_flag(row, "app-scheduler-expanded");
+    row.verdict_reasons.push_back(
+        fmt::format("app scheduler: {} Laravel task(s) read from the source of {}", *job.app_tasks,
+                    *job.app_directory));
+  } else if (job.app_directory) {
+    add_flag(row, "app-scheduler-not-expanded");
+    row.verdict_reasons.push_back(
+        fmt::format("app scheduler: tasks not expanded (Laravel in {}: {})", *job.app_directory,
+                    job.app_note.empty() ? "its files were not inspected" : job.app_note));
+  } else if (!job.app_scheduler.empty()) {
+    add_flag(row, "app-scheduler-not-expanded");
+    row.verdict_reasons.push_back(
+        fmt::format("app scheduler: tasks not expanded ({})", job.app_scheduler));
+  }
 }
 
 } // namespace
@@ -66,6 +107,11 @@ void judge(Job& job, std::string_view source_kind, std::string_view source_path,
   around.command_language = job.command_language;
   around.fallback_program = job.fallback_program ? &*job.fallback_program : nullptr;
   judge_job(job.row, around, host);
+  if (job.row.kind == "job") {
+    note_app_scheduler(job);
+  }
+  auto& reasons = job.row.verdict_reasons;
+  reasons.insert(reasons.end(), job.notes.begin(), job.notes.end());
 }
 
 } // namespace digger::collect

@@ -12,6 +12,11 @@ const command::ProgramFacts* HostContext::program(std::string_view path) const {
   return it == programs.end() ? nullptr : it->second;
 }
 
+const command::ProgramFacts* HostContext::app_source(std::string_view path) const {
+  auto it = app_sources.find(path);
+  return it == app_sources.end() ? nullptr : it->second;
+}
+
 bool HostContext::unit_enabled(std::string_view unit_name) const {
   return enabled_units.contains(unit_name);
 }
@@ -27,6 +32,9 @@ HostContext host_context(const HostSnapshot& snapshot, std::string_view host,
   }
   for (const auto& program : snapshot.programs) {
     context.programs.emplace(program.path, &program);
+  }
+  for (const auto& file : snapshot.app_sources) {
+    context.app_sources.emplace(file.path, &file);
   }
   for (const auto& unit : snapshot.enabled_units) {
     auto slash = unit.link_path.rfind('/');

@@ -67,6 +67,7 @@ void add_host_jobs(catalog::HostRecord& record, const HostSnapshot& snapshot, Ho
     record.unreadable_paths.push_back(note.path);
   }
   auto host = host_context(snapshot, record.name, registry);
+  expand_inspected(jobs, snapshot, host);
   record.sources = judged_rows(std::move(jobs), host);
   for (const auto& note : snapshot.skipped) {
     catalog::SourceRow row;

@@ -1,8 +1,10 @@
 // Decoding the inspect script's records into ProgramFacts (pure; any bytes in).
 #include "digger/collect/framing.hpp"
 #include "digger/collect/go_build_info.hpp"
+#include "digger/collect/host_record.hpp"
 #include "digger/collect/inspect.hpp"
 #include "digger/collect/inspect_read.hpp"
+#include "digger/collect/pipeline.hpp"
 
 #include <fmt/format.h>
 
@@ -206,6 +208,16 @@ private:
         apply_go(facts(f[index]), *blob);
       }
     }
+    // An application source: only its tasks are kept (and the digest of what was read).
+    for (const auto& [index, hex] : batch->app_files) {
+      auto source = from_od_hex(hex);
+      if (batch->files[index].usable && source && source->size() <= max_app_source_bytes) {
+        auto& p = facts(f[index]);
+        p.laravel = command::read_laravel_schedule(*source);
+        p.bytes_read = static_cast<std::int64_t>(source->size());
+        p.sha256 = sha256_hex(*source);
+      }
+    }
     return true;
   }
 
@@ -285,27 +297,32 @@ void apply_inspection(HostSnapshot& snapshot, const InspectionPlan& plan,
   for (const auto& facts : decoded.programs) {
     reported.emplace(facts.path, &facts);
   }
+  // Application source files are kept apart: they are not programs any job runs.
+  auto keep = [&](command::ProgramFacts facts) {
+    (plan.app_paths.contains(facts.path) ? snapshot.app_sources : snapshot.programs)
+        .push_back(std::move(facts));
+  };
   for (const auto& path : plan.paths) {
     if (auto it = reported.find(path); it != reported.end()) {
-      snapshot.programs.push_back(*it->second);
+      keep(*it->second);
       continue;
     }
     command::ProgramFacts facts;
     facts.path = path;
     facts.error = failure.empty() ? "not reported by the host" : "not inspected: inspection failed";
-    snapshot.programs.push_back(std::move(facts));
+    keep(std::move(facts));
   }
   for (const auto& path : plan.over_bound) {
     command::ProgramFacts facts;
     facts.path = path;
     facts.error = "not inspected: over the per-host bound";
-    snapshot.programs.push_back(std::move(facts));
+    keep(std::move(facts));
   }
   for (const auto& [path, why] : plan.rejected) {
     command::ProgramFacts facts;
     facts.path = path;
     facts.error = "not inspected: " + why;
-    snapshot.programs.push_back(std::move(facts));
+    keep(std::move(facts));
   }
   std::string note;
   for (const auto& text : notes) {

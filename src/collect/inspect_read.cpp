@@ -130,15 +130,15 @@ std::optional<ReadBatch> parse_read(std::string_view text, const std::vector<std
       section = line[0];
     } else if (line.starts_with("E ")) {
       return batch;
-    } else if (line.starts_with("B ")) {
+    } else if (line.starts_with("B ") || line.starts_with("A ")) {
       auto w = split_words(line);
       std::size_t fd = 0, bytes = 0;
       if (w.size() != 3 || !parse_number(w[1], fd) || fd < 4 || fd - 4 >= batch.files.size() ||
           !parse_number(w[2], bytes)) {
         return std::nullopt;
       }
-      section = 'B';
-      batch.blobs.emplace_back(fd - 4, std::string());
+      section = line[0];
+      (section == 'B' ? batch.blobs : batch.app_files).emplace_back(fd - 4, std::string());
     } else if (section == 'F') {
       auto w = split_words(line);
       std::int64_t size = 0;
@@ -161,6 +161,8 @@ std::optional<ReadBatch> parse_read(std::string_view text, const std::vector<std
       }
     } else if (section == 'B') {
       batch.blobs.back().second.append(line).push_back('\n');
+    } else if (section == 'A') {
+      batch.app_files.back().second.append(line).push_back('\n');
     }
   }
   return std::nullopt; // no "E" line: the child did not finish

@@ -26,7 +26,8 @@ namespace {
 // /dev/null, and then reads only through /dev/fd/N (the same open file on Linux, whatever the
 // name points to by then): `head -c 128 -v | od` for the first bytes, `sha256sum`, `grep -F
 // -abo -m 1` for the Go magic and `od -j -N` for each Go build info blob. Its text ("F ok|bad ID MODE SIZE" per
-// file, then H hex, S sums, B fd length hex per blob, "E blobs-left") is framed as one READ
+// file, then H hex, S sums, B fd length hex per blob, A fd length hex per app source,
+// "E blobs-left") is framed as one READ
 // record per batch by the child once the "E" line shows the batch finished; it tells the
 // parent on fd 3 how many batches it finished, and the parent notes the rest. Bytes
 // counted against the budget before any read: the head, plus the size of each file hashed (up

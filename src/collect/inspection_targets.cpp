@@ -62,7 +62,15 @@ std::vector<InspectionTarget> targets_to_inspect(const HostJobs& jobs) {
   std::vector<InspectionTarget> out;
   out.reserve(users.size());
   for (auto& [path, names] : users) {
-    out.push_back({path, {names.begin(), names.end()}});
+    out.push_back({path, {names.begin(), names.end()}, false});
+  }
+  // The application files whose scheduler a job runs, read as that job's user.
+  for (const auto& [dir, run] : jobs.expansions.apps()) {
+    for (auto& path : laravel_app_files(dir)) {
+      if (inspectable(path) && !users.contains(path)) {
+        out.push_back({std::move(path), {run.run_as}, true});
+      }
+    }
   }
   return out;
 }
@@ -73,9 +81,14 @@ InspectionPlan plan_inspection(const std::vector<InspectionTarget>& targets,
   plan.payload = fmt::format("+{}", limits.max_read_bytes);
   plan.payload.push_back('\0');
   std::set<std::string_view> seen;
-  for (const auto& [path, users] : targets) {
+  std::size_t app_sources = 0;
+  bool programs_over = false;
+  for (const auto& [path, users, app_source] : targets) {
     if (!seen.insert(path).second) {
       continue;
+    }
+    if (app_source) {
+      plan.app_paths.insert(path);
     }
     if (path.empty() || path.front() != '/') {
       plan.rejected.emplace_back(path, "not an absolute path");
@@ -91,17 +104,20 @@ InspectionPlan plan_inspection(const std::vector<InspectionTarget>& targets,
       continue;
     }
     ++plan.requested;
-    const std::string item = user_list(users) + path;
+    const std::string item = (app_source ? "=" : "") + user_list(users) + path;
     if (plan.paths.size() >= limits.max_targets ||
-        plan.payload.size() + item.size() + 1 > limits.max_payload_bytes) {
+        plan.payload.size() + item.size() + 1 > limits.max_payload_bytes ||
+        (app_source && app_sources >= limits.max_app_sources)) {
       plan.over_bound.push_back(path);
+      programs_over |= !app_source; // the app files' own bound is said on their jobs
       continue;
     }
+    app_sources += app_source ? 1 : 0;
     plan.paths.push_back(path);
     plan.payload += item;
     plan.payload.push_back('\0');
   }
-  if (!plan.over_bound.empty()) {
+  if (programs_over) {
     plan.note =
         fmt::format("bound hit: {} of {} targets inspected", plan.paths.size(), plan.requested);
   }

@@ -19,6 +19,7 @@ constexpr Words anacron_kinds{"anacrontab"};
 constexpr Words run_parts_kinds{"run-parts"};
 constexpr std::array<std::string_view, 2> unit_kinds{"timer", "service"};
 constexpr Words at_kinds{"at"};
+constexpr Words laravel_kinds{"laravel-task"};
 
 // The directories and files the collector lists (docs/collector.md, "What is read").
 constexpr std::array<std::string_view, 3> spool_paths{"/var/spool/cron", "/var/spool/cron/crontabs",
@@ -62,6 +63,21 @@ std::vector<SourceSpec> builtin_rows() {
       {SourceKind::at_job, "at", at_kinds, at_paths, read_at, ScheduleClock::once,
        CrontabFlavour::none, LoadRule::none, Expansion::none, false,
        "a one-off at(1) job in atd's spool", nullptr, "at_dirs"},
+      // Not collected: the inspection reads the application files that a parent job's
+      // `artisan schedule:run` names (docs/architecture.md, "Application schedulers").
+      {SourceKind::laravel_task,
+       "laravel-task",
+       laravel_kinds,
+       {},
+       read_laravel_tasks,
+       ScheduleClock::cron,
+       CrontabFlavour::none,
+       LoadRule::none,
+       Expansion::inspected,
+       false,
+       "a Laravel application's scheduled task, read from its source",
+       nullptr,
+       ""},
   };
 }
 

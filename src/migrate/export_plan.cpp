@@ -329,6 +329,10 @@ Selection select_jobs(std::vector<ExportJob> candidates, bool all) {
         skip = job.verdict;
       } else if (!job.loaded_by_daemon) {
         skip = "not-loaded";
+      } else if (job.source_kind == "laravel-task") {
+        // it runs inside the application's scheduler, which its `artisan schedule:run` line
+        // runs every minute: exporting that line keeps it; exporting the task too doubles it
+        skip = "laravel-task";
       } else if (job.source_kind != "run-parts" && job.source_kind != "timer" &&
                  !units::run_parts_directories(job.command).empty()) {
         // its scripts are jobs of their own (kind run-parts), exported one by one: exporting

@@ -260,6 +260,31 @@ Json summary_json(const ReportView& view) {
               {"duplicates", duplicates}};
 }
 
+// The in-app schedulers section (only written when there are some): each scheduler job with
+// its reason, each task with its schedule and origin (file:line in the application's source).
+Json app_schedulers_json(const ReportView& view) {
+  Json schedulers = Json::array(), tasks = Json::array();
+  for (const JobRow* job : view.app_schedulers.schedulers) {
+    schedulers.push_back({{"host", text(view.host_of(*job).name)},
+                          {"file", text(job->file)},
+                          {"line", job->line},
+                          {"owner", text(job->owner)},
+                          {"command", text(job->command)},
+                          {"expanded", job->has_flag("app-scheduler-expanded")},
+                          {"reason", text(app_scheduler_reason(*job))}});
+  }
+  for (const JobRow* job : view.app_schedulers.tasks) {
+    tasks.push_back({{"host", text(view.host_of(*job).name)},
+                     {"origin", text(job->schedule_origin)},
+                     {"run_as", text(job->owner)},
+                     {"schedule", text(job->schedule.raw)},
+                     {"command", text(job->command)},
+                     {"fingerprint", job->fingerprint},
+                     {"static", !job->has_flag("not-static")}});
+  }
+  return Json{{"schedulers", schedulers}, {"tasks", tasks}};
+}
+
 // Writes `"key": value` with the value pretty-printed at the document's second level.
 void write_member(std::ostream& out, const std::string& key, const Json& value, bool& first) {
   std::string text = value.dump(2, ' ', false, Json::error_handler_t::replace);
@@ -302,6 +327,9 @@ void write_json(const ReportView& view, std::ostream& out) {
   const Json summary = summary_json(view);
   for (const auto& item : summary.items()) {
     write_member(out, item.key(), item.value(), first);
+  }
+  if (!view.app_schedulers.empty()) {
+    write_member(out, "app_schedulers", app_schedulers_json(view), first);
   }
   write_list(out, "hosts", view.hosts, [](const HostRow* host) { return host_json(*host); });
   // Each host's labels are serialized once, not once per job.

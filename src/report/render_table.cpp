@@ -177,6 +177,43 @@ void write_duplicates(TableWriter& w, const ReportView& view, std::size_t limit)
   write_more(w, view.duplicates.size(), limit, "job");
 }
 
+std::string when_text(const JobRow& job);
+
+// In-app schedulers and the tasks read from their source; only when the listed jobs have any,
+// so reports of fleets without them are unchanged.
+void write_app_schedulers(TableWriter& w, const ReportView& view, std::size_t limit) {
+  const auto& apps = view.app_schedulers;
+  if (apps.empty()) {
+    return;
+  }
+  w.blank();
+  w.heading(fmt::format("Application schedulers: jobs that run an in-app scheduler ({})",
+                        apps.schedulers.size()));
+  for (std::size_t i = 0; i < shown(apps.schedulers.size(), limit); ++i) {
+    const JobRow& job = *apps.schedulers[i];
+    w.line(fmt::format("  {} {} {}:{} {}", w.cell(host_label(view.host_of(job)), 20),
+                       w.cell(terminal_text(job.owner), 10), terminal_text(job.file), job.line,
+                       terminal_text(job.command)));
+    w.para("      " + terminal_text(app_scheduler_reason(job)), 6);
+  }
+  write_more(w, apps.schedulers.size(), limit, "scheduler");
+  w.blank();
+  w.heading(fmt::format("Application tasks, inferred from source ({})", apps.tasks.size()));
+  if (apps.tasks.empty()) {
+    w.line("  none");
+  }
+  for (std::size_t i = 0; i < shown(apps.tasks.size(), limit); ++i) {
+    const JobRow& job = *apps.tasks[i];
+    w.line(fmt::format("  {} {} {} {}", w.cell(host_label(view.host_of(job)), 20),
+                       w.cell(terminal_text(job.owner), 10),
+                       w.cell(terminal_text(job.schedule.raw.empty() ? "?" : job.schedule.raw), 16),
+                       terminal_text(job.command)));
+    w.line(fmt::format("      from {}{}", terminal_text(job.schedule_origin),
+                       job.has_flag("not-static") ? " (partly not known statically)" : ""));
+  }
+  write_more(w, apps.tasks.size(), limit, "task");
+}
+
 std::string when_text(const JobRow& job) {
   const auto& s = job.schedule;
   std::string when = terminal_text(s.description.empty() ? s.raw : s.description);
@@ -262,6 +299,7 @@ std::string render_full(const ReportView& view, const TableStyle& style) {
   }
   write_failed(w, view, all_rows);
   write_duplicates(w, view, all_rows);
+  write_app_schedulers(w, view, all_rows);
   return w.take();
 }
 
@@ -279,6 +317,7 @@ std::string render_summary(const ReportView& view, const TableStyle& style) {
   write_top_hosts(w, view, summary_rows);
   write_failed(w, view, summary_rows);
   write_duplicates(w, view, summary_rows);
+  write_app_schedulers(w, view, summary_rows);
   w.blank();
   w.para(fmt::format("Every job ({}): `digger-scan report --full`, or a page to browse: "
                      "`digger-scan report --format html -o report.html`.",

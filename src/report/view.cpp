@@ -202,6 +202,15 @@ std::string managed_summary(const ReportView& view) {
                                          : "not shown; --all shows them");
 }
 
+std::string app_scheduler_reason(const JobRow& job) {
+  for (const auto& reason : job.verdict_reasons) {
+    if (reason.starts_with("app scheduler: ")) {
+      return reason;
+    }
+  }
+  return "";
+}
+
 ReportView build_view(const Snapshot& snapshot, const Filter& filter, std::string filter_text,
                       GroupBy group_by, bool list_managed) {
   ReportView view;
@@ -253,6 +262,14 @@ ReportView build_view(const Snapshot& snapshot, const Filter& filter, std::strin
   count_languages_and_owners(jobs, view.by_language, view.by_owner);
   count_languages_and_owners(hidden_jobs, view.hidden_by_language, view.hidden_by_owner);
   find_duplicates(view, snapshot, jobs);
+  for (const JobRow* job : jobs) {
+    if (job->source_kind == "laravel-task") {
+      view.app_schedulers.tasks.push_back(job);
+    } else if (job->has_flag("app-scheduler-expanded") ||
+               job->has_flag("app-scheduler-not-expanded")) {
+      view.app_schedulers.schedulers.push_back(job);
+    }
+  }
   view.totals.hosts = static_cast<std::int64_t>(view.hosts.size());
   view.totals.hosts_failed = static_cast<std::int64_t>(view.failed_hosts.size());
   view.totals.hosts_scanned = view.totals.hosts - view.totals.hosts_failed;

@@ -296,6 +296,9 @@ void check_programs(const HostSnapshot& snap, const std::string& go_version) {
   for (const auto& p : snap.programs) {
     inspected.insert(p.path);
   }
+  for (const auto& p : snap.app_sources) { // a Laravel app's files, for `artisan schedule:run`
+    inspected.insert(p.path);
+  }
   std::set<std::string> wanted;
   for (const auto& target : inspection_targets(snap)) {
     wanted.insert(target.path);
@@ -360,8 +363,10 @@ TEST_CASE("inspection bound and inspection failure keep the crontab results", "[
     CHECK(snap.inspection_note ==
           fmt::format("bound hit: 2 of {} targets inspected", wanted.size()));
     std::size_t over = 0;
-    for (const auto& p : snap.programs) {
-      over += p.error == "not inspected: over the per-host bound" ? 1 : 0;
+    for (const auto* list : {&snap.programs, &snap.app_sources}) { // app files: kept apart
+      for (const auto& p : *list) {
+        over += p.error == "not inspected: over the per-host bound" ? 1 : 0;
+      }
     }
     CHECK(over == wanted.size() - 2);
   }

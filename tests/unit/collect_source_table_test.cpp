@@ -25,12 +25,20 @@ TEST_CASE("wire words and catalog kinds come from the table", "[collect][sources
   CHECK(catalog_kind(SourceKind::user_crontab, "/var/spool/cron/crontabs/a") == "user");
   CHECK(source_spec(SourceKind::run_parts).expansion == Expansion::child);
   CHECK(source_spec(SourceKind::anacrontab).expansion == Expansion::parent);
+  CHECK(source_spec(SourceKind::laravel_task).expansion == Expansion::inspected);
+  CHECK(catalog_kind(SourceKind::laravel_task, "/srv/a/app/Console/Kernel.php") == "laravel-task");
   CHECK_FALSE(source_spec(SourceKind::systemd_unit).line_based);
   // Every built-in row hands its paths to the collector script, under a variable of its own.
   std::vector<std::string_view> variables;
   for (const auto& spec : source_table()) {
     if (static_cast<int>(spec.kind) >= static_cast<int>(SourceKind::first_registered)) {
       continue; // a test's fake source
+    }
+    if (spec.expansion == Expansion::inspected) {
+      // Read by the inspection (a Laravel app's Kernel.php), never listed by the collector.
+      CHECK(spec.paths.empty());
+      CHECK(spec.script_variable.empty());
+      continue;
     }
     CHECK_FALSE(spec.paths.empty());
     REQUIRE_FALSE(spec.script_variable.empty());

@@ -22,10 +22,12 @@ struct HostContext {
   std::map<std::string, std::string, std::less<>> packages; // path -> owning package
   std::map<std::string, const command::ProgramFacts*, std::less<>> programs; // by inspected path
   std::set<std::string, std::less<>> enabled_units; // unit file names linked from a *.wants dir
+  std::map<std::string, const command::ProgramFacts*, std::less<>> app_sources; // by path
 
   std::string_view package_of(std::string_view path) const;
   const command::ProgramFacts* program(std::string_view path) const; // nullptr: not inspected
   bool unit_enabled(std::string_view unit_name) const;
+  const command::ProgramFacts* app_source(std::string_view path) const; // nullptr: not read
 };
 
 // `snapshot` must outlive the context (programs point into it).

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +28,7 @@ struct InspectLimits {
   // Everything the inspection of one host reads or hashes: first bytes, sha256 input, the Go
   // marker grep and build info, counted before each read by the host's script.
   std::size_t max_read_bytes = 256u << 20;
+  std::size_t max_app_sources = 8; // application source files per host (4 Laravel apps)
 };
 
 // A program to inspect and the accounts its jobs run as (sorted, distinct): its bytes are read
@@ -34,6 +36,10 @@ struct InspectLimits {
 struct InspectionTarget {
   std::string path;
   std::vector<std::string> users;
+  // An application source file (a Laravel app's Kernel.php): read whole up to
+  // max_app_source_bytes, under the same rule (a run-as user must be able to read it), and
+  // parsed on this side; it need not be executable or world-readable. Sent as "=USERS/PATH".
+  bool app_source = false;
 
   friend bool operator==(const InspectionTarget&, const InspectionTarget&) = default;
 };
@@ -50,6 +56,7 @@ struct PreparedHost; // pipeline.hpp
 struct InspectionPlan {
   std::string payload;            // "+BUDGET", then "USERS/PATH" per target, each followed by a NUL
   std::vector<std::string> paths; // sent, in order (distinct)
+  std::set<std::string, std::less<>> app_paths;              // the app source targets, sent or not
   std::vector<std::string> over_bound;                       // valid, left out by a bound
   std::vector<std::pair<std::string, std::string>> rejected; // path, why (relative, ...)
   std::size_t requested = 0;                                 // distinct valid targets

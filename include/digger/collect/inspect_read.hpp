@@ -3,7 +3,8 @@
 // The READ records of the inspect script (inspect_script.cpp): a child shell opened up to six
 // files once each on fds 4..9 and reported, as text, "F ok|bad DEV:INO MODE SIZE" per file,
 // "H" and the `od` hex of `head -c 128 -v /dev/fd/4 ...`, "S" and `sha256sum` lines, "G" and
-// its Go magic grep, "B FD LENGTH" and the hex of each Go build info blob, then "E LEFT".
+// its Go magic grep, "B FD LENGTH" and the hex of each Go build info blob, "A FD LENGTH" and
+// the hex of each application source file's first bytes, then "E LEFT".
 
 #include <cstddef>
 #include <cstdint>
@@ -27,6 +28,7 @@ struct ReadBatch {
   std::string head_hex;                                       // `od -An -v -tx1` text
   std::vector<std::pair<std::size_t, std::string_view>> sums; // file index, hex digest
   std::vector<std::pair<std::size_t, std::string>> blobs;     // file index, od hex text
+  std::vector<std::pair<std::size_t, std::string>> app_files; // "A": file index, od hex text
 };
 
 // `ids`: the DEV:INO the PROG record gave for each path of the batch ("" when unknown).

@@ -31,7 +31,11 @@ struct Job {
   std::optional<crontab::Schedule> cron_schedule;
   std::optional<crontab::EnvSetting> env; // an env line: its value is redacted as a value
   bool command_is_target = false;         // the command is the program itself (a run-parts file)
-  std::vector<std::string> reader_flags;  // e.g. "timer-disabled", after the redaction's flag
+  // Not a shell command (a Laravel task running a job class or a closure): its language and
+  // evidence are known from where it was read, and it has no target.
+  std::optional<command::Language> fixed_language;
+  std::string fixed_evidence;
+  std::vector<std::string> reader_flags; // e.g. "timer-disabled", after the redaction's flag
 
   // What the verdict is judged against (job_judgement.hpp).
   std::string owner; // the file's owner as the verdict sees it
@@ -42,6 +46,15 @@ struct Job {
   // Set by enrich().
   command::Language command_language = command::Language::unknown;
   std::optional<std::string> runs_directory; // `run-parts DIR`: the job expands into DIR's files
+  std::optional<std::string> app_directory;  // `artisan schedule:run`: a Laravel app's tasks
+  std::string app_scheduler; // another in-app scheduler it runs ("celery beat"): not expanded
+
+  // Set by the expansion of app schedulers (pipeline.hpp), for judge(): how many tasks the app
+  // gave (nullopt: not expanded, `app_note` says why).
+  std::optional<std::size_t> app_tasks;
+  std::string app_note;
+  // Sentences added to the verdict's reasons once judged (a Laravel task's conditions, ...).
+  std::vector<std::string> notes;
 };
 
 // One collected file as its reader returns it.

@@ -28,20 +28,41 @@ struct DirSchedule {
   bool from_anacron = false;
 };
 
+// A Laravel application whose scheduler a parent job runs (`cd DIR && php artisan
+// schedule:run`): the application's tasks run as that job's user.
+struct AppRun {
+  std::string origin; // "/etc/cron.d/shop:3"
+  std::string run_as;
+  std::string owner; // the parent crontab's owner, for the verdict
+};
+
 // The directories named by parent jobs (`run-parts DIR`). Where anacron and cron both name a
 // directory (Debian's /etc/crontab runs cron.daily only when anacron is absent), anacron's wins.
+// And the application directories whose scheduler a parent job runs (the first job wins).
 class Expansions {
 public:
   void note(const std::string& dir, DirSchedule schedule);
   const DirSchedule* find(std::string_view dir) const;
+  void note_app(const std::string& dir, AppRun run);
+  const AppRun* find_app(std::string_view dir) const;
+  const std::map<std::string, AppRun, std::less<>>& apps() const { return apps_; }
 
 private:
   std::map<std::string, DirSchedule, std::less<>> dirs_;
+  std::map<std::string, AppRun, std::less<>> apps_;
 };
 
-// Every collected file of a host, read and enriched, in the snapshot's order.
+// The files of a Laravel application the inspection reads for its scheduler's tasks:
+// app/Console/Kernel.php and routes/console.php (Laravel 11).
+std::vector<std::string> laravel_app_files(std::string_view app_directory);
+// Each file's bound: what the inspection reads of it (the rest is left out, and said so).
+inline constexpr std::size_t max_app_source_bytes = 256u << 10;
+
+// Every collected file of a host, read and enriched, in the snapshot's order; then the
+// sources read after the inspection (expand_inspected).
 struct HostJobs {
   std::vector<SourceRead> sources;
+  Expansions expansions;
 };
 
 // Reads every source of `snapshot` through its table row and enriches every job once.
@@ -50,6 +71,11 @@ HostJobs read_host(const HostSnapshot& snapshot, const HostContext& host);
 
 // The programs the jobs run, with their run-as users, for the inspection (sorted, unique).
 std::vector<InspectionTarget> inspection_targets(const HostJobs& jobs);
+
+// Reads the sources whose files the inspection brought back (Expansion::inspected: a Laravel
+// application's tasks), enriches their jobs, appends them to `jobs`, and tells each parent job
+// how many tasks its application gave (or why none). `host` must hold the inspected files.
+void expand_inspected(HostJobs& jobs, const HostSnapshot& snapshot, const HostContext& host);
 
 // Judges every job against `host` (with its inspected programs and registry) and returns the
 // source rows with their entries, in the snapshot's order.

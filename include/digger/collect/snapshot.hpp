@@ -22,6 +22,7 @@ enum class SourceKind {
   run_parts,
   systemd_unit,
   at_job, // a job file of atd's spool
+  laravel_task, // the tasks of a Laravel application's scheduler (read after the inspection)
   first_registered = 64
 };
 
@@ -77,6 +78,9 @@ struct HostSnapshot {
   std::vector<PackageOwner> package_owners; // only for the paths collected above
   // Second round trip: the programs the jobs run (empty when not inspected).
   std::vector<command::ProgramFacts> programs;
+  // Application files the inspection read for an in-app scheduler (Laravel's Kernel.php and
+  // routes/console.php): their parsed tasks, never their bytes.
+  std::vector<command::ProgramFacts> app_sources;
   std::string inspection_note; // "bound hit: 256 of 310 targets inspected", or why not run
   std::string remote_stderr;   // bounded
   bool output_truncated = false;

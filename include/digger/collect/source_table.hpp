@@ -44,7 +44,10 @@ enum class LoadRule { crontab, run_parts, none };
 // How the jobs of a source relate to the others. `parent`: a job of it running `run-parts DIR`
 // expands into child jobs, the files of DIR; `child`: each file of the source is such a child
 // job, scheduled by the parent job that runs its directory (read after every other source).
-enum class Expansion { none, parent, child };
+// `inspected`: the files are not collected but read by the inspection, named by parent jobs
+// (`artisan schedule:run` names its application's Kernel.php); they are read once the
+// inspection is back (expand_inspected, pipeline.hpp), never from the collector's output.
+enum class Expansion { none, parent, child, inspected };
 
 struct SourceSpec {
   SourceKind kind = SourceKind::user_crontab;

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "digger/command/laravel_schedule.hpp"
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +33,10 @@ struct ProgramFacts {
   // Not stored in the catalog's programs table (the entries carry the flag).
   std::vector<std::string> unreadable_by;
   std::string error; // "permission denied", "not inspected: 256 targets per host", ...
+  // An application source file (InspectionTarget::app_source): the tasks read from its first
+  // bytes (never the bytes themselves), and how many bytes were read.
+  std::optional<LaravelSchedule> laravel;
+  std::int64_t bytes_read = 0;
 
   friend bool operator==(const ProgramFacts&, const ProgramFacts&) = default;
 };

@@ -52,6 +52,18 @@ struct Duplicate {
   std::vector<std::string> host_names; // sorted, fleet-wide
 };
 
+// In-application schedulers (docs/architecture.md, "Application schedulers"): the listed jobs
+// that run one (flag app-scheduler-expanded or app-scheduler-not-expanded), and the Laravel
+// tasks read from an application's source (kind laravel-task), both in snapshot order.
+struct AppSchedulers {
+  std::vector<const JobRow*> schedulers;
+  std::vector<const JobRow*> tasks;
+  bool empty() const { return schedulers.empty() && tasks.empty(); }
+};
+
+// The reason a scheduler job gives ("app scheduler: 12 Laravel task(s) read ..."), or "".
+std::string app_scheduler_reason(const JobRow& job);
+
 struct Group {
   std::string key; // "(none)" for a host without the label
   std::vector<const JobRow*> jobs;
@@ -86,6 +98,7 @@ struct ReportView {
   // (catalog schema < 3): the report then says so instead of "no hidden batches".
   bool verdicts_known = false;
   std::vector<Duplicate> duplicates; // most hosts first, then fingerprint
+  AppSchedulers app_schedulers;
   Totals totals;
   std::size_t job_count() const;
   const HostRow& host_of(const JobRow& job) const { return snapshot->hosts.at(job.host); }

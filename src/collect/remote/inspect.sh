@@ -20,10 +20,12 @@ printf "@@digger-inspect@@ 1\n"
 for x do
   [ "$i" -ge "$max" ] && break
   i=$((i + 1))
+  # "=USERS/PATH": an application source file (read whole up to 256 KiB, parsed by Digger).
+  ap=; case $x in =*) x=${x#=}; ap=a ;; esac
   u=${x%%/*}; p=${x#"$u"}
   case $p in /*) ;; *) note "$x" "not an absolute path"; continue ;; esac
   if [ ! -e "$p" ]; then printf "MISSING 1\n"; seg "$p"; continue; fi
-  n=$((n + 1)); eval "p_$n=\$p; u_$n=\$u; rp_$n="
+  n=$((n + 1)); eval "p_$n=\$p; u_$n=\$u; rp_$n=; ap_$n=\$ap"
   [ -L "$p" ] && ls="$ls $n"
 done
 args() {
@@ -196,7 +198,8 @@ content() {
   r=$s; first
   facts "$l" || { note "$p" "stat failed"; return; }
   [ $((mo & 61440)) -eq 32768 ] || return
-  if [ $((mo & 77)) -eq 0 ]; then
+  eval "ap=\$ap_$j"
+  if [ -z "$ap" ] && [ $((mo & 77)) -eq 0 ]; then
     note "$p" "not read: neither executable nor world-readable"; return
   fi
   ok=; us=$u
@@ -207,8 +210,14 @@ content() {
   done
   [ -n "$ok" ] || { note "$p" "not read: no run-as user of its jobs can read it"; return; }
   c=$hb; sp=h
-  [ "$sz" -le 67108864 ] && { sp=${sp}s; c=$((c + sz)); }
-  [ $((mo & 73)) -ne 0 ] && [ "$sz" -gt 65536 ] && [ "$sz" -le 268435456 ] && { sp=${sp}g; c=$((c + sz)); }
+  # ap: an app source (readable() below uses k, so ap is read again here)
+  eval "ap=\$ap_$j"
+  if [ -n "$ap" ]; then
+    sp=ha; if [ "$sz" -gt 262144 ]; then c=$((c + 262144)); else c=$((c + sz)); fi
+  else
+    [ "$sz" -le 67108864 ] && { sp=${sp}s; c=$((c + sz)); }
+    [ $((mo & 73)) -ne 0 ] && [ "$sz" -gt 65536 ] && [ "$sz" -le 268435456 ] && { sp=${sp}g; c=$((c + sz)); }
+  fi
   while [ "$c" -gt "$bud" ]; do
     hit=1
     case $sp in

@@ -2,7 +2,7 @@
 # REPORT ...` by inspect.sh, one quadruple per file): in batches of six, opens each OPEN path
 # once on fds 4..9, keeps only regular files with the checked device:inode ID, and reads them
 # only through /dev/fd/N. Per batch it writes one framed READ record (the REPORT paths, then
-# the text: "F ok|bad ...", H head hex, S sums, B blobs, "E blobs-left") on stdout and the
+# the text: "F ok|bad ...", H head hex, S sums, B blobs, A app sources, "E blobs-left") on stdout and the
 # number of batches done on fd 3; it stops at the first batch that did not finish.
 # src/collect/inspect_script.cpp describes it. It travels inside "..." inside '...': no
 # single quote anywhere but in comments.
@@ -19,7 +19,7 @@ batch() {
   # shellcheck disable=SC2086 # split on newlines, set -f
   { set -f; IFS=$nl; set -- $s; IFS=" "; set +f; }
   [ $# -eq $((k - 3)) ] || { printf "E %s\n" "$bl"; exit 0; }
-  j=3; h=; sl=; gl=; x=; st=
+  j=3; h=; sl=; gl=; al=; x=; st=
   for l do
     j=$((j + 1))
     eval "x=\$id_$j; st=\$sp_$j"
@@ -32,6 +32,7 @@ batch() {
       h="$h /dev/fd/$j"
       case $st in *s*) sl="$sl /dev/fd/$j" ;; esac
       case $st in *g*) gl="$gl /dev/fd/$j" ;; esac
+      case $st in *a*) al="$al $j" ;; esac
     else
       printf "F bad %s\n" "$l"; eval "exec $j</dev/null"
     fi
@@ -54,6 +55,12 @@ batch() {
     bl=$((bl - c))
     printf "B %s %s\n" "$j" "$c"
     od -An -v -tx1 -j "$o" -N "$c" "/dev/fd/$j"
+  done
+  # Application source files: their first 256 KiB (counted in the budget by inspect.sh).
+  for j in $al; do
+    eval "c=\$sz_$j"; [ "$c" -gt 262144 ] && c=262144
+    printf "A %s %s\n" "$j" "$c"
+    [ "$c" -gt 0 ] && od -An -v -tx1 -N "$c" "/dev/fd/$j"
   done
   printf "E %s\n" "$bl"
 }

@@ -258,10 +258,22 @@ def _job(host, facts, kind, path, n, run_as, schedule, command, command_language
         flags.append("target-missing")
     if program is not None and program["exists"] and writable_by_others(program, run_as):
         flags.append("target-writable")
+    if _app_scheduler(command):
+        flags.append("app-scheduler-not-expanded")
     return {"source_kind": kind, "source_path": path, "line": n, "run_as": run_as, "schedule": schedule,
             "command": command, "target": target, "command_language": command_language, "language": language,
             "language_evidence": evidence, "verdict": verdict_, "managed_by": managed_by, "flags": flags,
             "loaded": loaded, "schedule_origin": None, "mailto": None}
+
+
+def _app_scheduler(command):
+    """Issue 18: a job running an in-app scheduler. The fleet's Laravel lines name apps under
+    /var/www whose Kernel.php no host has, so none is expanded; WordPress's wp-cron.php and
+    Magento's cron:run and Celery's beat are only ever named."""
+    words = (command or "").split()
+    return ("schedule:run" in words and any(w.endswith("artisan") for w in words)) or \
+        any(w.endswith("/wp-cron.php") for w in words) or ("celery" in words and "beat" in words) or \
+        ("cron:run" in words and any(w.endswith("bin/magento") for w in words))
 
 
 def _mailto(lines_above):

@@ -14,7 +14,7 @@ STATUSES = ["ok", "partial", "unreachable", "timeout", "hostkey-mismatch", "auth
 LANGUAGES = ["shell", "python", "php", "perl", "ruby", "javascript", "java", "go", "binary", "unknown"]
 SOURCE_KINDS = ["user", "system", "cron.d", "anacrontab", "run-parts", "timer", "service", "at"]
 VERDICTS = ["managed", "hidden"]
-JOB_FLAGS = ["target-missing", "target-writable", "secret-in-command", "timer-disabled"]
+JOB_FLAGS = ["target-missing", "target-writable", "secret-in-command", "timer-disabled", "app-scheduler-not-expanded"]
 
 
 def write_all(lab_dir, fleet, keys, settings, binaries=None):
