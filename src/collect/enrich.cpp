@@ -36,6 +36,7 @@ void add_reader_flags(Job& job) {
 void enrich(Job& job) {
   if (job.has_command) {
     analyse(job);
+    job.log_command = job.row.command;
   }
   redact_row(job.row, job.env ? &*job.env : nullptr);
   add_reader_flags(job);

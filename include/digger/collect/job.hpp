@@ -32,6 +32,10 @@ struct Job {
   std::optional<crontab::EnvSetting> env; // an env line: its value is redacted as a value
   bool command_is_target = false;         // the command is the program itself (a run-parts file)
   std::vector<std::string> reader_flags;  // e.g. "timer-disabled", after the redaction's flag
+  // Run evidence (run_evidence.hpp): the command before redaction, to match the daemon's log
+  // line. Kept in memory for this host only; never stored (the catalog keeps its hash).
+  std::string log_command;
+  bool not_logged = false; // cronie's '-' prefix: the daemon never logs this job
 
   // What the verdict is judged against (job_judgement.hpp).
   std::string owner; // the file's owner as the verdict sees it

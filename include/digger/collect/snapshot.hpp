@@ -65,6 +65,14 @@ struct HostFacts {
   std::string cron_daemon; // cronie, cron (Vixie/Debian), busybox, unknown
 };
 
+// Bytes of a cron daemon log read by the collector (docs/evidence.md): [from, from + bytes).
+struct LogRead {
+  std::string path;
+  bool rotated = false; // PATH.1 read on from the previous cursor after a rotation
+  std::int64_t device = 0, inode = 0, size = 0, mtime = 0, from = 0;
+  std::string bytes;
+};
+
 // Everything the collector brought back from one host.
 struct HostSnapshot {
   HostFacts facts;
@@ -74,6 +82,8 @@ struct HostSnapshot {
   std::vector<PathNote> skipped; // symlinks and special files, never read
   std::vector<EnabledUnit> enabled_units;
   std::vector<PackageOwner> package_owners; // only for the paths collected above
+  std::vector<LogRead> logs;                 // run evidence: the cron log bytes read
+  std::vector<std::pair<std::string, std::string>> log_notes; // (path, why not read)
   // Second round trip: the programs the jobs run (empty when not inspected).
   std::vector<command::ProgramFacts> programs;
   std::string inspection_note; // "bound hit: 256 of 310 targets inspected", or why not run
