@@ -195,8 +195,8 @@ std::map<HostIdentity, EvidenceState> Catalog::evidence_states() {
       "SELECT h.name, h.port, c.path, c.device, c.inode, c.size, c.offset, c.window_from, "
       "c.window_to, c.note FROM log_cursors c JOIN hosts h ON h.id = c.host_id ORDER BY c.rowid");
   while (cursors.step()) {
-    LogCursorRow row{cursors.column_bytes(2), cursors.column_int(3), cursors.column_int(4),
-                     cursors.column_int(5),   cursors.column_int(6), nullable(cursors, 7),
+    LogCursorRow row{cursors.column_bytes(2), cursors.column_int(3),  cursors.column_int(4),
+                     cursors.column_int(5),   cursors.column_int(6),  nullable(cursors, 7),
                      nullable(cursors, 8),    cursors.column_bytes(9)};
     states[{cursors.column_text(0), static_cast<int>(cursors.column_int(1))}].cursors.push_back(
         std::move(row));

@@ -107,7 +107,8 @@ void read_sources(Database& db, std::int64_t result_id, HostRecord& host) {
   Statement entries = db.prepare(
       "SELECT line_number, kind, raw, schedule_text, macro, normalized_schedule, command, stdin, "
       "run_as, language, evidence, target, description, fingerprint, error, cron_tz, "
-      "entries.verdict, managed_by, verdict_reasons, flags, schedule_origin, r.verdict, r.reason, r.runs, "
+      "entries.verdict, managed_by, verdict_reasons, flags, schedule_origin, r.verdict, r.reason, "
+      "r.runs, "
       "r.ambiguous_runs, r.failures, r.last_run, r.last_failure, r.last_exit_status "
       "FROM entries LEFT JOIN entry_runs r ON r.entry_id = entries.id "
       "WHERE source_id = ?1 ORDER BY entries.id");

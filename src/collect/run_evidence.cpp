@@ -110,7 +110,8 @@ void read_log(const LogRead& log, const catalog::LogCursorRow* cursor, std::opti
   row.device = log.device;
   row.inode = log.inode;
   row.size = log.size;
-  const std::int64_t consumed = static_cast<std::int64_t>(whole.size() + (log.bytes.size() - bytes.size()));
+  const std::int64_t consumed =
+      static_cast<std::int64_t>(whole.size() + (log.bytes.size() - bytes.size()));
   row.offset = log.from + consumed;
   if (!continued && log.from > 0) {
     row.note = fmt::format("read from byte {} of {}: the last {} MiB (bound per scan)", log.from,
@@ -139,7 +140,7 @@ std::string access_reason(const HostSnapshot& snapshot) {
 std::string anacron_job_of(std::string_view schedule_text) {
   const auto space = schedule_text.rfind(' ');
   return std::string(space == std::string_view::npos ? schedule_text
-                                                      : schedule_text.substr(space + 1));
+                                                     : schedule_text.substr(space + 1));
 }
 
 bool logged_kind(std::string_view kind) {
@@ -230,8 +231,12 @@ catalog::EvidenceState apply_run_evidence(HostJobs& jobs, const HostSnapshot& sn
       keys.push_back(sha256_hex(evidence::entry_key(ref)));
       JobEvidence start;
       if (const auto it = previous.find(keys.back()); it != previous.end()) {
-        start = {it->second.runs,         it->second.ambiguous_runs, it->second.last_run,
-                 it->second.failures,     it->second.last_failure,   it->second.last_exit_status
+        start = {it->second.runs,
+                 it->second.ambiguous_runs,
+                 it->second.last_run,
+                 it->second.failures,
+                 it->second.last_failure,
+                 it->second.last_exit_status
                      ? std::optional<int>(static_cast<int>(*it->second.last_exit_status))
                      : std::nullopt};
       }

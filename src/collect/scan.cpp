@@ -245,8 +245,8 @@ ssh::FanoutReport collect_hosts(
     targets.push_back(ssh_target(target));
     const bool root = request.use_sudo && target.user == "root";
     const auto before = request.evidence_before.find({target.name, target.port});
-    const std::string cursors = log_cursor_argument(
-        before == request.evidence_before.end() ? nullptr : &before->second);
+    const std::string cursors =
+        log_cursor_argument(before == request.evidence_before.end() ? nullptr : &before->second);
     targets.back().command = with_log_cursors(root ? as_root : command, inspection != nullptr,
                                               request.script_mode, cursors);
   }

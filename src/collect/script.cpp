@@ -101,7 +101,9 @@ std::string collector_command(bool use_sudo, const CollectorLimits& limits, Scri
 
 std::string with_log_cursors(std::string command, bool hand_over, ScriptMode mode,
                              std::string_view cursors) {
-  auto cursor_char = [](char c) { return (c >= '0' && c <= '9') || c == ':' || c == '-' || c == ' '; };
+  auto cursor_char = [](char c) {
+    return (c >= '0' && c <= '9') || c == ':' || c == '-' || c == ' ';
+  };
   if (!std::all_of(cursors.begin(), cursors.end(), cursor_char)) {
     throw std::invalid_argument("log cursors must be digits, ':', '-' and spaces");
   }

@@ -2,11 +2,11 @@
 
 #include "digger/evidence/log_key.hpp"
 
-#include "civil_time.hpp"
-
 #include <fmt/format.h>
 
 #include <map>
+
+#include "civil_time.hpp"
 
 namespace digger::evidence {
 
@@ -83,10 +83,14 @@ std::string window_text(const Coverage& coverage) {
 
 std::string_view verdict_name(Verdict verdict) {
   switch (verdict) {
-  case Verdict::running: return "running";
-  case Verdict::ambiguous: return "ambiguous";
-  case Verdict::no_evidence: return "no-evidence";
-  case Verdict::log_unreadable: return "log-unreadable";
+  case Verdict::running:
+    return "running";
+  case Verdict::ambiguous:
+    return "ambiguous";
+  case Verdict::no_evidence:
+    return "no-evidence";
+  case Verdict::log_unreadable:
+    return "log-unreadable";
   }
   return "no-evidence";
 }

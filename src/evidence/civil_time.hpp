@@ -19,8 +19,7 @@ inline std::int64_t days_from_civil(std::int64_t y, int m, int d) {
 }
 
 inline std::int64_t epoch_of(const LocalTime& t) {
-  return days_from_civil(t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 +
-         t.second;
+  return days_from_civil(t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 + t.second;
 }
 
 inline LocalTime civil_from_epoch(std::int64_t seconds) {

@@ -2,11 +2,11 @@
 // that is not valid UTF-8 is written as an array of byte values instead of a string.
 #include "digger/evidence/log_line.hpp"
 
-#include "civil_time.hpp"
-
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+
+#include "civil_time.hpp"
 
 namespace digger::evidence {
 

@@ -1,16 +1,16 @@
 #include "digger/evidence/log_line.hpp"
 
-#include "civil_time.hpp"
-
 #include <array>
 #include <charconv>
+
+#include "civil_time.hpp"
 
 namespace digger::evidence {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> month_names = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr std::array<std::string_view, 12> month_names = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -235,16 +235,26 @@ void read_job_pid(LogEvent& event) {
 
 std::string_view event_kind_name(EventKind kind) {
   switch (kind) {
-  case EventKind::cmd: return "CMD";
-  case EventKind::cmd_end: return "CMDEND";
-  case EventKind::cmd_out: return "CMDOUT";
-  case EventKind::end: return "END";
-  case EventKind::mail: return "MAIL";
-  case EventKind::no_mta: return "no-mta";
-  case EventKind::job_failed: return "job-failed";
-  case EventKind::anacron_started: return "anacron-started";
-  case EventKind::anacron_terminated: return "anacron-terminated";
-  case EventKind::other: return "other";
+  case EventKind::cmd:
+    return "CMD";
+  case EventKind::cmd_end:
+    return "CMDEND";
+  case EventKind::cmd_out:
+    return "CMDOUT";
+  case EventKind::end:
+    return "END";
+  case EventKind::mail:
+    return "MAIL";
+  case EventKind::no_mta:
+    return "no-mta";
+  case EventKind::job_failed:
+    return "job-failed";
+  case EventKind::anacron_started:
+    return "anacron-started";
+  case EventKind::anacron_terminated:
+    return "anacron-terminated";
+  case EventKind::other:
+    return "other";
   }
   return "other";
 }
@@ -256,9 +266,8 @@ std::optional<LogEvent> parse_cron_message(std::string_view ident, std::string_v
   // "(user) EVENT (detail)" (cronie src/misc.c, Debian misc.c log_it); cronie may append
   // ": strerror" after the detail. The detail runs to the last ')' (commands hold parentheses).
   const auto user_end = message.find(") ");
-  const auto detail_open = user_end == std::string_view::npos
-                               ? std::string_view::npos
-                               : message.find(" (", user_end + 2);
+  const auto detail_open = user_end == std::string_view::npos ? std::string_view::npos
+                                                              : message.find(" (", user_end + 2);
   const auto detail_close = message.rfind(')');
   if (!message.starts_with('(') || detail_open == std::string_view::npos ||
       detail_close == std::string_view::npos || detail_close <= detail_open) {

@@ -9,8 +9,8 @@ namespace digger::report {
 namespace {
 
 constexpr std::array<std::string_view, 13> plain_keys{
-    "host", "owner",       "language", "status",     "command", "target",  "file",
-    "fingerprint", "verdict",  "managed_by", "flag",    "kind",    "evidence"};
+    "host",        "owner",   "language",   "status", "command", "target",  "file",
+    "fingerprint", "verdict", "managed_by", "flag",   "kind",    "evidence"};
 
 bool valid_key(std::string_view key) {
   if (key.starts_with("label:")) {

@@ -1,4 +1,5 @@
 #include "digger/report/load.hpp"
+
 #include "digger/util/result.hpp"
 
 #include <fmt/format.h>
@@ -152,7 +153,8 @@ void load_jobs(catalog::Database& db, std::int64_t scan_id,
       "x.verdict, x.reason, x.runs, x.ambiguous_runs, x.failures, x.last_run, x.last_failure, "
       "x.last_exit_status "
       "FROM host_results r JOIN cron_sources s ON s.host_result_id = r.id "
-      "JOIN entries e ON e.source_id = s.id LEFT JOIN entry_runs x ON x.entry_id = e.id WHERE r.scan_id = ?1 AND (e.kind = 'job' OR "
+      "JOIN entries e ON e.source_id = s.id LEFT JOIN entry_runs x ON x.entry_id = e.id WHERE "
+      "r.scan_id = ?1 AND (e.kind = 'job' OR "
       "(e.kind = 'disabled-job' AND e.verdict = 'migrated'))");
   statement.bind(1, scan_id);
   const ProgramIndex programs = details ? load_programs(db, scan_id, host_index) : ProgramIndex{};
@@ -220,7 +222,8 @@ catalog::ScanSummary resolve_scan(catalog::Catalog& catalog, std::string_view sp
   }
   auto scan = catalog.scan(id);
   if (!scan) {
-    throw util::UsageError(fmt::format("no scan {} in {} (see `digger-scan scans`)", id, catalog.path()));
+    throw util::UsageError(
+        fmt::format("no scan {} in {} (see `digger-scan scans`)", id, catalog.path()));
   }
   return *scan;
 }

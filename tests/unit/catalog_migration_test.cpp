@@ -436,8 +436,8 @@ TEST_CASE("a version 5 catalog is migrated to version 6 (run evidence) keeping e
   TempDir dir;
   std::string path = dir.file("v5.db");
   std::map<std::string, std::vector<std::string>> before;
-  const std::vector<std::string> tables{"scans", "hosts", "host_results", "cron_sources",
-                                        "entries", "source_kinds"};
+  const std::vector<std::string> tables{"scans",        "hosts",   "host_results",
+                                        "cron_sources", "entries", "source_kinds"};
   {
     // Version 5 built from the released steps 1..5, with one job in it.
     Database db(path, Database::Access::read_write_create);

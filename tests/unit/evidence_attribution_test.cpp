@@ -45,10 +45,10 @@ TEST_CASE("evidence: the daemons' command transform (cut, \\%, \\\\, ^X, octal)"
 TEST_CASE("evidence: each logged line goes to its entry; \\%, tab, UTF-8 and % stdin",
           "[evidence]") {
   const std::vector<EntryRef> entries = {
-      entry("root", "date +%F >> /var/log/d.log", "5 * * * *"),        // written date +\%F
-      entry("app", "printf 'a\tb'", "*/10 * * * *"),                   // a tab
-      entry("app", "/opt/caf\xc3\xa9.sh", "0 3 * * *"),                // UTF-8
-      entry("app", "mail -s hi root", "0 4 * * *"),                    // % stdin cut off
+      entry("root", "date +%F >> /var/log/d.log", "5 * * * *"), // written date +\%F
+      entry("app", "printf 'a\tb'", "*/10 * * * *"),            // a tab
+      entry("app", "/opt/caf\xc3\xa9.sh", "0 3 * * *"),         // UTF-8
+      entry("app", "mail -s hi root", "0 4 * * *"),             // % stdin cut off
       entry("app", "/opt/never.sh", "0 5 * * *"),
   };
   const auto events = lines({
@@ -111,7 +111,8 @@ TEST_CASE("evidence: failures from Debian -L 4 and anacron; unreadable and '-' e
   std::vector<JobEvidence> evidence;
   attribute(entries,
             lines({"Nov 25 10:01:01 h CRON[4243]: (app) CMD (/opt/x.sh)",
-                   "Nov 25 10:01:09 h CRON[4241]: (CRON) error (grandchild #4243 failed with exit status 3)",
+                   "Nov 25 10:01:09 h CRON[4241]: (CRON) error (grandchild #4243 failed with exit "
+                   "status 3)",
                    "Nov 25 07:35:01 h anacron[8]: Job `cron.daily' started",
                    "Nov 25 07:36:01 h anacron[8]: Job `cron.daily' terminated (exit status: 1)"}),
             evidence);

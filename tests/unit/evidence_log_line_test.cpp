@@ -18,7 +18,8 @@ LogEvent syslog(std::string_view line, const FileClock& clock = nov_2024) {
 } // namespace
 
 TEST_CASE("evidence: cronie's CMD line in the traditional file format", "[evidence]") {
-  const auto e = syslog("Nov 25 10:01:01 web1 CROND[4242]: (root) CMD (run-parts /etc/cron.hourly)");
+  const auto e =
+      syslog("Nov 25 10:01:01 web1 CROND[4242]: (root) CMD (run-parts /etc/cron.hourly)");
   CHECK(e.ident == "CROND");
   CHECK(e.pid == 4242);
   CHECK(e.user == "root");
@@ -34,8 +35,9 @@ TEST_CASE("evidence: traditional lines take the year from the file, last year af
   CHECK(syslog("Dec 31 23:59:00 h CRON[1]: (a) CMD (x)").local->year == 2023);
   CHECK(syslog("Jan  5 00:00:00 h CRON[1]: (a) CMD (x)").local->year == 2024);
   // No offset known: no epoch, but the wall clock is still there for the schedule.
-  const auto e = syslog("Sep  1 21:10:01 ip-10-204-239-9 CRON[23830]: (analytics) CMD (/home/a.sh &> /home/log)",
-                        FileClock{2024, 11, std::nullopt});
+  const auto e = syslog(
+      "Sep  1 21:10:01 ip-10-204-239-9 CRON[23830]: (analytics) CMD (/home/a.sh &> /home/log)",
+      FileClock{2024, 11, std::nullopt});
   CHECK_FALSE(e.epoch);
   CHECK(e.local == LocalTime{2024, 9, 1, 21, 10, 1});
   CHECK(e.detail == "/home/a.sh &> /home/log");
@@ -43,8 +45,9 @@ TEST_CASE("evidence: traditional lines take the year from the file, last year af
 
 TEST_CASE("evidence: cronie's CMDEND, CMDOUT, MAIL and RELOAD; unknown idents accepted",
           "[evidence]") {
-  CHECK(syslog("Nov 25 10:01:02 web1 CROND[4241]: (root) CMDEND (run-parts /etc/cron.hourly)").kind ==
-        EventKind::cmd_end);
+  CHECK(
+      syslog("Nov 25 10:01:02 web1 CROND[4241]: (root) CMDEND (run-parts /etc/cron.hourly)").kind ==
+      EventKind::cmd_end);
   const auto out = syslog("Nov 25 10:01:02 web1 CRONIE-CROND[24771]: (root) CMDOUT (run-parts: "
                           "/etc/cron.hourly/0anacron exited with return code 1)");
   CHECK(out.ident == "CRONIE-CROND");
@@ -59,7 +62,8 @@ TEST_CASE("evidence: cronie's CMDEND, CMDOUT, MAIL and RELOAD; unknown idents ac
   CHECK(reload.event == "RELOAD");
   CHECK(syslog("Nov 25 10:01:02 h crontab[191]: (root) REPLACE (root)").event == "REPLACE");
   // cronie's error suffix after the detail, and an event word with a space and a quote.
-  const auto cant = syslog("Nov 25 10:01:02 h crond[9]: (root) CAN'T OPEN (/etc/crontab): No such file");
+  const auto cant =
+      syslog("Nov 25 10:01:02 h crond[9]: (root) CAN'T OPEN (/etc/crontab): No such file");
   CHECK(cant.event == "CAN'T OPEN");
   CHECK(cant.detail == "/etc/crontab");
 }
@@ -70,8 +74,8 @@ TEST_CASE("evidence: Debian's END, -L 8 job PID, -L 4 failure and no-MTA lines",
   const auto l8 = syslog("Nov 25 10:01:01 h CRON[4241]: (app) CMD ([4243] /opt/x.sh (daily))");
   CHECK(l8.job_pid == 4243);
   CHECK(l8.detail == "/opt/x.sh (daily)");
-  const auto failed =
-      syslog("Nov 25 10:01:03 h CRON[4241]: (CRON) error (grandchild #4243 failed with exit status 2)");
+  const auto failed = syslog(
+      "Nov 25 10:01:03 h CRON[4241]: (CRON) error (grandchild #4243 failed with exit status 2)");
   CHECK(failed.kind == EventKind::job_failed);
   CHECK(failed.job_pid == 4243);
   CHECK(failed.exit_status == 2);
@@ -84,8 +88,8 @@ TEST_CASE("evidence: anacron's started and terminated lines", "[evidence]") {
   CHECK(started.kind == EventKind::anacron_started);
   CHECK(started.detail == "cron.daily");
   CHECK(started.user.empty());
-  const auto failed =
-      syslog("Nov 25 07:36:01 h anacron[812]: Job `cron.daily' terminated (exit status: 1) (mailing output)");
+  const auto failed = syslog("Nov 25 07:36:01 h anacron[812]: Job `cron.daily' terminated (exit "
+                             "status: 1) (mailing output)");
   CHECK(failed.kind == EventKind::anacron_terminated);
   CHECK(failed.exit_status == 1);
   CHECK(syslog("Nov 25 07:36:01 h anacron[812]: Job `cron.weekly' terminated").exit_status == 0);

@@ -19,9 +19,9 @@ std::string_view scan_status_name(ScanStatus status); // "running", "complete", 
 std::optional<ScanStatus> scan_status_from_name(std::string_view name);
 
 // Allowed values of the text columns that are checked by the schema.
-bool is_host_status(std::string_view status); // ok, partial, unreachable, timeout, ...
-bool is_entry_kind(std::string_view kind);    // job, env, disabled-job, comment, blank, invalid
-bool is_verdict(std::string_view verdict);    // "", managed, hidden, migrated
+bool is_host_status(std::string_view status);  // ok, partial, unreachable, timeout, ...
+bool is_entry_kind(std::string_view kind);     // job, env, disabled-job, comment, blank, invalid
+bool is_verdict(std::string_view verdict);     // "", managed, hidden, migrated
 bool is_run_verdict(std::string_view verdict); // "", running, ambiguous, no-evidence, ...
 
 // A kind of source file, as the catalog's source_kinds table holds it (seeded with the

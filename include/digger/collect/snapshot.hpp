@@ -82,7 +82,7 @@ struct HostSnapshot {
   std::vector<PathNote> skipped; // symlinks and special files, never read
   std::vector<EnabledUnit> enabled_units;
   std::vector<PackageOwner> package_owners; // only for the paths collected above
-  std::vector<LogRead> logs;                 // run evidence: the cron log bytes read
+  std::vector<LogRead> logs;                // run evidence: the cron log bytes read
   std::vector<std::pair<std::string, std::string>> log_notes; // (path, why not read)
   // Second round trip: the programs the jobs run (empty when not inspected).
   std::vector<command::ProgramFacts> programs;

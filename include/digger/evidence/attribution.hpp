@@ -31,10 +31,10 @@ std::optional<Verdict> verdict_from_name(std::string_view name);
 // What was read on the host: the window the events cover, or why nothing could be read.
 struct Coverage {
   bool readable = false;
-  std::string source;                 // "/var/log/cron", "journal", ...
-  std::optional<std::int64_t> from;   // first event's time (epoch seconds)
-  std::optional<std::int64_t> to;     // last event's time
-  std::string unreadable_reason;      // "permission denied", "no cron log found", ...
+  std::string source;               // "/var/log/cron", "journal", ...
+  std::optional<std::int64_t> from; // first event's time (epoch seconds)
+  std::optional<std::int64_t> to;   // last event's time
+  std::string unreadable_reason;    // "permission denied", "no cron log found", ...
 };
 
 // Per entry, over the window.

@@ -48,8 +48,8 @@ struct LogEvent {
 
 // How to read the timestamps of one file: traditional lines carry no year and no zone.
 struct FileClock {
-  int year = 1970;                      // the file's mtime year, in the host's zone
-  int month = 12;                       // the file's mtime month: a later month is last year
+  int year = 1970;                       // the file's mtime year, in the host's zone
+  int month = 12;                        // the file's mtime month: a later month is last year
   std::optional<int> utc_offset_seconds; // the host's `date +%z`; none: no epoch for them
 };
 

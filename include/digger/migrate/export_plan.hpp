@@ -46,7 +46,7 @@ struct ExportJob {
   std::string schedule_origin; // run-parts: the line that runs the directory ("/etc/crontab:17")
   std::string command;         // as stored: secrets are already `***`
   std::string language;
-  std::string verdict; // managed, hidden, migrated; "" in catalogs older than verdicts
+  std::string verdict;     // managed, hidden, migrated; "" in catalogs older than verdicts
   std::string run_verdict; // does it run (docs/evidence.md): running, no-evidence, ...; ""
   bool loaded_by_daemon = true;
   std::string raw_line; // the job's line as stored; "" when the catalog has no such line
