@@ -120,7 +120,7 @@ void read_log(const LogRead& log, const catalog::LogCursorRow* cursor, std::opti
     row.note = "rotated or truncated since the last scan: read again from the start";
   }
   if (!row.note.empty()) {
-    out.read_notes.push_back(fmt::format("{}: {}", log.path, row.note));
+    out.read_notes.push_back(row.note); // the coverage's source names the file already
   }
   out.cursors.push_back(std::move(row));
 }
