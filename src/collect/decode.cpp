@@ -194,6 +194,8 @@ bool apply_record(Decoded& out, std::string_view type, const std::vector<std::st
     log.from = to_int(f[6], 0);
     log.bytes = f[7];
     snap.logs.push_back(std::move(log));
+  } else if (type == "CJOURNAL" && f.size() == 1) {
+    snap.journal = std::string(f[0]);
   } else if (type == "CLOGNOTE" && f.size() == 2) {
     snap.log_notes.emplace_back(std::string(f[0]), std::string(f[1]));
   } else if (type == "END" && f.size() == 1) {

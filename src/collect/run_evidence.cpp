@@ -125,14 +125,43 @@ void read_log(const LogRead& log, const catalog::LogCursorRow* cursor, std::opti
   out.cursors.push_back(std::move(row));
 }
 
+// The journal has no offset to resume from: its cursor row keeps the time of the last line
+// read, and only later lines count (the window is a fixed 7 days, read again each scan).
+void read_journal(const std::string& text, const catalog::EvidenceState* before,
+                  std::optional<int> offset, ReadResult& out) {
+  std::optional<std::int64_t> seen;
+  if (before != nullptr) {
+    for (const auto& cursor : before->cursors) {
+      if (cursor.path == "journal") {
+        seen = cursor.window_to;
+      }
+    }
+  }
+  const evidence::FileClock clock{1970, 12, offset};
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto nl = text.find('\n', pos);
+    nl = nl == std::string::npos ? text.size() : nl;
+    auto event = evidence::parse_journal_json(std::string_view(text).substr(pos, nl - pos), clock);
+    if (event && event->epoch && (!seen || *event->epoch > *seen)) {
+      out.events.push_back(std::move(*event));
+    }
+    pos = nl + 1;
+  }
+  catalog::LogCursorRow row;
+  row.path = "journal";
+  row.note = "journalctl -u cron -u crond, the last 7 days";
+  out.cursors.push_back(std::move(row));
+}
+
 std::string access_reason(const HostSnapshot& snapshot) {
   std::string reason;
   for (const auto& [path, why] : snapshot.log_notes) {
     reason += fmt::format("{}{}: {}", reason.empty() ? "" : "; ", path, why);
   }
   if (reason.empty()) {
-    reason = "no cron log file found (/var/log/cron, /var/log/cron.log, /var/log/syslog); the "
-             "journal is not read yet";
+    reason = "no cron log file found (/var/log/cron, /var/log/cron.log, /var/log/syslog) and no "
+             "systemd journal";
   }
   return reason;
 }
@@ -169,6 +198,9 @@ catalog::EvidenceState apply_run_evidence(HostJobs& jobs, const HostSnapshot& sn
     const std::string_view base =
         log.rotated ? std::string_view(log.path).substr(0, log.path.size() - 2) : log.path;
     read_log(log, cursor_for(before, base), offset, read);
+  }
+  if (snapshot.journal) {
+    read_journal(*snapshot.journal, before, offset, read);
   }
   Coverage coverage;
   coverage.readable = !read.cursors.empty();

@@ -84,6 +84,7 @@ struct HostSnapshot {
   std::vector<PackageOwner> package_owners; // only for the paths collected above
   std::vector<LogRead> logs;                // run evidence: the cron log bytes read
   std::vector<std::pair<std::string, std::string>> log_notes; // (path, why not read)
+  std::optional<std::string> journal; // `journalctl -o json` of the cron units, last 7 days
   // Second round trip: the programs the jobs run (empty when not inspected).
   std::vector<command::ProgramFacts> programs;
   std::string inspection_note; // "bound hit: 256 of 310 targets inspected", or why not run

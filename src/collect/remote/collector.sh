@@ -382,7 +382,7 @@ fi
 # file, now "PATH.1", is read on from the old offset first. Opened once, by tail, only when
 # still a regular file and not a link, bounded by head -c and timeout; device and inode are
 # checked again after the read.
-lgmax=4194304
+lgmax=4194304; lread=
 logrec() {
   [ "$lgmax" -gt 0 ] || { printf "CLOGNOTE 2\n"; seg "$1"; seg "not read: the 4 MiB log budget is spent"; return; }
   m=$(stat -c "%d %i %s %Y" -- "$1" 2>/dev/null)
@@ -394,7 +394,7 @@ logrec() {
     "$4:$5:"*) o=${2##*:}; [ "$o" -le "$6" ] && fr=$o ;;
   esac
   n=$(($6 - fr)); [ $n -gt "$lgmax" ] && { fr=$(($6 - lgmax)); n=$lgmax; }
-  lgmax=$((lgmax - n)); tmo
+  lgmax=$((lgmax - n)); lread=1; tmo
   printf "CLOG 8\n"; seg "$1"; seg "$3"; seg "$4"; seg "$5"; seg "$6"; seg "$7"; seg "$fr"
   printf "%s\n" "$n"
   { [ $n -gt 0 ] && $to tail -c +$((fr + 1)) -- "$1" 2>/dev/null | head -c $n; cat /dev/zero 2>/dev/null; } | head -c $n
@@ -421,7 +421,15 @@ for lf in $cron_logs; do
   fi
   logfile "$lf" "$lc" current
 done
-if command -v journalctl >/dev/null 2>&1 && [ -d /run/systemd/journal ]; then fact journal present
+# No cron log file (Debian 12 without rsyslog): the journal of the cron units, fixed flags and
+# a fixed window, bounded like a file; never after a file was read (the same lines twice).
+if command -v journalctl >/dev/null 2>&1 && [ -d /run/systemd/journal ]; then
+  fact journal present
+  if [ -z "$lread" ]; then
+    tmo
+    jr=$($to journalctl -u cron -u crond -o json --since=-7d --no-pager -q 2>/dev/null | head -c "$lgmax")
+    printf "CJOURNAL 1\n"; seg "$jr"; jr=
+  fi
 else fact journal absent; fi
 printf "END 1\n"; seg "0"
 if [ -n "$await" ] && [ -n "$insp" ]; then
