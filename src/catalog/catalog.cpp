@@ -177,6 +177,44 @@ Catalog Catalog::open(const std::string& path, Mode mode) {
   return Catalog(std::move(state));
 }
 
+namespace {
+
+std::optional<std::int64_t> nullable(const Statement& row, int column) {
+  if (row.column_is_null(column)) {
+    return std::nullopt;
+  }
+  return row.column_int(column);
+}
+
+} // namespace
+
+std::map<HostIdentity, EvidenceState> Catalog::evidence_states() {
+  std::lock_guard guard(state_->mutex);
+  std::map<HostIdentity, EvidenceState> states;
+  Statement cursors = state_->db.prepare(
+      "SELECT h.name, h.port, c.path, c.device, c.inode, c.size, c.offset, c.window_from, "
+      "c.window_to, c.note FROM log_cursors c JOIN hosts h ON h.id = c.host_id ORDER BY c.rowid");
+  while (cursors.step()) {
+    LogCursorRow row{cursors.column_bytes(2), cursors.column_int(3),  cursors.column_int(4),
+                     cursors.column_int(5),   cursors.column_int(6),  nullable(cursors, 7),
+                     nullable(cursors, 8),    cursors.column_bytes(9)};
+    states[{cursors.column_text(0), static_cast<int>(cursors.column_int(1))}].cursors.push_back(
+        std::move(row));
+  }
+  Statement totals = state_->db.prepare(
+      "SELECT h.name, h.port, e.entry_key, e.runs, e.ambiguous_runs, e.failures, e.last_run, "
+      "e.last_failure, e.last_exit_status FROM run_evidence e JOIN hosts h ON h.id = e.host_id "
+      "ORDER BY e.rowid");
+  while (totals.step()) {
+    JobRunTotals row{totals.column_bytes(2), totals.column_int(3), totals.column_int(4),
+                     totals.column_int(5),   nullable(totals, 6),  nullable(totals, 7),
+                     nullable(totals, 8)};
+    states[{totals.column_text(0), static_cast<int>(totals.column_int(1))}].totals.push_back(
+        std::move(row));
+  }
+  return states;
+}
+
 std::vector<SourceKindRow> Catalog::source_kinds() {
   std::lock_guard guard(state_->mutex);
   std::vector<SourceKindRow> rows;

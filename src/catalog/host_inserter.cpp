@@ -69,6 +69,10 @@ void validate(const HostRecord& host, const SourceKindNames& kinds) {
       if (!is_verdict(entry.verdict)) {
         throw std::invalid_argument(fmt::format("catalog: unknown verdict '{}'", entry.verdict));
       }
+      if (!is_run_verdict(entry.run.verdict)) {
+        throw std::invalid_argument(
+            fmt::format("catalog: unknown run evidence verdict '{}'", entry.run.verdict));
+      }
     }
   }
 }
@@ -105,6 +109,9 @@ HostInserter::HostInserter(Database& db)
           "mode, uid, gid, mtime, owner, sha256, head, elf, go_version, go_module, dir_mode, "
           "dir_uid, dir_gid, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
           "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)")),
+      insert_entry_run_(db.prepare(
+          "INSERT INTO entry_runs (entry_id, verdict, reason, runs, ambiguous_runs, failures, "
+          "last_run, last_failure, last_exit_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")),
       update_counts_(db.prepare(
           "UPDATE scans SET hosts_recorded = hosts_recorded + ?2, hosts_ok = hosts_ok + ?3, "
           "hosts_failed = hosts_failed + ?4, jobs = jobs + ?5 WHERE id = ?1")) {
@@ -135,6 +142,9 @@ void HostInserter::insert(std::int64_t scan_id, const HostRecord& host) {
   }
   for (const ProgramRow& program : host.programs) {
     insert_program(result_id, program);
+  }
+  if (host.evidence) {
+    replace_evidence(host_id, *host.evidence);
   }
   bool ok = counts_as_ok(host.status);
   add_to_counts(scan_id, 1, ok ? 1 : 0, ok ? 0 : 1, jobs);
@@ -221,6 +231,41 @@ void HostInserter::insert_entry(std::int64_t source_id, const EntryRow& entry) {
   s.bind(20, optional_bytes(reasons_)).bind(21, optional_text(flags_));
   s.bind(22, optional_bytes(entry.schedule_origin));
   s.run();
+  if (!entry.run.verdict.empty()) {
+    insert_entry_run(db_.last_insert_rowid(), entry.run);
+  }
+}
+
+void HostInserter::insert_entry_run(std::int64_t entry_id, const RunEvidenceRow& run) {
+  Statement& s = insert_entry_run_;
+  s.bind(1, entry_id).bind(2, run.verdict).bind(3, optional_bytes(run.reason));
+  s.bind(4, run.runs).bind(5, run.ambiguous_runs).bind(6, run.failures);
+  s.bind(7, run.last_run).bind(8, run.last_failure).bind(9, run.last_exit_status);
+  s.run();
+}
+
+// The host's cursors and totals are replaced as a whole: the scan computed them from the
+// previous state plus what it read (collect), so the catalog only keeps the latest.
+void HostInserter::replace_evidence(std::int64_t host_id, const EvidenceState& state) {
+  db_.prepare("DELETE FROM log_cursors WHERE host_id = ?1").bind(1, host_id).run();
+  db_.prepare("DELETE FROM run_evidence WHERE host_id = ?1").bind(1, host_id).run();
+  Statement cursor = db_.prepare(
+      "INSERT INTO log_cursors (host_id, path, device, inode, size, offset, window_from, "
+      "window_to, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  for (const LogCursorRow& c : state.cursors) {
+    cursor.bind(1, host_id).bind(2, Bytes{c.path}).bind(3, c.device).bind(4, c.inode);
+    cursor.bind(5, c.size).bind(6, c.offset).bind(7, c.window_from).bind(8, c.window_to);
+    cursor.bind(9, optional_bytes(c.note)).run();
+  }
+  Statement total = db_.prepare(
+      "INSERT INTO run_evidence (host_id, entry_key, runs, ambiguous_runs, failures, last_run, "
+      "last_failure, last_exit_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+      "ON CONFLICT (host_id, entry_key) DO NOTHING");
+  for (const JobRunTotals& t : state.totals) {
+    total.bind(1, host_id).bind(2, Bytes{t.key}).bind(3, t.runs).bind(4, t.ambiguous_runs);
+    total.bind(5, t.failures).bind(6, t.last_run).bind(7, t.last_failure);
+    total.bind(8, t.last_exit_status).run();
+  }
 }
 
 void HostInserter::insert_program(std::int64_t result_id, const ProgramRow& program) {

@@ -26,6 +26,8 @@ private:
   void insert_source(std::int64_t result_id, const SourceRow& source);
   void insert_entry(std::int64_t source_id, const EntryRow& entry);
   void insert_program(std::int64_t result_id, const ProgramRow& program);
+  void insert_entry_run(std::int64_t entry_id, const RunEvidenceRow& run);
+  void replace_evidence(std::int64_t host_id, const EvidenceState& state);
   void add_to_counts(std::int64_t scan_id, std::int64_t hosts, std::int64_t ok, std::int64_t failed,
                      std::int64_t jobs);
 
@@ -38,6 +40,7 @@ private:
   Statement insert_source_;
   Statement insert_entry_;
   Statement insert_program_;
+  Statement insert_entry_run_;
   Statement update_counts_;
   // Values built here rather than taken from the record, kept alive for borrowed binding.
   std::string labels_, notes_, reasons_, flags_;

@@ -55,6 +55,30 @@ EntryRow read_entry(const Statement& row) {
   return entry;
 }
 
+std::optional<std::int64_t> optional_int(const Statement& row, int column) {
+  if (row.column_is_null(column)) {
+    return std::nullopt;
+  }
+  return row.column_int(column);
+}
+
+// entry_runs' columns from `first` on (all NULL: the entry has no run evidence).
+RunEvidenceRow read_run(const Statement& row, int first) {
+  RunEvidenceRow run;
+  if (row.column_is_null(first)) {
+    return run;
+  }
+  run.verdict = row.column_text(first);
+  run.reason = row.column_bytes(first + 1);
+  run.runs = row.column_int(first + 2);
+  run.ambiguous_runs = row.column_int(first + 3);
+  run.failures = row.column_int(first + 4);
+  run.last_run = optional_int(row, first + 5);
+  run.last_failure = optional_int(row, first + 6);
+  run.last_exit_status = optional_int(row, first + 7);
+  return run;
+}
+
 SourceRow read_source(const Statement& row) {
   SourceRow source;
   source.path = row.column_bytes(1);
@@ -82,15 +106,19 @@ void read_sources(Database& db, std::int64_t result_id, HostRecord& host) {
       "FROM cron_sources WHERE host_result_id = ?1 ORDER BY id");
   Statement entries = db.prepare(
       "SELECT line_number, kind, raw, schedule_text, macro, normalized_schedule, command, stdin, "
-      "run_as, language, evidence, target, description, fingerprint, error, cron_tz, verdict, "
-      "managed_by, verdict_reasons, flags, schedule_origin "
-      "FROM entries WHERE source_id = ?1 ORDER BY id");
+      "run_as, language, evidence, target, description, fingerprint, error, cron_tz, "
+      "entries.verdict, managed_by, verdict_reasons, flags, schedule_origin, r.verdict, r.reason, "
+      "r.runs, "
+      "r.ambiguous_runs, r.failures, r.last_run, r.last_failure, r.last_exit_status "
+      "FROM entries LEFT JOIN entry_runs r ON r.entry_id = entries.id "
+      "WHERE source_id = ?1 ORDER BY entries.id");
   sources.bind(1, result_id);
   while (sources.step()) {
     SourceRow source = read_source(sources);
     entries.bind(1, sources.column_int(0));
     while (entries.step()) {
       source.entries.push_back(read_entry(entries));
+      source.entries.back().run = read_run(entries, 21);
     }
     entries.reset();
     host.sources.push_back(std::move(source));

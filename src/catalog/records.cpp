@@ -55,4 +55,9 @@ bool is_verdict(std::string_view verdict) {
   return contains(verdicts, verdict);
 }
 
+bool is_run_verdict(std::string_view verdict) {
+  return verdict.empty() || verdict == "running" || verdict == "ambiguous" ||
+         verdict == "no-evidence" || verdict == "log-unreadable";
+}
+
 } // namespace digger::catalog

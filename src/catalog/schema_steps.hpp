@@ -16,4 +16,7 @@ std::string_view schema_v4_sql();
 // Step 5 (issue 16): source kinds in a lookup table; rebuilds cron_sources.
 std::string_view schema_v5_sql();
 
+// Step 6 (issue 18): run evidence from the cron log; three new tables.
+std::string_view schema_v6_sql();
+
 } // namespace digger::catalog

@@ -41,6 +41,7 @@ struct ExportOptions {
   std::string filter;
   std::string output;
   bool all = false;
+  bool include_no_evidence = false;
   bool force = false;
   bool strict = false;
 };
@@ -219,8 +220,14 @@ int run_export(const ExportOptions& options) {
     // Details on: --filter target~... reads the job's target program.
     const auto snapshot = report::load_snapshot(catalog, scan, {false, true});
     const auto lines = migrate::load_crontab_lines(catalog, scan.id);
-    auto selection =
-        migrate::select_jobs(migrate::export_candidates(snapshot, *filter, lines), options.all);
+    auto selection = migrate::select_jobs(migrate::export_candidates(snapshot, *filter, lines),
+                                          options.all, options.include_no_evidence);
+    for (const auto& job : selection.no_evidence) {
+      fmt::print(stderr,
+                 "digger-scan export: not selected: {} {}:{}: no-evidence (no start in the cron "
+                 "log window read; --include-no-evidence exports it)\n",
+                 migrate::printable(job.host), migrate::printable(job.file), job.line);
+    }
     plan = migrate::plan_export(selection, *target, scan);
   } catch (const util::UsageError& e) {
     fmt::print(stderr, "digger-scan export: {}\n", e.what());
@@ -262,6 +269,9 @@ void add_export_command(CLI::App& app, Action& action) {
   cmd->add_flag("--all", options->all,
                 "Export every matching job, not only the hidden ones (managed, migrated and "
                 "not-loaded jobs are skipped by default)");
+  cmd->add_flag("--include-no-evidence", options->include_no_evidence,
+                "Also export jobs whose cron log showed no start in the window read (left out "
+                "and listed by default; docs/evidence.md)");
   cmd->add_option("-o,--output", options->output,
                   "Output directory (default: migration-TARGET); it must not exist or be empty");
   cmd->add_flag("--force", options->force,

@@ -336,6 +336,8 @@ int run_scan(const ScanFlags& flags) {
   request.use_sudo = flags.sudo || sudo_password.has_value();
   request.sudo_password = sudo_password ? &*sudo_password : nullptr;
   request.registry = registry ? &*registry : nullptr;
+  // Run evidence: each host's log is read on from where the last scan stopped.
+  request.evidence_before = catalog.evidence_states();
   if (!flags.no_inspect) {
     request.inspection_targets = collect::targets_to_inspect;
   }

@@ -184,6 +184,21 @@ bool apply_record(Decoded& out, std::string_view type, const std::vector<std::st
     snap.enabled_units.push_back({std::string(f[0]), std::string(f[1])});
   } else if (type == "PKGS" && f.size() == 2) {
     packages.emplace_back(f[0], f[1]);
+  } else if (type == "CLOG" && f.size() == 8) {
+    LogRead log;
+    log.path = f[0];
+    log.rotated = f[1] == "rotated";
+    log.device = to_int(f[2], 0);
+    log.inode = to_int(f[3], 0);
+    log.size = to_int(f[4], 0);
+    log.mtime = to_int(f[5], 0);
+    log.from = to_int(f[6], 0);
+    log.bytes = f[7];
+    snap.logs.push_back(std::move(log));
+  } else if (type == "CJOURNAL" && f.size() == 1) {
+    snap.journal = std::string(f[0]);
+  } else if (type == "CLOGNOTE" && f.size() == 2) {
+    snap.log_notes.emplace_back(std::string(f[0]), std::string(f[1]));
   } else if (type == "END" && f.size() == 1) {
     snap.script_exit_status = static_cast<int>(to_int(f[0], -1));
     out.complete = true;

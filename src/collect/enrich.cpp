@@ -77,6 +77,7 @@ void note_app_scheduler(Job& job) {
 void enrich(Job& job) {
   if (job.has_command) {
     analyse(job);
+    job.log_command = job.row.command;
   }
   redact_row(job.row, job.env ? &*job.env : nullptr);
   add_reader_flags(job);

@@ -30,6 +30,7 @@ Job crontab_line_job(const crontab::Line& line, std::string_view owner) {
   out.has_command =
       line.kind == crontab::LineKind::job || line.kind == crontab::LineKind::disabled_job;
   out.cron_schedule = job.schedule;
+  out.not_logged = job.no_syslog;
   out.mailto = env_value(job, "MAILTO");
   row.schedule_text = job.schedule_text;
   row.macro = std::string(crontab::macro_name(job.schedule.macro));

@@ -63,6 +63,8 @@ std::vector<ShellPaths> build_collector_paths() {
       {"homes_dir", {"/home"}},
       {"user_unit_dir", {".config/systemd/user"}},
       {"daemons", {"/usr/sbin/crond", "/usr/sbin/cron", "/usr/sbin/anacron"}},
+      // Run evidence (docs/evidence.md): the cron daemon's log, RHEL then Debian (rsyslog).
+      {"cron_logs", {"/var/log/cron", "/var/log/cron.log", "/var/log/syslog"}},
       {"dpkg_info", {"/var/lib/dpkg/info"}},
   };
   table.insert(table.end(), others.begin(), others.end());

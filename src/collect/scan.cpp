@@ -5,6 +5,7 @@
 #include "digger/collect/host_record.hpp"
 #include "digger/collect/host_status.hpp"
 #include "digger/collect/line_cap.hpp"
+#include "digger/collect/run_evidence.hpp"
 #include "digger/ssh/auth.hpp"
 #include "digger/ssh/host_keys.hpp"
 
@@ -110,7 +111,8 @@ void apply_line_cap(catalog::HostRecord& record, const LineCap& cap, std::size_t
 
 catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcome&& outcome,
                                 const InspectionPlan* plan, const judge::Registry* registry,
-                                std::size_t max_lines) {
+                                std::size_t max_lines,
+                                const catalog::EvidenceState* evidence_before) {
   catalog::HostRecord record;
   record.name = target.name;
   record.port = target.port;
@@ -144,6 +146,9 @@ catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcom
   }
   record.status = prepared->collection.status;
   record.reason = prepared->collection.reason;
+  if (prepared->decoded.complete) {
+    record.evidence = apply_run_evidence(prepared->jobs, snapshot, evidence_before);
+  }
   add_host_jobs(record, snapshot, std::move(prepared->jobs), registry);
   apply_line_cap(record, prepared->cap, max_lines);
   return record;
@@ -238,13 +243,17 @@ ssh::FanoutReport collect_hosts(
   targets.reserve(request.targets.size());
   for (const auto& target : request.targets) {
     targets.push_back(ssh_target(target));
-    if (request.use_sudo && target.user == "root") {
-      targets.back().command = as_root;
-    }
+    const bool root = request.use_sudo && target.user == "root";
+    const auto before = request.evidence_before.find({target.name, target.port});
+    const std::string cursors =
+        log_cursor_argument(before == request.evidence_before.end() ? nullptr : &before->second);
+    targets.back().command = with_log_cursors(root ? as_root : command, inspection != nullptr,
+                                              request.script_mode, cursors);
   }
   ssh::Options options = request.ssh;
   // Room for the framing around the file bytes the script may send.
-  options.max_output_bytes = request.limits.total_bytes + (1u << 20);
+  // Plus the run evidence's 4 MiB of log (docs/evidence.md).
+  options.max_output_bytes = request.limits.total_bytes + (1u << 20) + (4u << 20);
   options.followup.marker = marker;
   if (with_password) {
     options.prompt_answer = {prompt, request.sudo_password, std::string(start_marker)};
@@ -296,8 +305,10 @@ catalog::HostRecord safe_host_record(const ScanRequest& request, std::size_t ind
                                      ssh::Outcome&& outcome, const InspectionPlan* plan) {
   const auto& target = request.targets[index];
   try {
+    const auto before = request.evidence_before.find({target.name, target.port});
     return host_record(target, std::move(outcome), plan, request.registry,
-                       request.max_lines_per_host);
+                       request.max_lines_per_host,
+                       before == request.evidence_before.end() ? nullptr : &before->second);
   } catch (const std::exception& error) {
     return failed_record(target, error.what());
   }

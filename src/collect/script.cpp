@@ -99,4 +99,21 @@ std::string collector_command(bool use_sudo, const CollectorLimits& limits, Scri
                      hand_over.inspect_script, hand_over.max_targets, hand_over.max_blob_bytes);
 }
 
+std::string with_log_cursors(std::string command, bool hand_over, ScriptMode mode,
+                             std::string_view cursors) {
+  auto cursor_char = [](char c) {
+    return (c >= '0' && c <= '9') || c == ':' || c == '-' || c == ' ';
+  };
+  if (!std::all_of(cursors.begin(), cursors.end(), cursor_char)) {
+    throw std::invalid_argument("log cursors must be digits, ':', '-' and spaces");
+  }
+  if (cursors.empty()) {
+    return command;
+  }
+  if (!hand_over) {
+    command += mode == ScriptMode::portable ? " '' '' '' ''" : " auto '' '' '' ''";
+  }
+  return fmt::format("{} '{}'", command, cursors);
+}
+
 } // namespace digger::collect

@@ -299,6 +299,7 @@ std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
     job.command = row.command;
     job.language = row.language;
     job.verdict = row.verdict;
+    job.run_verdict = row.run.verdict;
     job.loaded_by_daemon = row.loaded_by_daemon;
     if (auto it = lines.find({host.name, host.port, row.file}); it != lines.end()) {
       job.file_lines = it->second;
@@ -320,7 +321,7 @@ std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
   return out;
 }
 
-Selection select_jobs(std::vector<ExportJob> candidates, bool all) {
+Selection select_jobs(std::vector<ExportJob> candidates, bool all, bool include_no_evidence) {
   Selection selection;
   for (auto& job : candidates) {
     std::string skip;
@@ -338,10 +339,15 @@ Selection select_jobs(std::vector<ExportJob> candidates, bool all) {
         // its scripts are jobs of their own (kind run-parts), exported one by one: exporting
         // the line too would run each script twice
         skip = "runs-run-parts";
+      } else if (!include_no_evidence && job.run_verdict == "no-evidence") {
+        skip = "no-evidence";
       }
     }
     if (skip.empty()) {
       selection.jobs.push_back(std::move(job));
+    } else if (skip == "no-evidence") {
+      ++selection.skipped[skip];
+      selection.no_evidence.push_back(std::move(job));
     } else {
       ++selection.skipped[skip];
     }

@@ -8,9 +8,9 @@
 namespace digger::report {
 namespace {
 
-constexpr std::array<std::string_view, 12> plain_keys{
-    "host", "owner",       "language", "status",     "command", "target",
-    "file", "fingerprint", "verdict",  "managed_by", "flag",    "kind"};
+constexpr std::array<std::string_view, 13> plain_keys{
+    "host",        "owner",   "language",   "status", "command", "target",  "file",
+    "fingerprint", "verdict", "managed_by", "flag",   "kind",    "evidence"};
 
 bool valid_key(std::string_view key) {
   if (key.starts_with("label:")) {
@@ -73,6 +73,8 @@ std::string_view job_field(const FilterTerm& term, const JobRow& job) {
     return job.verdict;
   if (term.key == "managed_by")
     return job.managed_by;
+  if (term.key == "evidence")
+    return job.run.verdict;
   if (term.key == "kind")
     return job.source_kind;
   return job.fingerprint;
@@ -134,8 +136,8 @@ util::Result<FilterTerm> parse_term(const std::string& word) {
   term.value = word.substr(value_at);
   if (!valid_key(term.key)) {
     return util::Error{fmt::format("unknown key '{}' (use host, owner, language, status, command, "
-                                   "target, file, fingerprint, verdict, managed_by, flag, kind or "
-                                   "label:NAME)",
+                                   "target, file, fingerprint, verdict, managed_by, flag, kind, "
+                                   "evidence or label:NAME)",
                                    term.key)};
   }
   return term;

@@ -1,4 +1,5 @@
 #include "digger/report/load.hpp"
+
 #include "digger/util/result.hpp"
 
 #include <fmt/format.h>
@@ -117,6 +118,29 @@ ProgramIndex load_programs(catalog::Database& db, std::int64_t scan_id,
   return programs;
 }
 
+std::optional<std::int64_t> optional_int(const catalog::Statement& row, int column) {
+  if (row.column_is_null(column)) {
+    return std::nullopt;
+  }
+  return row.column_int(column);
+}
+
+catalog::RunEvidenceRow run_evidence(const catalog::Statement& row, int first) {
+  catalog::RunEvidenceRow run;
+  if (row.column_is_null(first)) {
+    return run;
+  }
+  run.verdict = row.column_text(first);
+  run.reason = row.column_bytes(first + 1);
+  run.runs = row.column_int(first + 2);
+  run.ambiguous_runs = row.column_int(first + 3);
+  run.failures = row.column_int(first + 4);
+  run.last_run = optional_int(row, first + 5);
+  run.last_failure = optional_int(row, first + 6);
+  run.last_exit_status = optional_int(row, first + 7);
+  return run;
+}
+
 void load_jobs(catalog::Database& db, std::int64_t scan_id,
                const std::unordered_map<std::int64_t, std::size_t>& host_index, bool details,
                Snapshot& snapshot) {
@@ -125,9 +149,12 @@ void load_jobs(catalog::Database& db, std::int64_t scan_id,
       "e.cron_tz, e.description, e.command, e.language, e.evidence, e.target, s.path, "
       "e.line_number, s.kind, s.loaded_by_daemon, e.fingerprint, e.kind, e.verdict, "
       "e.managed_by, e.verdict_reasons, e.flags, e.schedule_origin, "
-      "CASE WHEN s.kind = 'timer' THEN substr(e.raw, 1, instr(e.raw, '=') - 1) END "
+      "CASE WHEN s.kind = 'timer' THEN substr(e.raw, 1, instr(e.raw, '=') - 1) END, "
+      "x.verdict, x.reason, x.runs, x.ambiguous_runs, x.failures, x.last_run, x.last_failure, "
+      "x.last_exit_status "
       "FROM host_results r JOIN cron_sources s ON s.host_result_id = r.id "
-      "JOIN entries e ON e.source_id = s.id WHERE r.scan_id = ?1 AND (e.kind = 'job' OR "
+      "JOIN entries e ON e.source_id = s.id LEFT JOIN entry_runs x ON x.entry_id = e.id WHERE "
+      "r.scan_id = ?1 AND (e.kind = 'job' OR "
       "(e.kind = 'disabled-job' AND e.verdict = 'migrated'))");
   statement.bind(1, scan_id);
   const ProgramIndex programs = details ? load_programs(db, scan_id, host_index) : ProgramIndex{};
@@ -165,6 +192,7 @@ void load_jobs(catalog::Database& db, std::int64_t scan_id,
     job.verdict = statement.column_text(16);
     job.managed_by = statement.column_bytes(17);
     job.schedule.trigger = timer_trigger_name(trimmed(statement.column_bytes(21)));
+    job.run = run_evidence(statement, 22);
     auto& list = statement.column_text(15) == "job" ? snapshot.jobs : snapshot.migrated;
     list.push_back(std::move(job));
   }
@@ -194,7 +222,8 @@ catalog::ScanSummary resolve_scan(catalog::Catalog& catalog, std::string_view sp
   }
   auto scan = catalog.scan(id);
   if (!scan) {
-    throw util::UsageError(fmt::format("no scan {} in {} (see `digger-scan scans`)", id, catalog.path()));
+    throw util::UsageError(
+        fmt::format("no scan {} in {} (see `digger-scan scans`)", id, catalog.path()));
   }
   return *scan;
 }

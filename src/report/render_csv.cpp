@@ -12,7 +12,7 @@ namespace digger::report {
 namespace {
 
 // New columns go at the end: spreadsheets and scripts that read columns by position keep working.
-constexpr std::array<std::string_view, 31> columns{
+constexpr std::array<std::string_view, 35> columns{
     "group",         "host",        "port",
     "labels",        "host_status", "owner",
     "schedule",      "normalized",  "description",
@@ -23,7 +23,8 @@ constexpr std::array<std::string_view, 31> columns{
     "verdict",       "managed_by",  "verdict_reasons",
     "flags",         "trigger",     "schedule_origin",
     "target_exists", "target_type", "go_version",
-    "go_module"};
+    "go_module",     "does_it_run", "last_run",
+    "run_failures",  "run_reason"};
 
 std::string joined(const std::vector<std::string>& items, std::string_view separator) {
   std::string out;
@@ -104,7 +105,11 @@ std::string render_csv(const ReportView& view) {
                        yes_no(job->program.get()),
                        job->program ? job->program->type : "",
                        job->program ? job->program->go_version : "",
-                       job->program ? job->program->go_module : ""});
+                       job->program ? job->program->go_module : "",
+                       job->run.verdict,
+                       utc_text(job->run.last_run),
+                       job->run.verdict.empty() ? "" : std::to_string(job->run.failures),
+                       job->run.reason});
     }
   }
   return out;

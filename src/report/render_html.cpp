@@ -249,7 +249,7 @@ std::string jobs_section(const ReportView& view) {
       "<table class=\"sortable\" id=\"jobs\"><thead><tr><th>{}</th><th>Host</th><th>Owner</th>"
       "<th>Schedule</th><th>When</th><th>Next run</th><th>Language</th><th>Command</th>"
       "<th>File</th><th class=\"num\">Same job on hosts</th><th>Verdict</th><th>Why</th>"
-      "<th>Flags</th></tr></thead><tbody>\n",
+      "<th>Flags</th><th>Does it run</th></tr></thead><tbody>\n",
       html_escape(view.group_by.name()), html_escape(view.group_by.name()));
   for (const auto& group : view.groups) {
     for (const JobRow* job : group.jobs) {
@@ -258,14 +258,16 @@ std::string jobs_section(const ReportView& view) {
       out += fmt::format(
           "<tr><td>{}</td><td>{}:{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td>"
           "<td>{}</td><td><code>{}</code></td><td><code>{}:{}</code></td><td class=\"num\">{}</td>"
-          "<td class=\"verdict-{}\">{}</td><td>{}</td><td class=\"status\">{}</td></tr>\n",
+          "<td class=\"verdict-{}\">{}</td><td>{}</td><td class=\"status\">{}</td>"
+          "<td title=\"{}\">{}</td></tr>\n",
           html_escape(group.key), html_escape(host.name), host.port, html_escape(job->owner),
           html_escape(schedule_text(*job)), html_escape(s.description),
           s.next_run.empty() ? "-" : html_escape(s.next_run + " (" + s.zone + ")"),
           html_escape(job->language), html_escape(job->command), html_escape(job->file), job->line,
           job->same_job_hosts, job->verdict.empty() ? "none" : job->verdict,
           job->verdict.empty() ? "-" : html_escape(job->verdict), why(*job),
-          html_escape(joined(job->flags, ", ")));
+          html_escape(joined(job->flags, ", ")), html_escape(job->run.reason),
+          job->run.verdict.empty() ? "-" : html_escape(job->run.verdict));
     }
   }
   return out + "</tbody></table></section>\n";

@@ -121,6 +121,29 @@ void append_list(std::string& out, const std::vector<std::string>& items) {
 }
 
 // The target's inspection, or null when there is none for it.
+void append_optional_int(std::string& out, const std::optional<std::int64_t>& value) {
+  out += value ? std::to_string(*value) : "null";
+}
+
+// Does it run (docs/evidence.md): null when the job has no verdict (not a source the cron
+// daemon logs, or a catalog from before schema v6).
+void append_runs(std::string& out, const catalog::RunEvidenceRow& run) {
+  if (run.verdict.empty()) {
+    out += "null";
+    return;
+  }
+  out += "{";
+  append_key(out, "verdict"), append_string(out, run.verdict);
+  append_key(out, "reason"), append_string(out, run.reason);
+  append_key(out, "runs"), out += std::to_string(run.runs);
+  append_key(out, "ambiguous_runs"), out += std::to_string(run.ambiguous_runs);
+  append_key(out, "last_run"), append_optional(out, utc_text(run.last_run));
+  append_key(out, "failures"), out += std::to_string(run.failures);
+  append_key(out, "last_failure"), append_optional(out, utc_text(run.last_failure));
+  append_key(out, "last_exit_status"), append_optional_int(out, run.last_exit_status);
+  out += "}";
+}
+
 void append_program(std::string& out, const ProgramInfo* found) {
   if (found == nullptr) {
     out += "null";
@@ -171,6 +194,7 @@ std::string job_line(const ReportView& view, const JobRow& job, const std::strin
   append_key(out, "loaded_by_daemon"), out += job.loaded_by_daemon ? "true" : "false";
   append_key(out, "fingerprint"), append_optional(out, job.fingerprint);
   append_key(out, "same_job_hosts"), out += std::to_string(job.same_job_hosts);
+  append_key(out, "runs"), append_runs(out, job.run);
   out += "}";
   return out;
 }

@@ -136,6 +136,23 @@ void write_jobs(std::string& out, const std::vector<const JobRow*>& jobs,
                series);
 }
 
+// Does it run (docs/evidence.md). Written only when some job has a verdict, so catalogs from
+// before run evidence keep their exact metrics.
+void write_jobs_by_evidence(std::string& out, const std::vector<const JobRow*>& jobs) {
+  Series series;
+  bool any = false;
+  for (const JobRow* job : jobs) {
+    any = any || !job->run.verdict.empty();
+    series[{{"evidence", job->run.verdict.empty() ? "not-judged" : job->run.verdict}}] += 1;
+  }
+  if (any) {
+    write_family(out, "digger_jobs_by_evidence",
+                 "Jobs of the scan by run evidence from the cron log (running, ambiguous, "
+                 "no-evidence, log-unreadable; not-judged: a source the daemon does not log).",
+                 series);
+  }
+}
+
 using HostLabels = std::map<std::string, std::string>;
 
 HostLabels bounded_labels(const HostRow& host, const PrometheusLimits& limits) {
@@ -320,6 +337,7 @@ std::string render_prometheus(const ReportView& view, const Diff* since_previous
   write_hosts(out, view, limits);
   const auto jobs = counted_jobs(view);
   write_jobs(out, jobs, limits);
+  write_jobs_by_evidence(out, jobs);
   write_jobs_by_label(out, view, jobs, limits);
   write_single(out, "digger_migrated_jobs",
                "Disabled lines marked `# digger: migrated to ...` on the reported hosts.",

@@ -243,6 +243,11 @@ void write_job(TableWriter& w, const ReportView& view, const JobRow& job) {
   } else if (!job.verdict_reasons.empty()) {
     w.items("      why: ", job.verdict_reasons);
   }
+  if (!job.run.verdict.empty()) {
+    const auto last = utc_text(job.run.last_run);
+    w.line(fmt::format("      runs: {}{} ({})", job.run.verdict,
+                       last.empty() ? "" : ", last " + last, terminal_text(job.run.reason)));
+  }
   if (!job.flags.empty()) {
     w.alert(fmt::format("      flags: {}",
                         terminal_text(fmt::format("{}", fmt::join(job.flags, ", ")))));

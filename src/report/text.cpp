@@ -2,7 +2,10 @@
 
 #include "digger/util/printable.hpp"
 
+#include <date/date.h>
+
 #include <algorithm>
+#include <chrono>
 
 namespace digger::report {
 namespace {
@@ -142,6 +145,13 @@ std::string html_escape(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string utc_text(const std::optional<std::int64_t>& epoch_seconds) {
+  if (!epoch_seconds) {
+    return {};
+  }
+  return date::format("%FT%TZ", std::chrono::sys_seconds{std::chrono::seconds{*epoch_seconds}});
 }
 
 } // namespace digger::report

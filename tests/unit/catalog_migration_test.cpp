@@ -2,6 +2,7 @@
 #include "digger/catalog/schema.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <map>
 #include <string>
@@ -273,7 +274,7 @@ TEST_CASE("a new catalog is created at the latest version with WAL and foreign k
   Catalog catalog = Catalog::open(dir.file("new.db"));
   Database& db = catalog.database();
   CHECK(catalog.schema_version() == latest_schema_version());
-  CHECK(latest_schema_version() == 5);
+  CHECK(latest_schema_version() == 6);
   CHECK(db.query_int("PRAGMA application_id") == application_id);
   CHECK(db.query_int("PRAGMA foreign_keys") == 1);
   Statement journal = db.prepare("PRAGMA journal_mode");
@@ -428,4 +429,53 @@ TEST_CASE("a version 2 catalog is migrated to the latest version keeping every r
   db.exec("DELETE FROM host_results WHERE id = 20");
   CHECK(db.query_int("SELECT COUNT(*) FROM cron_sources WHERE host_result_id = 20") == 0);
   CHECK(db.query_int("SELECT COUNT(*) FROM pragma_foreign_key_check") == 0);
+}
+
+TEST_CASE("a version 5 catalog is migrated to version 6 (run evidence) keeping every row",
+          "[catalog][schema]") {
+  TempDir dir;
+  std::string path = dir.file("v5.db");
+  std::map<std::string, std::vector<std::string>> before;
+  const std::vector<std::string> tables{"scans",        "hosts",   "host_results",
+                                        "cron_sources", "entries", "source_kinds"};
+  {
+    // Version 5 built from the released steps 1..5, with one job in it.
+    Database db(path, Database::Access::read_write_create);
+    db.exec("PRAGMA foreign_keys = OFF");
+    for (const auto& step : migrations()) {
+      if (step.version <= 5) {
+        db.exec(std::string(step.sql));
+      }
+    }
+    db.exec(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = 5", application_id));
+    db.exec("INSERT INTO scans (id, inventory_path, status) VALUES (1, 'hosts', 'complete');"
+            "INSERT INTO hosts (id, name) VALUES (1, 'web1');"
+            "INSERT INTO host_results (id, scan_id, host_id, status) VALUES (1, 1, 1, 'ok');"
+            "INSERT INTO cron_sources (id, host_result_id, path, kind) VALUES (1, 1, "
+            "'/etc/crontab', 'system');"
+            "INSERT INTO entries (id, source_id, line_number, kind, raw, command) VALUES (1, 1, "
+            "1, 'job', '* * * * * root x', 'x');");
+    for (const auto& table : tables) {
+      before[table] = table_rows(db, table);
+    }
+  }
+  Catalog catalog = Catalog::open(path);
+  CHECK(catalog.schema_version() == 6);
+  Database& db = catalog.database();
+  for (const auto& table : tables) {
+    CHECK(table_rows(db, table) == before[table]);
+  }
+  for (const std::string table : {"entry_runs", "run_evidence", "log_cursors"}) {
+    CHECK(table_rows(db, table).empty());
+  }
+  db.exec("INSERT INTO entry_runs (entry_id, verdict, runs) VALUES (1, 'running', 3);"
+          "INSERT INTO log_cursors (host_id, path, inode, offset) VALUES (1, '/var/log/cron', 7, "
+          "9);"
+          "INSERT INTO run_evidence (host_id, entry_key, runs) VALUES (1, 'k', 3)");
+  CHECK_THROWS_AS(db.exec("UPDATE entry_runs SET verdict = 'dead'"), CatalogError);
+  // Evidence goes with its entry; cursors and totals stay with the host across scans.
+  db.exec("DELETE FROM host_results WHERE id = 1");
+  CHECK(table_rows(db, "entry_runs").empty());
+  CHECK(table_rows(db, "log_cursors").size() == 1);
+  CHECK(table_rows(db, "run_evidence").size() == 1);
 }

@@ -92,6 +92,19 @@ TEST_CASE("export selection skips managed, migrated, not-loaded and run-parts li
   const auto all = select_jobs(jobs, true);
   CHECK(all.jobs.size() == 7);
   CHECK(all.skipped.empty());
+
+  // Run evidence (docs/evidence.md): a hidden job whose log showed no start is left out and
+  // listed, unless asked for; running and unreadable ones stay.
+  jobs[0].run_verdict = "no-evidence";
+  jobs[3].run_verdict = "log-unreadable";
+  jobs[5].run_verdict = "running";
+  const auto evidence = select_jobs(jobs, false);
+  REQUIRE(evidence.jobs.size() == 2);
+  CHECK(evidence.skipped.at("no-evidence") == 1);
+  REQUIRE(evidence.no_evidence.size() == 1);
+  CHECK(evidence.no_evidence[0].line == 1);
+  CHECK(select_jobs(jobs, false, true).jobs.size() == 3);
+  CHECK(select_jobs(jobs, true).jobs.size() == 7);
 }
 
 TEST_CASE("export reads the env lines above a job, not below it", "[migrate][export]") {

@@ -4,6 +4,7 @@
 #include "digger/catalog/sqlite.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -48,6 +49,9 @@ public:
   // One host's result in a scan, read back as recorded (labels are the host's latest).
   std::optional<HostRecord> host_record(std::int64_t scan_id, const HostIdentity& host);
   std::vector<ScanSummary> scans(); // newest first
+  // Every host's run evidence state (log cursors and job totals, docs/evidence.md), for the
+  // next scan to read the logs on from where the last one stopped.
+  std::map<HostIdentity, EvidenceState> evidence_states();
   std::optional<ScanSummary> scan(std::int64_t scan_id);
 
   // The source kinds the catalog knows (its source_kinds table): a record whose source has

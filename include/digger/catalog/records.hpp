@@ -19,9 +19,10 @@ std::string_view scan_status_name(ScanStatus status); // "running", "complete", 
 std::optional<ScanStatus> scan_status_from_name(std::string_view name);
 
 // Allowed values of the text columns that are checked by the schema.
-bool is_host_status(std::string_view status); // ok, partial, unreachable, timeout, ...
-bool is_entry_kind(std::string_view kind);    // job, env, disabled-job, comment, blank, invalid
-bool is_verdict(std::string_view verdict);    // "", managed, hidden, migrated
+bool is_host_status(std::string_view status);  // ok, partial, unreachable, timeout, ...
+bool is_entry_kind(std::string_view kind);     // job, env, disabled-job, comment, blank, invalid
+bool is_verdict(std::string_view verdict);     // "", managed, hidden, migrated
+bool is_run_verdict(std::string_view verdict); // "", running, ambiguous, no-evidence, ...
 
 // A kind of source file, as the catalog's source_kinds table holds it (seeded with the
 // built-in kinds, more registered by the scan from collect's source table).
@@ -33,6 +34,16 @@ struct SourceKindRow {
   friend bool operator==(const SourceKindRow&, const SourceKindRow&) = default;
 };
 using SourceKindNames = std::set<std::string, std::less<>>;
+
+// Run evidence of one job (docs/evidence.md): what the cron daemon's log says, over the window
+// read so far on its host. Counts and times only: no log line is ever stored.
+struct RunEvidenceRow {
+  std::string verdict; // running, ambiguous, no-evidence, log-unreadable; "" = not judged
+  std::string reason;  // one line naming the source and the window, or what grants access
+  std::int64_t runs = 0, ambiguous_runs = 0, failures = 0;
+  std::optional<std::int64_t> last_run, last_failure, last_exit_status; // epoch seconds
+  friend bool operator==(const RunEvidenceRow&, const RunEvidenceRow&) = default;
+};
 
 // One crontab line, as parsed and classified.
 struct EntryRow {
@@ -61,6 +72,7 @@ struct EntryRow {
   // Where the schedule came from when it is not on this line: run-parts scripts get the line
   // that runs their directory ("/etc/crontab:17", "/etc/anacrontab:5").
   std::string schedule_origin;
+  RunEvidenceRow run; // jobs only
   friend bool operator==(const EntryRow&, const EntryRow&) = default;
 };
 
@@ -110,6 +122,30 @@ struct FactsRow {
   friend bool operator==(const FactsRow&, const FactsRow&) = default;
 };
 
+// Where the last read of one log file of a host stopped, and the window read so far.
+struct LogCursorRow {
+  std::string path;
+  std::int64_t device = 0, inode = 0, size = 0, offset = 0;
+  std::optional<std::int64_t> window_from, window_to; // first and last dated cron line
+  std::string note; // "first read: the last 4 MiB of 50 MiB", "permission denied", ...
+  friend bool operator==(const LogCursorRow&, const LogCursorRow&) = default;
+};
+
+// The running totals of one job on one host, kept from scan to scan under its key.
+struct JobRunTotals {
+  std::string key; // evidence::entry_key: run-as user, schedule, logged command
+  std::int64_t runs = 0, ambiguous_runs = 0, failures = 0;
+  std::optional<std::int64_t> last_run, last_failure, last_exit_status;
+  friend bool operator==(const JobRunTotals&, const JobRunTotals&) = default;
+};
+
+// A host's run evidence state: its log cursors and its jobs' totals.
+struct EvidenceState {
+  std::vector<LogCursorRow> cursors;
+  std::vector<JobRunTotals> totals;
+  friend bool operator==(const EvidenceState&, const EvidenceState&) = default;
+};
+
 // Everything one scan learned about one host.
 struct HostRecord {
   // Identity across scans: the inventory name and port.
@@ -131,6 +167,9 @@ struct HostRecord {
   std::vector<SourceRow> sources;
   std::vector<ProgramRow> programs;
   std::string inspection_note; // bound hit, or why the programs were not inspected
+  // The host's run evidence after this scan; none: its log was not reached (unreachable host),
+  // and the catalog keeps the state it had.
+  std::optional<EvidenceState> evidence;
   friend bool operator==(const HostRecord&, const HostRecord&) = default;
 };
 

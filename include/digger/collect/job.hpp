@@ -36,6 +36,10 @@ struct Job {
   std::optional<command::Language> fixed_language;
   std::string fixed_evidence;
   std::vector<std::string> reader_flags; // e.g. "timer-disabled", after the redaction's flag
+  // Run evidence (run_evidence.hpp): the command before redaction, to match the daemon's log
+  // line. Kept in memory for this host only; never stored (the catalog keeps its hash).
+  std::string log_command;
+  bool not_logged = false; // cronie's '-' prefix: the daemon never logs this job
 
   // What the verdict is judged against (job_judgement.hpp).
   std::string owner; // the file's owner as the verdict sees it

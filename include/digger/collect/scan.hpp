@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ struct ScanRequest {
   const judge::Registry* registry = nullptr; // the user's known jobs (--registry); may be null
   ScriptMode script_mode = ScriptMode::automatic;
   std::size_t max_lines_per_host = default_max_lines_per_host; // crontab lines kept per host
+  // Run evidence (docs/evidence.md): each host's log cursors and job totals from the catalog,
+  // so the collector reads on from where the last scan stopped. A host not in it reads the
+  // last 4 MiB of its logs.
+  std::map<catalog::HostIdentity, catalog::EvidenceState> evidence_before;
 };
 
 // The SSH half of a scan, without the catalog: every target runs the collector and, when
@@ -82,7 +87,8 @@ plan_host_inspection(const ssh::Outcome& first, const InspectLimits& limits, std
 catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcome&& outcome,
                                 const InspectionPlan* plan = nullptr,
                                 const judge::Registry* registry = nullptr,
-                                std::size_t max_lines = default_max_lines_per_host);
+                                std::size_t max_lines = default_max_lines_per_host,
+                                const catalog::EvidenceState* evidence_before = nullptr);
 
 // The snapshot of one host: the collector's records plus, when `plan` is given, the
 // inspected programs and the inspection note. Pure.

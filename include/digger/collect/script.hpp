@@ -42,6 +42,13 @@ struct HandOver {
 std::string collector_command(bool use_sudo, const CollectorLimits& limits, ScriptMode mode,
                               const HandOver& hand_over, std::string_view sudo_prompt = {});
 
+// The command with the run-evidence cursors as the script's $9 (docs/evidence.md):
+// `cursors` is collect::log_cursor_argument's "DEV:INODE:OFFSET" or "-" words (digits, ':',
+// '-' and spaces only; anything else throws std::invalid_argument). `hand_over`: the command
+// was built with a HandOver (its $4..$8 are there); otherwise they are filled in empty.
+std::string with_log_cursors(std::string command, bool hand_over, ScriptMode mode,
+                             std::string_view cursors);
+
 // The first line the script prints: anything before it (shell rc noise) is skipped.
 inline constexpr std::string_view start_marker = "@@digger-collect@@ 1\n";
 

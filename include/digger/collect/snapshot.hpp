@@ -67,6 +67,14 @@ struct HostFacts {
   std::string cron_daemon; // cronie, cron (Vixie/Debian), busybox, unknown
 };
 
+// Bytes of a cron daemon log read by the collector (docs/evidence.md): [from, from + bytes).
+struct LogRead {
+  std::string path;
+  bool rotated = false; // PATH.1 read on from the previous cursor after a rotation
+  std::int64_t device = 0, inode = 0, size = 0, mtime = 0, from = 0;
+  std::string bytes;
+};
+
 // Everything the collector brought back from one host.
 struct HostSnapshot {
   HostFacts facts;
@@ -76,6 +84,9 @@ struct HostSnapshot {
   std::vector<PathNote> skipped; // symlinks and special files, never read
   std::vector<EnabledUnit> enabled_units;
   std::vector<PackageOwner> package_owners; // only for the paths collected above
+  std::vector<LogRead> logs;                // run evidence: the cron log bytes read
+  std::vector<std::pair<std::string, std::string>> log_notes; // (path, why not read)
+  std::optional<std::string> journal; // `journalctl -o json` of the cron units, last 7 days
   // Second round trip: the programs the jobs run (empty when not inspected).
   std::vector<command::ProgramFacts> programs;
   // Application files the inspection read for an in-app scheduler (Laravel's Kernel.php and

@@ -46,7 +46,8 @@ struct ExportJob {
   std::string schedule_origin; // run-parts: the line that runs the directory ("/etc/crontab:17")
   std::string command;         // as stored: secrets are already `***`
   std::string language;
-  std::string verdict; // managed, hidden, migrated; "" in catalogs older than verdicts
+  std::string verdict;     // managed, hidden, migrated; "" in catalogs older than verdicts
+  std::string run_verdict; // does it run (docs/evidence.md): running, no-evidence, ...; ""
   bool loaded_by_daemon = true;
   std::string raw_line; // the job's line as stored; "" when the catalog has no such line
   // The env and job lines of the job's file (null when the catalog has none): cron reads the
@@ -62,12 +63,17 @@ std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
 struct Selection {
   std::vector<ExportJob> jobs;
   std::map<std::string, std::int64_t> skipped; // reason ("managed", ...) -> jobs left out
+  std::vector<ExportJob> no_evidence;          // left out for "no-evidence", to list them
 };
 
 // By default the hidden jobs: verdict "managed" or "migrated" is skipped, an empty verdict
 // (older catalogs) is kept. Jobs in files cron does not load are skipped too ("not-loaded"):
-// exporting them would start a job that does not run today. `all` keeps everything.
-Selection select_jobs(std::vector<ExportJob> candidates, bool all);
+// exporting them would start a job that does not run today. Jobs whose cron log showed no
+// start in the window read ("no-evidence", docs/evidence.md) are left out and listed unless
+// `include_no_evidence`: nobody migrates a job that may not run any more without deciding so.
+// `all` keeps everything.
+Selection select_jobs(std::vector<ExportJob> candidates, bool all,
+                      bool include_no_evidence = false);
 
 // What became of a selected job. Only `converted` jobs get a cut-over step.
 enum class ExportStatus {

@@ -6,9 +6,10 @@
 //          | KEY '!=' VALUE              not equal
 //          | KEY '~' VALUE               VALUE occurs in the field (case-sensitive)
 //   KEY   := host | owner | language | status | command | target | file | fingerprint
-//          | verdict | managed_by | flag | kind | label:NAME
+//          | verdict | managed_by | flag | kind | evidence | label:NAME
 // verdict: hidden, managed, migrated or "" (not decided); kind: the source kind (user, system,
-// cron.d, anacrontab, run-parts, timer); flag=X: one of the job's flags is X (flag!=X: none is).
+// cron.d, anacrontab, run-parts, timer); flag=X: one of the job's flags is X (flag!=X: none is);
+// evidence: does it run (running, ambiguous, no-evidence, log-unreadable, "" not judged).
 // A VALUE runs to the next blank; quote it with "..." or '...' to hold blanks. Host terms
 // (host, status, label:NAME) also choose which hosts the report lists.
 

@@ -83,6 +83,9 @@ struct JobRow {
   // The target's inspection (details only); null when it was not inspected. Shared by the
   // jobs of a host that run the same target, and small in the job: a fleet has 300,000 jobs.
   std::shared_ptr<const ProgramInfo> program;
+  // Does it run (docs/evidence.md): the cron log's verdict for this job ("" for sources the
+  // daemon does not log, and in catalogs written before schema v6), counts and times.
+  catalog::RunEvidenceRow run;
   bool hidden() const { return verdict == "hidden"; }
   bool managed() const { return verdict == "managed"; }
   bool has_flag(std::string_view flag) const;

@@ -5,6 +5,8 @@
 #include "digger/util/utf8.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +35,9 @@ std::string pad(std::string_view utf8, std::size_t width);
 // A value starting with = + - @ or tab gets a leading "'" so that a
 // spreadsheet shows it as text instead of running it as a formula.
 std::string csv_field(std::string_view text);
+
+// An epoch time as "2024-11-25T10:05:01Z"; "" for none.
+std::string utc_text(const std::optional<std::int64_t>& epoch_seconds);
 
 // &, <, >, " and ' as entities; control characters other than tab and newline as U+FFFD.
 std::string html_escape(std::string_view text);

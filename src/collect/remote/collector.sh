@@ -7,7 +7,7 @@
 LC_ALL=C; export LC_ALL
 PATH=/usr/sbin:/usr/bin:/sbin:/bin; export PATH
 total=${1:-16777216}; perfile=${2:-4194304}; small=${3:-65536}; left=$total
-await=$5; insp=$6; imax=$7; iblob=$8
+await=$5; insp=$6; imax=$7; iblob=$8; lcur=$9
 dmax=10000; hmax=100000; lmax=16777216; tmax=15
 nl="
 "
@@ -380,6 +380,62 @@ if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1 &&
   o=$(SYSTEMD_PAGER="" SYSTEMD_COLORS=0 timeout 5 systemctl list-timers --all --no-legend --no-pager 2>/dev/null | head -c 65536)
   [ -n "$o" ] && fact systemctl_timers "$o"
 fi
+# Run evidence (docs/evidence.md): the cron daemon's log files, at most $lgmax bytes per host.
+# $9: one cursor per path of $cron_logs, "DEV:INODE:OFFSET" (digits only, from the catalog) or
+# "-". Same file (device and inode) not shorter than the offset: read from the offset;
+# otherwise (first scan, rotated, truncated) read the last bytes. After a rotation the old
+# file, now "PATH.1", is read on from the old offset first. Opened once, by tail, only when
+# still a regular file and not a link, bounded by head -c and timeout; device and inode are
+# checked again after the read.
+lgmax=4194304; lread=
+logrec() {
+  [ "$lgmax" -gt 0 ] || { printf "CLOGNOTE 2\n"; seg "$1"; seg "not read: the 4 MiB log budget is spent"; return; }
+  m=$(stat -c "%d %i %s %Y" -- "$1" 2>/dev/null)
+  # shellcheck disable=SC2086 # m: stat fields, split on purpose
+  { set -f; set -- "$1" "$2" "$3" $m; set +f; }
+  [ -n "$7" ] || { printf "CLOGNOTE 2\n"; seg "$1"; seg "not read: stat failed"; return; }
+  fr=$((${6} - lgmax)); [ $fr -ge 0 ] || fr=0
+  case $2 in
+    "$4:$5:"*) o=${2##*:}; [ "$o" -le "$6" ] && fr=$o ;;
+  esac
+  n=$(($6 - fr)); [ $n -gt "$lgmax" ] && { fr=$(($6 - lgmax)); n=$lgmax; }
+  lgmax=$((lgmax - n)); lread=1; tmo
+  printf "CLOG 8\n"; seg "$1"; seg "$3"; seg "$4"; seg "$5"; seg "$6"; seg "$7"; seg "$fr"
+  printf "%s\n" "$n"
+  { [ $n -gt 0 ] && $to tail -c +$((fr + 1)) -- "$1" 2>/dev/null | head -c $n; cat /dev/zero 2>/dev/null; } | head -c $n
+  printf "\n"
+  di=$4:$5; same "$1" || { printf "CLOGNOTE 2\n"; seg "$1"; seg "changed while read (rotated or replaced): read again next scan"; }
+}
+logfile() {
+  if [ -L "$1" ] || { [ -e "$1" ] && [ ! -f "$1" ]; }; then
+    printf "CLOGNOTE 2\n"; seg "$1"; seg "not read: not a regular file (a link or a special file)"
+  elif [ -f "$1" ] && [ ! -r "$1" ]; then
+    printf "CLOGNOTE 2\n"; seg "$1"; seg "permission denied"
+  elif [ -f "$1" ]; then
+    logrec "$1" "$2" "$3"
+  fi
+}
+case $lcur in *[!0-9:\ -]*) lcur= ;; esac
+for lf in $cron_logs; do
+  lc=${lcur%% *}; lcur=${lcur#"$lc"}; lcur=${lcur# }
+  [ -n "$lc" ] || lc=-
+  if [ "$lc" != - ] && [ -f "$lf.1" ] && [ ! -L "$lf.1" ] && [ -r "$lf.1" ] &&
+    [ "$(stat -c "%d:%i" -- "$lf.1" 2>/dev/null)" = "${lc%:*}" ] &&
+    [ "$(stat -c "%d:%i" -- "$lf" 2>/dev/null)" != "${lc%:*}" ]; then
+    logrec "$lf.1" "$lc" rotated
+  fi
+  logfile "$lf" "$lc" current
+done
+# No cron log file (Debian 12 without rsyslog): the journal of the cron units, fixed flags and
+# a fixed window, bounded like a file; never after a file was read (the same lines twice).
+if command -v journalctl >/dev/null 2>&1 && [ -d /run/systemd/journal ]; then
+  fact journal present
+  if [ -z "$lread" ]; then
+    tmo
+    jr=$($to journalctl -u cron -u crond -o json --since=-7d --no-pager -q 2>/dev/null | head -c "$lgmax")
+    printf "CJOURNAL 1\n"; seg "$jr"; jr=
+  fi
+else fact journal absent; fi
 printf "END 1\n"; seg "0"
 if [ -n "$await" ] && [ -n "$insp" ]; then
   printf "%s\n" "$await"

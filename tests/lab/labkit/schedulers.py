@@ -11,7 +11,10 @@ VERSIONS = {"cron": "3.0pl1-162", "sysstat": "12.6.1-1", "e2fsprogs": "1.47.0-2"
             "php7.4-common": "7.4.33-1", "php8.1-common": "8.1.2-1ubuntu2"}
 RUN_PARTS_DIRS = ["/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly", "/etc/cron.monthly"]
 OPAQUE_DIRS = RUN_PARTS_DIRS + ["/etc/systemd/system", "/etc/systemd/user"]
-PER_HOST_MOUNTS = {"/opt": "opt", "/srv": "srv", "/usr/lib/systemd/system": "lib-systemd", "/var/lib/dpkg": "dpkg"}
+# /var/log: run evidence reads the cron log (docs/evidence.md); each host has its own, empty
+# unless a test writes one, never the machine's.
+PER_HOST_MOUNTS = {"/opt": "opt", "/srv": "srv", "/usr/lib/systemd/system": "lib-systemd", "/var/lib/dpkg": "dpkg",
+                   "/var/log": "var-log"}
 UNIT_DIR = "/etc/systemd/system"
 VENDOR_UNIT_DIR = "/usr/lib/systemd/system"
 

@@ -1,0 +1,49 @@
+// Any bytes as a cron log line (traditional, RFC 3339) or a journal JSON object: no crash, no
+// leak, no hang; attribution over what parsed keeps its invariants.
+
+#include "digger/evidence/attribution.hpp"
+#include "digger/evidence/log_key.hpp"
+#include "digger/evidence/log_line.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+namespace {
+
+void check(bool condition) {
+  if (!condition) {
+    std::abort();
+  }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace digger::evidence;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const FileClock clock{2024, 11, 3600};
+  std::vector<LogEvent> events;
+  if (auto event = parse_syslog_line(text, clock)) {
+    check(event->local.has_value());
+    check(event->detail.size() <= text.size());
+    events.push_back(std::move(*event));
+  }
+  if (auto event = parse_journal_json(text, clock)) {
+    events.push_back(std::move(*event));
+  }
+  // The transform never grows a byte into more than four, and cutting never grows the text.
+  check(cut_command(text, Daemon::debian).size() <= text.size());
+  check(mkprints(text).size() <= 4 * text.size());
+  std::vector<EntryRef> entries(2);
+  entries[0].user = entries[1].user = events.empty() ? "" : events.front().user;
+  entries[0].command = entries[1].command = std::string(text.substr(0, 64));
+  std::vector<JobEvidence> evidence;
+  attribute(entries, events, evidence);
+  check(evidence.size() == entries.size());
+  for (const auto& e : evidence) {
+    check(e.runs + e.ambiguous_runs <= static_cast<std::int64_t>(events.size()));
+  }
+  return 0;
+}

@@ -1,0 +1,25 @@
+#pragma once
+
+// Run evidence of one host's jobs (docs/evidence.md): the cron log bytes the collector read,
+// parsed and attributed (evidence stage) on top of the totals the catalog kept from the
+// previous scans. Pure.
+
+#include "digger/catalog/records.hpp"
+#include "digger/collect/pipeline.hpp"
+#include "digger/collect/snapshot.hpp"
+
+#include <string>
+
+namespace digger::collect {
+
+// Sets `row.run` on every cron job of `jobs` (user, system, cron.d and anacrontab entries) and
+// returns the host's new state: cursors where this read stopped, totals per job key. `before`
+// is the catalog's state for the host (null: first scan).
+catalog::EvidenceState apply_run_evidence(HostJobs& jobs, const HostSnapshot& snapshot,
+                                          const catalog::EvidenceState* before);
+
+// The collector's argument for the host: one "DEVICE:INODE:OFFSET" or "-" per log path it
+// reads, in its order, from the catalog's cursors (digits only: nothing else ever travels).
+std::string log_cursor_argument(const catalog::EvidenceState* before);
+
+} // namespace digger::collect

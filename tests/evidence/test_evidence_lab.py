@@ -1,0 +1,136 @@
+#!/usr/bin/python3
+"""Run evidence on a lab host of its own (issue 18, docs/evidence.md): a 50 MiB /var/log/cron
+at the host's real path. The first scan reads at most 4 MiB (the last ones) and attributes the
+runs at the end of it (\\%, tab, UTF-8, % stdin, one command on two schedules); a second scan
+after appending lines reads only those bytes; a third after a rotation reads the new file.
+
+Usage: test_evidence_lab.py DIGGER_SCAN LAB_DIR
+"""
+
+import os
+import sqlite3
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LAB = os.path.join(HERE, "..", "lab")
+sys.path.insert(0, LAB)
+sys.path.insert(0, os.path.join(HERE, "..", "scan"))
+
+import scanlab  # noqa: E402
+import test_down  # noqa: E402
+from labkit import evidence  # noqa: E402
+
+MIB = 1 << 20
+
+
+def verdicts(db, scan_id):
+    """{command as stored: (verdict, runs, ambiguous_runs)} for the app crontab's jobs."""
+    con = sqlite3.connect(db)
+    rows = con.execute(
+        "select e.schedule_text, x.verdict, x.runs, x.ambiguous_runs, x.reason from entries e "
+        "join cron_sources s on s.id = e.source_id join host_results r on r.id = s.host_result_id "
+        "join entry_runs x on x.entry_id = e.id where r.scan_id = ? and s.path like '%/app'",
+        (scan_id,)).fetchall()
+    con.close()
+    by_schedule = {scanlab.as_text(r[0]): r[1:] for r in rows}
+    out = {}
+    for name, entry, _ in evidence.ENTRIES:
+        schedule = " ".join(entry.split(" ")[:5])
+        out[name] = by_schedule.get(schedule)
+    return out
+
+
+def cursor(db):
+    con = sqlite3.connect(db)
+    rows = con.execute("select path, inode, size, offset, note from log_cursors").fetchall()
+    con.close()
+    return {scanlab.as_text(r[0]): r[1:] for r in rows}
+
+
+def last_scan(db):
+    con = sqlite3.connect(db)
+    scan_id = con.execute("select max(id) from scans").fetchone()[0]
+    con.close()
+    return scan_id
+
+
+def check(binary, lab_dir):
+    checks = scanlab.Checks()
+    host = scanlab.truth(lab_dir)["hosts"][0]
+    log = evidence.plant(lab_dir, host, 50)
+    size = os.path.getsize(log)
+    db = os.path.join(lab_dir, "evidence.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.unlink(db + suffix)
+
+    # 1. First scan: the last 4 MiB only, and each run on its entry.
+    scanlab.scan(binary, lab_dir, db, check=(0,))
+    c = cursor(db).get("/var/log/cron")
+    checks.expect(c is not None, "no cursor for /var/log/cron")
+    inode, csize, offset, note = c
+    note = scanlab.as_text(note)
+    checks.expect(csize == size and offset == size, f"cursor {c}, file of {size} bytes")
+    first_byte = int(note.split("read from byte ")[1].split(" ")[0]) if "read from byte" in note else 0
+    checks.expect(size - first_byte <= 4 * MIB, f"first scan read {size - first_byte} bytes: {note}")
+    got = verdicts(db, last_scan(db))
+    for name in ("date", "tab", "utf8", "stdin"):
+        checks.expect(got[name] is not None and got[name][0] == "running" and got[name][1] == 1,
+                      f"{name}: {got[name]}")
+    checks.expect(got["sync-hourly"][:3] == ("running", 1, 1), f"sync-hourly: {got['sync-hourly']}")
+    checks.expect(got["sync-night"][:3] == ("running", 1, 1), f"sync-night: {got['sync-night']}")
+    checks.expect(got["never"][0] == "no-evidence", f"never: {got['never']}")
+    checks.expect("dead" not in scanlab.as_text(got["never"][3]), f"never: {got['never']}")
+
+    # 2. Appended lines: only they are read (the cursor moves by their size), runs add up.
+    appended = [evidence.line("Nov 25 05:00:02", 20, "/opt/never.sh")] + [
+        "Nov 25 11:00:00 web1 sshd[2]: not a cron line %d\n" % i for i in range(9)]
+    evidence.append(log, appended)
+    scanlab.scan(binary, lab_dir, db, check=(0,))
+    inode2, csize2, offset2, note2 = cursor(db)["/var/log/cron"]
+    checks.expect(inode2 == inode and offset2 == size + len("".join(appended).encode()),
+                  f"second cursor {offset2}, expected {size} + appended")
+    checks.expect(not note2, f"second read was not a continuation: {note2!r}")
+    got = verdicts(db, last_scan(db))
+    checks.expect(got["never"][:2] == ("running", 1), f"never after append: {got['never']}")
+    checks.expect(got["date"][1] == 1, f"date counted twice: {got['date']}")
+
+    # 3. Rotation: a new inode; the old file (.1) is read on, the new one from its start.
+    evidence.rotate(log, [evidence.line("Nov 25 12:05:01", 30, "date +%F >> /tmp/d.log")])
+    scanlab.scan(binary, lab_dir, db, check=(0,))
+    inode3, _, offset3, _ = cursor(db)["/var/log/cron"]
+    checks.expect(inode3 != inode, "rotation not seen: same inode")
+    checks.expect(offset3 == os.path.getsize(log), f"third cursor {offset3}")
+    got = verdicts(db, last_scan(db))
+    checks.expect(got["date"][1] == 2, f"date after rotation: {got['date']}")
+
+    # The report's filter and column.
+    out = scanlab.run(binary, "report", "--db", db, "--all", "--filter", "evidence=no-evidence",
+                      "--format", "csv")
+    checks.expect(out.returncode == 0 and b"/opt/never.sh" not in out.stdout,
+                  f"evidence=no-evidence listed never.sh after it ran: {out.stdout[-300:]!r}")
+    checks.finish()
+
+
+def main(binary, lab_dir):
+    if os.geteuid() != 0:
+        print("the evidence lab needs root; skipping")
+        return test_down.SKIP
+    tool = os.path.join(LAB, "lab")
+    rc = subprocess.run([tool, "up", "--dir", lab_dir, "--hosts", "1", "--seed", "18",
+                         "--faults", "none"]).returncode
+    if rc != 0:
+        print(f"lab up exited {rc}")
+        test_down.main(lab_dir, [])
+        return 1
+    try:
+        check(binary, lab_dir)
+    except SystemExit as done:
+        down = test_down.main(lab_dir, [])
+        return done.code or down
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(os.path.realpath(sys.argv[1]), os.path.realpath(sys.argv[2])))
