@@ -25,6 +25,7 @@ private:
                              std::int64_t jobs);
   void insert_source(std::int64_t result_id, const SourceRow& source);
   void insert_entry(std::int64_t source_id, const EntryRow& entry);
+  void insert_worker(std::int64_t entry_id, const WorkerRow& worker);
   void insert_program(std::int64_t result_id, const ProgramRow& program);
   void add_to_counts(std::int64_t scan_id, std::int64_t hosts, std::int64_t ok, std::int64_t failed,
                      std::int64_t jobs);
@@ -37,10 +38,11 @@ private:
   Statement insert_unreadable_;
   Statement insert_source_;
   Statement insert_entry_;
+  Statement insert_worker_;
   Statement insert_program_;
   Statement update_counts_;
   // Values built here rather than taken from the record, kept alive for borrowed binding.
-  std::string labels_, notes_, reasons_, flags_;
+  std::string labels_, notes_, reasons_, flags_, names_, environment_, unresolved_;
 };
 
 // Reads one host result back into the record it was written from.

@@ -16,4 +16,7 @@ std::string_view schema_v4_sql();
 // Step 5 (issue 16): source kinds in a lookup table; rebuilds cron_sources.
 std::string_view schema_v5_sql();
 
+// Step 6 (issue 18): workers; rebuilds entries for the 'worker' kind, adds worker_facts.
+std::string_view schema_v6_sql();
+
 } // namespace digger::catalog

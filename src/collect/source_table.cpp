@@ -18,6 +18,8 @@ constexpr Words cron_d_kinds{"cron.d"};
 constexpr Words anacron_kinds{"anacrontab"};
 constexpr Words run_parts_kinds{"run-parts"};
 constexpr std::array<std::string_view, 2> unit_kinds{"timer", "service"};
+constexpr Words supervisor_kinds{"supervisor"};
+constexpr Words worker_unit_kinds{"worker-unit"};
 
 // The directories and files the collector lists (docs/collector.md, "What is read").
 constexpr std::array<std::string_view, 3> spool_paths{"/var/spool/cron", "/var/spool/cron/crontabs",
@@ -30,6 +32,17 @@ constexpr std::array<std::string_view, 4> run_parts_paths{"/etc/cron.hourly", "/
 // Per-user units are found under each home's .config/systemd/user as well.
 constexpr std::array<std::string_view, 4> unit_paths{
     "/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system", "/etc/systemd/user"};
+
+// Supervisor (issue 18): the Debian and EPEL main files and the include directories of Debian,
+// EPEL and Arch. The collector reads each file, and every file of each directory; the reader
+// follows [include] among them.
+constexpr std::array<std::string_view, 5> supervisor_paths{
+    "/etc/supervisor/supervisord.conf", "/etc/supervisor/conf.d", "/etc/supervisord.conf",
+    "/etc/supervisord.d", "/etc/supervisor.d"};
+
+// Services an administrator installed: packaged ones (/usr/lib/systemd/system) are managed.
+// The collector skips a service whose timer sits beside it (the timer's row reads it).
+constexpr std::array<std::string_view, 1> worker_unit_paths{"/etc/systemd/system"};
 
 // A systemd unit directory holds both: a *.timer is the jobs' source, its *.service is not.
 std::string_view unit_kind(std::string_view path) {
@@ -56,6 +69,13 @@ std::vector<SourceSpec> builtin_rows() {
       {SourceKind::systemd_unit, "unit", unit_kinds, unit_paths, read_unit, ScheduleClock::systemd,
        CrontabFlavour::none, LoadRule::none, Expansion::none, false,
        "a systemd timer, or the service it starts", unit_kind, "unit_dirs"},
+      {SourceKind::supervisor, "supervisor", supervisor_kinds, supervisor_paths, read_supervisor,
+       ScheduleClock::none, CrontabFlavour::none, LoadRule::none, Expansion::none, false,
+       "a supervisord configuration file (its programs are workers)", nullptr, "supervisor_paths"},
+      {SourceKind::worker_unit, "worker-unit", worker_unit_kinds, worker_unit_paths,
+       read_worker_unit, ScheduleClock::none, CrontabFlavour::none, LoadRule::none, Expansion::none,
+       false, "a systemd service no timer starts (a worker when it runs one)", nullptr,
+       "worker_unit_dirs"},
   };
 }
 
@@ -95,8 +115,8 @@ std::string_view catalog_kind(SourceKind kind, std::string_view path) {
 
 std::vector<catalog::SourceKindRow> catalog_kind_rows() {
   static constexpr std::array<std::string_view, 3> grammars{"", "user", "system"};
-  static constexpr std::array<std::string_view, 4> clocks{"cron", "anacron", "systemd",
-                                                          "inherited"};
+  static constexpr std::array<std::string_view, 5> clocks{"cron", "anacron", "systemd", "inherited",
+                                                          "none"};
   std::vector<catalog::SourceKindRow> out;
   for (const auto& spec : table()) {
     for (auto word : spec.catalog_kinds) {

@@ -21,6 +21,8 @@ enum class SourceKind {
   anacrontab,
   run_parts,
   systemd_unit,
+  supervisor,  // issue 18: supervisord's configuration files (workers)
+  worker_unit, // issue 18: services of /etc/systemd/system no timer starts (workers)
   first_registered = 64
 };
 

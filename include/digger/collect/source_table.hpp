@@ -31,8 +31,9 @@ struct ReadContext {
 // enrich() and judge() do the rest (job.hpp).
 using SourceReader = SourceRead (*)(const CronSource& source, const ReadContext& context);
 
-// Which clock a source's schedules are written for (what `next` and the exports read).
-enum class ScheduleClock { cron, anacron, systemd, inherited };
+// Which clock a source's schedules are written for (what `next` and the exports read); none: its
+// entries are long-running workers, not scheduled.
+enum class ScheduleClock { cron, anacron, systemd, inherited, none };
 
 // The crontab grammar a source's lines follow (none: not a crontab).
 enum class CrontabFlavour { none, user, system };

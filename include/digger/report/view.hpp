@@ -86,6 +86,9 @@ struct ReportView {
   // (catalog schema < 3): the report then says so instead of "no hidden batches".
   bool verdicts_known = false;
   std::vector<Duplicate> duplicates; // most hosts first, then fingerprint
+  // Workers on the filter's hosts (the job filter's other terms do not apply to them), in
+  // snapshot order.
+  std::vector<const WorkerRow*> workers;
   Totals totals;
   std::size_t job_count() const;
   const HostRow& host_of(const JobRow& job) const { return snapshot->hosts.at(job.host); }
