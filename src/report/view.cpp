@@ -245,7 +245,7 @@ ReportView build_view(const Snapshot& snapshot, const Filter& filter, std::strin
     view.totals.migrated += filter.matches_job(line, snapshot.hosts.at(line.host)) ? 1 : 0;
   }
   for (const auto& worker : snapshot.workers) {
-    if (filter.matches_host(snapshot.hosts.at(worker.host))) {
+    if (filter.matches_job(as_job(worker), snapshot.hosts.at(worker.host))) {
       view.workers.push_back(&worker);
     }
   }

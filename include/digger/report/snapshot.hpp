@@ -108,6 +108,10 @@ struct WorkerRow {
   std::vector<std::string> flags;
 };
 
+// A worker seen as a job with no schedule, for what reads jobs (the filter): owner, command,
+// language, file, line, verdict, flags, fingerprint; source_kind "supervisor" or "worker-unit".
+JobRow as_job(const WorkerRow& worker);
+
 struct Snapshot {
   catalog::ScanSummary scan;
   std::vector<HostRow> hosts; // sorted by name, then port

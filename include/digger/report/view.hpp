@@ -86,8 +86,8 @@ struct ReportView {
   // (catalog schema < 3): the report then says so instead of "no hidden batches".
   bool verdicts_known = false;
   std::vector<Duplicate> duplicates; // most hosts first, then fingerprint
-  // Workers on the filter's hosts (the job filter's other terms do not apply to them), in
-  // snapshot order.
+  // Workers the filter matches (as_job: no schedule, so schedule terms never match), in snapshot
+  // order.
   std::vector<const WorkerRow*> workers;
   Totals totals;
   std::size_t job_count() const;
