@@ -18,16 +18,22 @@ namespace {
 // EPEL's /etc/supervisord.conf. Both are read when both exist (two daemons are possible).
 constexpr std::array<std::string_view, 2> main_files{"/etc/supervisor/supervisord.conf",
                                                      "/etc/supervisord.conf"};
-// Resolving a configuration reads every candidate; a directory of thousands of files is cut
-// here rather than read thousands of times over (docs/workers.md).
-constexpr std::size_t max_candidates = 256;
+// Each Supervisor file of a host resolves the configuration again (its reader sees one file),
+// so the work is files x bytes: bounded here, a host cannot make its own scan slow
+// (docs/workers.md).
+constexpr std::size_t max_candidates = 64;
+constexpr std::size_t max_candidate_bytes = 1024 * 1024;
 
 std::vector<units::SupervisorFile> candidates(const std::vector<CronSource>& sources) {
   std::vector<units::SupervisorFile> out;
+  std::size_t bytes = 0;
   for (const auto& source : sources) {
-    if (source.kind == SourceKind::supervisor && out.size() < max_candidates) {
-      out.push_back({source.path, source.content});
+    if (source.kind != SourceKind::supervisor || out.size() == max_candidates ||
+        bytes + source.content.size() > max_candidate_bytes) {
+      continue;
     }
+    bytes += source.content.size();
+    out.push_back({source.path, source.content});
   }
   return out;
 }
@@ -130,8 +136,13 @@ SourceRead read_supervisor(const CronSource& file, const ReadContext& context) {
     }
   }
   if (!included) {
+    const bool considered = std::any_of(files.begin(), files.end(), [&](const auto& candidate) {
+      return candidate.path == file.path;
+    });
     read.row.loaded_by_daemon = false;
-    read.row.not_loaded_reason = "no supervisord configuration includes this file";
+    read.row.not_loaded_reason =
+        considered ? "no supervisord configuration includes this file"
+                   : "not resolved: over 64 Supervisor files or 1 MiB of them on this host";
   }
   return read;
 }

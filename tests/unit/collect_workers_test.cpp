@@ -164,3 +164,18 @@ TEST_CASE("systemd services running a known worker are workers, others are not",
   CHECK(source(record, "/etc/systemd/system/web.service").entries.empty());
   CHECK(source(record, "/etc/systemd/system/once.service").entries.empty());
 }
+
+TEST_CASE("a host with many Supervisor files: the first 64 are resolved, the rest noted",
+          "[collect][workers]") {
+  HostSnapshot snap;
+  snap.sources.push_back(conf("/etc/supervisor/supervisord.conf", std::string(debian_main)));
+  for (int i = 0; i < 70; ++i) {
+    snap.sources.push_back(conf("/etc/supervisor/conf.d/w" + std::to_string(100 + i) + ".conf",
+                                "[program:w" + std::to_string(i) + "]\ncommand=/bin/w\n"));
+  }
+  const auto record = record_of(snap);
+  CHECK(source(record, "/etc/supervisor/conf.d/w162.conf").entries.size() == 1);
+  const auto& left_out = source(record, "/etc/supervisor/conf.d/w169.conf");
+  CHECK(left_out.entries.empty());
+  CHECK(left_out.not_loaded_reason.starts_with("not resolved: over 64 Supervisor files"));
+}
