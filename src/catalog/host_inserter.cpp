@@ -66,6 +66,9 @@ void validate(const HostRecord& host, const SourceKindNames& kinds) {
       if (!is_entry_kind(entry.kind)) {
         throw std::invalid_argument(fmt::format("catalog: unknown entry kind '{}'", entry.kind));
       }
+      if (entry.worker.has_value() != (entry.kind == "worker")) {
+        throw std::invalid_argument("catalog: a worker entry needs its worker facts, and only it");
+      }
       if (!is_verdict(entry.verdict)) {
         throw std::invalid_argument(fmt::format("catalog: unknown verdict '{}'", entry.verdict));
       }
@@ -104,6 +107,10 @@ HostInserter::HostInserter(Database& db)
           "description, fingerprint, error, cron_tz, verdict, managed_by, verdict_reasons, flags, "
           "schedule_origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
           "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)")),
+      insert_worker_(db.prepare(
+          "INSERT INTO worker_facts (entry_id, manager, name, group_name, instances, "
+          "process_names, autostart, restart, directory, environment, unresolved, rejected) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")),
       insert_program_(db.prepare(
           "INSERT INTO programs (host_result_id, path, file_exists, type, resolved_path, size, "
           "mode, uid, gid, mtime, owner, sha256, head, elf, go_version, go_module, dir_mode, "
@@ -119,7 +126,7 @@ HostInserter::HostInserter(Database& db)
   // object, alive until the statement runs: no copy per column (issue 7: the writer's cost).
   for (Statement* statement :
        {&upsert_host_, &find_result_, &delete_result_, &insert_result_, &insert_unreadable_,
-        &insert_source_, &insert_entry_, &insert_program_, &update_counts_}) {
+        &insert_source_, &insert_entry_, &insert_worker_, &insert_program_, &update_counts_}) {
     statement->borrow_bound_values();
   }
 }
@@ -231,9 +238,27 @@ void HostInserter::insert_entry(std::int64_t source_id, const EntryRow& entry) {
   s.bind(20, optional_bytes(reasons_)).bind(21, optional_text(flags_));
   s.bind(22, optional_bytes(entry.schedule_origin));
   s.run();
+  const std::int64_t entry_id = db_.last_insert_rowid();
   if (!entry.run.verdict.empty()) {
-    insert_entry_run(db_.last_insert_rowid(), entry.run);
+    insert_entry_run(entry_id, entry.run);
   }
+  if (entry.worker) {
+    insert_worker(entry_id, *entry.worker);
+  }
+}
+
+void HostInserter::insert_worker(std::int64_t entry_id, const WorkerRow& worker) {
+  Statement& s = insert_worker_;
+  s.bind(1, entry_id).bind(2, worker.manager).bind(3, Bytes{worker.name});
+  s.bind(4, optional_bytes(worker.group)).bind(5, worker.instances);
+  names_ = join_lines(worker.process_names);
+  s.bind(6, optional_bytes(names_)).bind(7, worker.autostart);
+  s.bind(8, optional_text(worker.restart)).bind(9, optional_bytes(worker.directory));
+  environment_ = join_lines(worker.environment);
+  unresolved_ = join_lines(worker.unresolved);
+  s.bind(10, optional_bytes(environment_)).bind(11, optional_bytes(unresolved_));
+  s.bind(12, optional_bytes(worker.rejected));
+  s.run();
 }
 
 void HostInserter::insert_entry_run(std::int64_t entry_id, const RunEvidenceRow& run) {

@@ -25,6 +25,7 @@ private:
                              std::int64_t jobs);
   void insert_source(std::int64_t result_id, const SourceRow& source);
   void insert_entry(std::int64_t source_id, const EntryRow& entry);
+  void insert_worker(std::int64_t entry_id, const WorkerRow& worker);
   void insert_program(std::int64_t result_id, const ProgramRow& program);
   void insert_entry_run(std::int64_t entry_id, const RunEvidenceRow& run);
   void replace_evidence(std::int64_t host_id, const EvidenceState& state);
@@ -39,11 +40,12 @@ private:
   Statement insert_unreadable_;
   Statement insert_source_;
   Statement insert_entry_;
+  Statement insert_worker_;
   Statement insert_program_;
   Statement insert_entry_run_;
   Statement update_counts_;
   // Values built here rather than taken from the record, kept alive for borrowed binding.
-  std::string labels_, notes_, reasons_, flags_;
+  std::string labels_, notes_, reasons_, flags_, names_, environment_, unresolved_;
 };
 
 // Reads one host result back into the record it was written from.

@@ -52,6 +52,21 @@ EntryRow read_entry(const Statement& row) {
   entry.verdict_reasons = split_lines(row.column_bytes(18));
   entry.flags = split_lines(row.column_text(19));
   entry.schedule_origin = row.column_bytes(20);
+  if (entry.kind == "worker") {
+    WorkerRow worker;
+    worker.manager = row.column_text(21);
+    worker.name = row.column_bytes(22);
+    worker.group = row.column_bytes(23);
+    worker.instances = row.column_int(24);
+    worker.process_names = split_lines(row.column_bytes(25));
+    worker.autostart = row.column_int(26) != 0;
+    worker.restart = row.column_text(27);
+    worker.directory = row.column_bytes(28);
+    worker.environment = split_lines(row.column_bytes(29));
+    worker.unresolved = split_lines(row.column_bytes(30));
+    worker.rejected = row.column_bytes(31);
+    entry.worker = std::move(worker);
+  }
   return entry;
 }
 
@@ -107,10 +122,12 @@ void read_sources(Database& db, std::int64_t result_id, HostRecord& host) {
   Statement entries = db.prepare(
       "SELECT line_number, kind, raw, schedule_text, macro, normalized_schedule, command, stdin, "
       "run_as, language, evidence, target, description, fingerprint, error, cron_tz, "
-      "entries.verdict, managed_by, verdict_reasons, flags, schedule_origin, r.verdict, r.reason, "
-      "r.runs, "
-      "r.ambiguous_runs, r.failures, r.last_run, r.last_failure, r.last_exit_status "
-      "FROM entries LEFT JOIN entry_runs r ON r.entry_id = entries.id "
+      "entries.verdict, managed_by, verdict_reasons, flags, schedule_origin, w.manager, w.name, "
+      "w.group_name, w.instances, w.process_names, w.autostart, w.restart, w.directory, "
+      "w.environment, w.unresolved, w.rejected, r.verdict, r.reason, r.runs, r.ambiguous_runs, "
+      "r.failures, r.last_run, r.last_failure, r.last_exit_status "
+      "FROM entries LEFT JOIN worker_facts w ON w.entry_id = entries.id "
+      "LEFT JOIN entry_runs r ON r.entry_id = entries.id "
       "WHERE source_id = ?1 ORDER BY entries.id");
   sources.bind(1, result_id);
   while (sources.step()) {
@@ -118,7 +135,7 @@ void read_sources(Database& db, std::int64_t result_id, HostRecord& host) {
     entries.bind(1, sources.column_int(0));
     while (entries.step()) {
       source.entries.push_back(read_entry(entries));
-      source.entries.back().run = read_run(entries, 21);
+      source.entries.back().run = read_run(entries, 32); // after the 11 worker columns
     }
     entries.reset();
     host.sources.push_back(std::move(source));

@@ -23,8 +23,8 @@ constexpr std::array<std::string_view, 13> host_statuses{"ok",
                                                          "forwarding-refused",
                                                          "target-open-timeout"};
 constexpr std::array<std::string_view, 4> verdicts{"", "managed", "hidden", "migrated"};
-constexpr std::array<std::string_view, 6> entry_kinds{"job",     "env",   "disabled-job",
-                                                      "comment", "blank", "invalid"};
+constexpr std::array<std::string_view, 7> entry_kinds{"job",   "env",     "disabled-job", "comment",
+                                                      "blank", "invalid", "worker"};
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& names, std::string_view name) {

@@ -19,4 +19,7 @@ std::string_view schema_v5_sql();
 // Step 6 (issue 18): run evidence from the cron log; three new tables.
 std::string_view schema_v6_sql();
 
+// Step 7 (issue 18): workers; rebuilds entries for the 'worker' kind, adds worker_facts.
+std::string_view schema_v7_sql();
+
 } // namespace digger::catalog

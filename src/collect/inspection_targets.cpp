@@ -54,7 +54,7 @@ std::vector<InspectionTarget> targets_to_inspect(const HostJobs& jobs) {
   for (const auto& source : jobs.sources) {
     for (const auto& job : source.jobs) {
       const auto& entry = job.row;
-      if (entry.kind == "job" && inspectable(entry.target)) {
+      if ((entry.kind == "job" || entry.kind == "worker") && inspectable(entry.target)) {
         users[entry.target].insert(entry.run_as);
       }
     }

@@ -71,7 +71,7 @@ bool redact_row(catalog::EntryRow& row, const crontab::EnvSetting* env) {
   }
   changed = redact_field(row.command) || changed;
   changed = redact_field(row.target) || changed;
-  if (changed && (row.kind == "job" || row.kind == "disabled-job")) {
+  if (changed && (row.kind == "job" || row.kind == "disabled-job" || row.kind == "worker")) {
     add_flag(row, "secret-in-command");
   }
   return changed;

@@ -20,6 +20,8 @@ constexpr Words run_parts_kinds{"run-parts"};
 constexpr std::array<std::string_view, 2> unit_kinds{"timer", "service"};
 constexpr Words at_kinds{"at"};
 constexpr Words laravel_kinds{"laravel-task"};
+constexpr Words supervisor_kinds{"supervisor"};
+constexpr Words worker_unit_kinds{"worker-unit"};
 
 // The directories and files the collector lists (docs/collector.md, "What is read").
 constexpr std::array<std::string_view, 3> spool_paths{"/var/spool/cron", "/var/spool/cron/crontabs",
@@ -34,6 +36,17 @@ constexpr std::array<std::string_view, 4> unit_paths{
     "/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system", "/etc/systemd/user"};
 // atd's spool: Debian's and RHEL's `at` packages (root-only directories).
 constexpr std::array<std::string_view, 2> at_paths{"/var/spool/cron/atjobs", "/var/spool/at"};
+
+// Supervisor (issue 18): the Debian and EPEL main files and the include directories of Debian,
+// EPEL and Arch. The collector reads each file, and every file of each directory; the reader
+// follows [include] among them.
+constexpr std::array<std::string_view, 5> supervisor_paths{
+    "/etc/supervisor/supervisord.conf", "/etc/supervisor/conf.d", "/etc/supervisord.conf",
+    "/etc/supervisord.d", "/etc/supervisor.d"};
+
+// Services an administrator installed: packaged ones (/usr/lib/systemd/system) are managed.
+// The collector skips a service whose timer sits beside it (the timer's row reads it).
+constexpr std::array<std::string_view, 1> worker_unit_paths{"/etc/systemd/system"};
 
 // A systemd unit directory holds both: a *.timer is the jobs' source, its *.service is not.
 std::string_view unit_kind(std::string_view path) {
@@ -78,6 +91,13 @@ std::vector<SourceSpec> builtin_rows() {
        "a Laravel application's scheduled task, read from its source",
        nullptr,
        ""},
+      {SourceKind::supervisor, "supervisor", supervisor_kinds, supervisor_paths, read_supervisor,
+       ScheduleClock::none, CrontabFlavour::none, LoadRule::none, Expansion::none, false,
+       "a supervisord configuration file (its programs are workers)", nullptr, "supervisor_paths"},
+      {SourceKind::worker_unit, "worker-unit", worker_unit_kinds, worker_unit_paths,
+       read_worker_unit, ScheduleClock::none, CrontabFlavour::none, LoadRule::none, Expansion::none,
+       false, "a systemd service no timer starts (a worker when it runs one)", nullptr,
+       "worker_unit_dirs"},
   };
 }
 
@@ -117,8 +137,8 @@ std::string_view catalog_kind(SourceKind kind, std::string_view path) {
 
 std::vector<catalog::SourceKindRow> catalog_kind_rows() {
   static constexpr std::array<std::string_view, 3> grammars{"", "user", "system"};
-  static constexpr std::array<std::string_view, 5> clocks{"cron", "anacron", "systemd", "inherited",
-                                                          "once"};
+  static constexpr std::array<std::string_view, 6> clocks{"cron", "anacron", "systemd", "inherited",
+                                                          "once", "none"};
   std::vector<catalog::SourceKindRow> out;
   for (const auto& spec : table()) {
     for (auto word : spec.catalog_kinds) {

@@ -29,7 +29,7 @@ struct Tool {
 };
 
 // Programs that are always a front end of one language's application code.
-constexpr std::array<Tool, 26> tools = {{
+constexpr std::array<Tool, 31> tools = {{
     {"artisan", Language::php, "laravel"},
     {"wp", Language::php, "wordpress"},
     {"wp-cli", Language::php, "wordpress"},
@@ -41,9 +41,14 @@ constexpr std::array<Tool, 26> tools = {{
     {"rake", Language::ruby, ""},
     {"rails", Language::ruby, "rails"},
     {"gem", Language::ruby, ""},
+    {"sidekiq", Language::ruby, "sidekiq"}, // queue workers (issue 18)
+    {"resque", Language::ruby, "resque"},
     {"django-admin", Language::python, "django"},
     {"celery", Language::python, ""},
     {"scrapy", Language::python, ""},
+    {"gunicorn", Language::python, ""},
+    {"dramatiq", Language::python, ""},
+    {"rq", Language::python, ""},
     {"flask", Language::python, "flask"},
     {"pip", Language::python, ""},
     {"pip3", Language::python, ""},

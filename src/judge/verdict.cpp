@@ -30,6 +30,12 @@ std::string source_phrase(std::string_view kind) {
   if (kind == "at") {
     return "at job";
   }
+  if (kind == "supervisor") {
+    return "supervisor configuration file";
+  }
+  if (kind == "worker-unit") {
+    return "service unit";
+  }
   return std::string(kind); // anacrontab, and any future kind
 }
 
@@ -135,7 +141,9 @@ std::vector<std::string> hidden_reasons(const VerdictInput& in) {
   if (location) {
     reasons.push_back(*location);
   }
-  if (in.source_kind != "timer" && !at) { // systemd sends a timer's output to the journal
+  // systemd sends a unit's output to the journal, supervisord to its own log files: no mail.
+  if (in.source_kind != "timer" && in.source_kind != "worker-unit" &&
+      in.source_kind != "supervisor" && !at) {
     if (!in.mailto) {
       reasons.emplace_back("no MAILTO (output is mailed to the owner)");
     } else if (in.mailto->empty()) {

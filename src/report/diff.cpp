@@ -255,6 +255,9 @@ void count_changes(Diff& diff) {
   auto& n = diff.counts;
   n = Diff::Counts{};
   n.moved = diff.moves.size();
+  for (const auto& change : diff.workers) {
+    ++(change.added ? n.workers_added : n.workers_removed);
+  }
   for (const auto& host : diff.hosts) {
     n.hosts_new += host.state == HostDiff::State::added ? 1 : 0;
     n.hosts_gone += host.state == HostDiff::State::gone ? 1 : 0;
@@ -313,7 +316,8 @@ std::string_view host_state_name(HostDiff::State state) {
 
 bool Diff::anything_changed() const {
   return counts.added + counts.removed + counts.schedule_changed + counts.command_changed +
-             counts.moved + counts.migrated + counts.hosts_new + counts.hosts_gone >
+             counts.moved + counts.migrated + counts.hosts_new + counts.hosts_gone +
+             counts.workers_added + counts.workers_removed >
          0;
 }
 
@@ -347,6 +351,7 @@ Diff diff_snapshots(const Snapshot& from, const Snapshot& to) {
   for (auto& host : diff.hosts) {
     sort_changes(host);
   }
+  diff_workers(from, to, diff);
   count_changes(diff);
   return diff;
 }

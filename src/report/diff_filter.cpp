@@ -47,6 +47,10 @@ void filter_diff(Diff& diff, const Filter& filter, const Snapshot& from, const S
     moved.insert(HostKey{move.from_host, move.from_port});
     moved.insert(HostKey{move.to_host, move.to_port});
   }
+  std::erase_if(diff.workers, [&](const WorkerChange& change) {
+    const auto row = rows.find(HostKey{change.host, change.port});
+    return row == rows.end() || !filter.matches_job(as_job(change.worker), *row->second);
+  });
   std::erase_if(diff.hosts, [&](HostDiff& host) {
     const auto row = rows.find(HostKey{host.name, host.port});
     if (row == rows.end() || !filter.matches_host(*row->second)) {

@@ -141,6 +141,21 @@ std::string render_diff_table(const Diff& diff, const TableStyle& style) {
              "\n" + cut("      " + job_line(move.after), w) + "\n";
     }
   }
+  if (!diff.workers.empty()) { // only then: diffs of fleets without workers keep their bytes
+    out +=
+        "\n" +
+        cut(fmt::format("Workers: {} added, {} removed", n.workers_added, n.workers_removed), w) +
+        "\n";
+    for (const auto& change : diff.workers) {
+      const auto& worker = change.worker;
+      out += cut(fmt::format("  {} {} {} {} x{}: {}", change.added ? "+" : "-",
+                             host_label(change.host, change.port), terminal_text(worker.owner),
+                             terminal_text(worker.name), worker.instances,
+                             terminal_text(worker.command)),
+                 w) +
+             "\n";
+    }
+  }
   if (!diff.anything_changed()) {
     out += "\nNo change.\n";
   }
@@ -198,6 +213,26 @@ std::string render_diff_json(const Diff& diff) {
              {"hosts_unknown", n.hosts_unknown}}},
            {"hosts", hosts},
            {"moves", moves}};
+  if (!diff.workers.empty()) {
+    Json workers = Json::array();
+    for (const auto& change : diff.workers) {
+      const auto& worker = change.worker;
+      workers.push_back({{"kind", change.added ? "added" : "removed"},
+                         {"host", valid_utf8(change.host)},
+                         {"port", change.port},
+                         {"manager", valid_utf8(worker.manager)},
+                         {"name", valid_utf8(worker.name)},
+                         {"owner", valid_utf8(worker.owner)},
+                         {"command", valid_utf8(worker.command)},
+                         {"instances", worker.instances},
+                         {"restart", valid_utf8(worker.restart)},
+                         {"file", valid_utf8(worker.file)},
+                         {"line", worker.line}});
+    }
+    out["counts"]["workers_added"] = n.workers_added;
+    out["counts"]["workers_removed"] = n.workers_removed;
+    out["workers"] = std::move(workers);
+  }
   return out.dump(2) + "\n";
 }
 
@@ -225,6 +260,14 @@ std::string render_diff_csv(const Diff& diff) {
                b ? b->command : "", a ? a->command : "", job.fingerprint,
                change.kind == JobChange::Kind::migrated ? a->managed_by : "", verdict_of(change)});
     }
+  }
+  for (const auto& change : diff.workers) {
+    const auto& worker = change.worker;
+    csv_row(out,
+            {change.added ? "worker-added" : "worker-removed", change.host,
+             std::to_string(change.port), "", "", worker.owner, worker.file,
+             std::to_string(worker.line), "", "", change.added ? "" : worker.command,
+             change.added ? worker.command : "", worker.fingerprint, worker.name, worker.verdict});
   }
   for (const auto& move : diff.moves) {
     csv_row(out, {"moved", move.from_host, std::to_string(move.from_port), move.to_host,

@@ -198,6 +198,51 @@ void load_jobs(catalog::Database& db, std::int64_t scan_id,
   }
 }
 
+void load_workers(catalog::Database& db, std::int64_t scan_id,
+                  const std::unordered_map<std::int64_t, std::size_t>& host_index,
+                  Snapshot& snapshot) {
+  auto exists = db.prepare(
+      "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'worker_facts'");
+  if (!exists.step() || exists.column_int(0) == 0) {
+    return; // a catalog written before workers existed (schema < 6)
+  }
+  auto statement = db.prepare(
+      "SELECT r.host_id, w.manager, w.name, COALESCE(e.run_as, s.owner), e.command, e.language, "
+      "e.evidence, w.instances, w.restart, w.autostart, w.rejected, s.path, e.line_number, "
+      "e.verdict, e.fingerprint, e.flags "
+      "FROM host_results r JOIN cron_sources s ON s.host_result_id = r.id "
+      "JOIN entries e ON e.source_id = s.id JOIN worker_facts w ON w.entry_id = e.id "
+      "WHERE r.scan_id = ?1 AND e.kind = 'worker'");
+  statement.bind(1, scan_id);
+  while (statement.step()) {
+    WorkerRow worker;
+    worker.host = host_index.at(statement.column_int(0));
+    worker.manager = statement.column_text(1);
+    worker.name = statement.column_bytes(2);
+    worker.owner = statement.column_bytes(3);
+    worker.command = statement.column_bytes(4);
+    worker.language = statement.column_text(5);
+    if (worker.language.empty()) {
+      worker.language = "unknown";
+    }
+    worker.evidence = statement.column_bytes(6);
+    worker.instances = statement.column_int(7);
+    worker.restart = statement.column_text(8);
+    worker.autostart = statement.column_int(9) != 0;
+    worker.rejected = statement.column_bytes(10);
+    worker.file = statement.column_bytes(11);
+    worker.line = static_cast<int>(statement.column_int(12));
+    worker.verdict = statement.column_text(13);
+    worker.fingerprint = statement.column_text(14);
+    worker.flags = split_lines(statement.column_text(15));
+    snapshot.workers.push_back(std::move(worker));
+  }
+  std::stable_sort(snapshot.workers.begin(), snapshot.workers.end(),
+                   [](const WorkerRow& a, const WorkerRow& b) {
+                     return std::tie(a.host, a.file, a.line) < std::tie(b.host, b.file, b.line);
+                   });
+}
+
 } // namespace
 
 catalog::Catalog open_catalog(const std::string& path) {
@@ -246,6 +291,7 @@ Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& sc
     std::sort(snapshot.jobs.begin(), snapshot.jobs.end(), by_place);
   }
   std::sort(snapshot.migrated.begin(), snapshot.migrated.end(), by_place);
+  load_workers(db, scan.id, host_index, snapshot);
   if (options.derived) {
     compute_derived_fields(snapshot);
   }

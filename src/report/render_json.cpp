@@ -338,6 +338,32 @@ void write_list(std::ostream& out, const std::string& key, const Items& items, T
   out << (first ? "]" : "\n  ]");
 }
 
+Json worker_json(const ReportView& view, const WorkerRow& worker) {
+  const HostRow& host = view.snapshot->hosts.at(worker.host);
+  Json flags = Json::array();
+  for (const auto& flag : worker.flags) {
+    flags.push_back(text(flag));
+  }
+  return Json{{"type", "worker"},
+              {"host", text(host.name)},
+              {"port", host.port},
+              {"manager", text(worker.manager)},
+              {"name", text(worker.name)},
+              {"owner", text(worker.owner)},
+              {"command", text(worker.command)},
+              {"language", text(worker.language)},
+              {"evidence", text(worker.evidence)},
+              {"instances", worker.instances},
+              {"restart", text(worker.restart)},
+              {"autostart", worker.autostart},
+              {"rejected", optional_text(worker.rejected)},
+              {"file", text(worker.file)},
+              {"line", worker.line},
+              {"verdict", optional_text(worker.verdict)},
+              {"flags", flags},
+              {"fingerprint", optional_text(worker.fingerprint)}};
+}
+
 } // namespace
 
 void write_json(const ReportView& view, std::ostream& out) {
@@ -371,6 +397,10 @@ void write_json(const ReportView& view, std::ostream& out) {
     }
   }
   out << (first_job ? "]" : "\n  ]");
+  if (!view.workers.empty()) { // only then: reports of fleets without workers keep their bytes
+    write_list(out, "workers", view.workers,
+               [&view](const WorkerRow* worker) { return worker_json(view, *worker); });
+  }
   out << "\n}\n";
 }
 
@@ -383,6 +413,9 @@ void write_ndjson(const ReportView& view, std::ostream& out) {
     for (const JobRow* job : group.jobs) {
       out << job_line(view, *job, group.key, labels[job->host]) << '\n';
     }
+  }
+  for (const WorkerRow* worker : view.workers) { // told apart from jobs by "type": "worker"
+    out << worker_json(view, *worker).dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
   }
 }
 

@@ -153,6 +153,36 @@ void write_jobs_by_evidence(std::string& out, const std::vector<const JobRow*>& 
   }
 }
 
+// Workers by manager, language and owner (folded like the jobs'); only when the scan found
+// some, so the exposition of a fleet without workers keeps its bytes.
+void write_workers(std::string& out, const ReportView& view, const PrometheusLimits& limits) {
+  if (view.workers.empty()) {
+    return;
+  }
+  std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> counts;
+  std::map<std::string, std::int64_t> owners, languages;
+  for (const WorkerRow* worker : view.workers) {
+    auto language = bounded(worker->language, limits.value_bytes);
+    auto owner = bounded(worker->owner, limits.value_bytes);
+    ++languages[language];
+    ++owners[owner];
+    ++counts[{bounded(worker->manager, limits.value_bytes), std::move(language), std::move(owner)}];
+  }
+  const auto kept_owners = top_values(owners, limits.owners);
+  const auto kept_languages = top_values(languages, limits.languages);
+  Series series;
+  for (const auto& [key, count] : counts) {
+    const auto& [manager, language, owner] = key;
+    series[{{"manager", manager},
+            {"language", fold(language, kept_languages)},
+            {"owner", fold(owner, kept_owners)}}] += count;
+  }
+  write_family(out, "digger_workers",
+               "Long-running workers (Supervisor programs, systemd services) by manager, "
+               "language and owner.",
+               series);
+}
+
 using HostLabels = std::map<std::string, std::string>;
 
 HostLabels bounded_labels(const HostRow& host, const PrometheusLimits& limits) {
@@ -342,6 +372,7 @@ std::string render_prometheus(const ReportView& view, const Diff* since_previous
   write_single(out, "digger_migrated_jobs",
                "Disabled lines marked `# digger: migrated to ...` on the reported hosts.",
                view.totals.migrated);
+  write_workers(out, view, limits);
   if (since_previous != nullptr) {
     write_changes(out, *since_previous, limits);
   }

@@ -214,6 +214,31 @@ void write_app_schedulers(TableWriter& w, const ReportView& view, std::size_t li
   write_more(w, apps.tasks.size(), limit, "task");
 }
 
+// Long-running programs: shown only when the scan found some, so a fleet without any reads as
+// before.
+void write_workers(TableWriter& w, const ReportView& view, std::size_t limit) {
+  if (view.workers.empty()) {
+    return;
+  }
+  w.blank();
+  w.heading(fmt::format("Workers: programs kept running by Supervisor or systemd ({})",
+                        view.workers.size()));
+  w.line(fmt::format("  {} {} {} {:>4} {} {}", w.cell("HOST", 20), w.cell("OWNER", 10),
+                     w.cell("LANGUAGE", 10), "PROC", w.cell("RESTART", 10), "NAME: COMMAND"));
+  for (std::size_t i = 0; i < shown(view.workers.size(), limit); ++i) {
+    const WorkerRow& worker = *view.workers[i];
+    w.line(fmt::format(
+        "  {} {} {} {:>4} {} {}: {}", w.cell(host_label(view.snapshot->hosts.at(worker.host)), 20),
+        w.cell(terminal_text(worker.owner), 10), w.cell(terminal_text(worker.language), 10),
+        worker.instances, w.cell(terminal_text(worker.restart), 10), terminal_text(worker.name),
+        terminal_text(worker.command)));
+    if (!worker.rejected.empty()) {
+      w.alert("      rejected: would not run: " + terminal_text(worker.rejected));
+    }
+  }
+  write_more(w, view.workers.size(), limit, "worker");
+}
+
 std::string when_text(const JobRow& job) {
   const auto& s = job.schedule;
   std::string when = terminal_text(s.description.empty() ? s.raw : s.description);
@@ -302,6 +327,7 @@ std::string render_full(const ReportView& view, const TableStyle& style) {
     write_languages(w, "Jobs per language (all listed jobs)", view.by_language, true, all_rows);
     write_owners(w, "Jobs per owner (all listed jobs)", view.by_owner, true, all_rows);
   }
+  write_workers(w, view, all_rows);
   write_failed(w, view, all_rows);
   write_duplicates(w, view, all_rows);
   write_app_schedulers(w, view, all_rows);
@@ -320,6 +346,7 @@ std::string render_summary(const ReportView& view, const TableStyle& style) {
     write_owners(w, "Jobs per owner", view.by_owner, false, summary_rows);
   }
   write_top_hosts(w, view, summary_rows);
+  write_workers(w, view, summary_rows);
   write_failed(w, view, summary_rows);
   write_duplicates(w, view, summary_rows);
   write_app_schedulers(w, view, summary_rows);

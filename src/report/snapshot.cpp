@@ -178,4 +178,20 @@ void compute_derived_fields(Snapshot& snapshot) {
   }
 }
 
+JobRow as_job(const WorkerRow& worker) {
+  JobRow job;
+  job.host = worker.host;
+  job.owner = worker.owner;
+  job.command = worker.command;
+  job.language = worker.language;
+  job.evidence = worker.evidence;
+  job.file = worker.file;
+  job.line = worker.line;
+  job.source_kind = worker.manager == "supervisor" ? "supervisor" : "worker-unit";
+  job.verdict = worker.verdict;
+  job.fingerprint = worker.fingerprint;
+  job.flags = worker.flags;
+  return job;
+}
+
 } // namespace digger::report

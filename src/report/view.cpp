@@ -253,6 +253,11 @@ ReportView build_view(const Snapshot& snapshot, const Filter& filter, std::strin
   for (const auto& line : snapshot.migrated) {
     view.totals.migrated += filter.matches_job(line, snapshot.hosts.at(line.host)) ? 1 : 0;
   }
+  for (const auto& worker : snapshot.workers) {
+    if (filter.matches_job(as_job(worker), snapshot.hosts.at(worker.host))) {
+      view.workers.push_back(&worker);
+    }
+  }
   view.groups = sorted_groups(hidden_groups, true);
   for (auto& group : sorted_groups(other_groups, false)) {
     view.groups.push_back(std::move(group));

@@ -12,6 +12,7 @@
 //   web-03 ok: a shell job                     unreachable (unknown, not "removed")
 //   cache-01 unreachable                       ok with one job (unknown: not scanned before)
 //   web-02 www-data etl job                    disabled, marked migrated (diff: migrated)
+// Scan 2 also finds a Supervisor queue worker on web-01 (8 processes; diff: a worker added).
 // Both scans also hold jobs of other sources: a package's cron.d file and an Ansible one on
 // web-01, /etc/anacrontab on web-02, a systemd timer running a Go binary on db-01; scan 2 adds
 // a run-parts script on cache-01. Scan 1 is as an older digger-scan wrote it (no verdicts);
@@ -23,6 +24,7 @@
 #include "digger/judge/fingerprint.hpp"
 #include "digger/timing/describe.hpp"
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -193,6 +195,30 @@ inline void add_other_sources(catalog::HostRecord& host, bool decided) {
   }
 }
 
+// A Laravel queue worker kept running by Supervisor (issue 18).
+inline catalog::SourceRow worker_source() {
+  catalog::EntryRow entry;
+  entry.kind = "worker";
+  entry.line_number = 3;
+  entry.raw = "[program:laravel-worker]";
+  entry.command = "php /srv/app/artisan queue:work --sleep=3";
+  entry.run_as = "forge";
+  entry.language = "php";
+  entry.evidence = "interpreter php";
+  entry.description = "supervisor program laravel-worker, 8 processes, autorestart=true";
+  entry.fingerprint = "worker-laravel";
+  entry.verdict = "hidden";
+  catalog::WorkerRow worker;
+  worker.manager = "supervisor";
+  worker.name = "laravel-worker";
+  worker.group = "laravel-worker";
+  worker.instances = 8;
+  worker.restart = "true";
+  worker.environment = {"APP_ENV=production", "DB_PASSWORD=***"};
+  entry.worker = std::move(worker);
+  return fixture_source("/etc/supervisor/conf.d/laravel.conf", "supervisor", "", {entry});
+}
+
 // Scan 2's verdicts for crontab jobs: hidden, with the reasons the verdict rules give.
 inline void decide_crontab_jobs(catalog::HostRecord& host) {
   for (auto& source : host.sources) {
@@ -310,6 +336,7 @@ inline std::vector<catalog::HostRecord> fixture_scan_two() {
   settle.go_version = "go1.19.8";
   settle.go_module = "example.com/settle";
   hosts[2].programs.push_back(settle);
+  hosts[0].sources.push_back(worker_source());
   auto& weekly = hosts[2].sources[0].entries.back();
   weekly.flags = {"target-missing"};
   weekly.verdict_reasons.push_back("target missing");
@@ -337,6 +364,9 @@ inline std::int64_t write_fixture_scan(catalog::Catalog& catalog,
 // Both scans into a new catalog at `path`.
 inline void write_fixture_catalog(const std::string& path) {
   auto catalog = catalog::Catalog::open(path);
+  const catalog::SourceKindRow supervisor{"supervisor", "", "none",
+                                          "a supervisord configuration file"};
+  catalog.register_source_kinds(std::span(&supervisor, 1));
   write_fixture_scan(catalog, fixture_scan_one(), "2026-11-11T02:00:00Z", "2026-11-11T02:03:10Z");
   write_fixture_scan(catalog, fixture_scan_two(), "2026-11-18T02:00:00Z", "2026-11-18T02:02:45Z");
 }

@@ -110,10 +110,13 @@ TEST_CASE("ndjson: one job object per line, as in the JSON report", "[report][nd
   write_ndjson(view, ndjson);
   const auto report = nlohmann::json::parse(render_json(view));
   const auto lines = lines_of(ndjson.str());
-  REQUIRE(lines.size() == report["jobs"].size());
+  const auto jobs = report["jobs"].size();
+  // The jobs, then the workers (each "type": "worker").
+  REQUIRE(lines.size() == jobs + report["workers"].size());
   REQUIRE(!lines.empty());
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    CHECK(nlohmann::json::parse(lines[i]) == report["jobs"][i]);
+    CHECK(nlohmann::json::parse(lines[i]) ==
+          (i < jobs ? report["jobs"][i] : report["workers"][i - jobs]));
   }
 }
 

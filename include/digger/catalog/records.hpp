@@ -20,7 +20,7 @@ std::optional<ScanStatus> scan_status_from_name(std::string_view name);
 
 // Allowed values of the text columns that are checked by the schema.
 bool is_host_status(std::string_view status);  // ok, partial, unreachable, timeout, ...
-bool is_entry_kind(std::string_view kind);     // job, env, disabled-job, comment, blank, invalid
+bool is_entry_kind(std::string_view kind);     // job, worker, env, disabled-job, comment, ...
 bool is_verdict(std::string_view verdict);     // "", managed, hidden, migrated
 bool is_run_verdict(std::string_view verdict); // "", running, ambiguous, no-evidence, ...
 
@@ -43,6 +43,23 @@ struct RunEvidenceRow {
   std::int64_t runs = 0, ambiguous_runs = 0, failures = 0;
   std::optional<std::int64_t> last_run, last_failure, last_exit_status; // epoch seconds
   friend bool operator==(const RunEvidenceRow&, const RunEvidenceRow&) = default;
+};
+
+// What a process manager says about a long-running program (issue 18): the extra facts of an
+// entry of kind "worker" (stored in worker_facts, docs/catalog.md).
+struct WorkerRow {
+  std::string manager; // "supervisor" or "systemd"
+  std::string name;    // the [program:x] name or the unit name
+  std::string group;   // the supervisor group ("" for a unit)
+  std::int64_t instances = 1;
+  std::vector<std::string> process_names; // supervisor's expanded process_name, bounded
+  bool autostart = true;                  // starts with the manager / the unit is enabled
+  std::string restart;   // autorestart= (true, false, unexpected) or Restart= of a unit
+  std::string directory; // where it runs
+  std::vector<std::string> environment; // NAME=value, the values redacted
+  std::vector<std::string> unresolved;  // names a scan cannot know (%(ENV_HOME)s)
+  std::string rejected; // why the manager refuses its configuration, "" when it runs
+  friend bool operator==(const WorkerRow&, const WorkerRow&) = default;
 };
 
 // One crontab line, as parsed and classified.
@@ -73,6 +90,7 @@ struct EntryRow {
   // that runs their directory ("/etc/crontab:17", "/etc/anacrontab:5").
   std::string schedule_origin;
   RunEvidenceRow run; // jobs only
+  std::optional<WorkerRow> worker; // kind "worker" only
   friend bool operator==(const EntryRow&, const EntryRow&) = default;
 };
 

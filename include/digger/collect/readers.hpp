@@ -21,6 +21,8 @@ SourceRead read_run_parts(const CronSource& source, const ReadContext& context);
 SourceRead read_unit(const CronSource& source, const ReadContext& context);
 SourceRead read_at(const CronSource& source, const ReadContext& context);
 SourceRead read_laravel_tasks(const CronSource& source, const ReadContext& context);
+SourceRead read_supervisor(const CronSource& source, const ReadContext& context);
+SourceRead read_worker_unit(const CronSource& source, const ReadContext& context);
 
 // One crontab line as a job: what `digger-scan parse` enriches line by line. `owner` is the
 // crontab's owner (a system crontab's jobs run as their user column).

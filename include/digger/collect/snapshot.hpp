@@ -23,6 +23,8 @@ enum class SourceKind {
   systemd_unit,
   at_job, // a job file of atd's spool
   laravel_task, // the tasks of a Laravel application's scheduler (read after the inspection)
+  supervisor,  // issue 18: supervisord's configuration files (workers)
+  worker_unit, // issue 18: services of /etc/systemd/system no timer starts (workers)
   first_registered = 64
 };
 

@@ -32,8 +32,9 @@ struct ReadContext {
 using SourceReader = SourceRead (*)(const CronSource& source, const ReadContext& context);
 
 // Which clock a source's schedules are written for (what `next` and the exports read).
-// `once`: a single run at a fixed UTC time (an at job).
-enum class ScheduleClock { cron, anacron, systemd, inherited, once };
+// `once`: a single run at a fixed UTC time (an at job); `none`: its entries are long-running
+// workers, not scheduled.
+enum class ScheduleClock { cron, anacron, systemd, inherited, once, none };
 
 // The crontab grammar a source's lines follow (none: not a crontab).
 enum class CrontabFlavour { none, user, system };

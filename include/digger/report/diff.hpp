@@ -50,14 +50,25 @@ struct JobMove {
   JobRow after;
 };
 
+// A worker (Supervisor program, systemd service) present in one scan only, on a host scanned in
+// both. A changed command or instance count is a removal and an addition.
+struct WorkerChange {
+  bool added = true;
+  std::string host;
+  int port = 22;
+  WorkerRow worker; // its `host` indexes the snapshot it comes from
+};
+
 struct Diff {
   catalog::ScanSummary from;
   catalog::ScanSummary to;
-  std::vector<HostDiff> hosts; // every host of either scan, by name then port
-  std::vector<JobMove> moves;  // by fingerprint, then hosts
+  std::vector<HostDiff> hosts;       // every host of either scan, by name then port
+  std::vector<JobMove> moves;        // by fingerprint, then hosts
+  std::vector<WorkerChange> workers; // by host, then removed before added, file and line
   struct Counts {
     std::size_t added = 0, removed = 0, schedule_changed = 0, command_changed = 0, moved = 0,
-                hosts_new = 0, hosts_gone = 0, hosts_unknown = 0, migrated = 0;
+                hosts_new = 0, hosts_gone = 0, hosts_unknown = 0, migrated = 0, workers_added = 0,
+                workers_removed = 0;
   } counts;
   // Added, removed, changed or moved jobs, or hosts new to or gone from the inventory. Hosts
   // that became unknown are reported but are not a change in themselves.
@@ -77,7 +88,11 @@ struct Diff {
 // added and gone hosts' jobs as removed, so a job that followed a renamed host is a move.
 Diff diff_snapshots(const Snapshot& from, const Snapshot& to);
 
-// Sets diff.counts from its hosts and moves (after a filter removed some).
+// Fills diff.workers: per host scanned (ok or partial) in both scans, the workers whose
+// (manager, name, owner, command, instances, restart) is in one scan only.
+void diff_workers(const Snapshot& from, const Snapshot& to, Diff& diff);
+
+// Sets diff.counts from its hosts, moves and workers (after a filter removed some).
 void count_changes(Diff& diff);
 
 // The default --from: the newest complete scan that started at least 7 days before `to`

@@ -91,6 +91,30 @@ struct JobRow {
   bool has_flag(std::string_view flag) const;
 };
 
+// A long-running program kept alive by Supervisor or systemd (issue 18; catalog worker_facts).
+struct WorkerRow {
+  std::size_t host = 0; // index into Snapshot::hosts
+  std::string manager;  // "supervisor" or "systemd"
+  std::string name;
+  std::string owner; // the user it runs as
+  std::string command;
+  std::string language; // "unknown" when unclassified
+  std::string evidence;
+  std::int64_t instances = 1;
+  std::string restart; // autorestart= or Restart=
+  bool autostart = true;
+  std::string rejected; // why the manager refuses its configuration; "" when it runs
+  std::string file;
+  int line = 0;
+  std::string verdict; // hidden, managed or ""
+  std::string fingerprint;
+  std::vector<std::string> flags;
+};
+
+// A worker seen as a job with no schedule, for what reads jobs (the filter): owner, command,
+// language, file, line, verdict, flags, fingerprint; source_kind "supervisor" or "worker-unit".
+JobRow as_job(const WorkerRow& worker);
+
 struct Snapshot {
   catalog::ScanSummary scan;
   std::vector<HostRow> hosts; // sorted by name, then port
@@ -98,6 +122,7 @@ struct Snapshot {
   // Disabled lines marked `# digger: migrated to ...` (verdict "migrated"): not jobs any more,
   // but `diff` tells a migrated job from a removed one by them. Sorted like jobs.
   std::vector<JobRow> migrated;
+  std::vector<WorkerRow> workers; // sorted by host, file, line; empty before catalog schema v6
 };
 
 // How a job's schedule is read, and so how its next run is found.

@@ -99,6 +99,9 @@ struct ReportView {
   bool verdicts_known = false;
   std::vector<Duplicate> duplicates; // most hosts first, then fingerprint
   AppSchedulers app_schedulers;
+  // Workers the filter matches (as_job: no schedule, so schedule terms never match), in snapshot
+  // order.
+  std::vector<const WorkerRow*> workers;
   Totals totals;
   std::size_t job_count() const;
   const HostRow& host_of(const JobRow& job) const { return snapshot->hosts.at(job.host); }

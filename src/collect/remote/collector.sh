@@ -353,6 +353,22 @@ else
     inlist "$d" "$vendor_unit_dirs" || pwants "$d"
   done
 fi
+# Supervisor (issue 18, workers): its main files, and every file of its include directories.
+for p in $supervisor_paths; do
+  if [ -d "$p" ] && [ ! -L "$p" ]; then dir supervisor "$p" "$small"
+  else slow supervisor "$p" "$small"; fi
+done
+# Worker units (issue 18): services no timer beside them starts (the timer row reads those).
+for d in $worker_unit_dirs; do
+  okdir "$d" || continue
+  for f in "$d"/*.service; do
+    { [ -e "$f" ] || [ -L "$f" ]; } || continue
+    { [ -e "${f%.service}.timer" ] || [ -L "${f%.service}.timer" ]; } && continue
+    count "$d" worker-unit || continue
+    slow worker-unit "$f" "$small"
+  done
+  capnote
+done
 pk="$pk$pq"
 if [ -n "$pk" ] && [ -d "$dpkg_info" ]; then
   pd=$pk

@@ -30,6 +30,7 @@ def write_host(lab_dir, host, keys, binaries=None):
     for d in (etc, os.path.join(root, "etc-work"), os.path.join(root, "var-spool"),
               os.path.join(root, "authorized_keys")) + tuple(os.path.join(root, d) for d in PER_HOST_MOUNTS.values()):
         os.makedirs(d, exist_ok=True)
+    _clear_whiteouts(etc)
     _write_etc(etc, host)
     _write_spool(os.path.join(root, "var-spool"), host)
     _write_cron_files(root, host)
@@ -41,17 +42,33 @@ def write_host(lab_dir, host, keys, binaries=None):
 
 # What Digger reads in /etc beside the opaque directories: a host the lab gave none of these
 # must not show this machine's own (the cron, anacron, at or supervisor packages install them).
-MACHINE_ETC = ("crontab", "anacrontab", "cron.allow", "cron.deny", "at.allow", "at.deny",
-               "supervisord.conf", "supervisor", "supervisord.d")
+MACHINE_ETC_FILES = ("crontab", "anacrontab", "cron.allow", "cron.deny", "at.allow", "at.deny",
+                     "supervisord.conf")
+MACHINE_ETC_DIRS = ("supervisor", "supervisord.d", "supervisor.d")
+
+
+def _clear_whiteouts(etc):
+    """The whiteouts an earlier materialization of this host left: this one decides again."""
+    for name in MACHINE_ETC_FILES + MACHINE_ETC_DIRS:
+        path = os.path.join(etc, name)
+        if os.path.lexists(path) and stat.S_ISCHR(os.lstat(path).st_mode):
+            os.unlink(path)
 
 
 def _hide_machine_files(etc):
-    """An overlay whiteout (a 0/0 character device in the upper layer) for each of MACHINE_ETC
-    the host did not get: the lower layer's file or directory disappears from the host's view."""
-    for name in MACHINE_ETC:
+    """For each of MACHINE_ETC_FILES the host did not get, an overlay whiteout (a 0/0 character
+    device in the upper layer): the machine's file disappears from the host's view. Each of
+    MACHINE_ETC_DIRS becomes an opaque directory, empty unless a fixture writes into it later."""
+    for name in MACHINE_ETC_FILES:
         path = os.path.join(etc, name)
         if not os.path.lexists(path):
             os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(0, 0))
+    for name in MACHINE_ETC_DIRS:
+        path = os.path.join(etc, name)
+        if not os.path.lexists(path):
+            os.mkdir(path, 0o755)
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.setxattr(path, OVERLAY_OPAQUE, b"y")
 
 
 def _write(path, data, mode, uid=0, gid=0):
