@@ -4,6 +4,7 @@
 
 #include "digger/collect/inspect.hpp"
 #include "digger/secrets/secrets.hpp"
+#include "digger/util/ascii.hpp"
 
 #include <fmt/format.h>
 
@@ -16,19 +17,6 @@ template <typename T>
 bool parse_number(std::string_view text, T& value, int base = 10) {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
   return ec == std::errc{} && ptr == text.data() + text.size();
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 std::vector<std::string_view> lines_of(std::string_view text) {
@@ -77,7 +65,7 @@ std::optional<std::string> from_od_hex(std::string_view text) {
     if (i + 1 >= text.size()) {
       return std::nullopt;
     }
-    int high = hex_digit(text[i]), low = hex_digit(text[i + 1]);
+    int high = util::hex_digit(text[i]), low = util::hex_digit(text[i + 1]);
     if (high < 0 || low < 0) {
       return std::nullopt;
     }

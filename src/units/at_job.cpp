@@ -3,6 +3,7 @@
 #include "digger/units/at_job.hpp"
 
 #include "digger/timing/next_runs.hpp"
+#include "digger/util/ascii.hpp"
 
 #include <fmt/format.h>
 
@@ -12,27 +13,10 @@
 namespace digger::units {
 namespace {
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 std::optional<std::uint64_t> hex_field(std::string_view digits) {
   std::uint64_t value = 0;
   for (char c : digits) {
-    const int v = hex_value(c);
+    const int v = util::hex_digit(c);
     if (v < 0) {
       return std::nullopt;
     }
@@ -53,7 +37,7 @@ public:
 
   bool literal(std::string_view format) {
     for (char f : format) {
-      if (is_space(f)) {
+      if (util::is_space(f)) {
         skip_space();
       } else if (pos_ < text_.size() && text_[pos_] == f) {
         ++pos_;
@@ -82,7 +66,7 @@ public:
   std::optional<std::string> word() {
     skip_space();
     const std::size_t start = pos_;
-    while (pos_ < text_.size() && !is_space(text_[pos_])) {
+    while (pos_ < text_.size() && !util::is_space(text_[pos_])) {
       ++pos_;
     }
     if (pos_ == start) {
@@ -93,7 +77,7 @@ public:
 
 private:
   void skip_space() {
-    while (pos_ < text_.size() && is_space(text_[pos_])) {
+    while (pos_ < text_.size() && util::is_space(text_[pos_])) {
       ++pos_;
     }
   }

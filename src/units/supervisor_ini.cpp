@@ -11,33 +11,16 @@
 #include <cstddef>
 #include <limits>
 
+#include "python_text.hpp"
+
 namespace digger::units {
 namespace {
 
+using detail::py_rstrip;
+using detail::py_space;
+using detail::py_strip;
+
 constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
-
-// str.isspace() for the bytes a config holds: C's set plus the ASCII separators 0x1c-0x1f,
-// which Python counts as whitespace too.
-bool py_space(char c) {
-  return util::is_space(c) || (c >= '\x1c' && c <= '\x1f');
-}
-
-std::string_view py_strip(std::string_view text) {
-  while (!text.empty() && py_space(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && py_space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-std::string_view py_rstrip(std::string_view text) {
-  while (!text.empty() && py_space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 // Where the inline comment starts, found as CPython < 3.13 does: in rounds, each round looking
 // at the next occurrence of each prefix, stopping at the first round where one occurrence

@@ -9,22 +9,12 @@
 #include <array>
 #include <limits>
 
+#include "python_text.hpp"
+
 namespace digger::units {
 namespace {
 
-bool py_space(char c) {
-  return util::is_space(c) || (c >= '\x1c' && c <= '\x1f');
-}
-
-std::string_view py_strip(std::string_view text) {
-  while (!text.empty() && py_space(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && py_space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using detail::py_strip;
 
 // shlex.shlex(text) with posix=False and wordchars += '/.+-():': what
 // dict_of_key_value_pairs splits an environment= value into.
