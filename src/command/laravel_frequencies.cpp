@@ -374,10 +374,10 @@ std::optional<std::string> implode(const Value& value) {
   }
   std::string out;
   for (std::size_t i = 0; i < value.items.size(); ++i) {
-    if (value.items[i].second.array) {
+    if (value.items[i].value.array) {
       return std::nullopt;
     }
-    out += (i == 0 ? "" : ",") + value.items[i].second.text;
+    out += (i == 0 ? "" : ",") + value.items[i].value.text;
   }
   return out;
 }

@@ -80,7 +80,7 @@ std::optional<Value> array_literal(const std::vector<php::Token>& t, Arg arg, in
     if (!v) {
       return std::nullopt;
     }
-    out.items.emplace_back(std::move(key), std::move(*v));
+    out.items.push_back({std::move(key), std::move(*v)});
   }
   return out;
 }

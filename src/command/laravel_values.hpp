@@ -16,11 +16,20 @@
 
 namespace digger::command::laravel {
 
+struct ArrayItem;
+
 struct Value {
   std::string text; // a scalar as PHP turns it into a string ("" for false and null)
   bool number = false;
   bool array = false;
-  std::vector<std::pair<std::string, Value>> items; // array: key ("" for a list item), value
+  // array: its items. A struct of our own, not std::pair: a pair cannot hold the still
+  // incomplete Value (libstdc++ checks it under clang), a vector of a declared struct can.
+  std::vector<ArrayItem> items;
+};
+
+struct ArrayItem {
+  std::string key; // "" for a list item
+  Value value;
 };
 
 // One argument: tokens [begin, end) of the token list.
