@@ -67,10 +67,10 @@ Fleet& Fleet::get() {
     std::string authorized_path = f.write_file("authorized_keys", authorized);
     f.address = {
         {"a", "127.0.61.1"}, {"b", "127.0.61.2"}, {"c", "127.0.61.3"}, {"d", "127.0.61.4"}};
-    for (const auto& [name, address] : f.address) {
-      f.pids.push_back(
-          std::stoi(run_shell(fmt::format("'{}' start '{}' {} {} {} '{}'", DIGGER_SSH_FIXTURE,
-                                          f.dir, name, address, fleet_port, authorized_path))));
+    for (const auto& [name, host_address] : f.address) {
+      f.pids.push_back(std::stoi(
+          run_shell(fmt::format("'{}' start '{}' {} {} {} '{}'", DIGGER_SSH_FIXTURE, f.dir, name,
+                                host_address, fleet_port, authorized_path))));
     }
     f.pids.push_back(std::stoi(run_shell(fmt::format("'{}' tarpit '{}' tarpit 127.0.61.9 {}",
                                                      DIGGER_SSH_FIXTURE, f.dir, fleet_port))));

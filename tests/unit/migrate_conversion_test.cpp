@@ -308,9 +308,9 @@ TEST_CASE("Batch: job definition and its schedule", "[migrate][conversion]") {
   REQUIRE(c.converted);
   const auto& def = content_of(c, "batch-job-definition");
   CHECK(def["containerProperties"]["command"] ==
-        nlohmann::json::array({"/bin/sh", "-c", "pg_dump app > /backup/app.sql"}));
+        nlohmann::ordered_json::array({"/bin/sh", "-c", "pg_dump app > /backup/app.sql"}));
   CHECK(def["containerProperties"]["environment"] ==
-        nlohmann::json::array({{{"name", "PGHOST"}, {"value", "db"}}}));
+        nlohmann::ordered_json::array({{{"name", "PGHOST"}, {"value", "db"}}}));
   CHECK(def["timeout"]["attemptDurationSeconds"] == 3600);
   CHECK(c.definitions[0].name == "web01-alice-pg_dump");
   CHECK(c.definitions[1].name == "web01-alice-pg_dump-schedule");
@@ -347,7 +347,7 @@ TEST_CASE("JSON form", "[migrate][conversion]") {
       migrate::to_json(convert(make_job("0 12 * * 1", "x"), migrate::target_named("eventbridge")));
   CHECK(j["target"] == "eventbridge");
   CHECK(j["converted"] == true);
-  CHECK(j["schedules"] == nlohmann::json::array({"cron(0 12 ? * 2 *)"}));
+  CHECK(j["schedules"] == nlohmann::ordered_json::array({"cron(0 12 ? * 2 *)"}));
   REQUIRE(j["definitions"].size() == 1);
   CHECK(j["definitions"][0]["kind"] == "scheduler-schedule");
   for (const auto& l : j["lost"]) {
