@@ -24,7 +24,8 @@ bool has(const std::vector<std::string>& words, std::string_view word) {
 } // namespace
 
 std::string laravel_app_directory(const CommandAnalysis& a) {
-  const auto task = first_word(a.subcommand.value_or(""));
+  const std::string subcommand = a.subcommand.value_or(""); // task views into it: keep it
+  const auto task = first_word(subcommand);
   if (a.framework != "laravel" || (task != "schedule:run" && task != "schedule:work")) {
     return "";
   }
