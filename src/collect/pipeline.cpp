@@ -32,7 +32,11 @@ const AppRun* Expansions::find_app(std::string_view dir) const {
 
 std::vector<std::string> laravel_app_files(std::string_view app_directory) {
   std::string base(app_directory == "/" ? "" : app_directory);
-  return {base + "/app/Console/Kernel.php", base + "/routes/console.php"};
+  std::vector<std::string> files;
+  for (std::string_view tail : laravel_schedule_files) {
+    files.push_back(base + std::string(tail));
+  }
+  return files;
 }
 
 namespace {
@@ -154,7 +158,9 @@ void expand_inspected(HostJobs& jobs, const HostSnapshot& snapshot, const HostCo
       if (read > 0) {
         job.app_tasks = tasks;
       }
-      job.app_note = read > 0 ? "" : (why.empty() ? "no Kernel.php or routes/console.php" : why);
+      job.app_note =
+          read > 0 ? ""
+                   : (why.empty() ? "no Kernel.php, routes/console.php or bootstrap/app.php" : why);
     });
   }
   for (auto& file : added) {

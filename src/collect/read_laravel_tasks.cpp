@@ -1,8 +1,8 @@
 // A Laravel application's scheduled tasks (Expansion::inspected): the inspection read
-// app/Console/Kernel.php or routes/console.php as the run-as user of the parent job that runs
-// `artisan schedule:run`, and kept only the tasks (command::read_laravel_schedule). Each task
-// is a child job of that parent: its own cron expression (inferred from source), the parent's
-// user (or the task's ->user()), its file and line as the schedule's origin.
+// app/Console/Kernel.php, routes/console.php or bootstrap/app.php as the run-as user of the parent
+// job that runs `artisan schedule:run`, and kept only the tasks (command::read_laravel_schedule).
+// Each task is a child job of that parent: its own cron expression (inferred from source), the
+// parent's user (or the task's ->user()), its file and line as the schedule's origin.
 #include "digger/collect/pipeline.hpp"
 #include "digger/collect/readers.hpp"
 #include "digger/crontab/crontab.hpp"
@@ -13,7 +13,7 @@ namespace digger::collect {
 namespace {
 
 std::string_view app_directory_of(std::string_view path) {
-  for (std::string_view tail : {"/app/Console/Kernel.php", "/routes/console.php"}) {
+  for (std::string_view tail : laravel_schedule_files) {
     if (path.ends_with(tail)) {
       auto dir = path.substr(0, path.size() - tail.size());
       return dir.empty() ? "/" : dir;

@@ -129,7 +129,11 @@ template <typename Make>
 void add_schedules(const crontab::Schedule& schedule, const JobFacts& facts,
                    std::string_view suffix, std::set<std::string>& used_names, Conversion& out,
                    Make make) {
-  const auto expressions = eventbridge_expressions(schedule);
+  // An at job: one run-once schedule, its time in UTC (the job's zone is UTC: at_job()).
+  const auto expressions =
+      facts.run_once
+          ? std::vector<std::string>{fmt::format("at({})", run_once_utc(*facts.run_once))}
+          : eventbridge_expressions(schedule);
   for (size_t i = 0; i < expressions.size(); ++i) {
     std::string tail(suffix);
     tail += expressions.size() > 1 ? (i == 0 ? "-dom" : "-dow") : "";
@@ -266,6 +270,7 @@ const TargetSpec eventbridge_target = {
     .name = "eventbridge",
     .summary = "EventBridge Scheduler, commands through SSM Run Command",
     .names = scheduler_names,
+    .takes_one_off = true, // at(yyyy-mm-ddThh:mm:ss)
     .day_and_detail = aws_day_detail,
     .mail_route = aws_mail,
     .random_delay = RandomDelay::capped_at_1440,
@@ -299,6 +304,7 @@ const TargetSpec batch_target = {
     .name = "batch",
     .summary = "AWS Batch job definitions started by EventBridge Scheduler",
     .names = {128, "-_", false}, // job definition: up to 128, [A-Za-z0-9_-]
+    .takes_one_off = true,       // at(yyyy-mm-ddThh:mm:ss)
     .day_and_detail = aws_day_detail,
     .mail_route = aws_mail,
     .random_delay = RandomDelay::capped_at_1440,

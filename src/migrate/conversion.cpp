@@ -2,6 +2,7 @@
 
 #include "digger/migrate/builders.hpp"
 #include "digger/migrate/expressions.hpp"
+#include "digger/units/at_job.hpp"
 
 #include <fmt/format.h>
 
@@ -14,6 +15,25 @@ Conversion refused(Target target, Lost reason) {
   out.converted = false;
   out.lost.push_back(std::move(reason));
   return out;
+}
+
+// An at job runs once: only a target with a run-once schedule keeps that promise, and only
+// while its time is still ahead (a definition for a past time would never run, or run late).
+std::optional<Lost> one_off_refusal(std::chrono::sys_seconds run_once,
+                                    std::chrono::sys_seconds reference, Target target) {
+  if (!target->takes_one_off) {
+    return Lost{"one-off", LossLevel::impossible,
+                fmt::format("an at job runs once; {} has no one-off schedule, and a recurring "
+                            "one would run it again",
+                            target->name)};
+  }
+  if (run_once <= reference) {
+    return Lost{"one-off", LossLevel::impossible,
+                fmt::format("the at job was due at {} UTC, before the scan: it has run or is "
+                            "running, so nothing is left to schedule",
+                            run_once_utc(run_once))};
+  }
+  return std::nullopt;
 }
 
 // Why nothing can be generated for this job on this target, before any builder runs.
@@ -29,6 +49,9 @@ std::optional<Lost> refusal(const crontab::Job& job, const JobContext& context,
     return Lost{"run-as-user", LossLevel::impossible,
                 fmt::format("'{}' is not a user name the targets accept", printable(facts.run_as))};
   }
+  if (facts.run_once) {
+    return one_off_refusal(*facts.run_once, context.reference, target);
+  }
   if (!facts.timer_triggers.empty() && target->takes_timer_triggers) {
     return std::nullopt; // the timer's own lines are written as they are
   }
@@ -39,6 +62,10 @@ std::optional<Lost> refusal(const crontab::Job& job, const JobContext& context,
 }
 
 } // namespace
+
+std::string run_once_utc(std::chrono::sys_seconds time) {
+  return units::utc_iso8601(time.time_since_epoch().count()).substr(0, 19);
+}
 
 Conversion convert_job(const crontab::Job& job, const JobContext& context, Target target,
                        std::set<std::string>& used_names) {

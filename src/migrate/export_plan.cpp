@@ -202,9 +202,7 @@ ExportedJob export_one(const ExportJob& source, Target target, std::chrono::sys_
   std::string error;
   auto read = read_job(source, reader, error);
   if (!read) {
-    // An at job is read fine: it has no recurring form (export_sources.cpp).
-    out.conversion.lost.push_back(
-        {source.source_kind == "at" ? "one-off" : "unreadable", LossLevel::impossible, error});
+    out.conversion.lost.push_back({"unreadable", LossLevel::impossible, error});
     return out;
   }
   std::vector<std::string> hidden;

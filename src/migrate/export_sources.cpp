@@ -3,6 +3,7 @@
 #include "digger/migrate/job_facts.hpp"
 #include "digger/timing/calendar_spec.hpp"
 #include "digger/units/anacrontab.hpp"
+#include "digger/units/at_job.hpp"
 
 #include <fmt/format.h>
 
@@ -226,6 +227,27 @@ bool field_bits(const std::vector<timing::CalendarComponent>& list, int low, int
   return true;
 }
 
+// An at job: its commands, run once at the time its spool file's name holds (atd's own
+// record of it). Targets without a one-off schedule refuse it (conversion.cpp).
+std::optional<SourceJob> at_job(const ExportJob& source, std::string& error) {
+  const auto name = at_job_name(source.file);
+  if (!name || source.command.empty()) {
+    error = "the at job's time or commands are not in the catalog";
+    return std::nullopt;
+  }
+  SourceJob out;
+  out.job.command = source.command;
+  out.job.schedule_text = source.schedule;
+  out.job.cron_tz = "UTC"; // the run time is an instant: written in UTC, no DST applies
+  out.context.run_once = std::chrono::sys_seconds{std::chrono::seconds{name->run_time}};
+  out.context.origin_losses.push_back(
+      {"at-environment", LossLevel::workaround,
+       "atd runs the job with the environment and directory of the shell that queued it (the "
+       "spool file's export and cd lines, not kept by the scan): the definition runs the "
+       "commands alone"});
+  return out;
+}
+
 } // namespace
 
 std::optional<crontab::Schedule> calendar_as_schedule(std::string_view calendar,
@@ -260,6 +282,12 @@ std::optional<crontab::Schedule> calendar_as_schedule(std::string_view calendar,
   return out;
 }
 
+std::optional<units::AtJobName> at_job_name(std::string_view spool_path) {
+  const auto slash = spool_path.find_last_of('/');
+  return units::parse_at_job_name(
+      spool_path.substr(slash == std::string_view::npos ? 0 : slash + 1));
+}
+
 std::optional<SourceJob> read_source_job(const ExportJob& source, std::string& error) {
   std::optional<SourceJob> out;
   if (source.source_kind == "anacrontab") {
@@ -269,9 +297,7 @@ std::optional<SourceJob> read_source_job(const ExportJob& source, std::string& e
   } else if (source.source_kind == "timer") {
     out = timer_job(source, error);
   } else if (source.source_kind == "at") {
-    // No target has a one-off schedule yet (EventBridge Scheduler's at(...) would be one):
-    // a recurring definition would run it again, so it is left out and listed.
-    error = "an at job runs once; it is not turned into a recurring schedule";
+    out = at_job(source, error);
   } else {
     error = fmt::format("jobs from '{}' sources are not exported", source.source_kind);
   }

@@ -222,6 +222,7 @@ JobFacts job_facts(const crontab::Job& job, const JobContext& context) {
                             context.host.empty() ? "unknown host" : context.host));
   facts.batch_timeout_seconds = std::max(60, context.batch_timeout_seconds);
   facts.timer_triggers = context.timer_triggers;
+  facts.run_once = context.run_once;
   facts.catch_up = context.catch_up;
   return facts;
 }

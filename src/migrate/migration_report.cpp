@@ -1,5 +1,6 @@
 #include "digger/migrate/migration_report.hpp"
 
+#include "digger/migrate/export_sources.hpp"
 #include "digger/migrate/job_facts.hpp"
 #include "digger/migrate/target_spec.hpp"
 
@@ -139,6 +140,13 @@ std::vector<CutoverStep> cutover_plan(const ExportPlan& plan) {
     if (job.source_kind == "run-parts") {
       // run-parts skips a file that is not executable (both flavours)
       step.disable = fmt::format("chmod a-x -- {}", shell_quote(job.file));
+    } else if (job.source_kind == "at") {
+      // atrm takes the job number atd gave it; the spool file's name holds it.
+      const auto name = at_job_name(job.file);
+      if (!name) {
+        continue;
+      }
+      step.disable = fmt::format("atrm {}", name->number);
     } else if (job.source_kind == "timer") {
       const auto slash = job.file.find_last_of('/');
       step.disable =

@@ -98,6 +98,12 @@ std::vector<std::string> triggers_of(const crontab::Job& job, const JobFacts& fa
     out.schedules = facts.timer_triggers; // a timer's own lines: exact by definition
     return facts.timer_triggers;
   }
+  if (facts.run_once) { // a calendar with the full date and time elapses once
+    std::string time = run_once_utc(*facts.run_once);
+    time[10] = ' ';
+    out.schedules = {time + " UTC"};
+    return {"OnCalendar=" + out.schedules.front()};
+  }
   if (job.schedule.is_reboot()) {
     out.schedules = {"OnBootSec=1min"};
     out.lost.push_back({"reboot", LossLevel::workaround,
@@ -154,7 +160,8 @@ const TargetSpec systemd_target = {
     .boot_trigger = true,
     .ands_day_fields = true, // systemd ANDs the weekday and the date
     .takes_timer_triggers = true,
-    .catches_up = true, // Persistent=true
+    .catches_up = true,    // Persistent=true
+    .takes_one_off = true, // OnCalendar= with the full date elapses once
     .native_stdin = true,
     .mail_route = "add OnFailure= with a mail unit (systemd-cron's cron-mail@) or read the journal",
     .random_delay = RandomDelay::native,

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A Laravel application tree on a lab host (labkit/laravel.py): the scan expands www-data's
 `php artisan schedule:run` line into the application's tasks, read from its Kernel.php and
-routes/console.php (never executed), and does not read the Kernel.php of an application that
+routes/console.php and Laravel 11's bootstrap/app.php (never executed), and does not read the Kernel.php of an application that
 www-data cannot read (its canary never reaches the catalog). Brings its own 1-host lab up in
 DIR and takes it down. Usage: test_laravel.py DIGGER_SCAN DIR
 """
@@ -40,7 +40,9 @@ def check(digger, lab_dir):
     kernel = "/srv/shop/app/Console/Kernel.php"
     want = {(kernel, "php /srv/shop/artisan m:five"): ("*/5 * * * *", 21),
             (kernel, "php /srv/shop/artisan w:on"): ("0 8 * * 1", 41),
-            ("/srv/shop/routes/console.php", "php /srv/shop/artisan backup:run"): ("30 1 * * *", 15)}
+            ("/srv/shop/routes/console.php", "php /srv/shop/artisan backup:run"): ("30 1 * * *", 15),
+            ("/srv/shop/bootstrap/app.php", "php /srv/shop/artisan invoices:send"): ("15 6 * * *", 21),
+            ("/srv/shop/bootstrap/app.php", "laravel job PruneSessions"): ("*/30 * * * *", 22)}
     for key, (schedule, line) in want.items():
         row = tasks.get(key)
         if not row or row[2] != schedule or row[1] != line or row[4] != "www-data":
@@ -66,8 +68,8 @@ def check(digger, lab_dir):
         subprocess.run([digger, "report", "--db", db, "--format", "json"], stdout=out, check=False)
     with open(json_path) as f:
         doc = json.load(f)
-    if len(doc.get("app_schedulers", {}).get("tasks", [])) != 56:
-        problems.append("the JSON report's app_schedulers has not the 56 tasks")
+    if len(doc.get("app_schedulers", {}).get("tasks", [])) != 58:
+        problems.append("the JSON report's app_schedulers has not the 58 tasks")
     schema = os.path.join(HERE, "..", "..", "docs", "report.schema.json")
     if subprocess.run([sys.executable, os.path.join(HERE, "..", "report", "check_schema.py"), schema,
                        json_path]).returncode != 0:

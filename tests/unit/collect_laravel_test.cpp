@@ -107,6 +107,7 @@ TEST_CASE("schedule:run asks for the app's files as its run-as user", "[collect]
   CHECK(shop->app_source);
   CHECK(shop->users == std::vector<std::string>{"www-data"});
   REQUIRE(find("/srv/shop/routes/console.php") != targets.end());
+  REQUIRE(find("/srv/shop/bootstrap/app.php") != targets.end()); // Laravel 11's withSchedule()
   REQUIRE(find("/srv/blog/app/Console/Kernel.php") != targets.end());
   auto plan = plan_inspection(targets);
   CHECK(plan.payload.find(std::string("=www-data/srv/shop/app/Console/Kernel.php\0", 42)) !=
@@ -115,9 +116,9 @@ TEST_CASE("schedule:run asks for the app's files as its run-as user", "[collect]
   InspectLimits small;
   small.max_app_sources = 2;
   const auto bounded = plan_inspection(targets, small);
-  CHECK(bounded.over_bound.size() == 2);
-  CHECK(bounded.note.empty()); // the programs' bound note is about programs only
-  CHECK(bounded.app_paths.size() == 4);
+  CHECK(bounded.over_bound.size() == 4); // 2 apps x 3 files, 2 read
+  CHECK(bounded.note.empty());           // the programs' bound note is about programs only
+  CHECK(bounded.app_paths.size() == 6);
 }
 
 TEST_CASE("the tasks become child jobs; other in-app schedulers are flagged",

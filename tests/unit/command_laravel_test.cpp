@@ -225,3 +225,20 @@ TEST_CASE("other in-app schedulers are named, not expanded", "[command][laravel]
   CHECK(app_scheduler(analyze_command("/usr/bin/backup.sh")).empty());
   CHECK(app_scheduler(analyze_command("cd /srv/app && php artisan schedule:run")).empty());
 }
+
+TEST_CASE("Laravel 11's bootstrap/app.php: the tasks of the withSchedule() closure",
+          "[command][laravel]") {
+  const auto schedule = read_laravel_schedule(slurp("bootstrap/app.php"));
+  REQUIRE(schedule.tasks.size() == 2);
+  const auto* invoices = find(schedule, "invoices:send");
+  REQUIRE(invoices != nullptr);
+  CHECK(invoices->kind == "command");
+  CHECK(invoices->expression == "15 6 * * *");
+  CHECK(invoices->line == 21);
+  CHECK(invoices->unresolved.empty());
+  const auto* prune = find(schedule, "PruneSessions");
+  REQUIRE(prune != nullptr);
+  CHECK(prune->kind == "job");
+  CHECK(prune->expression == "*/30 * * * *");
+  CHECK(prune->conditions.empty());
+}

@@ -218,19 +218,50 @@ TEST_CASE("export names are unique across jobs and jobs of other kinds are not f
   CHECK(find_file(files, "k8s/web-01-root-run-sh-2.yaml") != nullptr);
 }
 
-TEST_CASE("export lists an at job as one-off on every target", "[migrate][export][at]") {
+TEST_CASE("an at job becomes a run-once schedule where the target has one",
+          "[migrate][export][at]") {
   auto at = crontab_job("web-01", "deploy", {"/usr/bin/python3 /opt/x.py"});
   at.source_kind = "at";
-  at.file = "/var/spool/cron/atjobs/a0000701cabf56";
+  at.file = "/var/spool/cron/atjobs/a0000701cabf56"; // job 7, 2027-03-01 02:30 UTC
   at.line = 1;
-  for (const char* name : {"k8s", "systemd", "eventbridge"}) {
-    CAPTURE(name);
-    const auto plan = plan_of({at}, migrate::target_named(name));
+  at.command = "/usr/bin/python3 /opt/x.py";
+  SECTION("EventBridge Scheduler: at(), in UTC, created disabled; atrm at cut-over") {
+    const auto plan = plan_of({at}, migrate::target_named("eventbridge"));
     REQUIRE(plan.jobs.size() == 1);
+    const auto& conversion = plan.jobs[0].conversion;
+    REQUIRE(conversion.converted);
+    CHECK(conversion.schedules == std::vector<std::string>{"at(2027-03-01T02:30:00)"});
+    const auto& content = conversion.definitions.at(0).content;
+    CHECK(content["ScheduleExpression"] == "at(2027-03-01T02:30:00)");
+    CHECK(content["ScheduleExpressionTimezone"] == "UTC");
+    CHECK(content["State"] == "DISABLED");
+    const auto steps = cutover_plan(plan);
+    REQUIRE(steps.size() == 1);
+    CHECK(steps[0].disable == "atrm 7");
+  }
+  SECTION("systemd: a calendar with the full date elapses once") {
+    const auto plan = plan_of({at}, migrate::target_named("systemd"));
+    REQUIRE(plan.jobs[0].conversion.converted);
+    const auto& timer = plan.jobs[0].conversion.definitions.at(0);
+    CHECK(timer.content.get<std::string>().find("OnCalendar=2027-03-01 02:30:00 UTC\n") !=
+          std::string::npos);
+  }
+  SECTION("targets without a one-off schedule list it: a recurring one would run it again") {
+    for (const char* name : {"k8s", "jenkins", "eventbridge-rule"}) {
+      CAPTURE(name);
+      const auto plan = plan_of({at}, migrate::target_named(name));
+      CHECK_FALSE(plan.jobs[0].conversion.converted);
+      REQUIRE(plan.jobs[0].conversion.lost.size() == 1);
+      CHECK(plan.jobs[0].conversion.lost[0].feature == "one-off");
+      CHECK(plan.jobs[0].conversion.lost[0].detail.find("runs once") != std::string::npos);
+    }
+  }
+  SECTION("a job due before the scan is not scheduled again") {
+    at.file = "/var/spool/cron/atjobs/a0000801c81cb0"; // 2026-11-01 04:00 UTC
+    const auto plan = plan_of({at}, migrate::target_named("eventbridge"));
     CHECK_FALSE(plan.jobs[0].conversion.converted);
-    REQUIRE(plan.jobs[0].conversion.lost.size() == 1);
-    CHECK(plan.jobs[0].conversion.lost[0].feature == "one-off");
-    CHECK(plan.jobs[0].conversion.lost[0].detail.find("runs once") != std::string::npos);
+    CHECK(plan.jobs[0].conversion.lost.at(0).detail.find("2026-11-01T04:00:00 UTC") !=
+          std::string::npos);
   }
 }
 

@@ -14,6 +14,7 @@
 #include "digger/collect/line_cap.hpp"
 #include "digger/collect/snapshot.hpp"
 
+#include <array>
 #include <map>
 #include <string>
 #include <string_view>
@@ -52,8 +53,12 @@ private:
   std::map<std::string, AppRun, std::less<>> apps_;
 };
 
-// The files of a Laravel application the inspection reads for its scheduler's tasks:
-// app/Console/Kernel.php and routes/console.php (Laravel 11).
+// Where a Laravel application defines its scheduler's tasks, relative to its directory:
+// Kernel.php's schedule() (up to Laravel 10), routes/console.php and bootstrap/app.php's
+// withSchedule() closure (Laravel 11 and later).
+inline constexpr std::array<std::string_view, 3> laravel_schedule_files{
+    "/app/Console/Kernel.php", "/routes/console.php", "/bootstrap/app.php"};
+// Those files of the application in `app_directory`: what the inspection reads.
 std::vector<std::string> laravel_app_files(std::string_view app_directory);
 // Each file's bound: what the inspection reads of it (the rest is left out, and said so).
 inline constexpr std::size_t max_app_source_bytes = 256u << 10;

@@ -2,7 +2,8 @@
 
 // The tasks of a Laravel application's scheduler, read statically (never executed) from
 // app/Console/Kernel.php (`$schedule->command(...)` in `schedule(Schedule $schedule)`) and
-// routes/console.php (Laravel 11: `Schedule::command(...)`): each task's chained frequency
+// routes/console.php (Laravel 11: `Schedule::command(...)`) or bootstrap/app.php (Laravel 11:
+// `->withSchedule(function (Schedule $schedule) {...})`): each task's chained frequency
 // methods are turned into the cron expression Laravel itself computes
 // (Illuminate\Console\Scheduling\ManagesFrequencies). What cannot be known without running the
 // application (a command held in a variable, a frequency from config, `->when(...)`) is listed

@@ -36,6 +36,10 @@ struct JobContext {
   bool catch_up = false;
   // a systemd timer: nothing mails its output, so no mail is lost;
   bool no_mail = false;
+  // an at job: the one time it runs (UTC). Targets with a one-off schedule
+  // (TargetSpec::takes_one_off) write that time; the others refuse the job, since a recurring
+  // schedule would run it again;
+  std::optional<std::chrono::sys_seconds> run_once;
   // what the job's kind loses on every target (anacron's start time).
   std::vector<Lost> origin_losses;
   // Variables whose values the scan removed (secret env lines, and the $DIGGER_SECRET_n that
@@ -62,6 +66,9 @@ struct Conversion {
   std::vector<Definition> definitions;
   std::vector<Lost> lost;
 };
+
+// An at job's time as "2026-12-08T03:00:00" (UTC): EventBridge's at() form.
+std::string run_once_utc(std::chrono::sys_seconds time);
 
 // Converts one parsed job. `used_names` holds the names already given on this target (all
 // jobs of one export share it); the new names are added to it.

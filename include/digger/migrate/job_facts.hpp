@@ -27,9 +27,10 @@ struct JobFacts {
   std::string base_name;                   // host-owner-program, before target limits
   std::string description;                 // for the definitions' description fields
   int batch_timeout_seconds = 3600;
-  std::vector<std::string> timer_triggers; // JobContext::timer_triggers
-  bool catch_up = false;                   // JobContext::catch_up (anacron)
-  std::vector<std::string> secrets;        // JobContext::secrets
+  std::vector<std::string> timer_triggers;          // JobContext::timer_triggers
+  std::optional<std::chrono::sys_seconds> run_once; // JobContext::run_once
+  bool catch_up = false;                            // JobContext::catch_up (anacron)
+  std::vector<std::string> secrets;                 // JobContext::secrets
 };
 
 JobFacts job_facts(const crontab::Job& job, const JobContext& context);

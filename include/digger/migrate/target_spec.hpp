@@ -54,6 +54,7 @@ struct TargetSpec {
   bool ands_day_fields = false;         // can restrict day of month AND weekday (cron's '*' rule)
   bool takes_timer_triggers = false;    // systemd: a timer's own trigger lines are kept verbatim
   bool catches_up = false;              // runs a run missed while down (anacron's promise)
+  bool takes_one_off = false;           // has a run-once schedule (an at job): at(), a date
   std::string_view day_and_detail = {}; // why not, when !ands_day_fields
 
   // The losses every builder shares, as data (losses.cpp reads them).

@@ -1,5 +1,5 @@
 """A Laravel application on a lab host (issue 18, "Application schedulers"): the golden
-Kernel.php and routes/console.php of tests/data/laravel under /srv/shop, a second application
+Kernel.php, routes/console.php and bootstrap/app.php (Laravel 11) of tests/data/laravel under /srv/shop, a second application
 whose Kernel.php only root can read under /srv/private, and www-data's crontab running both
 schedulers. Written into a running lab's per-host /srv and /var/spool (bind mounts), so the
 generator, truth.json and the other hosts stay as they were. Used by tests/lab/test_laravel.py
@@ -38,7 +38,9 @@ def _app(srv, name, kernel_mode, kernel_owner):
            "<?php // %s\n$schedule->command('private:task')->daily();\n" % CANARY, kernel_mode, kernel_owner)
     if name == "shop":
         _write(os.path.join(app, "routes", "console.php"), _fixture("routes/console.php"), 0o644, WWW)
-    for d in (app, os.path.join(app, "app"), os.path.join(app, "app", "Console"), os.path.join(app, "routes")):
+        _write(os.path.join(app, "bootstrap", "app.php"), _fixture("bootstrap/app.php"), 0o644, WWW)
+    for d in (app, os.path.join(app, "app"), os.path.join(app, "app", "Console"), os.path.join(app, "routes"),
+              os.path.join(app, "bootstrap")):
         if os.path.isdir(d):
             os.chmod(d, 0o755)
 
