@@ -41,6 +41,29 @@ void write_more(TableWriter& w, std::size_t total, std::size_t limit, std::strin
   }
 }
 
+// Does it run: the cron log's verdicts over the listed jobs (docs/evidence.md); "" when no
+// listed job was judged (other sources, or a catalog from before run evidence).
+std::string runs_summary(const ReportView& view) {
+  std::map<std::string, std::int64_t, std::less<>> counts;
+  for (const auto& group : view.groups) {
+    for (const JobRow* job : group.jobs) {
+      if (!job->run.verdict.empty()) {
+        ++counts[job->run.verdict];
+      }
+    }
+  }
+  std::vector<std::string> parts;
+  for (std::string_view verdict : {"running", "ambiguous", "no-evidence", "log-unreadable"}) {
+    if (auto it = counts.find(verdict); it != counts.end()) {
+      parts.push_back(fmt::format("{} {}", it->second, verdict));
+    }
+  }
+  return parts.empty() ? ""
+                       : fmt::format("Does it run (cron log): {}; --filter evidence=VERDICT "
+                                     "lists them",
+                                     fmt::join(parts, ", "));
+}
+
 void write_header(TableWriter& w, const ReportView& view, bool full) {
   const auto& scan = view.snapshot->scan;
   w.heading(fmt::format("Digger report: scan {} ({}), finished {}", scan.id,
@@ -61,6 +84,9 @@ void write_header(TableWriter& w, const ReportView& view, bool full) {
   const std::string managed = managed_summary(view);
   if (!managed.empty()) {
     w.para(managed);
+  }
+  if (const std::string runs = runs_summary(view); !runs.empty()) {
+    w.para(runs);
   }
   if (t.migrated > 0) {
     w.para(fmt::format("{} marked migrated (see `digger-scan diff`)",

@@ -194,3 +194,22 @@ TEST_CASE("the diff CSV carries the verdict; the table cuts nothing at width 0",
     CHECK(text_width(line) <= 50);
   }
 }
+
+TEST_CASE("the summary counts the cron log's verdicts when jobs were judged",
+          "[report][summary][evidence]") {
+  Fixture f;
+  CHECK(render_table(f.view(), {false, 0, false}).find("Does it run") == std::string::npos);
+  std::vector<JobRow*> hidden; // the summary counts the listed jobs: hidden batches
+  for (auto& job : f.latest.jobs) {
+    if (job.hidden()) {
+      hidden.push_back(&job);
+    }
+  }
+  REQUIRE(hidden.size() >= 3);
+  hidden[0]->run.verdict = "running";
+  hidden[1]->run.verdict = "running";
+  hidden[2]->run.verdict = "no-evidence";
+  const std::string summary = render_table(f.view(), {false, 0, false});
+  CHECK(summary.find("Does it run (cron log): 2 running, 1 no-evidence; --filter "
+                     "evidence=VERDICT lists them\n") != std::string::npos);
+}
