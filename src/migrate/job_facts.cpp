@@ -2,6 +2,7 @@
 
 #include "digger/migrate/names.hpp"
 #include "digger/migrate/secret_store.hpp"
+#include "digger/util/words.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -35,28 +36,10 @@ std::optional<int> parse_minutes(const std::optional<std::string>& text) {
   return value;
 }
 
-std::vector<std::string_view> split_words(std::string_view text) {
-  std::vector<std::string_view> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t')) {
-      ++pos;
-    }
-    const size_t start = pos;
-    while (pos < text.size() && text[pos] != ' ' && text[pos] != '\t') {
-      ++pos;
-    }
-    if (pos > start) {
-      out.push_back(text.substr(start, pos - start));
-    }
-  }
-  return out;
-}
-
 } // namespace
 
 bool runs_under_nonblocking_flock(std::string_view command) {
-  const auto words = split_words(command);
+  const auto words = util::blank_words(command);
   bool in_flock = false;
   for (std::string_view word : words) {
     if (!in_flock) {

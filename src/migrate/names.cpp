@@ -1,6 +1,7 @@
 #include "digger/migrate/names.hpp"
 
 #include "digger/migrate/target_spec.hpp"
+#include "digger/util/words.hpp"
 
 #include <fmt/format.h>
 
@@ -54,28 +55,6 @@ std::string fit(std::string base, std::string_view suffix, size_t max_length) {
   return base + std::string(suffix);
 }
 
-std::vector<std::string_view> words(std::string_view text) {
-  std::vector<std::string_view> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t')) {
-      ++pos;
-    }
-    const size_t start = pos;
-    while (pos < text.size() && text[pos] != ' ' && text[pos] != '\t' && text[pos] != ';' &&
-           text[pos] != '|' && text[pos] != '&' && text[pos] != '>' && text[pos] != '<') {
-      ++pos;
-    }
-    if (pos > start) {
-      out.push_back(text.substr(start, pos - start));
-    }
-    if (pos < text.size() && text[pos] != ' ' && text[pos] != '\t') {
-      break; // the first simple command ends here
-    }
-  }
-  return out;
-}
-
 bool is_wrapper(std::string_view word) {
   static constexpr std::array<std::string_view, 9> wrappers = {
       "sudo", "nice", "ionice", "flock", "timeout", "nohup", "env", "exec", "chronic"};
@@ -105,7 +84,7 @@ std::string unique_name(std::string_view proposed, std::set<std::string>& used,
 }
 
 std::string program_name(std::string_view command) {
-  const auto list = words(command);
+  const auto list = util::blank_words_until(command, ";|&><");
   bool after_wrapper = false;
   bool skip_lock_file = false;
   for (std::string_view word : list) {

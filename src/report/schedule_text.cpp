@@ -1,5 +1,7 @@
 #include "digger/report/schedule_text.hpp"
 
+#include "digger/util/words.hpp"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -8,21 +10,6 @@
 
 namespace digger::report {
 namespace {
-
-std::vector<std::string_view> words(std::string_view text) {
-  std::vector<std::string_view> out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const auto begin = text.find_first_not_of(" \t", at);
-    if (begin == std::string_view::npos) {
-      break;
-    }
-    const auto end = std::min(text.find_first_of(" \t", begin), text.size());
-    out.push_back(text.substr(begin, end - begin));
-    at = end;
-  }
-  return out;
-}
 
 bool number(std::string_view text, int& value) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -33,7 +20,7 @@ bool number(std::string_view text, int& value) {
 std::string anacron_text(std::string_view normalized) {
   std::string period;
   std::string delay;
-  for (auto word : words(normalized)) {
+  for (auto word : util::blank_words(normalized)) {
     if (word.starts_with("period=")) {
       period = std::string(word.substr(7));
     } else if (word.starts_with("delay=")) {
@@ -60,7 +47,7 @@ std::string anacron_text(std::string_view normalized) {
 
 // "25 6 * * *" -> "06:25"; any other cron schedule as written.
 std::string cron_time(std::string_view raw) {
-  const auto fields = words(raw);
+  const auto fields = util::blank_words(raw);
   int minute = 0;
   int hour = 0;
   if (fields.size() == 5 && number(fields[0], minute) && number(fields[1], hour) &&
