@@ -1,7 +1,6 @@
 #include "digger/catalog/catalog.hpp"
 
 #include "digger/catalog/scan_lock.hpp"
-#include "digger/catalog/schema.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -17,6 +16,7 @@
 #include "catalog_access.hpp"
 #include "host_inserter.hpp"
 #include "probe.hpp"
+#include "schema.hpp"
 
 namespace digger::catalog {
 

@@ -4,12 +4,13 @@
 // the list and the reader live here together, so a column added to entry_runs is added once.
 
 #include "digger/catalog/records.hpp"
-#include "digger/catalog/sqlite.hpp"
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "sqlite.hpp"
 
 namespace digger::catalog {
 

@@ -2,7 +2,6 @@
 // registration, and records of an unknown kind.
 
 #include "digger/catalog/catalog.hpp"
-#include "digger/catalog/schema.hpp"
 #include "digger/catalog/writer.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,6 +11,7 @@
 
 #include "catalog_access.hpp"
 #include "catalog_test_support.hpp"
+#include "schema.hpp"
 
 using namespace digger::catalog;
 using digger::catalog::test::TempDir;

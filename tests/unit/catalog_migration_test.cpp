@@ -1,5 +1,4 @@
 #include "digger/catalog/catalog.hpp"
-#include "digger/catalog/schema.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -10,6 +9,7 @@
 
 #include "catalog_access.hpp"
 #include "catalog_test_support.hpp"
+#include "schema.hpp"
 
 using namespace digger::catalog;
 using digger::catalog::test::TempDir;

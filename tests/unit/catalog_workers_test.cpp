@@ -1,11 +1,11 @@
 // Schema step 6 (issue 18): workers as entries of kind 'worker' with their worker_facts row.
 #include "digger/catalog/catalog.hpp"
-#include "digger/catalog/schema.hpp"
 
 #include <catch2/catch.hpp>
 
 #include "catalog_access.hpp"
 #include "catalog_test_support.hpp"
+#include "schema.hpp"
 
 using namespace digger::catalog;
 using namespace digger::catalog::test;

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "digger/catalog/error.hpp"
 #include "digger/catalog/records.hpp"
-#include "digger/catalog/sqlite.hpp"
 
 #include <cstdint>
 #include <map>
@@ -9,11 +9,15 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace digger::catalog {
 
 inline constexpr const char* default_catalog_path = "./digger.db";
+
+// The SQLite library this process runs with, as `--version` prints it.
+std::string_view sqlite_library_version();
 
 enum class Mode { read_write, read_only };
 

@@ -7,9 +7,10 @@
 // only to the catalog stage and to the targets that link digger_catalog_internal.
 
 #include "digger/catalog/catalog.hpp"
-#include "digger/catalog/sqlite.hpp"
 
 #include <mutex>
+
+#include "sqlite.hpp"
 
 namespace digger::catalog::internal {
 
