@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "catalog_access.hpp"
+
 using namespace digger::catalog;
 using Clock = std::chrono::steady_clock;
 
@@ -127,8 +129,9 @@ int main(int argc, char** argv) {
   for (const char* view :
        {"jobs", "jobs_by_language", "jobs_by_owner", "failed_hosts", "duplicate_jobs"}) {
     std::int64_t count = 0;
-    double seconds = timed(
-        [&] { count = reader.database().query_int(fmt::format("SELECT COUNT(*) FROM {}", view)); });
+    double seconds = timed([&] {
+      count = internal::database(reader).query_int(fmt::format("SELECT COUNT(*) FROM {}", view));
+    });
     fmt::print("  SELECT COUNT(*) FROM {:<17}{:7.3f} s  ({} rows)\n", view, seconds, count);
   }
   fmt::print("  file size             {:7.1f} MiB\n",

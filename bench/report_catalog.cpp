@@ -29,6 +29,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "catalog_access.hpp"
+
 using namespace digger;
 using Clock = std::chrono::steady_clock;
 
@@ -103,7 +105,8 @@ void write_scan(catalog::Catalog& catalog, int hosts, int jobs, int scan) {
   }
   catalog.record_hosts(id, batch);
   catalog.finish_scan(id, catalog::ScanStatus::complete);
-  auto update = catalog.database().prepare("UPDATE scans SET started_at = ?1 WHERE id = ?2");
+  auto update = catalog::internal::database(catalog).prepare(
+      "UPDATE scans SET started_at = ?1 WHERE id = ?2");
   update.bind(1, scan == 1 ? "2026-11-11T02:00:00Z" : "2026-11-18T02:00:00Z").bind(2, id);
   update.run();
 }

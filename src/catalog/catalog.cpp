@@ -1,7 +1,6 @@
 #include "digger/catalog/catalog.hpp"
 
 #include "digger/catalog/scan_lock.hpp"
-#include "digger/catalog/schema.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -14,8 +13,10 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "catalog_access.hpp"
 #include "host_inserter.hpp"
 #include "probe.hpp"
+#include "schema.hpp"
 
 namespace digger::catalog {
 
@@ -404,8 +405,11 @@ const std::string& Catalog::path() const {
 Mode Catalog::mode() const {
   return state_->mode;
 }
-Database& Catalog::database() {
-  return state_->db;
+Database& internal::CatalogAccess::database(Catalog& catalog) {
+  return catalog.state_->db;
+}
+std::mutex& internal::CatalogAccess::mutex(Catalog& catalog) {
+  return catalog.state_->mutex;
 }
 
 } // namespace digger::catalog

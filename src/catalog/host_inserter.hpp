@@ -4,10 +4,11 @@
 // connection and reused, which is most of what makes 10,000 hosts a matter of seconds.
 
 #include "digger/catalog/records.hpp"
-#include "digger/catalog/sqlite.hpp"
 
 #include <cstdint>
 #include <optional>
+
+#include "sqlite.hpp"
 
 namespace digger::catalog {
 

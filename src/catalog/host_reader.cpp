@@ -1,33 +1,25 @@
-#include <nlohmann/json.hpp>
+#include <fmt/format.h>
 
 #include "host_inserter.hpp"
+#include "run_columns.hpp"
+#include "stored_text.hpp"
 
 namespace digger::catalog {
 
 namespace {
 
-std::map<std::string, std::string> parse_labels(const std::string& json) {
-  std::map<std::string, std::string> labels;
-  nlohmann::json object = nlohmann::json::parse(json, nullptr, false);
-  if (object.is_object()) {
-    for (const auto& [key, value] : object.items()) {
-      labels[key] = value.is_string() ? value.get<std::string>() : value.dump();
-    }
-  }
-  return labels;
-}
-
-std::vector<std::string> split_lines(const std::string& joined) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < joined.size()) {
-    std::size_t end = joined.find('\n', start);
-    end = end == std::string::npos ? joined.size() : end;
-    lines.push_back(joined.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
+// The entries query's columns: the entry's own, then worker_facts' (NULL unless the entry is
+// a worker), then entry_runs' (run_columns.hpp, read from run_first on).
+constexpr const char* entry_columns =
+    "line_number, kind, raw, schedule_text, macro, normalized_schedule, command, stdin, "
+    "run_as, language, evidence, target, description, fingerprint, error, cron_tz, "
+    "entries.verdict, managed_by, verdict_reasons, flags, schedule_origin";
+constexpr int worker_first = 21; // read_entry reads worker columns 21 to 31
+constexpr const char* worker_columns =
+    "w.manager, w.name, w.group_name, w.instances, w.process_names, w.autostart, w.restart, "
+    "w.directory, w.environment, w.unresolved, w.rejected";
+constexpr int worker_column_count = 11;
+constexpr int run_first = worker_first + worker_column_count;
 
 EntryRow read_entry(const Statement& row) {
   EntryRow entry;
@@ -70,30 +62,6 @@ EntryRow read_entry(const Statement& row) {
   return entry;
 }
 
-std::optional<std::int64_t> optional_int(const Statement& row, int column) {
-  if (row.column_is_null(column)) {
-    return std::nullopt;
-  }
-  return row.column_int(column);
-}
-
-// entry_runs' columns from `first` on (all NULL: the entry has no run evidence).
-RunEvidenceRow read_run(const Statement& row, int first) {
-  RunEvidenceRow run;
-  if (row.column_is_null(first)) {
-    return run;
-  }
-  run.verdict = row.column_text(first);
-  run.reason = row.column_bytes(first + 1);
-  run.runs = row.column_int(first + 2);
-  run.ambiguous_runs = row.column_int(first + 3);
-  run.failures = row.column_int(first + 4);
-  run.last_run = optional_int(row, first + 5);
-  run.last_failure = optional_int(row, first + 6);
-  run.last_exit_status = optional_int(row, first + 7);
-  return run;
-}
-
 SourceRow read_source(const Statement& row) {
   SourceRow source;
   source.path = row.column_bytes(1);
@@ -119,23 +87,18 @@ void read_sources(Database& db, std::int64_t result_id, HostRecord& host) {
       "SELECT id, path, kind, owner, mode, mtime, size, sha256, truncated, loaded_by_daemon, "
       "not_loaded_reason, loads_under_cronie, loads_under_vixie, load_notes, read_error, package "
       "FROM cron_sources WHERE host_result_id = ?1 ORDER BY id");
-  Statement entries = db.prepare(
-      "SELECT line_number, kind, raw, schedule_text, macro, normalized_schedule, command, stdin, "
-      "run_as, language, evidence, target, description, fingerprint, error, cron_tz, "
-      "entries.verdict, managed_by, verdict_reasons, flags, schedule_origin, w.manager, w.name, "
-      "w.group_name, w.instances, w.process_names, w.autostart, w.restart, w.directory, "
-      "w.environment, w.unresolved, w.rejected, r.verdict, r.reason, r.runs, r.ambiguous_runs, "
-      "r.failures, r.last_run, r.last_failure, r.last_exit_status "
-      "FROM entries LEFT JOIN worker_facts w ON w.entry_id = entries.id "
+  Statement entries = db.prepare(fmt::format(
+      "SELECT {}, {}, {} FROM entries LEFT JOIN worker_facts w ON w.entry_id = entries.id "
       "LEFT JOIN entry_runs r ON r.entry_id = entries.id "
-      "WHERE source_id = ?1 ORDER BY entries.id");
+      "WHERE source_id = ?1 ORDER BY entries.id",
+      entry_columns, worker_columns, run_columns("r")));
   sources.bind(1, result_id);
   while (sources.step()) {
     SourceRow source = read_source(sources);
     entries.bind(1, sources.column_int(0));
     while (entries.step()) {
       source.entries.push_back(read_entry(entries));
-      source.entries.back().run = read_run(entries, 32); // after the 11 worker columns
+      source.entries.back().run = read_run_columns(entries, run_first);
     }
     entries.reset();
     host.sources.push_back(std::move(source));

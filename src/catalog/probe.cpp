@@ -1,8 +1,5 @@
 #include "probe.hpp"
 
-#include "digger/catalog/schema.hpp"
-#include "digger/catalog/sqlite.hpp"
-
 #include <fmt/format.h>
 
 #include <array>
@@ -12,6 +9,9 @@
 #include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "schema.hpp"
+#include "sqlite.hpp"
 
 namespace digger::catalog {
 

@@ -1,7 +1,5 @@
 #include "digger/catalog/scan_lock.hpp"
 
-#include "digger/catalog/sqlite.hpp"
-
 #include <fmt/format.h>
 
 #include <array>
@@ -11,6 +9,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 #include <utility>
+
+#include "sqlite.hpp"
 
 namespace digger::catalog {
 

@@ -1,4 +1,4 @@
-#include "digger/catalog/schema.hpp"
+#include "schema.hpp"
 
 #include <fmt/format.h>
 

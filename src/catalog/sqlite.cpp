@@ -1,4 +1,6 @@
-#include "digger/catalog/sqlite.hpp"
+#include "sqlite.hpp"
+
+#include "digger/catalog/catalog.hpp"
 
 #include <fmt/format.h>
 #include <sqlite3.h>
@@ -8,6 +10,10 @@
 #include <utility>
 
 namespace digger::catalog {
+
+std::string_view sqlite_library_version() {
+  return sqlite3_libversion();
+}
 
 namespace {
 

@@ -1,10 +1,9 @@
-#include "digger/catalog/sqlite.hpp"
+#include "digger/catalog/catalog.hpp"
 #include "digger/cli/command.hpp"
 #include "digger/cli/global_options.hpp"
 
 #include <fmt/format.h>
 #include <libssh2.h>
-#include <sqlite3.h>
 
 #include <cstdio>
 #include <exception>
@@ -17,7 +16,7 @@ namespace {
 std::string version_text() {
   const char* ssh = libssh2_version(0);
   return fmt::format("digger-scan {}\nlibssh2 {}, SQLite {}", DIGGER_VERSION,
-                     ssh != nullptr ? ssh : "?", sqlite3_libversion());
+                     ssh != nullptr ? ssh : "?", digger::catalog::sqlite_library_version());
 }
 
 using namespace digger::cli;

@@ -1,6 +1,7 @@
 #include "scan_summary.hpp"
 
 #include "digger/catalog/catalog.hpp"
+#include "digger/catalog/queries/scan_totals.hpp"
 #include "digger/util/printable.hpp"
 
 #include <fmt/format.h>
@@ -11,23 +12,7 @@ namespace {
 
 using util::printable;
 
-using Counts = std::vector<std::pair<std::string, std::int64_t>>;
-
-Counts counts(catalog::Database& db, std::string_view sql, std::int64_t scan_id) {
-  auto statement = db.prepare(sql);
-  statement.bind(1, scan_id);
-  Counts out;
-  while (statement.step()) {
-    out.emplace_back(statement.column_text(0), statement.column_int(1));
-  }
-  return out;
-}
-
-std::int64_t count(catalog::Database& db, std::string_view sql, std::int64_t scan_id) {
-  auto statement = db.prepare(sql);
-  statement.bind(1, scan_id);
-  return statement.step() ? statement.column_int(0) : 0;
-}
+using catalog::Counts;
 
 nlohmann::json counts_json(const Counts& c) {
   nlohmann::json out = nlohmann::json::object();
@@ -51,41 +36,19 @@ void print_counts(std::string_view title, const Counts& c, std::size_t limit) {
 } // namespace
 
 ScanOverview summarize_scan(catalog::Catalog& catalog, std::int64_t scan_id) {
-  auto& db = catalog.database();
+  auto totals = catalog::scan_totals(catalog, scan_id);
   ScanOverview o;
   o.scan_id = scan_id;
-  o.hosts_by_status = counts(db,
-                             "SELECT status, COUNT(*) FROM host_results WHERE scan_id = ?1 "
-                             "GROUP BY status ORDER BY COUNT(*) DESC, status",
-                             scan_id);
+  o.hosts_by_status = std::move(totals.hosts_by_status);
   for (const auto& [status, n] : o.hosts_by_status) {
     o.hosts += n;
   }
-  auto failed = db.prepare("SELECT h.name, h.port, r.status, r.reason FROM host_results r "
-                           "JOIN hosts h ON h.id = r.host_id WHERE r.scan_id = ?1 AND "
-                           "r.status <> 'ok' ORDER BY r.status, h.name, h.port");
-  failed.bind(1, scan_id);
-  while (failed.step()) {
-    o.not_ok.push_back({failed.column_text(0), static_cast<int>(failed.column_int(1)),
-                        failed.column_text(2), failed.column_text(3)});
-  }
-  o.files = count(db,
-                  "SELECT COUNT(*) FROM cron_sources s JOIN host_results r "
-                  "ON r.id = s.host_result_id WHERE r.scan_id = ?1",
-                  scan_id);
-  o.entries = count(db,
-                    "SELECT COUNT(*) FROM entries e JOIN cron_sources s ON s.id = e.source_id "
-                    "JOIN host_results r ON r.id = s.host_result_id WHERE r.scan_id = ?1",
-                    scan_id);
-  o.jobs = count(db, "SELECT COUNT(*) FROM all_jobs WHERE scan_id = ?1", scan_id);
-  o.jobs_by_language = counts(db,
-                              "SELECT COALESCE(language, 'unknown'), COUNT(*) FROM all_jobs "
-                              "WHERE scan_id = ?1 GROUP BY 1 ORDER BY 2 DESC, 1",
-                              scan_id);
-  o.jobs_by_owner = counts(db,
-                           "SELECT owner, COUNT(*) FROM all_jobs WHERE scan_id = ?1 "
-                           "GROUP BY 1 ORDER BY 2 DESC, 1",
-                           scan_id);
+  o.not_ok = std::move(totals.not_ok);
+  o.files = totals.files;
+  o.entries = totals.entries;
+  o.jobs = totals.jobs;
+  o.jobs_by_language = std::move(totals.jobs_by_language);
+  o.jobs_by_owner = std::move(totals.jobs_by_owner);
   return o;
 }
 

@@ -1,22 +1,15 @@
 #pragma once
 
+#include "digger/catalog/queries/scan_totals.hpp"
+
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
-namespace digger::catalog {
-class Catalog;
-}
-
 namespace digger::cli {
 
-struct FailedHost {
-  std::string name;
-  int port = 22;
-  std::string status;
-  std::string reason;
-};
+using FailedHost = catalog::FailedHost; // a host whose status is not ok
 
 // What the end of a scan prints: read back from the catalog, so a resumed scan's summary
 // covers every part of it.

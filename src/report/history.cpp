@@ -10,53 +10,12 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::map<std::string, std::string> labels_from(const std::string& text) {
-  std::map<std::string, std::string> labels;
-  const auto parsed = nlohmann::json::parse(text, nullptr, false);
-  if (parsed.is_object()) {
-    for (const auto& item : parsed.items()) {
-      labels[item.key()] =
-          item.value().is_string() ? item.value().get<std::string>() : item.value().dump();
-    }
-  }
-  return labels;
-}
-
 std::string host_label(const HostHistory& host) {
   std::string name = terminal_text(host.name);
   return host.port == 22 ? name : fmt::format("{}:{}", name, host.port);
 }
 
 } // namespace
-
-std::vector<HostHistory> host_history(catalog::Catalog& catalog) {
-  auto statement = catalog.database().prepare(R"sql(
-    SELECT h.name, h.port, h.labels_json, last.scan_id, last.status, last.reason,
-           ok.scan_id, COALESCE(s.finished_at, s.started_at), ok.jobs
-      FROM hosts h
-      LEFT JOIN host_results last ON last.id =
-           (SELECT r.id FROM host_results r WHERE r.host_id = h.id ORDER BY r.scan_id DESC LIMIT 1)
-      LEFT JOIN host_results ok ON ok.id =
-           (SELECT r.id FROM host_results r WHERE r.host_id = h.id
-               AND r.status IN ('ok', 'partial') ORDER BY r.scan_id DESC LIMIT 1)
-      LEFT JOIN scans s ON s.id = ok.scan_id
-     ORDER BY h.name, h.port)sql");
-  std::vector<HostHistory> hosts;
-  while (statement.step()) {
-    HostHistory host;
-    host.name = statement.column_bytes(0);
-    host.port = static_cast<int>(statement.column_int(1));
-    host.labels = labels_from(statement.column_text(2));
-    host.last_scan = statement.column_int(3);
-    host.last_status = statement.column_text(4);
-    host.last_reason = statement.column_bytes(5);
-    host.last_ok_scan = statement.column_int(6);
-    host.last_ok_at = statement.column_text(7);
-    host.last_ok_jobs = statement.column_int(8);
-    hosts.push_back(std::move(host));
-  }
-  return hosts;
-}
 
 std::string render_scans_table(const std::vector<catalog::ScanSummary>& scans) {
   std::string out = fmt::format("{:>5}  {:<11} {:<20}  {:>7} {:>7} {:>6} {:>8}\n", "SCAN", "STATUS",

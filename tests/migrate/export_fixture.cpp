@@ -18,6 +18,8 @@
 #include <cstdio>
 #include <exception>
 
+#include "catalog_access.hpp"
+
 namespace {
 
 using namespace digger;
@@ -121,7 +123,7 @@ int main(int argc, char** argv) {
     }
     catalog.finish_scan(id, catalog::ScanStatus::complete);
     // Fixed times: the DST items and the report do not depend on the day the test runs.
-    auto update = catalog.database().prepare(
+    auto update = catalog::internal::database(catalog).prepare(
         "UPDATE scans SET started_at = '2026-11-18T02:00:00Z', finished_at = "
         "'2026-11-18T02:01:00Z' WHERE id = ?1");
     update.bind(1, id);

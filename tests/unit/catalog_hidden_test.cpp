@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog_access.hpp"
 #include "catalog_test_support.hpp"
 
 using namespace digger::catalog;
@@ -135,7 +136,7 @@ TEST_CASE("verdicts, flags, packages and programs round-trip", "[catalog][hidden
   CHECK(back->sources.at(2).entries.at(0).schedule_origin == "/etc/crontab:17");
   CHECK(*back == host);
 
-  Database& db = catalog.database();
+  Database& db = internal::database(catalog);
   CHECK(db.query_int("SELECT COUNT(*) FROM programs WHERE typeof(head) = 'blob'") == 1);
   CHECK(db.query_int("SELECT COUNT(*) FROM programs WHERE head IS NULL") == 1);
   // Lists are one item per line, so SQL can look for one flag.
@@ -151,7 +152,7 @@ TEST_CASE("the jobs views carry the verdict and the target's facts", "[catalog][
   HostRecord web2 = sample_host("web2", 1, "bob"); // a job without any verdict (an old scan)
   catalog.record_host(scan, web2);
   catalog.finish_scan(scan, ScanStatus::complete);
-  Database& db = catalog.database();
+  Database& db = internal::database(catalog);
 
   // The disabled line is not a job; the job without verdict is in `jobs` but not hidden.
   CHECK(db.query_int("SELECT COUNT(*) FROM jobs") == 5);
@@ -203,5 +204,5 @@ TEST_CASE("a verdict the schema does not know is refused before writing", "[cata
   host.sources[0].entries[1].verdict = "";
   host.sources[0].kind = "launchd";
   CHECK_THROWS_AS(catalog.record_host(scan, host), std::invalid_argument);
-  CHECK(catalog.database().query_int("SELECT COUNT(*) FROM host_results") == 0);
+  CHECK(internal::database(catalog).query_int("SELECT COUNT(*) FROM host_results") == 0);
 }

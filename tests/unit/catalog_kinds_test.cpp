@@ -2,7 +2,6 @@
 // registration, and records of an unknown kind.
 
 #include "digger/catalog/catalog.hpp"
-#include "digger/catalog/schema.hpp"
 #include "digger/catalog/writer.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "catalog_access.hpp"
 #include "catalog_test_support.hpp"
+#include "schema.hpp"
 
 using namespace digger::catalog;
 using digger::catalog::test::TempDir;
@@ -83,7 +84,7 @@ TEST_CASE("a version 4 catalog is migrated to the kinds table keeping every sour
   }
   Catalog catalog = Catalog::open(path);
   CHECK(catalog.schema_version() == latest_schema_version());
-  Database& db = catalog.database();
+  Database& db = internal::database(catalog);
   CHECK(rows(db, "SELECT * FROM cron_sources ORDER BY rowid") == before);
   CHECK(db.query_int("SELECT COUNT(*) FROM pragma_foreign_key_check") == 0);
   CHECK(db.query_int("PRAGMA foreign_keys") == 1);
@@ -126,7 +127,7 @@ TEST_CASE("a registered kind is accepted, an unknown one refused before writing"
     writer.submit(host_with_source("supervisor"));
     writer.stop();
   }
-  CHECK(catalog.database().query_int(
+  CHECK(internal::database(catalog).query_int(
             "SELECT COUNT(*) FROM cron_sources WHERE kind = 'supervisor'") == 1);
   CHECK(catalog.source_kinds().back() == added.front());
   // Registering again updates the row instead of adding one.

@@ -1,5 +1,4 @@
 #include "digger/catalog/catalog.hpp"
-#include "digger/catalog/schema.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -8,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "catalog_access.hpp"
 #include "catalog_test_support.hpp"
+#include "schema.hpp"
 
 using namespace digger::catalog;
 using digger::catalog::test::TempDir;
@@ -272,7 +273,7 @@ TEST_CASE("a new catalog is created at the latest version with WAL and foreign k
           "[catalog][schema]") {
   TempDir dir;
   Catalog catalog = Catalog::open(dir.file("new.db"));
-  Database& db = catalog.database();
+  Database& db = internal::database(catalog);
   CHECK(catalog.schema_version() == latest_schema_version());
   CHECK(latest_schema_version() == 7);
   CHECK(db.query_int("PRAGMA application_id") == application_id);
@@ -313,7 +314,7 @@ TEST_CASE("a version 1 catalog is migrated with its data intact", "[catalog][sch
 
   Catalog catalog = Catalog::open(path);
   CHECK(catalog.schema_version() == latest_schema_version());
-  Database& db = catalog.database();
+  Database& db = internal::database(catalog);
 
   std::vector<ScanSummary> scans = catalog.scans();
   REQUIRE(scans.size() == 1);
@@ -378,7 +379,7 @@ TEST_CASE("a version 2 catalog is migrated to the latest version keeping every r
 
   Catalog catalog = Catalog::open(path);
   CHECK(catalog.schema_version() == latest_schema_version());
-  Database& db = catalog.database();
+  Database& db = internal::database(catalog);
   // Columns are appended, so each old row is the new row's prefix, the new columns NULL.
   for (const auto& table : tables) {
     std::vector<std::string> after = table_rows(db, table);
@@ -461,7 +462,7 @@ TEST_CASE("a version 5 catalog is migrated to version 6 (run evidence) keeping e
   }
   Catalog catalog = Catalog::open(path);
   CHECK(catalog.schema_version() == latest_schema_version());
-  Database& db = catalog.database();
+  Database& db = internal::database(catalog);
   for (const auto& table : tables) {
     CHECK(table_rows(db, table) == before[table]);
   }

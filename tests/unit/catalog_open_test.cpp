@@ -1,11 +1,11 @@
 #include "digger/catalog/catalog.hpp"
-#include "digger/catalog/schema.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 
 #include "catalog_test_support.hpp"
+#include "schema.hpp"
 
 using namespace digger::catalog;
 using namespace digger::catalog::test;

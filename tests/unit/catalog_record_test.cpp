@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "catalog_access.hpp"
 #include "catalog_test_support.hpp"
 
 using namespace digger::catalog;
@@ -81,13 +82,13 @@ TEST_CASE("a host record round-trips byte-exact, hostile bytes included", "[cata
   CHECK(*back == host);
 
   // Plain paths stay TEXT for the sqlite3 shell; the rest are BLOBs.
-  Statement types =
-      catalog.database().prepare("SELECT kind, typeof(path) FROM cron_sources ORDER BY id");
+  Statement types = internal::database(catalog).prepare(
+      "SELECT kind, typeof(path) FROM cron_sources ORDER BY id");
   REQUIRE(types.step());
   CHECK(types.column_text(1) == "blob");
   REQUIRE(types.step());
   CHECK(types.column_text(1) == "text");
-  CHECK(catalog.database().query_int("SELECT COUNT(*) FROM entries") == 5);
+  CHECK(internal::database(catalog).query_int("SELECT COUNT(*) FROM entries") == 5);
 }
 
 TEST_CASE("recording a host twice in a scan replaces its result", "[catalog][record]") {
@@ -111,7 +112,7 @@ TEST_CASE("recording a host twice in a scan replaces its result", "[catalog][rec
   CHECK(summary.hosts_recorded == 2);
   CHECK(summary.hosts_ok == 1);
   CHECK(summary.jobs == 5);
-  Database& db = catalog.database();
+  Database& db = internal::database(catalog);
   CHECK(db.query_int("SELECT COUNT(*) FROM entries WHERE kind = 'job'") == 5);
   CHECK(db.query_int("SELECT COUNT(*) FROM cron_sources") == 1); // the old one cascaded away
 }
@@ -128,7 +129,7 @@ TEST_CASE("hosts keep one identity across scans: name and port", "[catalog][reco
     catalog.record_host(scan, other_port);
     catalog.finish_scan(scan, ScanStatus::complete);
   }
-  Database& db = catalog.database();
+  Database& db = internal::database(catalog);
   CHECK(db.query_int("SELECT COUNT(*) FROM hosts") == 2);
   CHECK(db.query_int("SELECT COUNT(*) FROM host_results") == 4);
   Statement labels = db.prepare("SELECT labels_json FROM hosts WHERE port = 2222");
@@ -149,7 +150,7 @@ TEST_CASE("records the schema would reject are refused before writing", "[catalo
   CHECK_THROWS_WITH(catalog.record_hosts(scan, batch), Catch::Contains("remark"));
   HostRecord nameless = sample_host("");
   CHECK_THROWS_AS(catalog.record_host(scan, nameless), std::invalid_argument);
-  CHECK(catalog.database().query_int("SELECT COUNT(*) FROM host_results") == 0);
+  CHECK(internal::database(catalog).query_int("SELECT COUNT(*) FROM host_results") == 0);
   CHECK_THROWS_AS(catalog.begin_scan(scan_info()), CatalogError); // already scanning here
 }
 

@@ -1,8 +1,7 @@
-#include "digger/catalog/sqlite.hpp"
-
 #include <catch2/catch.hpp>
 
 #include "catalog_test_support.hpp"
+#include "sqlite.hpp"
 
 using namespace digger::catalog;
 using digger::catalog::test::TempDir;

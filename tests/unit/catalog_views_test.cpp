@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog_access.hpp"
 #include "catalog_test_support.hpp"
 
 using namespace digger::catalog;
@@ -14,7 +15,7 @@ namespace {
 
 // Every row of a query, columns joined with '|', as the sqlite3 shell prints them.
 std::vector<std::string> rows(Catalog& catalog, const std::string& sql) {
-  Statement query = catalog.database().prepare(sql);
+  Statement query = internal::database(catalog).prepare(sql);
   std::vector<std::string> result;
   while (query.step()) {
     std::string line;
@@ -107,7 +108,7 @@ TEST_CASE("the views follow the latest complete or interrupted scan", "[catalog]
   std::int64_t running = catalog.begin_scan(scan_info());
   catalog.record_host(running, sample_host("ghost", 7));
   // Neither a failed nor a running scan replaces what the views show.
-  CHECK(catalog.database().query_int("SELECT COUNT(*) FROM jobs") == 6);
+  CHECK(internal::database(catalog).query_int("SELECT COUNT(*) FROM jobs") == 6);
   CHECK(rows(catalog, "SELECT DISTINCT scan_id FROM jobs") ==
         std::vector<std::string>{std::to_string(first)});
 
@@ -115,5 +116,5 @@ TEST_CASE("the views follow the latest complete or interrupted scan", "[catalog]
   CHECK(rows(catalog, "SELECT host, COUNT(*) FROM jobs GROUP BY host") ==
         std::vector<std::string>{"ghost|7"});
   CHECK(rows(catalog, "SELECT * FROM failed_hosts").empty());
-  CHECK(catalog.database().query_int("SELECT COUNT(*) FROM all_jobs") == 6 + 7 + 7);
+  CHECK(internal::database(catalog).query_int("SELECT COUNT(*) FROM all_jobs") == 6 + 7 + 7);
 }

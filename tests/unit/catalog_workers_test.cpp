@@ -1,10 +1,11 @@
 // Schema step 6 (issue 18): workers as entries of kind 'worker' with their worker_facts row.
 #include "digger/catalog/catalog.hpp"
-#include "digger/catalog/schema.hpp"
 
 #include <catch2/catch.hpp>
 
+#include "catalog_access.hpp"
 #include "catalog_test_support.hpp"
+#include "schema.hpp"
 
 using namespace digger::catalog;
 using namespace digger::catalog::test;
@@ -54,7 +55,7 @@ TEST_CASE("a worker round-trips and shows in the workers view, not in jobs", "[c
   const auto back = catalog.host_record(scan, {"web1", 22});
   REQUIRE(back.has_value());
   CHECK(*back == host);
-  Database& db = catalog.database();
+  Database& db = internal::database(catalog);
   CHECK(db.query_int("SELECT COUNT(*) FROM jobs") == 1); // the crontab's, not the worker
   CHECK(db.query_int("SELECT jobs FROM scans") == 1);
   Statement workers =
@@ -80,7 +81,8 @@ TEST_CASE("a worker entry without its facts is refused before anything is writte
   CHECK_THROWS_AS(catalog.record_host(scan, host), std::invalid_argument);
 }
 
-TEST_CASE("a version 5 catalog is migrated to the latest (steps 6 and 7) keeping its entries", "[catalog][schema]") {
+TEST_CASE("a version 5 catalog is migrated to the latest (steps 6 and 7) keeping its entries",
+          "[catalog][schema]") {
   TempDir dir;
   const std::string path = dir.file("v5.db");
   {
@@ -104,7 +106,7 @@ TEST_CASE("a version 5 catalog is migrated to the latest (steps 6 and 7) keeping
   }
   Catalog catalog = Catalog::open(path);
   CHECK(catalog.schema_version() == latest_schema_version());
-  Database& db = catalog.database();
+  Database& db = internal::database(catalog);
   CHECK(db.query_int("SELECT COUNT(*) FROM jobs WHERE entry_id = 7 AND verdict = 'hidden' AND "
                      "flags = 'target-missing'") == 1);
   CHECK(db.query_int("SELECT COUNT(*) FROM hidden_jobs") == 1);

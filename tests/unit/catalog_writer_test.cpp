@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "catalog_access.hpp"
 #include "catalog_test_support.hpp"
 
 using namespace digger::catalog;
@@ -16,7 +17,7 @@ namespace {
 // What another process would see: a separate read-only connection.
 std::int64_t hosts_on_disk(const std::string& path) {
   Catalog reader = Catalog::open(path, Mode::read_only);
-  return reader.database().query_int("SELECT COUNT(*) FROM host_results");
+  return internal::database(reader).query_int("SELECT COUNT(*) FROM host_results");
 }
 
 } // namespace
@@ -49,7 +50,7 @@ TEST_CASE("every host handed to the writer is in the catalog after stop", "[cata
   ScanSummary summary = reader.scans().at(0);
   CHECK(summary.hosts_recorded == 200);
   CHECK(summary.jobs == 600);
-  CHECK(reader.database().query_int("SELECT COUNT(*) FROM entries") == 800);
+  CHECK(internal::database(reader).query_int("SELECT COUNT(*) FROM entries") == 800);
   CHECK(reader.host_record(summary.id, {"w3-h49", 22}) == sample_host("w3-h49", 3));
 }
 

@@ -28,6 +28,8 @@
 #include <string>
 #include <vector>
 
+#include "catalog_access.hpp"
+
 namespace digger::report::test {
 
 struct FixtureJob {
@@ -354,7 +356,7 @@ inline std::int64_t write_fixture_scan(catalog::Catalog& catalog,
   const std::int64_t id = catalog.begin_scan(info);
   catalog.record_hosts(id, hosts);
   catalog.finish_scan(id, catalog::ScanStatus::complete);
-  auto update = catalog.database().prepare(
+  auto update = catalog::internal::database(catalog).prepare(
       "UPDATE scans SET started_at = ?1, finished_at = ?2 WHERE id = ?3");
   update.bind(1, started).bind(2, finished).bind(3, id);
   update.run();

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "digger/catalog/error.hpp"
 #include "digger/catalog/records.hpp"
-#include "digger/catalog/sqlite.hpp"
 
 #include <cstdint>
 #include <map>
@@ -9,13 +9,21 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace digger::catalog {
 
 inline constexpr const char* default_catalog_path = "./digger.db";
 
+// The SQLite library this process runs with, as `--version` prints it.
+std::string_view sqlite_library_version();
+
 enum class Mode { read_write, read_only };
+
+namespace internal {
+class CatalogAccess; // the connection, for the catalog's own queries and its tests only
+} // namespace internal
 
 // Digger's SQLite catalog: what every scan writes and every report reads (docs/catalog.md).
 // Pure storage: callers hand it plain rows. Every method may throw CatalogError, whose one-line
@@ -64,11 +72,11 @@ public:
   int schema_version();
   const std::string& path() const;
   Mode mode() const;
-  // For reports: run your own SELECTs (the views are meant for that). Do not use it while a
-  // Writer is running on this Catalog: the connection is not thread-safe.
-  Database& database();
+  // Reports and exports read through the typed queries in digger/catalog/queries/: the SQL
+  // stays in this stage (docs/catalog.md, "Who owns the SQL").
 
 private:
+  friend class internal::CatalogAccess;
   struct State;
   explicit Catalog(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;

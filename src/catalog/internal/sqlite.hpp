@@ -1,8 +1,12 @@
 #pragma once
 
+// The catalog's RAII wrappers over the SQLite C API: internal to the catalog stage and its
+// tests (docs/catalog.md, "Who owns the SQL").
+
+#include "digger/catalog/error.hpp"
+
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -10,13 +14,6 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace digger::catalog {
-
-// Every failure to open, read or write the catalog. The message is one line meant for the
-// user (the CLI prints it and exits 3); it never contains secrets.
-class CatalogError : public std::runtime_error {
-public:
-  using std::runtime_error::runtime_error;
-};
 
 // Bytes that came from a remote host (paths, commands, raw lines). Bound as TEXT when they are
 // valid UTF-8 without NUL, so the sqlite3 shell shows them plainly, and as BLOB otherwise, so

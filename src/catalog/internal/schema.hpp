@@ -1,10 +1,13 @@
 #pragma once
 
-#include "digger/catalog/sqlite.hpp"
+// The catalog's schema steps: internal to the catalog stage and its tests.
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
+
+#include "sqlite.hpp"
 
 namespace digger::catalog {
 
