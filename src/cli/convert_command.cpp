@@ -92,7 +92,7 @@ std::string read_stdin(std::size_t limit) {
 
 // The one job among the given lines, read exactly as cron reads a crontab (env lines such
 // as CRON_TZ= above it apply to it).
-std::optional<crontab::Job> read_job(const ConvertArgs& args, std::string& error) {
+util::Result<crontab::Job> read_job(const ConvertArgs& args) {
   std::string text;
   if (args.lines == std::vector<std::string>{"-"}) {
     text = read_stdin(max_input_bytes + 1);
@@ -102,8 +102,7 @@ std::optional<crontab::Job> read_job(const ConvertArgs& args, std::string& error
     }
   }
   if (text.size() > max_input_bytes) {
-    error = "the input is larger than 1 MiB";
-    return std::nullopt;
+    return util::Error{"the input is larger than 1 MiB"};
   }
   crontab::ParseOptions options;
   options.flavor = args.system ? crontab::CrontabFlavor::system : crontab::CrontabFlavor::user;
@@ -112,21 +111,19 @@ std::optional<crontab::Job> read_job(const ConvertArgs& args, std::string& error
   std::optional<crontab::Job> job;
   for (const auto& line : parsed.lines) {
     if (line.kind == crontab::LineKind::invalid) {
-      error = fmt::format("line {}: {}", line.number, line.error);
-      return std::nullopt;
+      return util::Error{fmt::format("line {}: {}", line.number, line.error)};
     }
     if (line.kind == crontab::LineKind::job) {
       if (job) {
-        error = "give one job line (and the env lines above it)";
-        return std::nullopt;
+        return util::Error{"give one job line (and the env lines above it)"};
       }
       job = line.job;
     }
   }
   if (!job) {
-    error = "no job line in the input";
+    return util::Error{"no job line in the input"};
   }
-  return job;
+  return *job;
 }
 
 void print_text(const migrate::Conversion& conversion) {
@@ -156,10 +153,9 @@ int run_convert(const ConvertArgs& args) {
     fmt::print(stderr, "digger-scan convert: unknown target '{}'\n", args.target);
     return exit_usage;
   }
-  std::string error;
-  const auto job = read_job(args, error);
+  const auto job = read_job(args);
   if (!job) {
-    fmt::print(stderr, "digger-scan convert: {}\n", error);
+    fmt::print(stderr, "digger-scan convert: {}\n", job.error());
     return exit_usage;
   }
   if (!args.system) {

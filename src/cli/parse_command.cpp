@@ -43,18 +43,17 @@ struct ParseArgs {
 };
 
 // Reads a file, or stdin for "-".
-std::optional<std::string> read_file(const std::string& name, std::string& error) {
+util::Result<std::string> read_file(const std::string& name) {
   std::error_code ec;
   if (name != "-" && fs::is_directory(name, ec)) {
-    error = "is a directory";
-    return std::nullopt;
+    return util::Error{"is a directory", util::ErrorKind::io};
   }
   std::ifstream file;
   if (name != "-") {
     file.open(name, std::ios::binary);
     if (!file) {
-      error = std::error_code(errno, std::generic_category()).message();
-      return std::nullopt;
+      return util::Error{std::error_code(errno, std::generic_category()).message(),
+                         util::ErrorKind::io};
     }
   }
   std::istream& in = name == "-" ? std::cin : file;
@@ -66,12 +65,11 @@ std::optional<std::string> read_file(const std::string& name, std::string& error
     text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad()) {
-    error = "read error";
-    return std::nullopt;
+    return util::Error{"read error", util::ErrorKind::io};
   }
   if (text.size() > max_file_bytes) {
-    error = fmt::format("larger than {} MiB", max_file_bytes >> 20);
-    return std::nullopt;
+    return util::Error{fmt::format("larger than {} MiB", max_file_bytes >> 20),
+                       util::ErrorKind::io};
   }
   return text;
 }
@@ -283,10 +281,9 @@ int run_parse(const ParseArgs& args) {
   bool unreadable = false;
   bool ignored = false;
   for (const auto& file : args.files) {
-    std::string error;
-    auto text = read_file(file, error);
+    auto text = read_file(file);
     if (!text) {
-      fmt::print(stderr, "digger-scan parse: cannot read {}: {}\n", printable(file), error);
+      fmt::print(stderr, "digger-scan parse: cannot read {}: {}\n", printable(file), text.error());
       unreadable = true;
       continue;
     }

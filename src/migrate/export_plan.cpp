@@ -35,18 +35,17 @@ bool is_crontab_kind(std::string_view kind) {
 // by file: one file is parsed once and kept while its jobs are converted.
 class FileReader {
 public:
-  std::optional<crontab::Job> job(const ExportJob& source, std::string& error) {
+  util::Result<crontab::Job> job(const ExportJob& source) {
     if (source.file_lines.get() != lines_ || !lines_) {
       parse(source);
     }
     const auto it = index_.find(source.line);
     if (it == index_.end() || parsed_.lines[it->second].kind != crontab::LineKind::job ||
         !parsed_.lines[it->second].job) {
-      error =
-          fmt::format("line {} of this file is not in the catalog as a cron job line", source.line);
-      return std::nullopt;
+      return util::Error{fmt::format(
+          "line {} of this file is not in the catalog as a cron job line", source.line)};
     }
-    return parsed_.lines[it->second].job;
+    return *parsed_.lines[it->second].job;
   }
 
 private:
@@ -179,15 +178,13 @@ std::vector<Lost> secret_losses(crontab::Job& job, const std::vector<std::string
 }
 
 // The cron job behind a selected job, with where it comes from.
-std::optional<SourceJob> read_job(const ExportJob& source, FileReader& reader, std::string& error) {
+util::Result<SourceJob> read_job(const ExportJob& source, FileReader& reader) {
   if (!is_crontab_kind(source.source_kind)) {
-    return read_source_job(source, error);
+    return read_source_job(source);
   }
-  auto parsed = reader.job(source, error);
-  if (!parsed) {
-    return std::nullopt;
-  }
-  SourceJob out{std::move(*parsed), {}};
+  crontab::Job parsed;
+  DIGGER_TRY_ASSIGN(parsed, reader.job(source));
+  SourceJob out{std::move(parsed), {}};
   out.context.host = source.host;
   out.context.owner = source.source_kind == "user" ? source.owner : "root";
   out.context.host_zone = source.host_zone;
@@ -199,10 +196,9 @@ ExportedJob export_one(const ExportJob& source, Target target, std::chrono::sys_
   ExportedJob out;
   out.job = source;
   out.conversion.target = target;
-  std::string error;
-  auto read = read_job(source, reader, error);
+  auto read = read_job(source, reader);
   if (!read) {
-    out.conversion.lost.push_back({"unreadable", LossLevel::impossible, error});
+    out.conversion.lost.push_back({"unreadable", LossLevel::impossible, read.error()});
     return out;
   }
   std::vector<std::string> hidden;

@@ -65,7 +65,7 @@ std::optional<std::pair<std::string, std::string>> anacron_days(const units::Ana
 
 // The cron job an anacrontab line amounts to: once per period, DELAY minutes after anacron
 // starts (START_HOURS_RANGE's first hour under cronie, 07:30 on Debian), with catch-up.
-std::optional<SourceJob> anacron_job(const FileLines& lines, int number, std::string& error) {
+util::Result<SourceJob> anacron_job(const FileLines& lines, int number) {
   const units::ParsedAnacrontab parsed = units::parse_anacrontab(numbered_text(lines));
   const units::AnacronJob* found = nullptr;
   for (const auto& line : parsed.lines) {
@@ -74,8 +74,8 @@ std::optional<SourceJob> anacron_job(const FileLines& lines, int number, std::st
     }
   }
   if (found == nullptr) {
-    error = fmt::format("line {} of the anacrontab is not in the catalog as a job", number);
-    return std::nullopt;
+    return util::Error{
+        fmt::format("line {} of the anacrontab is not in the catalog as a job", number)};
   }
   SourceJob out;
   out.context.catch_up = true;
@@ -115,8 +115,7 @@ std::optional<SourceJob> anacron_job(const FileLines& lines, int number, std::st
   return out;
 }
 
-std::optional<SourceJob> crontab_job(const FileLines& lines, const std::string& path, int number,
-                                     std::string& error) {
+util::Result<SourceJob> crontab_job(const FileLines& lines, const std::string& path, int number) {
   crontab::ParseOptions options;
   const bool system = path == "/etc/crontab" || path.starts_with("/etc/cron.d/");
   options.flavor = system ? crontab::CrontabFlavor::system : crontab::CrontabFlavor::user;
@@ -128,12 +127,12 @@ std::optional<SourceJob> crontab_job(const FileLines& lines, const std::string& 
       return SourceJob{*parsed.lines[i].job, {}};
     }
   }
-  error = fmt::format("line {} of {} is not in the catalog as a cron job line", number, path);
-  return std::nullopt;
+  return util::Error{
+      fmt::format("line {} of {} is not in the catalog as a cron job line", number, path)};
 }
 
 // A run-parts script on the schedule of the line that runs its directory.
-std::optional<SourceJob> run_parts_job(const ExportJob& source, std::string& error) {
+util::Result<SourceJob> run_parts_job(const ExportJob& source) {
   const auto colon = source.schedule_origin.rfind(':');
   int number = 0;
   if (colon != std::string::npos) {
@@ -142,13 +141,12 @@ std::optional<SourceJob> run_parts_job(const ExportJob& source, std::string& err
     std::from_chars(first, last, number);
   }
   if (number <= 0 || !source.origin_lines) {
-    error = fmt::format("the line that runs {} ('{}') is not in the catalog", source.file,
-                        source.schedule_origin);
-    return std::nullopt;
+    return util::Error{fmt::format("the line that runs {} ('{}') is not in the catalog",
+                                   source.file, source.schedule_origin)};
   }
   const std::string path = source.schedule_origin.substr(0, colon);
-  auto out = is_anacron_schedule(source) ? anacron_job(source.origin_lines, number, error)
-                                         : crontab_job(source.origin_lines, path, number, error);
+  auto out = is_anacron_schedule(source) ? anacron_job(source.origin_lines, number)
+                                         : crontab_job(source.origin_lines, path, number);
   if (!out) {
     return out;
   }
@@ -165,14 +163,13 @@ std::optional<SourceJob> run_parts_job(const ExportJob& source, std::string& err
 
 // A timer trigger line: the systemd target keeps the line; the others get cron fields when
 // they are exact.
-std::optional<SourceJob> timer_job(const ExportJob& source, std::string& error) {
+util::Result<SourceJob> timer_job(const ExportJob& source) {
   std::string_view line = source.raw_line;
   while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
     line.remove_prefix(1);
   }
   if (line.empty()) {
-    error = "the timer's trigger line is not in the catalog";
-    return std::nullopt;
+    return util::Error{"the timer's trigger line is not in the catalog"};
   }
   SourceJob out;
   out.job.command = source.command;
@@ -229,11 +226,10 @@ bool field_bits(const std::vector<timing::CalendarComponent>& list, int low, int
 
 // An at job: its commands, run once at the time its spool file's name holds (atd's own
 // record of it). Targets without a one-off schedule refuse it (conversion.cpp).
-std::optional<SourceJob> at_job(const ExportJob& source, std::string& error) {
+util::Result<SourceJob> at_job(const ExportJob& source) {
   const auto name = at_job_name(source.file);
   if (!name || source.command.empty()) {
-    error = "the at job's time or commands are not in the catalog";
-    return std::nullopt;
+    return util::Error{"the at job's time or commands are not in the catalog"};
   }
   SourceJob out;
   out.job.command = source.command;
@@ -246,6 +242,22 @@ std::optional<SourceJob> at_job(const ExportJob& source, std::string& error) {
        "spool file's export and cd lines, not kept by the scan): the definition runs the "
        "commands alone"});
   return out;
+}
+
+util::Result<SourceJob> job_of_kind(const ExportJob& source) {
+  if (source.source_kind == "anacrontab") {
+    return anacron_job(source.file_lines, source.line);
+  }
+  if (source.source_kind == "run-parts") {
+    return run_parts_job(source);
+  }
+  if (source.source_kind == "timer") {
+    return timer_job(source);
+  }
+  if (source.source_kind == "at") {
+    return at_job(source);
+  }
+  return util::Error{fmt::format("jobs from '{}' sources are not exported", source.source_kind)};
 }
 
 } // namespace
@@ -288,19 +300,8 @@ std::optional<units::AtJobName> at_job_name(std::string_view spool_path) {
       spool_path.substr(slash == std::string_view::npos ? 0 : slash + 1));
 }
 
-std::optional<SourceJob> read_source_job(const ExportJob& source, std::string& error) {
-  std::optional<SourceJob> out;
-  if (source.source_kind == "anacrontab") {
-    out = anacron_job(source.file_lines, source.line, error);
-  } else if (source.source_kind == "run-parts") {
-    out = run_parts_job(source, error);
-  } else if (source.source_kind == "timer") {
-    out = timer_job(source, error);
-  } else if (source.source_kind == "at") {
-    out = at_job(source, error);
-  } else {
-    error = fmt::format("jobs from '{}' sources are not exported", source.source_kind);
-  }
+util::Result<SourceJob> read_source_job(const ExportJob& source) {
+  auto out = job_of_kind(source);
   if (out) {
     out->context.host = source.host;
     out->context.host_zone = source.host_zone;

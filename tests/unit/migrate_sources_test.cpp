@@ -64,8 +64,7 @@ TEST_CASE("anacron lines become a daily, weekly or monthly job with catch-up",
                                {2, true, "PATH=/usr/bin:/bin"},
                                {5, false, "7 10 app.weekly /opt/weekly.sh"},
                                {6, false, "3 5 every3 /opt/x.sh"}});
-  std::string error;
-  const auto weekly = read_source_job(job, error);
+  const auto weekly = read_source_job(job);
   REQUIRE(weekly);
   // START_HOURS_RANGE=3-22: anacron starts at 03:01 (cronie's hourly run), plus 10 minutes.
   CHECK(weekly->job.schedule.normalized() == cron_normalized("11 3 * * 0"));
@@ -75,11 +74,12 @@ TEST_CASE("anacron lines become a daily, weekly or monthly job with catch-up",
   REQUIRE(weekly->job.environment.size() == 1); // START_HOURS_RANGE is anacron's, not the job's
   CHECK(weekly->job.environment.get("PATH") == std::optional<std::string>("/usr/bin:/bin"));
   job.line = 6;
-  const auto every3 = read_source_job(job, error);
+  const auto every3 = read_source_job(job);
   REQUIRE(every3);
   REQUIRE(every3->context.schedule_refusal);
   CHECK(every3->context.schedule_refusal->feature == "anacron-period");
   job.line = 9;
-  CHECK_FALSE(read_source_job(job, error));
-  CHECK(error.find("line 9") != std::string::npos);
+  const auto missing = read_source_job(job);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().find("line 9") != std::string::npos);
 }

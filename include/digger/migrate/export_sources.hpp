@@ -9,6 +9,7 @@
 #include "digger/migrate/conversion.hpp"
 #include "digger/migrate/export_plan.hpp"
 #include "digger/units/at_job.hpp"
+#include "digger/util/result.hpp"
 
 #include <optional>
 #include <string>
@@ -23,7 +24,7 @@ struct SourceJob {
 
 // The job of an anacrontab line, a run-parts script or a timer trigger; nullopt with
 // `error` set when the catalog does not hold the lines it needs.
-std::optional<SourceJob> read_source_job(const ExportJob& source, std::string& error);
+util::Result<SourceJob> read_source_job(const ExportJob& source);
 
 // The queue, job number and run time an at job's spool file name holds (atd's own record).
 std::optional<units::AtJobName> at_job_name(std::string_view spool_path);
