@@ -5,6 +5,7 @@
 #include "digger/crontab/crontab.hpp"
 #include "digger/migrate/conversion.hpp"
 #include "digger/migrate/job_facts.hpp"
+#include "digger/util/result.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

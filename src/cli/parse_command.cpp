@@ -9,6 +9,7 @@
 #include "digger/crontab/crontab.hpp"
 #include "digger/timing/describe.hpp"
 #include "digger/util/printable.hpp"
+#include "digger/util/result.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
