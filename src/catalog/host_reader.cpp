@@ -91,6 +91,9 @@ RunEvidenceRow read_run(const Statement& row, int first) {
   run.last_run = optional_int(row, first + 5);
   run.last_failure = optional_int(row, first + 6);
   run.last_exit_status = optional_int(row, first + 7);
+  run.mails = optional_int(row, first + 8);
+  run.last_mail = optional_int(row, first + 9);
+  run.output_mtime = optional_int(row, first + 10);
   return run;
 }
 
@@ -125,7 +128,8 @@ void read_sources(Database& db, std::int64_t result_id, HostRecord& host) {
       "entries.verdict, managed_by, verdict_reasons, flags, schedule_origin, w.manager, w.name, "
       "w.group_name, w.instances, w.process_names, w.autostart, w.restart, w.directory, "
       "w.environment, w.unresolved, w.rejected, r.verdict, r.reason, r.runs, r.ambiguous_runs, "
-      "r.failures, r.last_run, r.last_failure, r.last_exit_status "
+      "r.failures, r.last_run, r.last_failure, r.last_exit_status, r.mails, r.last_mail, "
+      "r.output_mtime "
       "FROM entries LEFT JOIN worker_facts w ON w.entry_id = entries.id "
       "LEFT JOIN entry_runs r ON r.entry_id = entries.id "
       "WHERE source_id = ?1 ORDER BY entries.id");
