@@ -18,6 +18,11 @@ namespace digger::collect {
 catalog::EvidenceState apply_run_evidence(HostJobs& jobs, const HostSnapshot& snapshot,
                                           const catalog::EvidenceState* before);
 
+// After apply_run_evidence: sets, on every judged job, its cron mails in the host's spool
+// (count and last date, from headers only) and the mtime of the file its output goes to
+// (docs/evidence.md, "Mail spool", "Output file freshness").
+void apply_spool_evidence(HostJobs& jobs, const HostSnapshot& snapshot);
+
 // The collector's argument for the host: one "DEVICE:INODE:OFFSET" or "-" per log path it
 // reads, in its order, from the catalog's cursors (digits only: nothing else ever travels).
 std::string log_cursor_argument(const catalog::EvidenceState* before);
