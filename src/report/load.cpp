@@ -138,6 +138,9 @@ catalog::RunEvidenceRow run_evidence(const catalog::Statement& row, int first) {
   run.last_run = optional_int(row, first + 5);
   run.last_failure = optional_int(row, first + 6);
   run.last_exit_status = optional_int(row, first + 7);
+  run.mails = optional_int(row, first + 8);
+  run.last_mail = optional_int(row, first + 9);
+  run.output_mtime = optional_int(row, first + 10);
   return run;
 }
 
@@ -151,7 +154,7 @@ void load_jobs(catalog::Database& db, std::int64_t scan_id,
       "e.managed_by, e.verdict_reasons, e.flags, e.schedule_origin, "
       "CASE WHEN s.kind = 'timer' THEN substr(e.raw, 1, instr(e.raw, '=') - 1) END, "
       "x.verdict, x.reason, x.runs, x.ambiguous_runs, x.failures, x.last_run, x.last_failure, "
-      "x.last_exit_status "
+      "x.last_exit_status, x.mails, x.last_mail, x.output_mtime "
       "FROM host_results r JOIN cron_sources s ON s.host_result_id = r.id "
       "JOIN entries e ON e.source_id = s.id LEFT JOIN entry_runs x ON x.entry_id = e.id WHERE "
       "r.scan_id = ?1 AND (e.kind = 'job' OR "
