@@ -67,12 +67,13 @@ def check_spool(binary, db, checks):
                   f"output {evidence.OUTPUT_MTIME}")
     checks.expect(got["private-out"] == (0, None, None), f"private-out: {got['private-out']}")
     checks.expect(got["never"] == (0, None, None), f"never: {got['never']}")
-    table = scanlab.run(binary, "report", "--db", db, "--all", "--format", "table").stdout
+    table = scanlab.run(binary, "report", "--db", db, "--all", "--full", "--format", "table").stdout
+    runs = [l for l in table.split(b"\n") if b"runs:" in l and b"cron mail" in l]
     checks.expect(b"2 cron mail(s) in the spool, last 2026-12-01T08:15:02Z" in table and
                   b"output file last written 2026-11-30T08:15:00Z" in table,
-                  "the table does not show the mail count and the output hint")
+                  f"the table does not show the mail count and the output hint: {runs!r}")
     csv = scanlab.run(binary, "report", "--db", db, "--all", "--format", "csv").stdout
-    header = csv.split(b"\n")[0]
+    header = csv.split(b"\n")[0].rstrip(b"\r")
     checks.expect(header.endswith(b"cron_mails,last_mail,output_mtime"), f"csv header {header!r}")
 
 
@@ -84,7 +85,7 @@ def no_canary(binary, db, checks):
             with open(db + suffix, "rb") as f:
                 checks.expect(canary not in f.read(), f"{evidence.CANARY} in {db + suffix}")
     for fmt in ("table", "json", "ndjson", "csv", "html"):
-        out = scanlab.run(binary, "report", "--db", db, "--all", "--format", fmt)
+        out = scanlab.run(binary, "report", "--db", db, "--all", "--full", "--format", fmt)
         checks.expect(out.returncode == 0 and canary not in out.stdout + out.stderr,
                       f"report --format {fmt}: exit {out.returncode} or {evidence.CANARY} shown")
 
