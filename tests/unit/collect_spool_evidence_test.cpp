@@ -4,6 +4,7 @@
 #include "digger/collect/inspect.hpp"
 #include "digger/collect/pipeline.hpp"
 #include "digger/collect/run_evidence.hpp"
+#include "digger/collect/script.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -78,7 +79,7 @@ TEST_CASE("spool evidence: mail counts and output mtimes on the judged jobs", "[
                               "Date: Tue, 1 Dec 2026 08:15:02 +0000\n"
                               "CMAILNOTE 2\n14\n/var/mail/fifo\n55\nnot read: not a regular file "
                               "(a link or a special file)\nEND 1\n1\n0\n";
-  auto decoded = decode_collector_output(records);
+  auto decoded = decode_collector_output(std::string(start_marker) + records);
   REQUIRE(decoded.snapshot.mails.size() == 1);
   CHECK(decoded.snapshot.mails[0].from == 0);
   REQUIRE(decoded.snapshot.mail_notes.size() == 1);
