@@ -2,6 +2,7 @@
 
 #include "digger/evidence/log_key.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <map>
