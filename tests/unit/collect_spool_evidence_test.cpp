@@ -107,3 +107,26 @@ TEST_CASE("spool evidence: mail counts and output mtimes on the judged jobs", "[
   CHECK_FALSE(run_of(unread, 0).mails);
   CHECK(run_of(unread, 0).output_mtime == 1796026500);
 }
+
+TEST_CASE("output files: every redirection form cron jobs use", "[evidence][mail]") {
+  HostSnapshot snap;
+  CronSource source;
+  source.path = "/etc/cron.d/app";
+  source.kind = SourceKind::cron_d;
+  source.owner = "root";
+  source.content = "1 * * * * app /opt/a.sh >> /var/log/a.log 2>&1\n"
+                   "2 * * * * app /opt/b.sh > /tmp/out 2>&1\n"
+                   "3 * * * * app /opt/c.sh &>> /var/log/c.log\n"
+                   "4 * * * * app /opt/d.sh 2>> /var/log/d.err >/dev/null\n"
+                   "5 * * * * app cd /srv && ./e.sh > e.log\n";
+  source.size = static_cast<std::int64_t>(source.content.size());
+  snap.sources.push_back(source);
+  const auto jobs = read_host(snap, host_context(snap, "h", nullptr));
+  std::vector<std::vector<std::string>> files;
+  for (const auto& job : jobs.sources.at(0).jobs) {
+    files.push_back(job.output_files);
+  }
+  using V = std::vector<std::string>;
+  CHECK(files == std::vector<V>{V{"/var/log/a.log"}, V{"/tmp/out"}, V{"/var/log/c.log"},
+                                V{"/var/log/d.err"}, V{}}); // a relative target is not guessed
+}
