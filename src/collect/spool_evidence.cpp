@@ -5,27 +5,10 @@
 #include "digger/evidence/mail_headers.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 
 namespace digger::collect {
 namespace {
-
-// The host's UTC offset from the collector's clock fact ("+0900 1732496461"), for the mbox
-// separator's local time.
-std::optional<int> clock_offset(const HostSnapshot& snapshot) {
-  for (const auto& [name, value] : snapshot.extra_facts) {
-    if (name != "clock" || value.size() < 5 || (value[0] != '+' && value[0] != '-')) {
-      continue;
-    }
-    int hhmm = 0;
-    const auto [end, error] = std::from_chars(value.data() + 1, value.data() + 5, hhmm);
-    if (error == std::errc{} && end == value.data() + 5) {
-      return (value[0] == '-' ? -1 : 1) * (hhmm / 100 * 3600 + hhmm % 100 * 60);
-    }
-  }
-  return std::nullopt;
-}
 
 // cron writes the first label of gethostname() into the subject.
 std::string short_host(std::string_view hostname) {
@@ -49,7 +32,7 @@ void apply_mails(const std::vector<Job*>& jobs, const HostSnapshot& snapshot) {
   if (snapshot.mails.empty()) {
     return; // no spool file read: no count (0 would claim a read)
   }
-  const auto offset = clock_offset(snapshot);
+  const auto offset = utc_offset(snapshot);
   std::vector<evidence::CronMail> mails;
   for (const auto& file : snapshot.mails) {
     auto parsed = evidence::parse_mail_headers(file.headers, offset);
