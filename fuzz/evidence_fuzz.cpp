@@ -1,9 +1,11 @@
-// Any bytes as a cron log line (traditional, RFC 3339) or a journal JSON object: no crash, no
-// leak, no hang; attribution over what parsed keeps its invariants.
+// Any bytes as a cron log line (traditional, RFC 3339), a journal JSON object or a mail
+// spool's filtered headers: no crash, no leak, no hang; attribution over what parsed keeps its
+// invariants.
 
 #include "digger/evidence/attribution.hpp"
 #include "digger/evidence/log_key.hpp"
 #include "digger/evidence/log_line.hpp"
+#include "digger/evidence/mail_headers.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -44,6 +46,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(evidence.size() == entries.size());
   for (const auto& e : evidence) {
     check(e.runs + e.ambiguous_runs <= static_cast<std::int64_t>(events.size()));
+  }
+  // The same bytes as a spool's filtered headers: every mail is one "From " line's, and each
+  // counts at most once per entry.
+  const auto mails = parse_mail_headers(text, 3600);
+  std::size_t separators = text.starts_with("From ") ? 1 : 0;
+  for (std::size_t at = text.find("\nFrom "); at != std::string_view::npos;
+       at = text.find("\nFrom ", at + 1)) {
+    ++separators;
+  }
+  check(mails.size() <= separators);
+  for (const auto& mail : mails) {
+    check(mail.command.size() <= text.size());
+    entries[0].user = mail.user;
+    entries[0].command = mail.command;
+  }
+  std::vector<MailEvidence> counted;
+  attribute_mails(entries, mails, "", counted);
+  check(counted.size() == entries.size());
+  for (const auto& c : counted) {
+    check(c.mails <= static_cast<std::int64_t>(mails.size()));
   }
   return 0;
 }

@@ -118,7 +118,8 @@ HostInserter::HostInserter(Database& db)
           "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)")),
       insert_entry_run_(db.prepare(
           "INSERT INTO entry_runs (entry_id, verdict, reason, runs, ambiguous_runs, failures, "
-          "last_run, last_failure, last_exit_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")),
+          "last_run, last_failure, last_exit_status, mails, last_mail, output_mtime) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")),
       update_counts_(db.prepare(
           "UPDATE scans SET hosts_recorded = hosts_recorded + ?2, hosts_ok = hosts_ok + ?3, "
           "hosts_failed = hosts_failed + ?4, jobs = jobs + ?5 WHERE id = ?1")) {
@@ -266,6 +267,7 @@ void HostInserter::insert_entry_run(std::int64_t entry_id, const RunEvidenceRow&
   s.bind(1, entry_id).bind(2, run.verdict).bind(3, optional_bytes(run.reason));
   s.bind(4, run.runs).bind(5, run.ambiguous_runs).bind(6, run.failures);
   s.bind(7, run.last_run).bind(8, run.last_failure).bind(9, run.last_exit_status);
+  s.bind(10, run.mails).bind(11, run.last_mail).bind(12, run.output_mtime);
   s.run();
 }
 

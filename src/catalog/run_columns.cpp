@@ -6,7 +6,8 @@ namespace digger::catalog {
 
 std::string run_columns(std::string_view alias) {
   return fmt::format("{0}.verdict, {0}.reason, {0}.runs, {0}.ambiguous_runs, {0}.failures, "
-                     "{0}.last_run, {0}.last_failure, {0}.last_exit_status",
+                     "{0}.last_run, {0}.last_failure, {0}.last_exit_status, {0}.mails, "
+                     "{0}.last_mail, {0}.output_mtime",
                      alias);
 }
 
@@ -30,6 +31,9 @@ RunEvidenceRow read_run_columns(const Statement& row, int first) {
   run.last_run = optional_int(row, first + 5);
   run.last_failure = optional_int(row, first + 6);
   run.last_exit_status = optional_int(row, first + 7);
+  run.mails = optional_int(row, first + 8);
+  run.last_mail = optional_int(row, first + 9);
+  run.output_mtime = optional_int(row, first + 10);
   return run;
 }
 

@@ -14,7 +14,7 @@
 
 namespace digger::catalog {
 
-inline constexpr int run_column_count = 8;
+inline constexpr int run_column_count = 11;
 
 // "x.verdict, x.reason, ..." for a query that joins entry_runs as `alias` (a LEFT JOIN: all
 // NULL when the entry has no run evidence).

@@ -21,5 +21,7 @@ std::string_view schema_v6_sql();
 
 // Step 7 (issue 18): workers; rebuilds entries for the 'worker' kind, adds worker_facts.
 std::string_view schema_v7_sql();
+// Step 8 (issue 18): cron mails and output-file freshness, three columns of entry_runs.
+std::string_view schema_v8_sql();
 
 } // namespace digger::catalog

@@ -199,6 +199,11 @@ bool apply_record(Decoded& out, std::string_view type, const std::vector<std::st
     snap.journal = std::string(f[0]);
   } else if (type == "CLOGNOTE" && f.size() == 2) {
     snap.log_notes.emplace_back(std::string(f[0]), std::string(f[1]));
+  } else if (type == "CMAIL" && f.size() == 5) {
+    snap.mails.push_back(
+        {std::string(f[0]), to_int(f[1], 0), to_int(f[2], 0), to_int(f[3], 0), std::string(f[4])});
+  } else if (type == "CMAILNOTE" && f.size() == 2) {
+    snap.mail_notes.emplace_back(std::string(f[0]), std::string(f[1]));
   } else if (type == "END" && f.size() == 1) {
     snap.script_exit_status = static_cast<int>(to_int(f[0], -1));
     out.complete = true;

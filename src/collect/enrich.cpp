@@ -14,6 +14,19 @@
 namespace digger::collect {
 namespace {
 
+// Redirection targets a stat can check: absolute, and nothing the shell would expand at run
+// time (`$(date +%F).log`, `$HOME/x`, globs, `~`): those are not guessed.
+std::vector<std::string> static_output_files(const std::vector<std::string>& files) {
+  std::vector<std::string> out;
+  for (const auto& file : files) {
+    if (file.starts_with('/') && file.find_first_of("$`*?[~\\") == std::string::npos &&
+        std::find(out.begin(), out.end(), file) == out.end()) {
+      out.push_back(file);
+    }
+  }
+  return out;
+}
+
 void analyse(Job& job) {
   auto& row = job.row;
   if (job.fixed_language) {
@@ -33,6 +46,7 @@ void analyse(Job& job) {
   row.target = job.command_is_target ? row.command : std::move(analysis.target);
   job.command_language = analysis.language;
   job.runs_directory = std::move(analysis.run_parts_dir);
+  job.output_files = static_output_files(analysis.output_files);
 }
 
 void add_reader_flags(Job& job) {

@@ -298,8 +298,11 @@ void apply_inspection(HostSnapshot& snapshot, const InspectionPlan& plan,
     reported.emplace(facts.path, &facts);
   }
   // Application source files are kept apart: they are not programs any job runs.
+  // So are the files the jobs' output goes to: only their mtime is used, never stored.
   auto keep = [&](command::ProgramFacts facts) {
-    (plan.app_paths.contains(facts.path) ? snapshot.app_sources : snapshot.programs)
+    (plan.app_paths.contains(facts.path)      ? snapshot.app_sources
+     : plan.output_paths.contains(facts.path) ? snapshot.output_files
+                                              : snapshot.programs)
         .push_back(std::move(facts));
   };
   for (const auto& path : plan.paths) {

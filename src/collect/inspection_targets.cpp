@@ -72,6 +72,21 @@ std::vector<InspectionTarget> targets_to_inspect(const HostJobs& jobs) {
       }
     }
   }
+  // Last, so that programs come first under the per-host bound: the files the jobs' output
+  // goes to, stat'ed for their mtime (docs/evidence.md, "Output file freshness").
+  std::map<std::string, std::set<std::string>, std::less<>> writers;
+  for (const auto& source : jobs.sources) {
+    for (const auto& job : source.jobs) {
+      for (const auto& file : job.output_files) {
+        if (job.row.kind == "job" && inspectable(file) && !users.contains(file)) {
+          writers[file].insert(job.row.run_as);
+        }
+      }
+    }
+  }
+  for (auto& [path, names] : writers) {
+    out.push_back({path, {names.begin(), names.end()}, false, true});
+  }
   return out;
 }
 
@@ -83,12 +98,15 @@ InspectionPlan plan_inspection(const std::vector<InspectionTarget>& targets,
   std::set<std::string_view> seen;
   std::size_t app_sources = 0;
   bool programs_over = false;
-  for (const auto& [path, users, app_source] : targets) {
+  for (const auto& [path, users, app_source, output_file] : targets) {
     if (!seen.insert(path).second) {
       continue;
     }
     if (app_source) {
       plan.app_paths.insert(path);
+    }
+    if (output_file) {
+      plan.output_paths.insert(path);
     }
     if (path.empty() || path.front() != '/') {
       plan.rejected.emplace_back(path, "not an absolute path");
@@ -104,12 +122,12 @@ InspectionPlan plan_inspection(const std::vector<InspectionTarget>& targets,
       continue;
     }
     ++plan.requested;
-    const std::string item = (app_source ? "=" : "") + user_list(users) + path;
+    const std::string item = (app_source ? "=" : output_file ? ">" : "") + user_list(users) + path;
     if (plan.paths.size() >= limits.max_targets ||
         plan.payload.size() + item.size() + 1 > limits.max_payload_bytes ||
         (app_source && app_sources >= limits.max_app_sources)) {
       plan.over_bound.push_back(path);
-      programs_over |= !app_source; // the app files' own bound is said on their jobs
+      programs_over |= !app_source && !output_file; // the others' bound is said on their jobs
       continue;
     }
     app_sources += app_source ? 1 : 0;

@@ -65,6 +65,8 @@ std::vector<ShellPaths> build_collector_paths() {
       {"daemons", {"/usr/sbin/crond", "/usr/sbin/cron", "/usr/sbin/anacron"}},
       // Run evidence (docs/evidence.md): the cron daemon's log, RHEL then Debian (rsyslog).
       {"cron_logs", {"/var/log/cron", "/var/log/cron.log", "/var/log/syslog"}},
+      // Cron mails (docs/evidence.md, "Mail spool"): headers only; /var/mail is often a link.
+      {"mail_dirs", {"/var/mail", "/var/spool/mail"}},
       {"dpkg_info", {"/var/lib/dpkg/info"}},
   };
   table.insert(table.end(), others.begin(), others.end());

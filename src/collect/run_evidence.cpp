@@ -44,21 +44,6 @@ const catalog::LogCursorRow* cursor_for(const catalog::EvidenceState* before,
   return nullptr;
 }
 
-// The host's UTC offset from the collector's clock fact ("+0900 1732496461").
-std::optional<int> utc_offset(const HostSnapshot& snapshot) {
-  for (const auto& [name, value] : snapshot.extra_facts) {
-    if (name != "clock" || value.size() < 5 || (value[0] != '+' && value[0] != '-')) {
-      continue;
-    }
-    int hhmm = 0;
-    const auto [end, error] = std::from_chars(value.data() + 1, value.data() + 5, hhmm);
-    if (error == std::errc{} && end == value.data() + 5) {
-      return (value[0] == '-' ? -1 : 1) * (hhmm / 100 * 3600 + hhmm % 100 * 60);
-    }
-  }
-  return std::nullopt;
-}
-
 evidence::FileClock file_clock(std::int64_t mtime, std::optional<int> offset) {
   // Year and month of the file's mtime on the host's wall clock (days-from-civil inverse).
   const std::int64_t local = mtime + offset.value_or(0);
@@ -177,6 +162,20 @@ bool logged_kind(std::string_view kind) {
 }
 
 } // namespace
+
+std::optional<int> utc_offset(const HostSnapshot& snapshot) {
+  for (const auto& [name, value] : snapshot.extra_facts) {
+    if (name != "clock" || value.size() < 5 || (value[0] != '+' && value[0] != '-')) {
+      continue;
+    }
+    int hhmm = 0;
+    const auto [end, error] = std::from_chars(value.data() + 1, value.data() + 5, hhmm);
+    if (error == std::errc{} && end == value.data() + 5) {
+      return (value[0] == '-' ? -1 : 1) * (hhmm / 100 * 3600 + hhmm % 100 * 60);
+    }
+  }
+  return std::nullopt;
+}
 
 std::string log_cursor_argument(const catalog::EvidenceState* before) {
   std::string out;

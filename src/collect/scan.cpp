@@ -148,6 +148,7 @@ catalog::HostRecord host_record(const inventory::ScanTarget& target, ssh::Outcom
   record.reason = prepared->collection.reason;
   if (prepared->decoded.complete) {
     record.evidence = apply_run_evidence(prepared->jobs, snapshot, evidence_before);
+    apply_spool_evidence(prepared->jobs, snapshot);
   }
   add_host_jobs(record, snapshot, std::move(prepared->jobs), registry);
   apply_line_cap(record, prepared->cap, max_lines);

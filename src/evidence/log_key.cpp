@@ -48,9 +48,9 @@ std::string mkprints(std::string_view bytes) {
   return out;
 }
 
-std::string log_key(std::string_view cronie_cut_command, Daemon daemon) {
+std::string daemon_command(std::string_view cronie_cut_command, Daemon daemon) {
   if (daemon == Daemon::cronie) {
-    return mkprints(cronie_cut_command);
+    return std::string(cronie_cut_command);
   }
   // cronie keeps "\\" and drops the '\' of "\%": re-running Debian's pairing over that text
   // (without the cut, which already happened) gives Debian's command.
@@ -64,7 +64,11 @@ std::string log_key(std::string_view cronie_cut_command, Daemon daemon) {
     escaped = !escaped && c == '\\';
     out.push_back(c);
   }
-  return mkprints(out);
+  return out;
+}
+
+std::string log_key(std::string_view cronie_cut_command, Daemon daemon) {
+  return mkprints(daemon_command(cronie_cut_command, daemon));
 }
 
 } // namespace digger::evidence

@@ -12,7 +12,7 @@ namespace digger::report {
 namespace {
 
 // New columns go at the end: spreadsheets and scripts that read columns by position keep working.
-constexpr std::array<std::string_view, 35> columns{
+constexpr std::array<std::string_view, 38> columns{
     "group",         "host",        "port",
     "labels",        "host_status", "owner",
     "schedule",      "normalized",  "description",
@@ -24,7 +24,8 @@ constexpr std::array<std::string_view, 35> columns{
     "flags",         "trigger",     "schedule_origin",
     "target_exists", "target_type", "go_version",
     "go_module",     "does_it_run", "last_run",
-    "run_failures",  "run_reason"};
+    "run_failures",  "run_reason",  "cron_mails",
+    "last_mail",     "output_mtime"};
 
 std::string joined(const std::vector<std::string>& items, std::string_view separator) {
   std::string out;
@@ -109,7 +110,10 @@ std::string render_csv(const ReportView& view) {
                        job->run.verdict,
                        utc_text(job->run.last_run),
                        job->run.verdict.empty() ? "" : std::to_string(job->run.failures),
-                       job->run.reason});
+                       job->run.reason,
+                       job->run.mails ? std::to_string(*job->run.mails) : "",
+                       utc_text(job->run.last_mail),
+                       utc_text(job->run.output_mtime)});
     }
   }
   return out;

@@ -225,6 +225,12 @@ std::string joined(const std::vector<std::string>& items, std::string_view separ
   return out;
 }
 
+// The "Does it run" cell: the verdict, then the mail and output-file hints when known.
+std::string run_cell(const catalog::RunEvidenceRow& run) {
+  const auto hints = spool_hints(run.mails, run.last_mail, run.output_mtime);
+  return hints.empty() ? run.verdict : run.verdict + "; " + hints;
+}
+
 // Who manages the job, or why it is hidden, with where its schedule came from.
 std::string why(const JobRow& job) {
   std::string out = job.managed() || job.verdict == "migrated"
@@ -267,7 +273,7 @@ std::string jobs_section(const ReportView& view) {
           job->same_job_hosts, job->verdict.empty() ? "none" : job->verdict,
           job->verdict.empty() ? "-" : html_escape(job->verdict), why(*job),
           html_escape(joined(job->flags, ", ")), html_escape(job->run.reason),
-          job->run.verdict.empty() ? "-" : html_escape(job->run.verdict));
+          job->run.verdict.empty() ? "-" : html_escape(run_cell(job->run)));
     }
   }
   return out + "</tbody></table></section>\n";

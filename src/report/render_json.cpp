@@ -141,6 +141,9 @@ void append_runs(std::string& out, const catalog::RunEvidenceRow& run) {
   append_key(out, "failures"), out += std::to_string(run.failures);
   append_key(out, "last_failure"), append_optional(out, utc_text(run.last_failure));
   append_key(out, "last_exit_status"), append_optional_int(out, run.last_exit_status);
+  append_key(out, "mails"), append_optional_int(out, run.mails);
+  append_key(out, "last_mail"), append_optional(out, utc_text(run.last_mail));
+  append_key(out, "output_mtime"), append_optional(out, utc_text(run.output_mtime));
   out += "}";
 }
 

@@ -296,8 +296,10 @@ void write_job(TableWriter& w, const ReportView& view, const JobRow& job) {
   }
   if (!job.run.verdict.empty()) {
     const auto last = utc_text(job.run.last_run);
-    w.line(fmt::format("      runs: {}{} ({})", job.run.verdict,
-                       last.empty() ? "" : ", last " + last, terminal_text(job.run.reason)));
+    const auto hints = spool_hints(job.run.mails, job.run.last_mail, job.run.output_mtime);
+    w.line(fmt::format("      runs: {}{} ({}){}", job.run.verdict,
+                       last.empty() ? "" : ", last " + last, terminal_text(job.run.reason),
+                       hints.empty() ? "" : "; " + hints));
   }
   if (!job.flags.empty()) {
     w.alert(fmt::format("      flags: {}",

@@ -3,6 +3,7 @@
 #include "digger/util/printable.hpp"
 
 #include <date/date.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
@@ -152,6 +153,20 @@ std::string utc_text(const std::optional<std::int64_t>& epoch_seconds) {
     return {};
   }
   return date::format("%FT%TZ", std::chrono::sys_seconds{std::chrono::seconds{*epoch_seconds}});
+}
+
+std::string spool_hints(const std::optional<std::int64_t>& mails,
+                        const std::optional<std::int64_t>& last_mail,
+                        const std::optional<std::int64_t>& output_mtime) {
+  std::string out;
+  if (mails) {
+    out = fmt::format("{} cron mail(s) in the spool", *mails);
+    out += last_mail ? ", last " + utc_text(last_mail) : "";
+  }
+  if (output_mtime) {
+    out += (out.empty() ? "" : "; ") + ("output file last written " + utc_text(output_mtime));
+  }
+  return out;
 }
 
 } // namespace digger::report

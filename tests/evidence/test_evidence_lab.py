@@ -4,6 +4,11 @@ at the host's real path. The first scan reads at most 4 MiB (the last ones) and 
 runs at the end of it (\\%, tab, UTF-8, % stdin, one command on two schedules); a second scan
 after appending lines reads only those bytes; a third after a rotation reads the new file.
 
+Besides the log: /var/mail/app holds two cron mails of one entry (X-Cron-Env and bodies with
+a canary): the catalog keeps count 2 and the last date, and the canary is nowhere in the
+catalog or any report; an output file with a known mtime gives its job the freshness hint,
+one in a directory the job's user cannot search gives none.
+
 Usage: test_evidence_lab.py DIGGER_SCAN LAB_DIR
 """
 
@@ -41,6 +46,50 @@ def verdicts(db, scan_id):
     return out
 
 
+def spool_evidence(db, scan_id):
+    """{entry name: (mails, last_mail, output_mtime)} for the app crontab's jobs."""
+    con = sqlite3.connect(db)
+    rows = con.execute(
+        "select e.schedule_text, x.mails, x.last_mail, x.output_mtime from entries e "
+        "join cron_sources s on s.id = e.source_id join host_results r on r.id = s.host_result_id "
+        "join entry_runs x on x.entry_id = e.id where r.scan_id = ? and s.path like '%/app'",
+        (scan_id,)).fetchall()
+    con.close()
+    by_schedule = {scanlab.as_text(r[0]): r[1:] for r in rows}
+    return {name: by_schedule.get(" ".join(entry.split(" ")[:5]))
+            for name, entry, _ in evidence.ENTRIES}
+
+
+def check_spool(binary, db, checks):
+    got = spool_evidence(db, last_scan(db))
+    checks.expect(got["report"] == (2, evidence.MAIL_DATES[1], evidence.OUTPUT_MTIME),
+                  f"report: {got['report']}, expected 2 mails, last {evidence.MAIL_DATES[1]}, "
+                  f"output {evidence.OUTPUT_MTIME}")
+    checks.expect(got["private-out"] == (0, None, None), f"private-out: {got['private-out']}")
+    checks.expect(got["never"] == (0, None, None), f"never: {got['never']}")
+    table = scanlab.run(binary, "report", "--db", db, "--all", "--full", "--format", "table").stdout
+    runs = [l for l in table.split(b"\n") if b"runs:" in l and b"cron mail" in l]
+    checks.expect(b"2 cron mail(s) in the spool, last 2026-12-01T08:15:02Z" in table and
+                  b"output file last written 2026-11-30T08:15:00Z" in table,
+                  f"the table does not show the mail count and the output hint: {runs!r}")
+    csv = scanlab.run(binary, "report", "--db", db, "--all", "--format", "csv").stdout
+    header = csv.split(b"\n")[0].rstrip(b"\r")
+    checks.expect(header.endswith(b"cron_mails,last_mail,output_mtime"), f"csv header {header!r}")
+
+
+def no_canary(binary, db, checks):
+    """The canary of the mail bodies and X-Cron-Env: nowhere in the catalog or a report."""
+    canary = evidence.CANARY.encode()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            with open(db + suffix, "rb") as f:
+                checks.expect(canary not in f.read(), f"{evidence.CANARY} in {db + suffix}")
+    for fmt in ("table", "json", "ndjson", "csv", "html"):
+        out = scanlab.run(binary, "report", "--db", db, "--all", "--full", "--format", fmt)
+        checks.expect(out.returncode == 0 and canary not in out.stdout + out.stderr,
+                      f"report --format {fmt}: exit {out.returncode} or {evidence.CANARY} shown")
+
+
 def cursor(db):
     con = sqlite3.connect(db)
     rows = con.execute("select path, inode, size, offset, note from log_cursors").fetchall()
@@ -59,6 +108,7 @@ def check(binary, lab_dir):
     checks = scanlab.Checks()
     host = scanlab.truth(lab_dir)["hosts"][0]
     log = evidence.plant(lab_dir, host, 50)
+    evidence.plant_spool(lab_dir, host)
     size = os.path.getsize(log)
     db = os.path.join(lab_dir, "evidence.db")
     for suffix in ("", "-wal", "-shm"):
@@ -82,6 +132,7 @@ def check(binary, lab_dir):
     checks.expect(got["sync-night"][:3] == ("running", 1, 1), f"sync-night: {got['sync-night']}")
     checks.expect(got["never"][0] == "no-evidence", f"never: {got['never']}")
     checks.expect("dead" not in scanlab.as_text(got["never"][3]), f"never: {got['never']}")
+    check_spool(binary, db, checks)
 
     # 2. Appended lines: only they are read (the cursor moves by their size), runs add up.
     appended = [evidence.line("Nov 25 05:00:02", 20, "/opt/never.sh")] + [
@@ -110,6 +161,8 @@ def check(binary, lab_dir):
                       "--format", "csv")
     checks.expect(out.returncode == 0 and b"/opt/never.sh" not in out.stdout,
                   f"evidence=no-evidence listed never.sh after it ran: {out.stdout[-300:]!r}")
+    check_spool(binary, db, checks)  # a count of the spool now, not a total: same after 3 scans
+    no_canary(binary, db, checks)
     checks.finish()
 
 

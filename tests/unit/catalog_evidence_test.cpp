@@ -19,9 +19,17 @@ HostRecord host_with_evidence(std::int64_t offset) {
   EntryRow entry;
   entry.raw = "5 * * * * root /opt/x.sh";
   entry.command = "/opt/x.sh";
-  entry.run = {
-      "running",   "1 run(s) in /var/log/cron from a to b", 1, 0, 0, 1732529101, std::nullopt,
-      std::nullopt};
+  entry.run = {"running",
+               "1 run(s) in /var/log/cron from a to b",
+               1,
+               0,
+               0,
+               1732529101,
+               std::nullopt,
+               std::nullopt,
+               2,
+               1732529000,
+               1732528000};
   source.entries.push_back(entry);
   host.sources.push_back(source);
   EvidenceState state;

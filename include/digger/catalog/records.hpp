@@ -42,6 +42,9 @@ struct RunEvidenceRow {
   std::string reason;  // one line naming the source and the window, or what grants access
   std::int64_t runs = 0, ambiguous_runs = 0, failures = 0;
   std::optional<std::int64_t> last_run, last_failure, last_exit_status; // epoch seconds
+  // Schema 8: cron mails of the job in the host's spool (nullopt: no spool read) and the last
+  // one's time; when the file its output is redirected to was last written (its mtime).
+  std::optional<std::int64_t> mails, last_mail, output_mtime;
   friend bool operator==(const RunEvidenceRow&, const RunEvidenceRow&) = default;
 };
 
@@ -89,7 +92,7 @@ struct EntryRow {
   // Where the schedule came from when it is not on this line: run-parts scripts get the line
   // that runs their directory ("/etc/crontab:17", "/etc/anacrontab:5").
   std::string schedule_origin;
-  RunEvidenceRow run; // jobs only
+  RunEvidenceRow run;              // jobs only
   std::optional<WorkerRow> worker; // kind "worker" only
   friend bool operator==(const EntryRow&, const EntryRow&) = default;
 };

@@ -40,6 +40,9 @@ struct InspectionTarget {
   // max_app_source_bytes, under the same rule (a run-as user must be able to read it), and
   // parsed on this side; it need not be executable or world-readable. Sent as "=USERS/PATH".
   bool app_source = false;
+  // A file a job's output is redirected to: only stat'ed, and only reported when a run-as
+  // user could search every directory above it (its mtime is a freshness hint). ">USERS/PATH".
+  bool output_file = false;
 
   friend bool operator==(const InspectionTarget&, const InspectionTarget&) = default;
 };
@@ -57,6 +60,7 @@ struct InspectionPlan {
   std::string payload;            // "+BUDGET", then "USERS/PATH" per target, each followed by a NUL
   std::vector<std::string> paths; // sent, in order (distinct)
   std::set<std::string, std::less<>> app_paths;              // the app source targets, sent or not
+  std::set<std::string, std::less<>> output_paths;           // the output file targets, likewise
   std::vector<std::string> over_bound;                       // valid, left out by a bound
   std::vector<std::pair<std::string, std::string>> rejected; // path, why (relative, ...)
   std::size_t requested = 0;                                 // distinct valid targets

@@ -40,6 +40,9 @@ struct Job {
   // line. Kept in memory for this host only; never stored (the catalog keeps its hash).
   std::string log_command;
   bool not_logged = false; // cronie's '-' prefix: the daemon never logs this job
+  // Absolute, static files its output is redirected to (`>> /var/log/x.log`): stat'ed by the
+  // inspection for a freshness hint. Set by enrich(), from the clear command.
+  std::vector<std::string> output_files;
 
   // What the verdict is judged against (job_judgement.hpp).
   std::string owner; // the file's owner as the verdict sees it

@@ -8,6 +8,7 @@
 #include "digger/collect/pipeline.hpp"
 #include "digger/collect/snapshot.hpp"
 
+#include <optional>
 #include <string>
 
 namespace digger::collect {
@@ -17,6 +18,14 @@ namespace digger::collect {
 // is the catalog's state for the host (null: first scan).
 catalog::EvidenceState apply_run_evidence(HostJobs& jobs, const HostSnapshot& snapshot,
                                           const catalog::EvidenceState* before);
+
+// The host's UTC offset in seconds from the collector's clock fact ("+0900 1732496461").
+std::optional<int> utc_offset(const HostSnapshot& snapshot);
+
+// After apply_run_evidence: sets, on every judged job, its cron mails in the host's spool
+// (count and last date, from headers only) and the mtime of the file its output goes to
+// (docs/evidence.md, "Mail spool", "Output file freshness").
+void apply_spool_evidence(HostJobs& jobs, const HostSnapshot& snapshot);
 
 // The collector's argument for the host: one "DEVICE:INODE:OFFSET" or "-" per log path it
 // reads, in its order, from the catalog's cursors (digits only: nothing else ever travels).

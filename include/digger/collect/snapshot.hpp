@@ -21,10 +21,10 @@ enum class SourceKind {
   anacrontab,
   run_parts,
   systemd_unit,
-  at_job, // a job file of atd's spool
+  at_job,       // a job file of atd's spool
   laravel_task, // the tasks of a Laravel application's scheduler (read after the inspection)
-  supervisor,  // issue 18: supervisord's configuration files (workers)
-  worker_unit, // issue 18: services of /etc/systemd/system no timer starts (workers)
+  supervisor,   // issue 18: supervisord's configuration files (workers)
+  worker_unit,  // issue 18: services of /etc/systemd/system no timer starts (workers)
   first_registered = 64
 };
 
@@ -77,6 +77,15 @@ struct LogRead {
   std::string bytes;
 };
 
+// A mail spool file's cron-relevant headers (docs/evidence.md, "Mail spool"): the collector's
+// awk kept only `From ` lines and the Subject (unfolded on this side) and Date headers of the
+// last `size - from` bytes. Parsed and dropped with the host's output: never stored.
+struct MailRead {
+  std::string path;
+  std::int64_t size = 0, mtime = 0, from = 0;
+  std::string headers;
+};
+
 // Everything the collector brought back from one host.
 struct HostSnapshot {
   HostFacts facts;
@@ -89,6 +98,10 @@ struct HostSnapshot {
   std::vector<LogRead> logs;                // run evidence: the cron log bytes read
   std::vector<std::pair<std::string, std::string>> log_notes; // (path, why not read)
   std::optional<std::string> journal; // `journalctl -o json` of the cron units, last 7 days
+  std::vector<MailRead> mails;        // the mail spool's files, headers only
+  std::vector<std::pair<std::string, std::string>> mail_notes; // (path, why not read)
+  // Files the jobs' output is redirected to, stat'ed by the inspection (never read).
+  std::vector<command::ProgramFacts> output_files;
   // Second round trip: the programs the jobs run (empty when not inspected).
   std::vector<command::ProgramFacts> programs;
   // Application files the inspection read for an in-app scheduler (Laravel's Kernel.php and

@@ -19,6 +19,10 @@ std::string cut_command(std::string_view written, Daemon daemon);
 // as '\' and three octal digits; everything else as is.
 std::string mkprints(std::string_view bytes);
 
+// The command as the daemon ran it (before mkprints: what a cron mail's Subject holds), from
+// the command Digger stored already cut the cronie way: for Debian, "\\" pairs collapse too.
+std::string daemon_command(std::string_view cronie_cut_command, Daemon daemon);
+
 // The CMD line's text for an entry whose command Digger stored already cut the cronie way
 // (crontab::Job::command, catalog entries.command): for Debian, "\\" pairs are collapsed too.
 std::string log_key(std::string_view cronie_cut_command, Daemon daemon);

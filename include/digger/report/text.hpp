@@ -39,6 +39,12 @@ std::string csv_field(std::string_view text);
 // An epoch time as "2024-11-25T10:05:01Z"; "" for none.
 std::string utc_text(const std::optional<std::int64_t>& epoch_seconds);
 
+// Run evidence besides the log (docs/evidence.md): "2 cron mail(s), last 2026-12-07T10:00:01Z;
+// output file last written 2026-12-07T10:00:00Z", either part only when known; "" for none.
+std::string spool_hints(const std::optional<std::int64_t>& mails,
+                        const std::optional<std::int64_t>& last_mail,
+                        const std::optional<std::int64_t>& output_mtime);
+
 // &, <, >, " and ' as entities; control characters other than tab and newline as U+FFFD.
 std::string html_escape(std::string_view text);
 

@@ -21,7 +21,8 @@ for x do
   [ "$i" -ge "$max" ] && break
   i=$((i + 1))
   # "=USERS/PATH": an application source file (read whole up to 256 KiB, parsed by Digger).
-  ap=; case $x in =*) x=${x#=}; ap=a ;; esac
+  # ">USERS/PATH": a file a job writes its output to (stat only, never opened).
+  ap=; case $x in =*) x=${x#=}; ap=a ;; ">"*) x=${x#?}; ap=o ;; esac
   u=${x%%/*}; p=${x#"$u"}
   case $p in /*) ;; *) note "$x" "not an absolute path"; continue ;; esac
   if [ ! -e "$p" ]; then printf "MISSING 1\n"; seg "$p"; continue; fi
@@ -167,6 +168,31 @@ readable() {
   may "$uid" "$gids" 4 "$f" || return 1
   while [ -n "$r" ]; do first; may "$uid" "$gids" 1 "$l" || return 1; done
 }
+# Whether run-as user $2 could reach target $1: the search bit of every directory above it (a
+# file written by a redirection need not be readable).
+searchable() {
+  resolve "$2"
+  [ -n "$uid" ] || { note "$p" "run-as user $2 unknown on the host"; return 2; }
+  [ "$uid" = 0 ] && return 0
+  eval "dp=\$deep_$1"
+  [ -z "$dp" ] || { note "$p" "directories above not checked for $2"; return 2; }
+  r=$s; first
+  while [ -n "$r" ]; do first; may "$uid" "$gids" 1 "$l" || return 1; done
+}
+# An output file: its PROG record (whose mtime is the freshness hint) only when a run-as user
+# of its jobs could reach it; nothing is ever opened.
+stamp() {
+  ok=; us=$u
+  while [ -n "$us" ]; do
+    w=${us%%,*}; case $us in *,*) us=${us#*,} ;; *) us= ;; esac
+    searchable "$j" "$w"
+    case $? in 0) ok=1 ;; 1) printf "DENIED 2\n"; seg "$p"; seg "$w" ;; esac
+  done
+  if [ -n "$ok" ]; then
+    r=$s; first; f=$l; first
+    printf "PROG 3\n"; seg "$p"; seg "$rp"; seg "$f$nl$l"
+  else note "$p" "not checked: no run-as user of its jobs can reach it"; fi
+}
 queue() {
   q=$((q + 1)); eval "q_$q=$j; qs_$q=\$1; qi_$q=\$id"
 }
@@ -235,7 +261,8 @@ stats
 j=0
 while [ "$j" -lt "$n" ]; do
   j=$((j + 1))
-  eval "p=\$p_$j; u=\$u_$j; rp=\$rp_$j; s=\$st_$j"
+  eval "p=\$p_$j; u=\$u_$j; rp=\$rp_$j; s=\$st_$j; ap=\$ap_$j"
+  [ "$ap" = o ] && { stamp; continue; }
   r=$s; first; f=$l; first
   printf "PROG 3\n"; seg "$p"; seg "$rp"; seg "$f$nl$l"
   content

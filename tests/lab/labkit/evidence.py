@@ -5,6 +5,7 @@ by the test that scans it. The log lines are generated with the cited transforms
 first unescaped %, \\% -> %, a tab as ^I, UTF-8 bytes as \\ooo octal.
 """
 
+import calendar
 import os
 import time
 
@@ -22,6 +23,11 @@ ENTRIES = [
     ("sync-hourly", "0 * * * * /opt/sync.sh", "/opt/sync.sh"),
     ("sync-night", "0,30 2 * * * /opt/sync.sh", "/opt/sync.sh"),
     ("never", "0 5 * * * /opt/never.sh", "/opt/never.sh"),
+    # Output redirected to a file (its mtime is a freshness hint) and mailed (spool headers).
+    ("report", "15 * * * * /opt/report.sh >> /var/log/app/report.log 2>&1",
+     "/opt/report.sh >> /var/log/app/report.log 2>&1"),
+    # Output to a file in a root-only directory: app cannot reach it, so no hint.
+    ("private-out", "20 * * * * /opt/p.sh > /var/log/private/p.log", "/opt/p.sh > /var/log/private/p.log"),
 ]
 # A year the lab clock is past, so the file's mtime (set to it) gives the lines their year.
 MTIME = time.mktime((2025, 11, 26, 0, 0, 0, 0, 0, -1))
@@ -86,3 +92,63 @@ def rotate(log, lines):
         f.write("".join(lines).encode())
     os.chmod(log, 0o640)
     os.utime(log, (MTIME, MTIME))
+
+
+# The spool's cron mails (docs/evidence.md, "Mail spool"): two for "report", whose X-Cron-Env and
+# bodies hold the canary, plus mails that must count for nothing.
+CANARY = "CANARY-SECRET"
+MAIL_DATES = (calendar.timegm((2026, 11, 30, 8, 15, 1)), calendar.timegm((2026, 12, 1, 8, 15, 2)))
+# When report.log was last written (touch -d), and p.log (unreachable for app).
+OUTPUT_MTIME = calendar.timegm((2026, 11, 30, 8, 15, 0))
+
+
+def _mail(host, subject, epoch, body):
+    stamp = time.strftime("%a %b %e %H:%M:%S %Y", time.gmtime(epoch))
+    date = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(epoch))
+    return ("From root@%s  %s\n" % (host, stamp) +
+            "Return-Path: <root@%s>\nFrom: root (Cron Daemon)\nTo: app\n" % host +
+            "Subject: %s\n" % subject +
+            "Content-Type: text/plain; charset=UTF-8\nAuto-Submitted: auto-generated\n"
+            "X-Cron-Env: <SHELL=/bin/sh>\n"
+            "X-Cron-Env: <DB_PASSWORD=%s-ENV>\n" % CANARY +
+            "X-Cron-Env: <LOGNAME=app>\n"
+            "Date: %s\n\n" % date + body + "\n\n")  # an empty line ends an mbox message
+
+
+def plant_spool(lab_dir, host):
+    """/var/mail/app (and /var/spool/mail -> ../mail, as Debian has it), and the output files."""
+    import grp
+    root = host_dir(lab_dir, host)
+    name = host["name"].split(".")[0]  # cron writes the first label of the host name
+    uid, _ = distro.uid_gid(USER, USER)
+    mail_gid = grp.getgrnam("mail").gr_gid
+    mail_dir = os.path.join(root, "var-mail")
+    os.chown(mail_dir, 0, mail_gid)
+    os.chmod(mail_dir, 0o2775)
+    link = os.path.join(root, "var-spool", "mail")
+    if not os.path.lexists(link):
+        os.symlink("../mail", link)
+    command = dict((n, cmd) for n, _, cmd in ENTRIES)["report"]
+    text = (_mail(name, "Cron <app@%s> %s" % (name, command), MAIL_DATES[0],
+                  "report failed: %s-BODY\nSubject: Cron <app@%s> %s\n\n>From the body" % (CANARY, name, command)) +
+            _mail(name, "Cron <app@%s> %s" % (name, command), MAIL_DATES[1], "%s-BODY again" % CANARY) +
+            _mail("elsewhere", "Cron <app@elsewhere> %s" % command, MAIL_DATES[1], "a relay's mail") +
+            _mail(name, "Undelivered Mail Returned to Sender", MAIL_DATES[1], CANARY))
+    mbox = os.path.join(mail_dir, USER)
+    with open(mbox, "w") as f:
+        f.write(text)
+    os.chown(mbox, uid, mail_gid)
+    os.chmod(mbox, 0o660)
+    # A FIFO in the spool: reported, never opened (the scan would hang on it otherwise).
+    fifo = os.path.join(mail_dir, "fifo")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo, 0o660)
+    for sub, mode, file in (("app", 0o755, "report.log"), ("private", 0o700, "p.log")):
+        d = os.path.join(root, "var-log", sub)
+        os.makedirs(d, exist_ok=True)
+        os.chmod(d, mode)
+        path = os.path.join(d, file)
+        with open(path, "w") as f:
+            f.write("output\n")
+        os.chown(path, uid, 0)
+        os.utime(path, (OUTPUT_MTIME, OUTPUT_MTIME))

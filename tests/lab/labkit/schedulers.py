@@ -14,7 +14,7 @@ OPAQUE_DIRS = RUN_PARTS_DIRS + ["/etc/systemd/system", "/etc/systemd/user"]
 # /var/log: run evidence reads the cron log (docs/evidence.md); each host has its own, empty
 # unless a test writes one, never the machine's.
 PER_HOST_MOUNTS = {"/opt": "opt", "/srv": "srv", "/usr/lib/systemd/system": "lib-systemd", "/var/lib/dpkg": "dpkg",
-                   "/var/log": "var-log"}
+                   "/var/log": "var-log", "/var/mail": "var-mail"}
 UNIT_DIR = "/etc/systemd/system"
 VENDOR_UNIT_DIR = "/usr/lib/systemd/system"
 
