@@ -22,4 +22,7 @@ std::string_view schema_v6_sql();
 // Step 7 (issue 18): workers; rebuilds entries for the 'worker' kind, adds worker_facts.
 std::string_view schema_v7_sql();
 
+// Step 9 (issue 18): supervisord's log per worker (crash loops); worker_facts columns, views.
+std::string_view schema_v9_sql();
+
 } // namespace digger::catalog
