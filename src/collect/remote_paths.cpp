@@ -66,6 +66,8 @@ std::vector<ShellPaths> build_collector_paths() {
       // Run evidence (docs/evidence.md): the cron daemon's log, RHEL then Debian (rsyslog).
       {"cron_logs", {"/var/log/cron", "/var/log/cron.log", "/var/log/syslog"}},
       {"dpkg_info", {"/var/lib/dpkg/info"}},
+      // supervisord's own log (crash loops, docs/workers.md): Debian's and EPEL's logfile=.
+      {"supervisor_logs", {"/var/log/supervisor/supervisord.log"}},
   };
   table.insert(table.end(), others.begin(), others.end());
   return table;
