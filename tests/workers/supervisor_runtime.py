@@ -1,0 +1,112 @@
+"""supervisord at run time on a lab host (docs/workers.md, "Crash loops" and "A custom
+configuration"): a supervisord.log showing a crash loop at the host's real path (/var/log is
+bound per host), and two processes named supervisord started as the host's `app` user (uid
+1001): one with `-c` a configuration app can read, one with `-c` a root-only file holding a
+canary, which must never reach the catalog. The lab hosts share the machine's process list, so
+every path holds a unique directory name: other tests' processes never name it.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+
+from labkit import distro
+from labkit.materialize import host_dir
+
+SECRET_CANARY = "canary-root-only-supervisor-conf"
+LOG = "/var/log/supervisor/supervisord.log"
+
+# supervisord 4.2's own lines (supervisor/process.py, loggers.py): the Debian layout's
+# laravel-worker_00 exits 14 times and is given up on; _01 exits once; loop exits as expected.
+LOG_LINES = (
+    ["2024-01-01 09:59:59,000 CRIT Supervisor is running as root.\n"]
+    + ["2024-01-01 10:00:%02d,100 INFO spawned: 'laravel-worker_00' with pid %d\n"
+       "2024-01-01 10:00:%02d,500 WARN exited: laravel-worker_00 (exit status 1; not expected)\n"
+       % (i, 4000 + i, i) for i in range(14)]
+    + ["2024-01-01 10:00:20,000 INFO gave up: laravel-worker_00 entered FATAL state, too many "
+       "start retries too quickly\n",
+       "2024-01-01 10:00:21,000 WARN exited: laravel-worker_01 (exit status 2; not expected)\n",
+       "2024-01-01 10:00:22,000 INFO exited: loop (exit status 0; expected)\n",
+       "2024-01-01 10:00:23,000 WARN exited: custom-worker_01 (terminated by SIGKILL; not expected)\n"]
+)
+
+
+class Runtime:
+    def __init__(self, lab_dir, host):
+        self.root = host_dir(lab_dir, host)
+        self.tag = "svlab-%d-%s" % (os.getpid(), os.path.basename(lab_dir.rstrip("/")))
+        self.srv = "/srv/" + self.tag
+        self.custom = self.srv + "/app/supervisord.conf"
+        self.secret = self.srv + "/private/secret.conf"
+        self.tmp = None
+        self.procs = []
+
+    def write(self, path, text, mode, dir_mode=0o755):
+        local = os.path.join(self.root, path.lstrip("/"))
+        if path.startswith("/var/log/"):
+            local = os.path.join(self.root, "var-log", path[len("/var/log/"):])
+        os.makedirs(os.path.dirname(local), exist_ok=True)
+        os.chmod(os.path.dirname(local), dir_mode)
+        with open(local, "w") as f:
+            f.write(text)
+        os.chmod(local, mode)
+
+    def plant(self):
+        self.write(LOG, "".join(LOG_LINES), 0o640)
+        self.write(self.custom, "[supervisord]\n[program:custom-worker]\n"
+                   "command=php /srv/app/artisan queue:work\n"
+                   "process_name=%(program_name)s_%(process_num)02d\nnumprocs=2\n", 0o644)
+        self.write(self.secret, "[supervisord]\n[program:stolen]\ncommand=/bin/" +
+                   SECRET_CANARY + "\n", 0o600, dir_mode=0o700)
+
+    def start(self):
+        """Two `supervisord -c PATH` lookalikes as app: a script named supervisord (argv is
+        /bin/sh SCRIPT -c PATH, the shape of python3 /usr/bin/supervisord -c PATH)."""
+        self.tmp = tempfile.mkdtemp(prefix="digger-" + self.tag + "-")
+        os.chmod(self.tmp, 0o755)
+        script = os.path.join(self.tmp, "supervisord")
+        with open(script, "w") as f:
+            f.write("#!/bin/sh\nsleep 120\n")
+        os.chmod(script, 0o755)
+        uid, gid = distro.uid_gid("app", "app")
+        for config in (self.custom, self.secret):
+            self.procs.append(subprocess.Popen(
+                ["/bin/sh", script, "-c", config], user=uid, group=gid, extra_groups=[],
+                start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL))
+
+    def stop(self):
+        for proc in self.procs:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)  # the script and its sleep: its own session
+            except ProcessLookupError:
+                pass
+            proc.wait()
+        self.procs = []
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def check(self, checks, con, norm):
+        workers = {norm(r[0]): tuple(norm(v) for v in r[1:]) for r in con.execute(
+            "select name, unexpected_exits, gave_up, last_exit, gave_up_at, flags, file from workers")}
+        laravel = workers.get("laravel-worker")
+        checks.expect(laravel is not None and laravel[:4] == (15, 1, "2024-01-01 10:00:21",
+                                                              "2024-01-01 10:00:20")
+                      and "crash-loop" in (laravel[4] or ""), f"laravel crash loop: {laravel}")
+        loop = workers.get("loop")
+        checks.expect(loop is not None and loop[:2] == (0, 0) and "crash-loop" not in (loop[4] or ""),
+                      f"loop: {loop}")
+        custom = workers.get("custom-worker")
+        checks.expect(custom is not None and custom[5] == self.custom and custom[0] == 1
+                      and "crash-loop" not in (custom[4] or ""), f"custom -c worker: {custom}")
+        checks.expect("stolen" not in workers, "the root-only -c file was read")
+        notes = {norm(r[0]): (norm(r[1]), norm(r[2])) for r in con.execute(
+            "select path, load_notes, read_error from cron_sources where kind = 'supervisor'")}
+        custom_notes = (notes.get(self.custom) or ("", ""))[0] or ""
+        checks.expect("with -c " + self.custom in custom_notes and "uid 1001" in custom_notes,
+                      f"how the custom file was found: {custom_notes!r}")
+        secret = notes.get(self.secret)
+        checks.expect(secret is not None and "cannot read it" in (secret[1] or ""),
+                      f"the root-only file's row: {secret}")
