@@ -1,11 +1,13 @@
 """supervisord at run time on a lab host (docs/workers.md, "Crash loops" and "A custom
 configuration"): a supervisord.log showing a crash loop at the host's real path (/var/log is
-bound per host), and two processes named supervisord started as the host's `app` user (uid
-1001): one with `-c` a configuration app can read, one with `-c` a root-only file holding a
-canary, which must never reach the catalog. The lab hosts share the machine's process list, so
+bound per host), and two processes named supervisord started in the host's mount namespace
+as its `app` user (uid 1001): one with `-c` a configuration app can read, one with `-c` a root-only file holding a
+canary, which must never reach the catalog, and two of app's tricks: a FIFO and a link to it. The lab hosts share the machine's process list, so
 every path holds a unique directory name: other tests' processes never name it.
 """
 
+import ctypes
+import json
 import os
 import shutil
 import signal
@@ -17,6 +19,7 @@ from labkit.materialize import host_dir
 
 SECRET_CANARY = "canary-root-only-supervisor-conf"
 LOG = "/var/log/supervisor/supervisord.log"
+CLONE_NEWNS = 0x00020000
 
 # supervisord 4.2's own lines (supervisor/process.py, loggers.py): the Debian layout's
 # laravel-worker_00 exits 14 times and is given up on; _01 exits once; loop exits as expected.
@@ -40,8 +43,13 @@ class Runtime:
         self.srv = "/srv/" + self.tag
         self.custom = self.srv + "/app/supervisord.conf"
         self.secret = self.srv + "/private/secret.conf"
+        # app's own tricks: a FIFO (an open would hang) and a link to the secret.
+        self.fifo = self.srv + "/app/fifo.conf"
+        self.link = self.srv + "/app/link.conf"
         self.tmp = None
         self.procs = []
+        with open(os.path.join(lab_dir, "state.json")) as f:
+            self.sshd_pid = json.load(f)["pids"][host["name"]]  # runs in the host's namespaces
 
     def write(self, path, text, mode, dir_mode=0o755):
         local = os.path.join(self.root, path.lstrip("/"))
@@ -60,6 +68,14 @@ class Runtime:
                    "process_name=%(program_name)s_%(process_num)02d\nnumprocs=2\n", 0o644)
         self.write(self.secret, "[supervisord]\n[program:stolen]\ncommand=/bin/" +
                    SECRET_CANARY + "\n", 0o600, dir_mode=0o700)
+        uid, gid = distro.uid_gid("app", "app")
+        for path in (self.fifo, self.link):
+            local = os.path.join(self.root, path.lstrip("/"))
+            if path == self.fifo:
+                os.mkfifo(local, 0o644)
+            else:
+                os.symlink("../private/secret.conf", local)
+            os.lchown(local, uid, gid)
 
     def start(self):
         """Two `supervisord -c PATH` lookalikes as app: a script named supervisord (argv is
@@ -71,11 +87,26 @@ class Runtime:
             f.write("#!/bin/sh\nsleep 120\n")
         os.chmod(script, 0o755)
         uid, gid = distro.uid_gid("app", "app")
-        for config in (self.custom, self.secret):
-            self.procs.append(subprocess.Popen(
-                ["/bin/sh", script, "-c", config], user=uid, group=gid, extra_groups=[],
-                start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL))
+        libc = ctypes.CDLL(None, use_errno=True)
+        mnt = os.open("/proc/%d/ns/mnt" % self.sshd_pid, os.O_RDONLY)
+
+        def enter_host():
+            """In the child: the host's mount namespace (the collector reads only processes of
+            its own), then app's uid and gid without supplementary groups."""
+            if libc.setns(mnt, CLONE_NEWNS) != 0:
+                raise OSError(ctypes.get_errno(), "setns")
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+
+        try:
+            for config in (self.custom, self.secret, self.fifo, self.link):
+                self.procs.append(subprocess.Popen(
+                    ["/bin/sh", script, "-c", config], preexec_fn=enter_host, pass_fds=(mnt,),
+                    start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL))
+        finally:
+            os.close(mnt)
 
     def stop(self):
         for proc in self.procs:
@@ -107,6 +138,7 @@ class Runtime:
         custom_notes = (notes.get(self.custom) or ("", ""))[0] or ""
         checks.expect("with -c " + self.custom in custom_notes and "uid 1001" in custom_notes,
                       f"how the custom file was found: {custom_notes!r}")
-        secret = notes.get(self.secret)
-        checks.expect(secret is not None and "cannot read it" in (secret[1] or ""),
-                      f"the root-only file's row: {secret}")
+        for path in (self.secret, self.fifo, self.link):
+            row = notes.get(path)
+            checks.expect(row is not None and "cannot read it" in (row[1] or ""),
+                          f"the row of {path}: {row}")

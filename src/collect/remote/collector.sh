@@ -437,6 +437,9 @@ svprocs() {
     IFS=$oifs
     pid=${f#/proc/}; pid=${pid%/cmdline}
     case $pid in ""|*[!0-9]*) continue ;; esac
+    # Its paths name files of its own mount namespace (a container): only ours are read.
+    # shellcheck disable=SC3013 # -ef: dash, bash, ksh and BusyBox sh all have it
+    [ "/proc/$pid/ns/mnt" -ef /proc/self/ns/mnt ] || continue
     av=$($to head -c 4096 -- "$f" 2>/dev/null | tr "\000" "\n")
     a0=${av%%"$nl"*}; a1=${av#*"$nl"}; a1=${a1%%"$nl"*}
     if [ "${a0##*/}" = supervisord ]; then sk=1
