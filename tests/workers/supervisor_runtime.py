@@ -42,6 +42,7 @@ class Runtime:
         self.tag = "svlab-%d-%s" % (os.getpid(), os.path.basename(lab_dir.rstrip("/")))
         self.srv = "/srv/" + self.tag
         self.custom = self.srv + "/app/supervisord.conf"
+        self.included = self.srv + "/app/conf.d/more.conf"  # by the custom file's [include]
         self.secret = self.srv + "/private/secret.conf"
         # app's own tricks: a FIFO (an open would hang) and a link to the secret.
         self.fifo = self.srv + "/app/fifo.conf"
@@ -63,9 +64,11 @@ class Runtime:
 
     def plant(self):
         self.write(LOG, "".join(LOG_LINES), 0o640)
-        self.write(self.custom, "[supervisord]\n[program:custom-worker]\n"
-                   "command=php /srv/app/artisan queue:work\n"
+        self.write(self.custom, "[supervisord]\n[include]\nfiles = conf.d/*.conf\n"
+                   "[program:custom-worker]\ncommand=php /srv/app/artisan queue:work\n"
                    "process_name=%(program_name)s_%(process_num)02d\nnumprocs=2\n", 0o644)
+        self.write(self.included, "[program:custom-included]\ncommand=/srv/app/included\n",
+                   0o644)
         self.write(self.secret, "[supervisord]\n[program:stolen]\ncommand=/bin/" +
                    SECRET_CANARY + "\n", 0o600, dir_mode=0o700)
         uid, gid = distro.uid_gid("app", "app")
@@ -132,12 +135,18 @@ class Runtime:
         custom = workers.get("custom-worker")
         checks.expect(custom is not None and custom[5] == self.custom and custom[0] == 1
                       and "crash-loop" not in (custom[4] or ""), f"custom -c worker: {custom}")
+        included = workers.get("custom-included")
+        checks.expect(included is not None and included[5] == self.included,
+                      f"the custom file's include: {included}")
         checks.expect("stolen" not in workers, "the root-only -c file was read")
         notes = {norm(r[0]): (norm(r[1]), norm(r[2])) for r in con.execute(
             "select path, load_notes, read_error from cron_sources where kind = 'supervisor'")}
         custom_notes = (notes.get(self.custom) or ("", ""))[0] or ""
         checks.expect("with -c " + self.custom in custom_notes and "uid 1001" in custom_notes,
                       f"how the custom file was found: {custom_notes!r}")
+        twice = [norm(r[0]) for r in con.execute(
+            "select path from cron_sources group by path having count(*) > 1")]
+        checks.expect(not twice, f"files recorded twice: {twice}")
         for path in (self.secret, self.fifo, self.link):
             row = notes.get(path)
             checks.expect(row is not None and "cannot read it" in (row[1] or ""),

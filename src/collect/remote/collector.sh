@@ -403,11 +403,24 @@ svok() {
 }
 svconf() {
   inlist "$1" "$supervisor_paths $svseen" || inlist "${1%/*}" "$supervisor_paths" && return
+  inlist "$2:$1" "$svno" && return
+  svno="$svno $2:$1"
   if [ "$2" = x ]; then note UNREADABLE supervisor "$1" "not read: the process changed its user (set-user-ID)"; return; fi
   svok "$1" "$2" "$3" || { note UNREADABLE supervisor "$1" "$svwhy"; return; }
   svseen="$svseen $1"; ok=; ut=1; slow supervisor "$1" "$small"; ut=
   [ -z "$ok" ] || [ "$(stat -c %d:%i -- "$1" 2>/dev/null)" = "$svid" ] ||
     note UNREADABLE supervisor "$1" "not read: changed after the listing (not the file checked)"
+  [ -n "$4" ] || svincl "$1" "$2" "$3"
+}
+# What its [include] may name (Digger matches the globs): *.conf and *.ini beside it and one
+# directory down, at most 32, each under the same rule.
+svincl() {
+  set +f; vn=0
+  for vf in "${1%/*}"/*.conf "${1%/*}"/*.ini "${1%/*}"/*/*.conf "${1%/*}"/*/*.ini; do
+    if [ ! -f "$vf" ] || [ "$vf" = "$1" ]; then continue; fi
+    vn=$((vn + 1)); [ $vn -le 32 ] || break
+    svconf "$vf" "$2" "$3" included
+  done
 }
 svargs() {
   cand=; nx=; i=0; IFS=$nl; set -f
@@ -430,7 +443,7 @@ svargs() {
   IFS=$oifs; set +f
 }
 svprocs() {
-  tmo; svseen=; np=0
+  tmo; svseen=; svno=; np=0
   sl=$($to grep -l -s -a -F -e supervisord -- /proc/[0-9]*/cmdline 2>/dev/null | head -n 256)
   IFS=$nl; set -f
   for f in $sl; do
