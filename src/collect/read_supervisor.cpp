@@ -53,12 +53,20 @@ std::string one_line(std::string text) {
 }
 
 // What supervisord's log says about the program's processes (docs/workers.md, "Crash loops").
-void note_crashes(const units::SupervisorProgram& program, const HostContext& host, Job& job,
-                  catalog::WorkerRow& worker) {
-  if (host.supervisor_log.lines == 0) {
+// The log of the configuration (its logfile=), when read: nullptr = unknown.
+const units::SupervisorLog* log_of(const units::SupervisorConfig& config, const HostContext& host) {
+  const auto found = host.supervisor_logs.find(config.logfile);
+  return found == host.supervisor_logs.end() || found->second.log.lines == 0 ? nullptr
+                                                                             : &found->second.log;
+}
+
+void note_crashes(const units::SupervisorProgram& program, const units::SupervisorConfig& config,
+                  const HostContext& host, Job& job, catalog::WorkerRow& worker) {
+  const auto* log = log_of(config, host);
+  if (log == nullptr) {
     return; // no log read: unknown, not zero
   }
-  const auto crashes = units::supervisor_crashes(host.supervisor_log, program.process_names);
+  const auto crashes = units::supervisor_crashes(*log, program.process_names);
   worker.unexpected_exits = crashes.unexpected_exits;
   worker.gave_up = crashes.gave_up;
   worker.last_exit = crashes.last_exit;
@@ -95,7 +103,7 @@ Job worker_job(const units::SupervisorProgram& program, const units::SupervisorC
   worker.environment = environment_of(program);
   worker.unresolved = program.unresolved;
   worker.rejected = config.rejected;
-  note_crashes(program, host, job, worker);
+  note_crashes(program, config, host, job, worker);
   if (!config.rejected.empty()) {
     job.reader_flags.push_back("supervisor-rejected");
   }
@@ -141,8 +149,11 @@ void note_config(catalog::SourceRow& row, const units::SupervisorConfig& config,
         row.load_notes.push_back(how);
       }
     }
-    row.load_notes.insert(row.load_notes.end(), host.supervisor_log_notes.begin(),
-                          host.supervisor_log_notes.end());
+    // Its log (logfile=): what was read of it or why not; nothing when it does not exist.
+    if (const auto log = host.supervisor_logs.find(config.logfile);
+        log != host.supervisor_logs.end()) {
+      row.load_notes.push_back(log->second.note);
+    }
   }
 }
 

@@ -11,28 +11,29 @@
 namespace digger::collect {
 namespace {
 
-void note_log(const HostSnapshot& snapshot, HostContext& context) {
-  for (const auto& read : snapshot.supervisor_logs) {
-    if (!read.note.empty()) {
-      context.supervisor_log_notes.push_back(fmt::format("{}: {}", read.path, read.note));
-      continue;
-    }
-    context.supervisor_log = units::read_supervisor_log(read.bytes, read.from > 0);
-    const auto& log = context.supervisor_log;
-    context.supervisor_log_notes.push_back(
-        log.lines == 0 ? fmt::format("{}: read, no supervisord line in its last {} bytes",
-                                     read.path, read.bytes.size())
-                       : fmt::format("{}: read its last {} bytes, {} to {}", read.path,
-                                     read.bytes.size(), log.first_time, log.last_time));
-  }
-}
-
 // A path as a sentence may hold it: printable ASCII only (any other byte shown as '?').
 std::string shown(std::string_view text) {
   std::string out(text.substr(0, 256));
   std::replace_if(
       out.begin(), out.end(), [](char c) { return c < ' ' || c > '~'; }, '?');
   return out;
+}
+
+void note_log(const HostSnapshot& snapshot, HostContext& context) {
+  for (const auto& read : snapshot.supervisor_logs) {
+    auto& facts = context.supervisor_logs[read.path];
+    if (!read.note.empty()) {
+      facts = {{}, fmt::format("{}: {}", shown(read.path), read.note)};
+      continue;
+    }
+    facts.log = units::read_supervisor_log(read.bytes, read.from > 0);
+    const auto& log = facts.log;
+    facts.note = log.lines == 0
+                     ? fmt::format("{}: read, no supervisord line in its last {} bytes",
+                                   shown(read.path), read.bytes.size())
+                     : fmt::format("{}: read its last {} bytes, {} to {}", shown(read.path),
+                                   read.bytes.size(), log.first_time, log.last_time);
+  }
 }
 
 void note_processes(const HostSnapshot& snapshot, HostContext& context) {

@@ -24,7 +24,8 @@ std::string file_record(std::string_view path, std::string_view content) {
 }
 
 constexpr std::string_view custom_conf =
-    "[supervisord]\n[program:custom-worker]\ncommand=php artisan queue:work\n"
+    "[supervisord]\nlogfile=%(here)s/../../var/log/supervisor/supervisord.log ; normalised\n"
+    "[program:custom-worker]\ncommand=php artisan queue:work\n"
     "process_name=%(program_name)s_%(process_num)02d\nnumprocs=2\n";
 
 constexpr std::string_view log_tail =

@@ -34,6 +34,10 @@ LOG_LINES = (
        "2024-01-01 10:00:22,000 INFO exited: loop (exit status 0; expected)\n",
        "2024-01-01 10:00:23,000 WARN exited: custom-worker_01 (terminated by SIGKILL; not expected)\n"]
 )
+# The custom configuration's own log (logfile=%(here)s/supervisord.log): custom-worker loops.
+CUSTOM_LOG_LINES = [
+    "2024-02-01 08:00:0%d,000 WARN exited: custom-worker_0%d (exit status 1; not expected)\n"
+    % (i, i % 2) for i in range(4)]
 
 
 class Runtime:
@@ -64,7 +68,9 @@ class Runtime:
 
     def plant(self):
         self.write(LOG, "".join(LOG_LINES), 0o640)
-        self.write(self.custom, "[supervisord]\n[include]\nfiles = conf.d/*.conf\n"
+        self.write(self.srv + "/app/supervisord.log", "".join(CUSTOM_LOG_LINES), 0o644)
+        self.write(self.custom, "[supervisord]\nlogfile=%(here)s/supervisord.log\n"
+                   "[include]\nfiles = conf.d/*.conf\n"
                    "[program:custom-worker]\ncommand=php /srv/app/artisan queue:work\n"
                    "process_name=%(program_name)s_%(process_num)02d\nnumprocs=2\n", 0o644)
         self.write(self.included, "[program:custom-included]\ncommand=/srv/app/included\n",
@@ -133,8 +139,9 @@ class Runtime:
         checks.expect(loop is not None and loop[:2] == (0, 0) and "crash-loop" not in (loop[4] or ""),
                       f"loop: {loop}")
         custom = workers.get("custom-worker")
-        checks.expect(custom is not None and custom[5] == self.custom and custom[0] == 1
-                      and "crash-loop" not in (custom[4] or ""), f"custom -c worker: {custom}")
+        checks.expect(custom is not None and custom[5] == self.custom and custom[0] == 4
+                      and custom[2] == "2024-02-01 08:00:03" and "crash-loop" in (custom[4] or ""),
+                      f"custom -c worker and its own log: {custom}")
         included = workers.get("custom-included")
         checks.expect(included is not None and included[5] == self.included,
                       f"the custom file's include: {included}")

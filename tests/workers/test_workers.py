@@ -146,8 +146,8 @@ def check(binary, lab_dir):
             checks.expect(b"crash loop: 15 unexpected exits, last 2024-01-01 10:00:21, gave up "
                           b"2024-01-01 10:00:20" in out.stdout, "the table lacks the crash loop")
         if fmt == "prometheus":
-            checks.expect(b"digger_worker_crash_loops 1" in out.stdout,
-                          "prometheus lacks digger_worker_crash_loops 1")
+            checks.expect(b"digger_worker_crash_loops 2" in out.stdout,
+                          "prometheus lacks digger_worker_crash_loops 2")
     checks.finish()
 
 

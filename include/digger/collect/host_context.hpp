@@ -24,11 +24,15 @@ struct HostContext {
   std::map<std::string, const command::ProgramFacts*, std::less<>> programs; // by inspected path
   std::set<std::string, std::less<>> enabled_units; // unit file names linked from a *.wants dir
   std::map<std::string, const command::ProgramFacts*, std::less<>> app_sources; // by path
-  // supervisord at run time (docs/workers.md): its log's exit counts, what was read of it, and
-  // the configurations running supervisords were started with (-c PATH) besides the standard
-  // ones, each with how it was found ("started by pid 812 (uid 1001) as supervisord -c ...").
-  units::SupervisorLog supervisor_log;
-  std::vector<std::string> supervisor_log_notes;
+  // supervisord at run time (docs/workers.md): each log read, by path (its exit counts, and
+  // what was read of it or why not), and the configurations running supervisords were started
+  // with (-c PATH) besides the standard ones, each with how it was found ("started by pid 812
+  // (uid 1001) with -c ...").
+  struct SupervisorLogFacts {
+    units::SupervisorLog log; // no lines when not read
+    std::string note;
+  };
+  std::map<std::string, SupervisorLogFacts, std::less<>> supervisor_logs;
   std::vector<std::pair<std::string, std::string>> supervisord_configs;
 
   std::string_view package_of(std::string_view path) const;

@@ -54,7 +54,7 @@ svconf() {
   svseen="$svseen $1"; ok=; ut=1; slow supervisor "$1" "$small"; ut=
   [ -z "$ok" ] || [ "$(stat -c %d:%i -- "$1" 2>/dev/null)" = "$svid" ] ||
     note UNREADABLE supervisor "$1" "not read: changed after the listing (not the file checked)"
-  [ -n "$4" ] || svincl "$1" "$2" "$3"
+  [ -n "$4" ] || { svincl "$1" "$2" "$3"; svlogat "$1" "$2" "$3"; }
 }
 # What its [include] may name (Digger matches the globs): *.conf and *.ini beside it and one
 # directory down, at most 32, each under the same rule.
@@ -121,24 +121,35 @@ svprocs() {
 }
 # supervisord's own log: its last 1 MiB (crash loops, docs/workers.md), a regular file only,
 # read once by tail under timeout, voided when it is not the same file after the read.
+svlog1() {
+  if [ -L "$1" ] || { [ -e "$1" ] && [ ! -f "$1" ]; }; then
+    printf "SVLOG 4\n"; seg "$1"; seg "not read: not a regular file (a link or a special file)"; seg 0; seg ""
+    return
+  fi
+  [ -f "$1" ] || return
+  if [ ! -r "$1" ]; then printf "SVLOG 4\n"; seg "$1"; seg "permission denied"; seg 0; seg ""; return; fi
+  m=$(stat -c "%d %i %s" -- "$1" 2>/dev/null)
+  # shellcheck disable=SC2086 # m: stat fields, split on purpose
+  { set -f; set -- "$1" $m; set +f; }
+  [ -n "$4" ] || return
+  fr=$(($4 - 1048576)); [ $fr -ge 0 ] || fr=0
+  n=$(($4 - fr)); tmo
+  printf "SVLOG 4\n"; seg "$1"; seg ""; seg "$fr"; printf "%s\n" "$n"
+  { [ $n -gt 0 ] && $to tail -c +$((fr + 1)) -- "$1" 2>/dev/null | head -c $n; cat /dev/zero 2>/dev/null; } | head -c $n
+  printf "\n"
+  # shellcheck disable=SC2034 # di: read by collector.sh (same: the file read is this one)
+  di=$2:$3; same "$1" || { printf "SVLOG 4\n"; seg "$1"; seg "not read: changed while read (rotated or replaced)"; seg 0; seg ""; }
+}
 svlog() {
-  for p in $supervisor_logs; do
-    if [ -L "$p" ] || { [ -e "$p" ] && [ ! -f "$p" ]; }; then
-      printf "SVLOG 4\n"; seg "$p"; seg "not read: not a regular file (a link or a special file)"; seg 0; seg ""
-      continue
-    fi
-    [ -f "$p" ] || continue
-    if [ ! -r "$p" ]; then printf "SVLOG 4\n"; seg "$p"; seg "permission denied"; seg 0; seg ""; continue; fi
-    m=$(stat -c "%d %i %s" -- "$p" 2>/dev/null)
-    # shellcheck disable=SC2086 # m: stat fields, split on purpose
-    { set -f; set -- "$p" $m; set +f; }
-    [ -n "$4" ] || continue
-    fr=$(($4 - 1048576)); [ $fr -ge 0 ] || fr=0
-    n=$(($4 - fr)); tmo
-    printf "SVLOG 4\n"; seg "$1"; seg ""; seg "$fr"; printf "%s\n" "$n"
-    { [ $n -gt 0 ] && $to tail -c +$((fr + 1)) -- "$1" 2>/dev/null | head -c $n; cat /dev/zero 2>/dev/null; } | head -c $n
-    printf "\n"
-    # shellcheck disable=SC2034 # di: read by collector.sh (same: the file read is this one)
-    di=$2:$3; same "$1" || { printf "SVLOG 4\n"; seg "$1"; seg "not read: changed while read (rotated or replaced)"; seg 0; seg ""; }
-  done
+  for p in $supervisor_logs; do svlog1 "$p"; done
+}
+# The log beside a custom configuration (logfile=%(here)s/supervisord.log), under the rule its
+# configuration was read by: the process's own user must be able to read it.
+svlogat() {
+  lp=${1%/*}/supervisord.log
+  inlist "$lp" "$supervisor_logs $svseen" && return
+  [ -e "$lp" ] || [ -L "$lp" ] || return
+  svseen="$svseen $lp"
+  if svok "$lp" "$2" "$3"; then svlog1 "$lp"
+  else printf "SVLOG 4\n"; seg "$lp"; seg "$svwhy"; seg 0; seg ""; fi
 }
