@@ -2,6 +2,7 @@
 // and its command line (options.py's getopt). docs/workers.md, "Crash loops" and "A custom
 // configuration".
 #include "digger/units/supervisor_command_line.hpp"
+#include "digger/units/supervisor_config.hpp"
 #include "digger/units/supervisor_log.hpp"
 
 #include <catch2/catch.hpp>
@@ -153,4 +154,18 @@ TEST_CASE("supervisord command line: what supervisord refuses gives no configura
   CHECK_FALSE(line({"/bin/grep", "-F", "supervisord"}).is_supervisord);
   CHECK_FALSE(line({}).is_supervisord);
   CHECK_FALSE(line({"supervisorctl", "-c", "/a"}).is_supervisord);
+}
+
+TEST_CASE("supervisord's logfile=: expanded and normalised when absolute, else not known") {
+  auto logfile = [](std::string text) {
+    const SupervisorFile main{"/srv/app/supervisord.conf", text};
+    return read_supervisor_config(main, std::span(&main, 1), "").logfile;
+  };
+  CHECK(logfile("[supervisord]\nlogfile=%(here)s/logs/../supervisord.log ; here\n") ==
+        "/srv/app/supervisord.log");
+  CHECK(logfile("[supervisord]\nlogfile=/var/log/supervisor/supervisord.log\n") ==
+        "/var/log/supervisor/supervisord.log");
+  CHECK(logfile("[supervisord]\n").empty()); // supervisord.log in its working directory
+  CHECK(logfile("[supervisord]\nlogfile=supervisord.log\n").empty());
+  CHECK(logfile("[supervisord]\nlogfile=syslog\n").empty());
 }
