@@ -1,12 +1,17 @@
 // Any bytes as a supervisord configuration: the main file, and the same bytes split in two as
-// an included file. No crash, no leak, no hang, and the invariants the reader relies on hold.
+// an included file; the same bytes as supervisord's log and as a supervisord command line. No
+// crash, no leak, no hang, and the invariants the reader relies on hold.
 
+#include "digger/units/supervisor_command_line.hpp"
 #include "digger/units/supervisor_config.hpp"
+#include "digger/units/supervisor_log.hpp"
 #include "digger/units/supervisor_values.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +37,37 @@ void check_config(std::string_view main_text, std::string_view included) {
   }
 }
 
+// The log's counts are bounded by its lines, its names by the bounds, and a program's sum by
+// the log's own totals.
+void check_log(std::string_view text, bool partial) {
+  using namespace digger::units;
+  const auto log = read_supervisor_log(text, partial);
+  check(log.processes.size() <= max_log_processes);
+  std::int64_t exits = 0;
+  std::vector<std::string> names;
+  for (const auto& process : log.processes) {
+    check(!process.name.empty() && process.name.size() <= max_log_name_bytes);
+    check(process.unexpected_exits + process.gave_up <= static_cast<std::int64_t>(log.lines));
+    check(process.last_exit.size() == (process.unexpected_exits > 0 ? 19u : 0u));
+    exits += process.unexpected_exits;
+    names.push_back(process.name);
+  }
+  check(supervisor_crashes(log, names).unexpected_exits <= exits);
+}
+
+// Arguments split at newlines, as the collector sends /proc/PID/cmdline.
+void check_command_line(std::string_view text) {
+  std::vector<std::string> argv{"/usr/bin/supervisord"};
+  for (std::size_t at = 0; at <= text.size() && argv.size() < 256;) {
+    const auto end = std::min(text.find('\n', at), text.size());
+    argv.emplace_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  const auto line = digger::units::parse_supervisord_command_line(argv);
+  check(line.is_supervisord);
+  check(line.error.empty() || line.config.empty());
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -45,5 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                              {"process_num", std::int64_t{0}},
                                              {"host_node_name", std::monostate{}}});
   (void)digger::units::supervisor_key_values(text);
+  check_log(text, false);
+  check_log(text, true);
+  check_command_line(text);
   return 0;
 }

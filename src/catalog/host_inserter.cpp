@@ -109,8 +109,9 @@ HostInserter::HostInserter(Database& db)
           "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)")),
       insert_worker_(db.prepare(
           "INSERT INTO worker_facts (entry_id, manager, name, group_name, instances, "
-          "process_names, autostart, restart, directory, environment, unresolved, rejected) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")),
+          "process_names, autostart, restart, directory, environment, unresolved, rejected, "
+          "unexpected_exits, gave_up, last_exit, gave_up_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")),
       insert_program_(db.prepare(
           "INSERT INTO programs (host_result_id, path, file_exists, type, resolved_path, size, "
           "mode, uid, gid, mtime, owner, sha256, head, elf, go_version, go_module, dir_mode, "
@@ -259,6 +260,13 @@ void HostInserter::insert_worker(std::int64_t entry_id, const WorkerRow& worker)
   unresolved_ = join_lines(worker.unresolved);
   s.bind(10, optional_bytes(environment_)).bind(11, optional_bytes(unresolved_));
   s.bind(12, optional_bytes(worker.rejected));
+  if (worker.unexpected_exits) {
+    s.bind(13, *worker.unexpected_exits);
+  } else {
+    s.bind(13, nullptr);
+  }
+  s.bind(14, worker.gave_up).bind(15, optional_text(worker.last_exit));
+  s.bind(16, optional_text(worker.gave_up_at));
   s.run();
 }
 

@@ -14,11 +14,12 @@ constexpr const char* entry_columns =
     "line_number, kind, raw, schedule_text, macro, normalized_schedule, command, stdin, "
     "run_as, language, evidence, target, description, fingerprint, error, cron_tz, "
     "entries.verdict, managed_by, verdict_reasons, flags, schedule_origin";
-constexpr int worker_first = 21; // read_entry reads worker columns 21 to 31
+constexpr int worker_first = 21; // read_entry reads worker columns 21 to 35
 constexpr const char* worker_columns =
     "w.manager, w.name, w.group_name, w.instances, w.process_names, w.autostart, w.restart, "
-    "w.directory, w.environment, w.unresolved, w.rejected";
-constexpr int worker_column_count = 11;
+    "w.directory, w.environment, w.unresolved, w.rejected, w.unexpected_exits, w.gave_up, "
+    "w.last_exit, w.gave_up_at";
+constexpr int worker_column_count = 15;
 constexpr int run_first = worker_first + worker_column_count;
 
 EntryRow read_entry(const Statement& row) {
@@ -57,6 +58,10 @@ EntryRow read_entry(const Statement& row) {
     worker.environment = split_lines(row.column_bytes(29));
     worker.unresolved = split_lines(row.column_bytes(30));
     worker.rejected = row.column_bytes(31);
+    worker.unexpected_exits = optional_int(row, 32);
+    worker.gave_up = row.column_int(33);
+    worker.last_exit = row.column_text(34);
+    worker.gave_up_at = row.column_text(35);
     entry.worker = std::move(worker);
   }
   return entry;

@@ -189,7 +189,7 @@ CREATE VIEW duplicate_jobs AS
    ORDER BY hosts DESC, fingerprint;
 )sql";
 
-const std::array<Migration, 8> all_migrations{{
+const std::array<Migration, 9> all_migrations{{
     {1, "first release: scans, hosts, host_results, cron_sources, entries, report views",
      schema_v1},
     {2, "scans.digger_version, entries_by_fingerprint index, duplicate_jobs view", schema_v2},
@@ -207,6 +207,10 @@ const std::array<Migration, 8> all_migrations{{
     {7, "workers: the 'worker' entry kind (entries rebuilt), worker_facts, workers views",
      schema_v7_sql(), /*rebuilds_tables=*/true},
     {8, "run evidence: entry_runs.mails, last_mail and output_mtime", schema_v8_sql()},
+    {9,
+     "workers' crash history from supervisord's log: worker_facts.unexpected_exits, gave_up, "
+     "last_exit, gave_up_at; worker views recreated",
+     schema_v9_sql()},
 }};
 
 // Turns foreign key enforcement off for one migration step and back to what it was after.

@@ -24,4 +24,7 @@ std::string_view schema_v7_sql();
 // Step 8 (issue 18): cron mails and output-file freshness, three columns of entry_runs.
 std::string_view schema_v8_sql();
 
+// Step 9 (issue 18): supervisord's log per worker (crash loops); worker_facts columns, views.
+std::string_view schema_v9_sql();
+
 } // namespace digger::catalog

@@ -146,6 +146,28 @@ Decoded decode_collector_output(std::string_view stdout_bytes) {
 }
 
 namespace {
+
+// "php\nartisan\nqueue:work": the collector made /proc/PID/cmdline's NULs newlines.
+std::vector<std::string> split_argv(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const auto end = text.find('\n');
+    out.emplace_back(text.substr(0, end));
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+  }
+  return out;
+}
+
+// A later record for the same path voids the read (the file changed while read).
+void decode_supervisor_log(const std::vector<std::string_view>& f, HostSnapshot& snap) {
+  SupervisorLogRead log{std::string(f[0]), std::string(f[1]), to_int(f[2], 0), std::string(f[3])};
+  if (!snap.supervisor_logs.empty() && snap.supervisor_logs.back().path == log.path) {
+    snap.supervisor_logs.back() = std::move(log);
+    return;
+  }
+  snap.supervisor_logs.push_back(std::move(log));
+}
+
 bool apply_record(Decoded& out, std::string_view type, const std::vector<std::string_view>& f,
                   std::vector<std::pair<std::string_view, std::string_view>>& packages) {
   HostSnapshot& snap = out.snapshot;
@@ -204,6 +226,10 @@ bool apply_record(Decoded& out, std::string_view type, const std::vector<std::st
         {std::string(f[0]), to_int(f[1], 0), to_int(f[2], 0), to_int(f[3], 0), std::string(f[4])});
   } else if (type == "CMAILNOTE" && f.size() == 2) {
     snap.mail_notes.emplace_back(std::string(f[0]), std::string(f[1]));
+  } else if (type == "SVLOG" && f.size() == 4) {
+    decode_supervisor_log(f, snap);
+  } else if (type == "SVPROC" && f.size() == 3) {
+    snap.supervisord_processes.push_back({to_int(f[0], 0), std::string(f[1]), split_argv(f[2])});
   } else if (type == "END" && f.size() == 1) {
     snap.script_exit_status = static_cast<int>(to_int(f[0], -1));
     out.complete = true;

@@ -40,6 +40,7 @@ HostContext host_context(const HostSnapshot& snapshot, std::string_view host,
     auto slash = unit.link_path.rfind('/');
     context.enabled_units.insert(unit.link_path.substr(slash == std::string::npos ? 0 : slash + 1));
   }
+  note_supervisor_runtime(snapshot, context);
   return context;
 }
 

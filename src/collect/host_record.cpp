@@ -36,6 +36,16 @@ catalog::ProgramRow program_row(const command::ProgramFacts& p) {
   return row;
 }
 
+// A path seen and not read (a link, a special file, an unreadable Supervisor file) as a row.
+catalog::SourceRow unread_row(const PathNote& note) {
+  catalog::SourceRow row;
+  row.path = note.path;
+  row.kind = std::string(catalog_kind(note.kind, note.path));
+  row.loaded_by_daemon = false;
+  row.read_error = note.reason;
+  return row;
+}
+
 } // namespace
 
 std::string sha256_hex(std::string_view bytes) {
@@ -69,13 +79,15 @@ void add_host_jobs(catalog::HostRecord& record, const HostSnapshot& snapshot, Ho
   auto host = host_context(snapshot, record.name, registry);
   expand_inspected(jobs, snapshot, host);
   record.sources = judged_rows(std::move(jobs), host);
+  for (const auto& note : snapshot.unreadable) {
+    // A Supervisor file not read says why as a row: a running supervisord's -c file its own
+    // user cannot read (docs/workers.md) is a finding, not only a path.
+    if (note.kind == SourceKind::supervisor) {
+      record.sources.push_back(unread_row(note));
+    }
+  }
   for (const auto& note : snapshot.skipped) {
-    catalog::SourceRow row;
-    row.path = note.path;
-    row.kind = std::string(catalog_kind(note.kind, note.path));
-    row.loaded_by_daemon = false;
-    row.read_error = note.reason;
-    record.sources.push_back(std::move(row));
+    record.sources.push_back(unread_row(note));
   }
   record.programs.reserve(snapshot.programs.size());
   for (const auto& program : snapshot.programs) {

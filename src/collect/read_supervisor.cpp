@@ -15,9 +15,10 @@ namespace digger::collect {
 namespace {
 
 // The files supervisord is started with: Debian's unit passes -c /etc/supervisor/supervisord.conf,
-// EPEL's /etc/supervisord.conf. Both are read when both exist (two daemons are possible).
-constexpr std::array<std::string_view, 2> main_files{"/etc/supervisor/supervisord.conf",
-                                                     "/etc/supervisord.conf"};
+// EPEL's /etc/supervisord.conf. Both are read when both exist (two daemons are possible), and
+// so is each configuration a running supervisord was started with (-c PATH).
+constexpr std::array<std::string_view, 2> standard_main_files{"/etc/supervisor/supervisord.conf",
+                                                              "/etc/supervisord.conf"};
 // Each Supervisor file of a host resolves the configuration again (its reader sees one file),
 // so the work is files x bytes: bounded here, a host cannot make its own scan slow
 // (docs/workers.md).
@@ -51,8 +52,32 @@ std::string one_line(std::string text) {
   return text;
 }
 
+// What supervisord's log says about the program's processes (docs/workers.md, "Crash loops").
+// The log of the configuration (its logfile=), when read: nullptr = unknown.
+const units::SupervisorLog* log_of(const units::SupervisorConfig& config, const HostContext& host) {
+  const auto found = host.supervisor_logs.find(config.logfile);
+  return found == host.supervisor_logs.end() || found->second.log.lines == 0 ? nullptr
+                                                                             : &found->second.log;
+}
+
+void note_crashes(const units::SupervisorProgram& program, const units::SupervisorConfig& config,
+                  const HostContext& host, Job& job, catalog::WorkerRow& worker) {
+  const auto* log = log_of(config, host);
+  if (log == nullptr) {
+    return; // no log read: unknown, not zero
+  }
+  const auto crashes = units::supervisor_crashes(*log, program.process_names);
+  worker.unexpected_exits = crashes.unexpected_exits;
+  worker.gave_up = crashes.gave_up;
+  worker.last_exit = crashes.last_exit;
+  worker.gave_up_at = crashes.last_gave_up;
+  if (units::is_crash_loop(crashes)) {
+    job.reader_flags.push_back("crash-loop");
+  }
+}
+
 Job worker_job(const units::SupervisorProgram& program, const units::SupervisorConfig& config,
-               const CronSource& file) {
+               const CronSource& file, const HostContext& host) {
   Job job;
   auto& entry = job.row;
   entry.kind = "worker";
@@ -78,6 +103,7 @@ Job worker_job(const units::SupervisorProgram& program, const units::SupervisorC
   worker.environment = environment_of(program);
   worker.unresolved = program.unresolved;
   worker.rejected = config.rejected;
+  note_crashes(program, config, host, job, worker);
   if (!config.rejected.empty()) {
     job.reader_flags.push_back("supervisor-rejected");
   }
@@ -96,8 +122,19 @@ bool was_read(const units::SupervisorConfig& config, std::string_view path) {
          config.files_read.end();
 }
 
+// The files supervisord starts with: the standard two, then each -c of a running supervisord.
+std::vector<std::string> main_files(const HostContext& host) {
+  std::vector<std::string> out(standard_main_files.begin(), standard_main_files.end());
+  for (const auto& [path, how] : host.supervisord_configs) {
+    if (std::find(out.begin(), out.end(), path) == out.end()) {
+      out.push_back(path);
+    }
+  }
+  return out;
+}
+
 void note_config(catalog::SourceRow& row, const units::SupervisorConfig& config,
-                 std::string_view main) {
+                 std::string_view main, const HostContext& host) {
   if (!config.rejected.empty()) {
     row.loaded_by_daemon = false;
     row.not_loaded_reason = "rejected: would not run: " + config.rejected;
@@ -107,6 +144,16 @@ void note_config(catalog::SourceRow& row, const units::SupervisorConfig& config,
       row.load_notes.push_back("reads " + path);
     }
     row.load_notes.insert(row.load_notes.end(), config.warnings.begin(), config.warnings.end());
+    for (const auto& [path, how] : host.supervisord_configs) {
+      if (path == main) {
+        row.load_notes.push_back(how);
+      }
+    }
+    // Its log (logfile=): what was read of it or why not; nothing when it does not exist.
+    if (const auto log = host.supervisor_logs.find(config.logfile);
+        log != host.supervisor_logs.end()) {
+      row.load_notes.push_back(log->second.note);
+    }
   }
 }
 
@@ -117,7 +164,7 @@ SourceRead read_supervisor(const CronSource& file, const ReadContext& context) {
   note_truncation(read.row, file);
   const auto files = candidates(context.sources);
   bool included = false;
-  for (auto main : main_files) {
+  for (const auto& main : main_files(context.host)) {
     const auto found = std::find_if(files.begin(), files.end(),
                                     [&](const auto& candidate) { return candidate.path == main; });
     if (found == files.end()) {
@@ -128,10 +175,10 @@ SourceRead read_supervisor(const CronSource& file, const ReadContext& context) {
       continue;
     }
     included = true;
-    note_config(read.row, config, main);
+    note_config(read.row, config, main, context.host);
     for (const auto& program : config.programs) {
       if ((program.command_file.empty() ? program.file : program.command_file) == file.path) {
-        read.jobs.push_back(worker_job(program, config, file));
+        read.jobs.push_back(worker_job(program, config, file, context.host));
       }
     }
   }

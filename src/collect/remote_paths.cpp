@@ -68,6 +68,8 @@ std::vector<ShellPaths> build_collector_paths() {
       // Cron mails (docs/evidence.md, "Mail spool"): headers only; /var/mail is often a link.
       {"mail_dirs", {"/var/mail", "/var/spool/mail"}},
       {"dpkg_info", {"/var/lib/dpkg/info"}},
+      // supervisord's own log (crash loops, docs/workers.md): Debian's and EPEL's logfile=.
+      {"supervisor_logs", {"/var/log/supervisor/supervisord.log"}},
   };
   table.insert(table.end(), others.begin(), others.end());
   return table;

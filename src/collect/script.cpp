@@ -34,9 +34,14 @@ namespace {
 constexpr std::string_view body =
 #include "remote/collector.sh.inc"
     ;
+// Functions the collector calls for supervisord at run time (docs/workers.md), put before it.
+constexpr std::string_view supervisor_runtime =
+#include "remote/supervisor_runtime.sh.inc"
+    ;
 
 const std::string& script() {
-  static const std::string text = shell_preamble(collector_paths()) + std::string(body);
+  static const std::string text =
+      shell_preamble(collector_paths()) + std::string(supervisor_runtime) + std::string(body);
   return text;
 }
 

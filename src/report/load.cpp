@@ -135,6 +135,10 @@ void load_workers(catalog::Catalog& catalog, std::int64_t scan_id, const HostInd
     worker.verdict = std::move(row.verdict);
     worker.fingerprint = std::move(row.fingerprint);
     worker.flags = std::move(row.flags);
+    worker.unexpected_exits = row.unexpected_exits;
+    worker.gave_up = row.gave_up;
+    worker.last_exit = std::move(row.last_exit);
+    worker.gave_up_at = std::move(row.gave_up_at);
     snapshot.workers.push_back(std::move(worker));
   }
   std::stable_sort(snapshot.workers.begin(), snapshot.workers.end(),

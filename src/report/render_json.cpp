@@ -364,7 +364,12 @@ Json worker_json(const ReportView& view, const WorkerRow& worker) {
               {"line", worker.line},
               {"verdict", optional_text(worker.verdict)},
               {"flags", flags},
-              {"fingerprint", optional_text(worker.fingerprint)}};
+              {"fingerprint", optional_text(worker.fingerprint)},
+              {"unexpected_exits",
+               worker.unexpected_exits ? Json(*worker.unexpected_exits) : Json(nullptr)},
+              {"gave_up", worker.gave_up},
+              {"last_exit", optional_text(worker.last_exit)},
+              {"gave_up_at", optional_text(worker.gave_up_at)}};
 }
 
 } // namespace

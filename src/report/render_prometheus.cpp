@@ -153,6 +153,23 @@ void write_jobs_by_evidence(std::string& out, const std::vector<const JobRow*>& 
   }
 }
 
+// Supervisor workers in a crash loop by supervisord's log (docs/workers.md); only when some
+// host's log was read, so a scan without one keeps its bytes.
+void write_crash_loops(std::string& out, const ReportView& view) {
+  bool read = false;
+  std::int64_t looping = 0;
+  for (const WorkerRow* worker : view.workers) {
+    read |= worker->unexpected_exits.has_value();
+    looping += crash_loop_text(*worker).empty() ? 0 : 1;
+  }
+  if (read) {
+    write_single(out, "digger_worker_crash_loops",
+                 "Supervisor workers restarting in a loop by supervisord's log (3 or more "
+                 "unexpected exits in the window read, or gave up).",
+                 looping);
+  }
+}
+
 // Workers by manager, language and owner (folded like the jobs'); only when the scan found
 // some, so the exposition of a fleet without workers keeps its bytes.
 void write_workers(std::string& out, const ReportView& view, const PrometheusLimits& limits) {
@@ -181,6 +198,7 @@ void write_workers(std::string& out, const ReportView& view, const PrometheusLim
                "Long-running workers (Supervisor programs, systemd services) by manager, "
                "language and owner.",
                series);
+  write_crash_loops(out, view);
 }
 
 using HostLabels = std::map<std::string, std::string>;

@@ -261,6 +261,9 @@ void write_workers(TableWriter& w, const ReportView& view, std::size_t limit) {
     if (!worker.rejected.empty()) {
       w.alert("      rejected: would not run: " + terminal_text(worker.rejected));
     }
+    if (const auto crash = crash_loop_text(worker); !crash.empty()) {
+      w.alert("      " + terminal_text(crash));
+    }
   }
   write_more(w, view.workers.size(), limit, "worker");
 }

@@ -4,6 +4,8 @@
 #include "digger/timing/calendar_spec.hpp"
 #include "digger/timing/next_runs.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -192,6 +194,21 @@ JobRow as_job(const WorkerRow& worker) {
   job.fingerprint = worker.fingerprint;
   job.flags = worker.flags;
   return job;
+}
+
+std::string crash_loop_text(const WorkerRow& worker) {
+  if (std::find(worker.flags.begin(), worker.flags.end(), "crash-loop") == worker.flags.end()) {
+    return {};
+  }
+  const auto exits = worker.unexpected_exits.value_or(0);
+  std::string text = fmt::format("crash loop: {} unexpected exit{}", exits, exits == 1 ? "" : "s");
+  if (!worker.last_exit.empty()) {
+    text += ", last " + worker.last_exit;
+  }
+  if (worker.gave_up > 0) {
+    text += ", gave up " + (worker.gave_up_at.empty() ? "(time unknown)" : worker.gave_up_at);
+  }
+  return text + " (supervisord's log, host time)";
 }
 
 } // namespace digger::report

@@ -96,6 +96,8 @@ public:
   SupervisorConfig run() {
     if (read_file(main_) && read_includes() && has_supervisord_section()) {
       config_.daemon_user = value_of("supervisord", "user").value_or("");
+      const auto logfile = value_of("supervisord", "logfile").value_or("");
+      config_.logfile = logfile.starts_with('/') ? absolute_pattern("/", logfile) : "";
       read_processes();
     }
     return std::move(config_);

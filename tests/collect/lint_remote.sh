@@ -12,6 +12,11 @@ case $check in
     # What the script gets before its own text: the path preamble (collector) and rd, the
     # child reader (inspect). Findings name lines of the combined text; the offset is printed.
     "$tool" preamble > "$tmp/collector.pre" || exit 1
+    # supervisor_runtime.sh: functions the collector calls, using its variables.
+    { grep -E "^supervisor_(paths|logs)=" "$tmp/collector.pre"
+      printf "%s\n" "nl=x oifs=x small=1 to=" "export nl oifs small to"; } > "$tmp/supervisor_runtime.pre"
+    # The collector, as sent: behind the preamble and those functions.
+    cat "$dir/supervisor_runtime.sh" >> "$tmp/collector.pre"
     echo 'rd="exec sh"' > "$tmp/inspect.pre"
     : > "$tmp/inspect_read.pre"
     for f in "$dir"/*.sh; do

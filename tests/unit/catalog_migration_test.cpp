@@ -275,7 +275,7 @@ TEST_CASE("a new catalog is created at the latest version with WAL and foreign k
   Catalog catalog = Catalog::open(dir.file("new.db"));
   Database& db = internal::database(catalog);
   CHECK(catalog.schema_version() == latest_schema_version());
-  CHECK(latest_schema_version() == 8);
+  CHECK(latest_schema_version() == 9);
   CHECK(db.query_int("PRAGMA application_id") == application_id);
   CHECK(db.query_int("PRAGMA foreign_keys") == 1);
   Statement journal = db.prepare("PRAGMA journal_mode");

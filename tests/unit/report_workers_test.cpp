@@ -132,3 +132,55 @@ TEST_CASE("diff: workers added and removed", "[report][workers]") {
   // The same scan on both sides: nothing.
   CHECK(diff_snapshots(after, after).workers.empty());
 }
+
+TEST_CASE("a crash loop from supervisord's log survives the catalog into every report format",
+          "[report][workers]") {
+  catalog::test::TempDir dir;
+  const std::string path = dir.file("digger.db");
+  {
+    auto catalog = catalog::Catalog::open(path);
+    const catalog::SourceKindRow kind{"supervisor", "", "none", "supervisord"};
+    catalog.register_source_kinds(std::span(&kind, 1));
+    auto host = catalog::test::sample_host("web1", 1);
+    catalog::SourceRow source;
+    source.path = "/etc/supervisor/conf.d/app.conf";
+    source.kind = "supervisor";
+    source.entries.push_back(worker_entry("queue", "php /srv/app/artisan queue:work", 8));
+    source.entries.back().flags = {"crash-loop"};
+    source.entries.back().worker->unexpected_exits = 14;
+    source.entries.back().worker->gave_up = 1;
+    source.entries.back().worker->last_exit = "2024-01-01 10:00:13";
+    source.entries.back().worker->gave_up_at = "2024-01-01 10:00:20";
+    source.entries.push_back(worker_entry("horizon", "php /srv/app/artisan horizon", 1));
+    source.entries.back().line_number = 9;
+    host.sources.push_back(source);
+    const auto scan = catalog.begin_scan(catalog::test::scan_info());
+    catalog.record_host(scan, host);
+    catalog.finish_scan(scan, catalog::ScanStatus::complete);
+    // The host reader gives back what was written (the diff and migrate read it so).
+    const auto read = catalog.host_record(scan, {"web1", 22});
+    REQUIRE(read.has_value());
+    const auto& back = read->sources.back().entries;
+    REQUIRE(back.size() == 2);
+    CHECK(back[0].worker == source.entries[0].worker);
+    CHECK(back[1].worker == source.entries[1].worker);
+  }
+  auto catalog = open_catalog(path);
+  const auto snapshot = load_snapshot(catalog, resolve_scan(catalog, "latest"));
+  REQUIRE(snapshot.workers.size() == 2);
+  CHECK(snapshot.workers[0].unexpected_exits == 14);
+  CHECK_FALSE(snapshot.workers[1].unexpected_exits.has_value());
+  const auto view = build_view(snapshot, *parse_filter(""), "", *parse_group_by("language"));
+  const auto table = render_table(view, TableStyle{false, 0, false});
+  CHECK(table.find("crash loop: 14 unexpected exits, last 2024-01-01 10:00:13, gave up "
+                   "2024-01-01 10:00:20 (supervisord's log, host time)") != std::string::npos);
+  const auto json = nlohmann::json::parse(render_json(view));
+  CHECK(json["workers"][0]["unexpected_exits"] == 14);
+  CHECK(json["workers"][0]["gave_up_at"] == "2024-01-01 10:00:20");
+  CHECK(json["workers"][1]["unexpected_exits"].is_null());
+  const auto prometheus = render_prometheus(view, nullptr, PrometheusLimits{});
+  CHECK(prometheus.find("\ndigger_worker_crash_loops 1\n") != std::string::npos);
+  const auto looping =
+      build_view(snapshot, *parse_filter("flag=crash-loop"), "", *parse_group_by("language"));
+  CHECK(looping.workers.size() == 1);
+}

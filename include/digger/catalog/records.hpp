@@ -62,6 +62,12 @@ struct WorkerRow {
   std::vector<std::string> environment; // NAME=value, the values redacted
   std::vector<std::string> unresolved;  // names a scan cannot know (%(ENV_HOME)s)
   std::string rejected; // why the manager refuses its configuration, "" when it runs
+  // supervisord's log (docs/workers.md, "Crash loops"), over the window its tail covers:
+  // nullopt = no log read. Times are the log's own (host local time, "YYYY-MM-DD HH:MM:SS").
+  std::optional<std::int64_t> unexpected_exits;
+  std::int64_t gave_up = 0;
+  std::string last_exit;  // the last unexpected exit
+  std::string gave_up_at; // the last "gave up" (FATAL)
   friend bool operator==(const WorkerRow&, const WorkerRow&) = default;
 };
 

@@ -86,6 +86,23 @@ struct MailRead {
   std::string headers;
 };
 
+// The tail of supervisord's own log (docs/workers.md, "Crash loops"): [from, from + bytes), or
+// why it was not read. Only its parsed counts are kept (units/supervisor_log.hpp).
+struct SupervisorLogRead {
+  std::string path;
+  std::string note; // "" = read
+  std::int64_t from = 0;
+  std::string bytes;
+};
+
+// A running supervisord (its /proc/PID/cmdline, NULs made newlines, at most 4 KiB): which
+// configuration it was started with says which collected file is one more main file.
+struct SupervisordProcess {
+  std::int64_t pid = 0;
+  std::string uid; // its uid when real, effective, saved and filesystem ids agree, else "x"
+  std::vector<std::string> argv;
+};
+
 // Everything the collector brought back from one host.
 struct HostSnapshot {
   HostFacts facts;
@@ -102,6 +119,8 @@ struct HostSnapshot {
   std::vector<std::pair<std::string, std::string>> mail_notes; // (path, why not read)
   // Files the jobs' output is redirected to, stat'ed by the inspection (never read).
   std::vector<command::ProgramFacts> output_files;
+  std::vector<SupervisorLogRead> supervisor_logs;
+  std::vector<SupervisordProcess> supervisord_processes;
   // Second round trip: the programs the jobs run (empty when not inspected).
   std::vector<command::ProgramFacts> programs;
   // Application files the inspection read for an in-app scheduler (Laravel's Kernel.php and

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,6 +105,10 @@ struct WorkerRow {
   std::string restart; // autorestart= or Restart=
   bool autostart = true;
   std::string rejected; // why the manager refuses its configuration; "" when it runs
+  // supervisord's log (catalog v9): nullopt = not read; times as the log writes them.
+  std::optional<std::int64_t> unexpected_exits;
+  std::int64_t gave_up = 0;
+  std::string last_exit, gave_up_at;
   std::string file;
   int line = 0;
   std::string verdict; // hidden, managed or ""
@@ -114,6 +119,11 @@ struct WorkerRow {
 // A worker seen as a job with no schedule, for what reads jobs (the filter): owner, command,
 // language, file, line, verdict, flags, fingerprint; source_kind "supervisor" or "worker-unit".
 JobRow as_job(const WorkerRow& worker);
+
+// "crash loop: 14 unexpected exits, last 2024-01-01 10:04:00, gave up 2024-01-01 10:05:00
+// (supervisord's log, host time)" for a worker flagged crash-loop; "" otherwise. The times are
+// the log's text: the caller makes them safe for its output.
+std::string crash_loop_text(const WorkerRow& worker);
 
 struct Snapshot {
   catalog::ScanSummary scan;

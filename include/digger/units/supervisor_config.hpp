@@ -46,6 +46,9 @@ struct SupervisorConfig {
   std::vector<std::string> files_read; // the main file, then the includes in reading order
   std::vector<SupervisorProgram> programs;
   std::string daemon_user; // [supervisord] user=, "" = whoever starts it (root under systemd)
+  // [supervisord] logfile=, expanded and normalised when absolute; "" when unset or relative
+  // (supervisord.log in the directory it was started from: not known to a scan) or "syslog".
+  std::string logfile;
   // Why supervisord would refuse to start with this configuration (nothing of it runs then):
   // the first error it meets, e.g. "Format string for 'program:x.command' is badly formatted:
   // unsupported format character 't' (0x74) at index 12 (file: '/etc/...')".

@@ -30,6 +30,12 @@ ScanWorkerRow read_worker(const Statement& statement) {
   worker.verdict = statement.column_text(13);
   worker.fingerprint = statement.column_text(14);
   worker.flags = split_lines(statement.column_text(15));
+  if (!statement.column_is_null(16)) {
+    worker.unexpected_exits = statement.column_int(16);
+  }
+  worker.gave_up = statement.column_int(17);
+  worker.last_exit = statement.column_text(18);
+  worker.gave_up_at = statement.column_text(19);
   return worker;
 }
 
@@ -45,7 +51,8 @@ std::vector<ScanWorkerRow> scan_workers(Catalog& catalog, std::int64_t scan_id) 
   auto statement = db.prepare(
       "SELECT r.host_id, w.manager, w.name, COALESCE(e.run_as, s.owner), e.command, e.language, "
       "e.evidence, w.instances, w.restart, w.autostart, w.rejected, s.path, e.line_number, "
-      "e.verdict, e.fingerprint, e.flags "
+      "e.verdict, e.fingerprint, e.flags, w.unexpected_exits, w.gave_up, w.last_exit, "
+      "w.gave_up_at "
       "FROM host_results r JOIN cron_sources s ON s.host_result_id = r.id "
       "JOIN entries e ON e.source_id = s.id JOIN worker_facts w ON w.entry_id = e.id "
       "WHERE r.scan_id = ?1 AND e.kind = 'worker'");

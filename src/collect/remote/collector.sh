@@ -70,7 +70,9 @@ filerec() {
   left=$((left - n))
   printf "FILE 8\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n" ${#1} "$1" \
     ${#2} "$2" ${#3} "$3" ${#4} "$4" ${#5} "$5" ${#6} "$6" ${#7} "$7" "$n"
-  case $2 in "$homes_dir"/*|"$root_home"/*) body "$2" "$n" "$6" ;; *) body "$2" "$n" "$6" trusted ;; esac
+  case $2 in "$homes_dir"/*|"$root_home"/*) t= ;; *) t=trusted ;; esac
+  [ -z "$ut" ] || t=
+  body "$2" "$n" "$6" "$t"
   if [ -z "$ok" ]; then
     note UNREADABLE "$1" "$2" "not read: changed after the listing (not a regular file, a link, or gone)"
     return
@@ -358,6 +360,9 @@ for p in $supervisor_paths; do
   if [ -d "$p" ] && [ ! -L "$p" ]; then dir supervisor "$p" "$small"
   else slow supervisor "$p" "$small"; fi
 done
+# supervisord at run time (supervisor_runtime.sh): -c configurations and its own log.
+svprocs
+svlog
 # Worker units (issue 18): services no timer beside them starts (the timer row reads those).
 for d in $worker_unit_dirs; do
   okdir "$d" || continue

@@ -3,6 +3,7 @@
 // The workers (long-running programs under a process manager) a scan recorded.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,10 @@ struct ScanWorkerRow {
   std::string verdict;
   std::string fingerprint;
   std::vector<std::string> flags;
+  // supervisord's log (schema v9, docs/workers.md): nullopt = no log read.
+  std::optional<std::int64_t> unexpected_exits;
+  std::int64_t gave_up = 0;
+  std::string last_exit, gave_up_at;
 };
 
 // In no particular order; none for a catalog written before workers existed (schema < 6).
