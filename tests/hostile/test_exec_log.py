@@ -27,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LAB = os.path.join(HERE, "..", "lab")
 sys.path.insert(0, LAB)
 
-import test_down  # noqa: E402
+import own_lab  # noqa: E402
 from labkit.hostile import spool_dir  # noqa: E402
 from labkit.materialize import host_dir  # noqa: E402
 
@@ -179,18 +179,8 @@ def check(digger, lab_dir):
 
 
 def main(digger, lab_dir):
-    if os.geteuid() != 0:
-        print("lab tests need root; skipping")
-        return test_down.SKIP
-    lab_dir = os.path.realpath(lab_dir)
-    rc = subprocess.run([os.path.join(LAB, "lab"), "up", "--dir", lab_dir, "--hosts", "1", "--seed", "61"]).returncode
-    try:
-        problems = check(digger, lab_dir) if rc == 0 else ["lab up exited %d" % rc]
-    finally:
-        down_rc = test_down.main(lab_dir, [])
-    for p in problems:
-        print("FAIL: " + p)
-    return 1 if problems or down_rc else 0
+    return own_lab.run(lab_dir, lambda d: check(digger, d), "--hosts", "1", "--seed", "61")
+
 
 
 if __name__ == "__main__":

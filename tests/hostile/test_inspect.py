@@ -12,7 +12,6 @@ Usage: test_inspect.py DIGGER_SCAN LAB_DIR [RUNS]
 import hashlib
 import os
 import sqlite3
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -21,7 +20,7 @@ sys.path.insert(0, LAB)
 sys.path.insert(0, os.path.join(HERE, "..", "scan"))
 
 import scanlab  # noqa: E402
-import test_down  # noqa: E402
+import own_lab  # noqa: E402
 from labkit import hostile  # noqa: E402
 
 
@@ -99,22 +98,9 @@ def check(binary, lab_dir, runs):
 
 
 def main(binary, lab_dir, runs):
-    if os.geteuid() != 0:
-        print("the hostile lab needs root; skipping")
-        return test_down.SKIP
-    tool = os.path.join(LAB, "lab")
-    rc = subprocess.run([tool, "up", "--dir", lab_dir, "--hosts", "1", "--seed", "14",
-                         "--faults", "none"]).returncode
-    if rc != 0:
-        print(f"lab up exited {rc}")
-        test_down.main(lab_dir, [])
-        return 1
-    try:
-        check(binary, lab_dir, runs)
-    except SystemExit as done:
-        down = test_down.main(lab_dir, [])
-        return done.code or down
-    return 1
+    return own_lab.run(lab_dir, lambda d: check(binary, d, runs), "--hosts", "1", "--seed", "14",
+                       "--faults", "none")
+
 
 
 if __name__ == "__main__":

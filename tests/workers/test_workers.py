@@ -10,9 +10,7 @@ Usage: test_workers.py DIGGER_SCAN LAB_DIR
 """
 
 import os
-import stat
 import sqlite3
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -23,8 +21,8 @@ sys.path.insert(0, HERE)
 
 import scanlab  # noqa: E402
 import supervisor_runtime  # noqa: E402
-import test_down  # noqa: E402
-from labkit.materialize import host_dir  # noqa: E402
+import own_lab  # noqa: E402
+from labkit.materialize import plant_etc_files  # noqa: E402
 
 CANARY = "canary-worker-secret"
 
@@ -56,15 +54,7 @@ FILES = {
 
 
 def plant(lab_dir, host):
-    root = host_dir(lab_dir, host)
-    for path, text in FILES.items():
-        local = os.path.join(root, "etc", path[len("/etc/"):])
-        if os.path.lexists(local) and stat.S_ISCHR(os.lstat(local).st_mode):
-            os.unlink(local)  # the lab's whiteout hiding this machine's own file
-        os.makedirs(os.path.dirname(local), exist_ok=True)
-        with open(local, "w") as f:
-            f.write(text)
-        os.chmod(local, 0o644)
+    plant_etc_files(lab_dir, host, FILES)
 
 
 def norm(value):
@@ -152,22 +142,9 @@ def check(binary, lab_dir):
 
 
 def main(binary, lab_dir):
-    if os.geteuid() != 0:
-        print("the workers lab needs root; skipping")
-        return test_down.SKIP
-    tool = os.path.join(LAB, "lab")
-    rc = subprocess.run([tool, "up", "--dir", lab_dir, "--hosts", "1", "--seed", "18",
-                         "--faults", "none"]).returncode
-    if rc != 0:
-        print(f"lab up exited {rc}")
-        test_down.main(lab_dir, [])
-        return 1
-    try:
-        check(binary, lab_dir)
-    except SystemExit as done:
-        down = test_down.main(lab_dir, [])
-        return done.code or down
-    return 1
+    return own_lab.run(lab_dir, lambda d: check(binary, d), "--hosts", "1", "--seed", "18",
+                       "--faults", "none")
+
 
 
 if __name__ == "__main__":

@@ -13,10 +13,9 @@ import datetime
 import hashlib
 import json
 import os
-import stat
 import subprocess
 
-from .materialize import host_dir
+from .materialize import host_dir, plant_etc_files
 
 WINDOW_HOURS = 24
 MAX_RUNS_PER_JOB = 24  # the last ones of the window: a minutely job's day would be 1,440 lines
@@ -146,12 +145,4 @@ def plant_cron_logs(lab_dir, digger, now=None):
 
 def plant_workers(lab_dir, host):
     """Supervisor's Debian layout with three programs and a sidekiq service on `host`."""
-    root = host_dir(lab_dir, host)
-    for path, text in WORKER_FILES.items():
-        local = os.path.join(root, "etc", path[len("/etc/"):])
-        if os.path.lexists(local) and stat.S_ISCHR(os.lstat(local).st_mode):
-            os.unlink(local)  # the lab's whiteout hiding this machine's own file
-        os.makedirs(os.path.dirname(local), exist_ok=True)
-        with open(local, "w") as f:
-            f.write(text)
-        os.chmod(local, 0o644)
+    plant_etc_files(lab_dir, host, WORKER_FILES)

@@ -23,6 +23,20 @@ def host_dir(lab_dir, host):
     return os.path.join(lab_dir, "hosts", host["name"])
 
 
+def plant_etc_files(lab_dir, host, files):
+    """Writes {"/etc/...": text} into a running host's /etc (mode 0644), replacing the lab's
+    whiteout that hides this machine's own file at that path."""
+    root = host_dir(lab_dir, host)
+    for path, text in files.items():
+        local = os.path.join(root, "etc", path[len("/etc/"):])
+        if os.path.lexists(local) and stat.S_ISCHR(os.lstat(local).st_mode):
+            os.unlink(local)
+        os.makedirs(os.path.dirname(local), exist_ok=True)
+        with open(local, "w") as f:
+            f.write(text)
+        os.chmod(local, 0o644)
+
+
 def write_host(lab_dir, host, keys, binaries=None):
     """binaries: {"go"|"c": path on the lab's tmpfs} to hard-link the hosts' binaries from."""
     root = host_dir(lab_dir, host)
