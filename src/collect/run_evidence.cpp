@@ -44,21 +44,6 @@ const catalog::LogCursorRow* cursor_for(const catalog::EvidenceState* before,
   return nullptr;
 }
 
-evidence::FileClock file_clock(std::int64_t mtime, std::optional<int> offset) {
-  // Year and month of the file's mtime on the host's wall clock (days-from-civil inverse).
-  const std::int64_t local = mtime + offset.value_or(0);
-  std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const std::int64_t doe = days - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  const int year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
-  return {year, month, offset};
-}
-
 struct ReadResult {
   std::vector<evidence::LogEvent> events;
   std::vector<catalog::LogCursorRow> cursors;
@@ -78,7 +63,7 @@ void read_log(const LogRead& log, const catalog::LogCursorRow* cursor, std::opti
   }
   const auto last = bytes.rfind('\n');
   const std::string_view whole = bytes.substr(0, last == std::string_view::npos ? 0 : last + 1);
-  const auto clock = file_clock(log.mtime, offset);
+  const auto clock = evidence::file_clock(log.mtime, offset);
   std::size_t pos = 0;
   while (pos < whole.size()) {
     const auto nl = whole.find('\n', pos);

@@ -290,6 +290,11 @@ std::optional<LogEvent> parse_cron_message(std::string_view ident, std::string_v
   return event;
 }
 
+FileClock file_clock(std::int64_t mtime, std::optional<int> utc_offset) {
+  const LocalTime wall = civil_from_epoch(mtime + utc_offset.value_or(0));
+  return {wall.year, wall.month, utc_offset};
+}
+
 std::optional<LogEvent> parse_syslog_line(std::string_view line, const FileClock& clock) {
   if (!line.empty() && line.back() == '\r') {
     line.remove_suffix(1);

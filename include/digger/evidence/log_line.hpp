@@ -53,6 +53,10 @@ struct FileClock {
   std::optional<int> utc_offset_seconds; // the host's `date +%z`; none: no epoch for them
 };
 
+// The clock of a file whose mtime is `mtime` (seconds since the epoch) on a host `utc_offset`
+// seconds east of UTC (none: unknown, and the year and month are taken in UTC).
+FileClock file_clock(std::int64_t mtime, std::optional<int> utc_offset);
+
 // `Mon DD HH:MM:SS host tag: msg` (traditional) or `YYYY-MM-DDTHH:MM:SS[.frac]±HH:MM host tag: msg`
 // (rsyslog's RFC 3339 file format).
 std::optional<LogEvent> parse_syslog_line(std::string_view line, const FileClock& clock);
