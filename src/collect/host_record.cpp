@@ -2,6 +2,7 @@
 
 #include "digger/collect/host_context.hpp"
 #include "digger/collect/host_status.hpp"
+#include "digger/collect/run_evidence.hpp"
 #include "digger/collect/source_table.hpp"
 
 #include <fmt/format.h>
@@ -78,6 +79,7 @@ void add_host_jobs(catalog::HostRecord& record, const HostSnapshot& snapshot, Ho
   }
   auto host = host_context(snapshot, record.name, registry);
   expand_inspected(jobs, snapshot, host);
+  apply_derived_evidence(jobs, snapshot);
   record.sources = judged_rows(std::move(jobs), host);
   for (const auto& note : snapshot.unreadable) {
     // A Supervisor file not read says why as a row: a running supervisord's -c file its own

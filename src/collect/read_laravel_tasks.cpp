@@ -65,6 +65,7 @@ Job task_job(const command::LaravelTask& task, std::string_view path, std::strin
   row.run_as = task.user.empty() ? run.run_as : task.user;
   row.cron_tz = task.timezone;
   row.schedule_origin = fmt::format("{}:{}", path, task.line);
+  job.parent_origin = run.origin; // its scheduler's line; it runs only at its own due minutes
   job.has_command = true;
   if (task.kind == "job" || task.kind == "call") {
     job.fixed_language = command::Language::php;

@@ -62,6 +62,8 @@ SourceRead read_run_parts(const CronSource& source, const ReadContext& context) 
   entry.description = schedule->description;
   entry.cron_tz = schedule->cron_tz;
   entry.schedule_origin = schedule->origin;
+  job.parent_origin = schedule->origin;
+  job.runs_with_parent = true;
   entry.command = source.path;
   entry.run_as = "root";
   job.has_command = true;

@@ -112,6 +112,8 @@ SourceRead read_unit(const CronSource& timer, const ReadContext& context) {
     entry.command = service.exec_start.empty() ? "" : service.exec_start.front();
     entry.run_as = run_as;
     job.has_command = true;
+    job.timer_unit = base_name(timer.path);
+    job.user_timer = is_user_unit(timer.path);
     if (!enabled) {
       job.reader_flags.push_back("timer-disabled");
     }

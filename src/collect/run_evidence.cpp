@@ -148,20 +148,6 @@ bool logged_kind(std::string_view kind) {
 
 } // namespace
 
-std::optional<int> utc_offset(const HostSnapshot& snapshot) {
-  for (const auto& [name, value] : snapshot.extra_facts) {
-    if (name != "clock" || value.size() < 5 || (value[0] != '+' && value[0] != '-')) {
-      continue;
-    }
-    int hhmm = 0;
-    const auto [end, error] = std::from_chars(value.data() + 1, value.data() + 5, hhmm);
-    if (error == std::errc{} && end == value.data() + 5) {
-      return (value[0] == '-' ? -1 : 1) * (hhmm / 100 * 3600 + hhmm % 100 * 60);
-    }
-  }
-  return std::nullopt;
-}
-
 std::string log_cursor_argument(const catalog::EvidenceState* before) {
   std::string out;
   for (const auto path : log_paths()) {

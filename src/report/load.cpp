@@ -194,6 +194,7 @@ Snapshot load_snapshot(catalog::Catalog& catalog, const catalog::ScanSummary& sc
   }
   std::sort(snapshot.migrated.begin(), snapshot.migrated.end(), by_place);
   load_workers(catalog, scan.id, host_index, snapshot);
+  answer_one_off_runs(snapshot.jobs);
   if (options.derived) {
     compute_derived_fields(snapshot);
   }

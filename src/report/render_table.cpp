@@ -41,7 +41,7 @@ void write_more(TableWriter& w, std::size_t total, std::size_t limit, std::strin
   }
 }
 
-// Does it run: the cron log's verdicts over the listed jobs (docs/evidence.md); "" when no
+// Does it run: the run verdicts of the listed jobs (docs/evidence.md); "" when no
 // listed job was judged (other sources, or a catalog from before run evidence).
 std::string runs_summary(const ReportView& view) {
   std::map<std::string, std::int64_t, std::less<>> counts;
@@ -53,13 +53,14 @@ std::string runs_summary(const ReportView& view) {
     }
   }
   std::vector<std::string> parts;
-  for (std::string_view verdict : {"running", "ambiguous", "no-evidence", "log-unreadable"}) {
+  for (std::string_view verdict :
+       {"running", "ambiguous", "no-evidence", "log-unreadable", "waiting"}) {
     if (auto it = counts.find(verdict); it != counts.end()) {
       parts.push_back(fmt::format("{} {}", it->second, verdict));
     }
   }
   return parts.empty() ? ""
-                       : fmt::format("Does it run (cron log): {}; --filter evidence=VERDICT "
+                       : fmt::format("Does it run: {}; --filter evidence=VERDICT "
                                      "lists them",
                                      fmt::join(parts, ", "));
 }

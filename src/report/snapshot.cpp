@@ -104,6 +104,22 @@ ScheduleClock schedule_clock(const JobRow& job) {
   return ScheduleClock::cron;
 }
 
+void answer_one_off_runs(std::vector<JobRow>& jobs) {
+  for (auto& job : jobs) {
+    if (!job.run.verdict.empty() || schedule_clock(job) != ScheduleClock::once) {
+      continue;
+    }
+    if (job.has_flag("at-running")) {
+      job.run.verdict = "running";
+      job.run.reason = "atd is running it now (its file is in the running queue '=')";
+    } else {
+      job.run.verdict = "waiting";
+      job.run.reason = "a one-off job in atd's spool: atd removes a job once it has run it, so "
+                       "this one has not run yet";
+    }
+  }
+}
+
 std::string next_calendar_run(const std::string& expression, std::chrono::sys_seconds after,
                               const date::time_zone& zone) {
   auto spec = timing::parse_calendar_spec(expression);

@@ -210,6 +210,6 @@ TEST_CASE("the summary counts the cron log's verdicts when jobs were judged",
   hidden[1]->run.verdict = "running";
   hidden[2]->run.verdict = "no-evidence";
   const std::string summary = render_table(f.view(), {false, 0, false});
-  CHECK(summary.find("Does it run (cron log): 2 running, 1 no-evidence; --filter "
+  CHECK(summary.find("Does it run: 2 running, 1 no-evidence; --filter "
                      "evidence=VERDICT lists them\n") != std::string::npos);
 }

@@ -40,6 +40,16 @@ struct Job {
   // line. Kept in memory for this host only; never stored (the catalog keeps its hash).
   std::string log_command;
   bool not_logged = false; // cronie's '-' prefix: the daemon never logs this job
+  // No cron log line names this job: the job that runs it does ("/etc/crontab:17", the line
+  // running a run-parts directory or a Laravel app's `schedule:run`), and its run verdict
+  // follows that one's (derived_evidence.cpp). Every run of a run-parts line runs each file of
+  // its directory, so those children take its counts too.
+  std::string parent_origin;
+  bool runs_with_parent = false;
+  // A systemd timer's unit name ("logrotate.timer"), looked up in systemd's own timer table;
+  // a per-user timer runs in the user's manager, which that table does not show.
+  std::string timer_unit;
+  bool user_timer = false;
   // Absolute, static files its output is redirected to (`>> /var/log/x.log`): stat'ed by the
   // inspection for a freshness hint. Set by enrich(), from the clear command.
   std::vector<std::string> output_files;

@@ -27,6 +27,12 @@ std::optional<int> utc_offset(const HostSnapshot& snapshot);
 // (docs/evidence.md, "Mail spool", "Output file freshness").
 void apply_spool_evidence(HostJobs& jobs, const HostSnapshot& snapshot);
 
+// Once every job of the host is read (Laravel tasks included): sets the run verdict of the
+// jobs no cron log line names, from the job that runs them (run-parts scripts, Laravel tasks)
+// or from systemd's timer table (the collector's systemctl_timers fact). A job whose parent
+// has no verdict stays without one (docs/evidence.md, "Jobs without log lines of their own").
+void apply_derived_evidence(HostJobs& jobs, const HostSnapshot& snapshot);
+
 // The collector's argument for the host: one "DEVICE:INODE:OFFSET" or "-" per log path it
 // reads, in its order, from the catalog's cursors (digits only: nothing else ever travels).
 std::string log_cursor_argument(const catalog::EvidenceState* before);

@@ -145,6 +145,11 @@ enum class ScheduleClock {
 };
 ScheduleClock schedule_clock(const JobRow& job);
 
+// An at job has no log line to judge: atd keeps a job in its spool until it has run it, so a
+// job found there is "waiting" (or "running", under atd's running queue '='). Sets that answer
+// on every one-off job the catalog left without a run verdict (docs/evidence.md, "at jobs").
+void answer_one_off_runs(std::vector<JobRow>& jobs);
+
 // The one place a job's next run is computed ("" when it has none or it cannot be known).
 // cron: timing::next_fire_time. systemd_calendar: next_calendar_run below. once: its time, when
 // still ahead. The others have no wall-clock next run.
