@@ -25,11 +25,11 @@ struct TableRebuild {
   // The new definition: table_definition(table_template, scratch, rule, more_columns).
   std::string_view table_template;
   std::string rule;
-  std::string_view more_columns;
+  std::string_view more_columns = "";
   // The old table's columns copied to the new one's of the same name; "*" when both tables
   // have the same columns in the same order.
   std::string_view copied_columns = "*";
-  std::string_view indexes; // made again once the new table has the old one's name
+  std::string_view indexes = ""; // made again once the new table has the old one's name
   // Views read the table by name and are left as they are: legacy_alter_table keeps the rename
   // from re-checking them while the table is missing (they read the new one after).
   bool views_read_it = false;
