@@ -16,6 +16,7 @@
 #include "catalog_access.hpp"
 #include "host_inserter.hpp"
 #include "probe.hpp"
+#include "rows.hpp"
 #include "schema.hpp"
 
 namespace digger::catalog {
@@ -31,19 +32,12 @@ constexpr const char* summary_columns =
 
 ScanSummary read_summary(const Statement& row) {
   ScanSummary summary;
-  summary.id = row.column_int(0);
-  summary.started_at = row.column_text(1);
-  summary.finished_at = row.column_text(2);
-  summary.inventory_path = row.column_text(3);
-  summary.options_json = row.column_text(4);
-  summary.status = scan_status_from_name(row.column_text(5)).value_or(ScanStatus::failed);
-  summary.pid = row.column_int(6);
-  summary.digger_version = row.column_text(7);
-  summary.hosts_planned = row.column_int(8);
-  summary.hosts_recorded = row.column_int(9);
-  summary.hosts_ok = row.column_int(10);
-  summary.hosts_failed = row.column_int(11);
-  summary.jobs = row.column_int(12);
+  std::string status;
+  ColumnReader(row).read(summary.id, summary.started_at, summary.finished_at,
+                         summary.inventory_path, summary.options_json, status, summary.pid,
+                         summary.digger_version, summary.hosts_planned, summary.hosts_recorded,
+                         summary.hosts_ok, summary.hosts_failed, summary.jobs);
+  summary.status = scan_status_from_name(status).value_or(ScanStatus::failed);
   return summary;
 }
 
@@ -121,10 +115,8 @@ struct Catalog::State {
 
   void load_kind_names() {
     auto names = std::make_shared<SourceKindNames>();
-    Statement select = db.prepare("SELECT name FROM source_kinds");
-    while (select.step()) {
-      names->insert(select.column_text(0));
-    }
+    for_each_row(db, "SELECT name FROM source_kinds",
+                 [&](const Statement& row) { names->insert(row.column_text(0)); });
     kind_names = std::move(names);
   }
 
@@ -143,6 +135,23 @@ struct Catalog::State {
       throw CatalogError(fmt::format("{}: scan {} is still running here", path, locked_scan));
     }
     lock.emplace(ScanLock::acquire(lock_key(path)));
+  }
+  // Takes the scan lock and, in one transaction that first marks stale scans interrupted,
+  // runs `start`, which returns the scan it starts. A failure gives the lock back.
+  template <class Start>
+  void start_scan(Start&& start) {
+    require_writable();
+    take_lock();
+    try {
+      Transaction transaction(db);
+      interrupt_stale_scans();
+      std::int64_t scan_id = start();
+      transaction.commit();
+      locked_scan = scan_id;
+    } catch (...) {
+      lock.reset();
+      throw;
+    }
   }
   // Holding the lock proves that scans still marked running belong to dead processes.
   void interrupt_stale_scans() {
@@ -178,54 +187,20 @@ Catalog Catalog::open(const std::string& path, Mode mode) {
   return Catalog(std::move(state));
 }
 
-namespace {
-
-std::optional<std::int64_t> nullable(const Statement& row, int column) {
-  if (row.column_is_null(column)) {
-    return std::nullopt;
-  }
-  return row.column_int(column);
-}
-
-} // namespace
-
 std::map<HostIdentity, EvidenceState> Catalog::evidence_states() {
   std::lock_guard guard(state_->mutex);
-  std::map<HostIdentity, EvidenceState> states;
-  Statement cursors = state_->db.prepare(
-      "SELECT h.name, h.port, c.path, c.device, c.inode, c.size, c.offset, c.window_from, "
-      "c.window_to, c.note FROM log_cursors c JOIN hosts h ON h.id = c.host_id ORDER BY c.rowid");
-  while (cursors.step()) {
-    LogCursorRow row{cursors.column_bytes(2), cursors.column_int(3),  cursors.column_int(4),
-                     cursors.column_int(5),   cursors.column_int(6),  nullable(cursors, 7),
-                     nullable(cursors, 8),    cursors.column_bytes(9)};
-    states[{cursors.column_text(0), static_cast<int>(cursors.column_int(1))}].cursors.push_back(
-        std::move(row));
-  }
-  Statement totals = state_->db.prepare(
-      "SELECT h.name, h.port, e.entry_key, e.runs, e.ambiguous_runs, e.failures, e.last_run, "
-      "e.last_failure, e.last_exit_status FROM run_evidence e JOIN hosts h ON h.id = e.host_id "
-      "ORDER BY e.rowid");
-  while (totals.step()) {
-    JobRunTotals row{totals.column_bytes(2), totals.column_int(3), totals.column_int(4),
-                     totals.column_int(5),   nullable(totals, 6),  nullable(totals, 7),
-                     nullable(totals, 8)};
-    states[{totals.column_text(0), static_cast<int>(totals.column_int(1))}].totals.push_back(
-        std::move(row));
-  }
-  return states;
+  return read_evidence_states(state_->db);
 }
 
 std::vector<SourceKindRow> Catalog::source_kinds() {
   std::lock_guard guard(state_->mutex);
-  std::vector<SourceKindRow> rows;
-  Statement select = state_->db.prepare(
-      "SELECT name, crontab, clock, description FROM source_kinds ORDER BY rowid");
-  while (select.step()) {
-    rows.push_back({select.column_text(0), select.column_text(1), select.column_text(2),
-                    select.column_text(3)});
-  }
-  return rows;
+  return collect_rows(
+      state_->db, "SELECT name, crontab, clock, description FROM source_kinds ORDER BY rowid",
+      [](const Statement& row) {
+        SourceKindRow kind;
+        ColumnReader(row).read(kind.name, kind.crontab, kind.clock, kind.description);
+        return kind;
+      });
 }
 
 void Catalog::register_source_kinds(std::span<const SourceKindRow> kinds) {
@@ -237,8 +212,7 @@ void Catalog::register_source_kinds(std::span<const SourceKindRow> kinds) {
       "ON CONFLICT (name) DO UPDATE SET crontab = excluded.crontab, clock = excluded.clock, "
       "description = excluded.description");
   for (const auto& kind : kinds) {
-    upsert.bind(1, kind.name).bind(2, kind.crontab).bind(3, kind.clock).bind(4, kind.description);
-    upsert.run();
+    upsert.bind_all(kind.name, kind.crontab, kind.clock, kind.description).run();
   }
   transaction.commit();
   state_->load_kind_names();
@@ -254,47 +228,32 @@ std::int64_t Catalog::begin_scan(const ScanInfo& info) {
     throw std::invalid_argument("catalog: ScanInfo::options_json is not JSON");
   }
   std::lock_guard guard(state_->mutex);
-  state_->require_writable();
-  state_->take_lock();
-  try {
-    Transaction transaction(state_->db);
-    state_->interrupt_stale_scans();
+  state_->start_scan([&] {
     Statement insert = state_->db.prepare(
         "INSERT INTO scans (inventory_path, options_json, status, pid, hosts_planned, "
         "digger_version) VALUES (?1, ?2, 'running', ?3, ?4, ?5)");
-    insert.bind(1, info.inventory_path).bind(2, info.options_json);
-    insert.bind(3, std::int64_t{::getpid()}).bind(4, info.hosts_planned);
-    insert.bind(5, info.digger_version).run();
-    state_->locked_scan = state_->db.last_insert_rowid();
-    transaction.commit();
-  } catch (...) {
-    state_->lock.reset();
-    throw;
-  }
+    insert
+        .bind_all(info.inventory_path, info.options_json, std::int64_t{::getpid()},
+                  info.hosts_planned, info.digger_version)
+        .run();
+    return state_->db.last_insert_rowid();
+  });
   return state_->locked_scan;
 }
 
 void Catalog::resume_scan(std::int64_t scan_id) {
   std::lock_guard guard(state_->mutex);
-  state_->require_writable();
-  state_->take_lock();
-  try {
-    Transaction transaction(state_->db);
-    state_->interrupt_stale_scans();
+  state_->start_scan([&] {
     Statement resume =
         state_->db.prepare("UPDATE scans SET status = 'running', finished_at = NULL, pid = ?2 "
                            "WHERE id = ?1 AND status = 'interrupted'");
-    resume.bind(1, scan_id).bind(2, std::int64_t{::getpid()}).run();
+    resume.bind_all(scan_id, std::int64_t{::getpid()}).run();
     if (state_->db.changes() == 0) {
       throw CatalogError(
           fmt::format("{}: scan {} is not an interrupted scan", state_->path, scan_id));
     }
-    transaction.commit();
-    state_->locked_scan = scan_id;
-  } catch (...) {
-    state_->lock.reset();
-    throw;
-  }
+    return scan_id;
+  });
 }
 
 void Catalog::record_host(std::int64_t scan_id, const HostRecord& host) {
@@ -356,15 +315,16 @@ std::optional<ScanSummary> Catalog::latest_interrupted_scan() {
 
 std::vector<HostIdentity> Catalog::hosts_recorded(std::int64_t scan_id) {
   std::lock_guard guard(state_->mutex);
-  Statement query = state_->db.prepare(
+  return collect_rows(
+      state_->db,
       "SELECT h.name, h.port FROM host_results r JOIN hosts h ON h.id = r.host_id "
-      "WHERE r.scan_id = ?1 ORDER BY h.name, h.port");
-  query.bind(1, scan_id);
-  std::vector<HostIdentity> hosts;
-  while (query.step()) {
-    hosts.push_back({query.column_text(0), static_cast<int>(query.column_int(1))});
-  }
-  return hosts;
+      "WHERE r.scan_id = ?1 ORDER BY h.name, h.port",
+      [](const Statement& row) {
+        HostIdentity host;
+        ColumnReader(row).read(host.name, host.port);
+        return host;
+      },
+      scan_id);
 }
 
 std::optional<HostRecord> Catalog::host_record(std::int64_t scan_id, const HostIdentity& host) {
@@ -374,24 +334,18 @@ std::optional<HostRecord> Catalog::host_record(std::int64_t scan_id, const HostI
 
 std::vector<ScanSummary> Catalog::scans() {
   std::lock_guard guard(state_->mutex);
-  Statement query =
-      state_->db.prepare(fmt::format("SELECT {} FROM scans ORDER BY id DESC", summary_columns));
-  std::vector<ScanSummary> result;
-  while (query.step()) {
-    result.push_back(read_summary(query));
-  }
-  return result;
+  return collect_rows(state_->db,
+                      fmt::format("SELECT {} FROM scans ORDER BY id DESC", summary_columns),
+                      read_summary);
 }
 
 std::optional<ScanSummary> Catalog::scan(std::int64_t scan_id) {
   std::lock_guard guard(state_->mutex);
-  Statement query =
-      state_->db.prepare(fmt::format("SELECT {} FROM scans WHERE id = ?1", summary_columns));
-  query.bind(1, scan_id);
-  if (!query.step()) {
-    return std::nullopt;
-  }
-  return read_summary(query);
+  std::optional<ScanSummary> summary;
+  for_each_row(
+      state_->db, fmt::format("SELECT {} FROM scans WHERE id = ?1", summary_columns),
+      [&](const Statement& row) { summary = read_summary(row); }, scan_id);
+  return summary;
 }
 
 int Catalog::schema_version() {

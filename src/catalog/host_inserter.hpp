@@ -6,6 +6,7 @@
 #include "digger/catalog/records.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 
 #include "sqlite.hpp"
@@ -48,6 +49,9 @@ private:
   // Values built here rather than taken from the record, kept alive for borrowed binding.
   std::string labels_, notes_, reasons_, flags_, names_, environment_, unresolved_;
 };
+
+// Every host's run evidence state (log cursors and running totals), as the last scan left it.
+std::map<HostIdentity, EvidenceState> read_evidence_states(Database& db);
 
 // Reads one host result back into the record it was written from.
 std::optional<HostRecord> read_host_record(Database& db, std::int64_t scan_id,

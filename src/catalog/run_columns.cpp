@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "rows.hpp"
+
 namespace digger::catalog {
 
 std::string run_columns(std::string_view alias) {
@@ -11,29 +13,14 @@ std::string run_columns(std::string_view alias) {
                      alias);
 }
 
-std::optional<std::int64_t> optional_int(const Statement& row, int column) {
-  if (row.column_is_null(column)) {
-    return std::nullopt;
-  }
-  return row.column_int(column);
-}
-
 RunEvidenceRow read_run_columns(const Statement& row, int first) {
   RunEvidenceRow run;
   if (row.column_is_null(first)) {
     return run;
   }
-  run.verdict = row.column_text(first);
-  run.reason = row.column_bytes(first + 1);
-  run.runs = row.column_int(first + 2);
-  run.ambiguous_runs = row.column_int(first + 3);
-  run.failures = row.column_int(first + 4);
-  run.last_run = optional_int(row, first + 5);
-  run.last_failure = optional_int(row, first + 6);
-  run.last_exit_status = optional_int(row, first + 7);
-  run.mails = optional_int(row, first + 8);
-  run.last_mail = optional_int(row, first + 9);
-  run.output_mtime = optional_int(row, first + 10);
+  ColumnReader(row, first)
+      .read(run.verdict, run.reason, run.runs, run.ambiguous_runs, run.failures, run.last_run,
+            run.last_failure, run.last_exit_status, run.mails, run.last_mail, run.output_mtime);
   return run;
 }
 

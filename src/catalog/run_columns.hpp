@@ -23,7 +23,4 @@ std::string run_columns(std::string_view alias);
 // The columns run_columns() selected, from column `first` on.
 RunEvidenceRow read_run_columns(const Statement& row, int first);
 
-// A nullable integer column.
-std::optional<std::int64_t> optional_int(const Statement& row, int column);
-
 } // namespace digger::catalog

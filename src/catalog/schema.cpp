@@ -5,14 +5,16 @@
 #include <array>
 
 #include "schema_steps.hpp"
+#include "schema_tables.hpp"
 
 namespace digger::catalog {
 
 namespace {
 
 // Version 1: the first release. Frozen: tests/unit/catalog_migration_test.cpp holds a copy made
-// by hand, as an older digger-scan would have written it.
-constexpr std::string_view schema_v1 = R"sql(
+// by hand, as an older digger-scan would have written it. Tables that later steps rebuild are
+// in schema_tables.cpp; the rest are here.
+constexpr std::string_view scans_and_hosts_v1 = R"sql(
 CREATE TABLE scans (
   id             INTEGER PRIMARY KEY,
   started_at     TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
@@ -37,162 +39,66 @@ CREATE TABLE hosts (
   labels_json TEXT    NOT NULL DEFAULT '{}',
   UNIQUE (name, port)
 );
+)sql";
 
-CREATE TABLE host_results (
-  id                   INTEGER PRIMARY KEY,
-  scan_id              INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
-  host_id              INTEGER NOT NULL REFERENCES hosts (id),
-  recorded_at          TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-  status               TEXT    NOT NULL CHECK (status IN ('ok', 'partial', 'unreachable',
+constexpr std::string_view host_statuses_v1 = R"sql(status IN ('ok', 'partial', 'unreachable',
                          'timeout', 'hostkey-mismatch', 'auth-failed', 'permission-denied',
-                         'protocol-error')),
-  reason               TEXT,
-  address              TEXT,
-  login_user           TEXT,
-  attempts             INTEGER NOT NULL DEFAULT 1,
-  connect_ms           INTEGER NOT NULL DEFAULT 0,
-  handshake_ms         INTEGER NOT NULL DEFAULT 0,
-  auth_ms              INTEGER NOT NULL DEFAULT 0,
-  command_ms           INTEGER NOT NULL DEFAULT 0,
-  total_ms             INTEGER NOT NULL DEFAULT 0,
-  hostname             BLOB,
-  os_id                BLOB,
-  os_version           BLOB,
-  timezone             BLOB,
-  cron_daemon          BLOB,
-  host_key_type        TEXT,
-  host_key_fingerprint TEXT,
-  stderr_excerpt       BLOB,
-  output_truncated     INTEGER NOT NULL DEFAULT 0 CHECK (output_truncated IN (0, 1)),
-  jobs                 INTEGER NOT NULL DEFAULT 0,
-  UNIQUE (scan_id, host_id)
-);
-CREATE INDEX host_results_by_host ON host_results (host_id, scan_id);
+                         'protocol-error'))sql";
 
+constexpr std::string_view unreadable_paths_v1 = R"sql(
 CREATE TABLE unreadable_paths (
   host_result_id INTEGER NOT NULL REFERENCES host_results (id) ON DELETE CASCADE,
   path           BLOB    NOT NULL
 );
 CREATE INDEX unreadable_paths_by_result ON unreadable_paths (host_result_id);
+)sql";
 
-CREATE TABLE cron_sources (
-  id                 INTEGER PRIMARY KEY,
-  host_result_id     INTEGER NOT NULL REFERENCES host_results (id) ON DELETE CASCADE,
-  path               BLOB    NOT NULL,
-  kind               TEXT    NOT NULL CHECK (kind IN ('user', 'system', 'cron.d')),
-  owner              BLOB,
-  mode               INTEGER NOT NULL DEFAULT 0,
-  mtime              INTEGER NOT NULL DEFAULT 0,
-  size               INTEGER NOT NULL DEFAULT 0,
-  sha256             TEXT,
-  truncated          INTEGER NOT NULL DEFAULT 0 CHECK (truncated IN (0, 1)),
-  loaded_by_daemon   INTEGER NOT NULL DEFAULT 1 CHECK (loaded_by_daemon IN (0, 1)),
-  not_loaded_reason  BLOB,
-  loads_under_cronie INTEGER NOT NULL DEFAULT 1 CHECK (loads_under_cronie IN (0, 1)),
-  loads_under_vixie  INTEGER NOT NULL DEFAULT 1 CHECK (loads_under_vixie IN (0, 1)),
-  load_notes         BLOB,
-  read_error         BLOB
-);
-CREATE INDEX cron_sources_by_result ON cron_sources (host_result_id);
+constexpr std::string_view entry_kinds_v1 =
+    R"sql(kind IN ('job', 'env', 'disabled-job', 'comment',
+                                                       'blank', 'invalid'))sql";
 
-CREATE TABLE entries (
-  id                  INTEGER PRIMARY KEY,
-  source_id           INTEGER NOT NULL REFERENCES cron_sources (id) ON DELETE CASCADE,
-  line_number         INTEGER NOT NULL,
-  kind                TEXT    NOT NULL CHECK (kind IN ('job', 'env', 'disabled-job', 'comment',
-                                                       'blank', 'invalid')),
-  raw                 BLOB    NOT NULL,
-  schedule_text       BLOB,
-  macro               TEXT,
-  normalized_schedule TEXT,
-  command             BLOB,
-  stdin               BLOB,
-  run_as              BLOB,
-  language            TEXT,
-  evidence            BLOB,
-  target              BLOB,
-  description         BLOB,
-  fingerprint         TEXT,
-  error               BLOB,
-  cron_tz             BLOB
-);
-CREATE INDEX entries_by_source ON entries (source_id, line_number);
-
+constexpr std::string_view latest_scan_view = R"sql(
 -- The newest scan worth reporting on: complete, or interrupted with partial results.
 CREATE VIEW latest_scan AS
   SELECT * FROM scans WHERE status IN ('complete', 'interrupted') ORDER BY id DESC LIMIT 1;
-
-CREATE VIEW all_jobs AS
-  SELECT r.scan_id             AS scan_id,
-         h.id                  AS host_id,
-         h.name                AS host,
-         h.port                AS port,
-         COALESCE(e.run_as, s.owner) AS owner,
-         e.schedule_text       AS schedule,
-         e.normalized_schedule AS normalized_schedule,
-         e.command             AS command,
-         e.language            AS language,
-         e.target              AS target,
-         s.path                AS file,
-         e.line_number         AS line,
-         s.kind                AS source_kind,
-         e.cron_tz             AS cron_tz,
-         e.description         AS description,
-         e.fingerprint         AS fingerprint,
-         s.loaded_by_daemon    AS loaded_by_daemon,
-         e.id                  AS entry_id
-    FROM host_results r
-    JOIN hosts h        ON h.id = r.host_id
-    JOIN cron_sources s ON s.host_result_id = r.id
-    JOIN entries e      ON e.source_id = s.id
-   WHERE e.kind = 'job';
-
-CREATE VIEW jobs AS
-  SELECT * FROM all_jobs WHERE scan_id = (SELECT id FROM latest_scan);
-
-CREATE VIEW jobs_by_language AS
-  SELECT COALESCE(language, 'unknown') AS language,
-         COUNT(*)                      AS jobs,
-         COUNT(DISTINCT host_id)       AS hosts,
-         COUNT(DISTINCT owner)         AS owners
-    FROM jobs GROUP BY 1 ORDER BY jobs DESC, language;
-
-CREATE VIEW jobs_by_owner AS
-  SELECT owner,
-         COUNT(*)                AS jobs,
-         COUNT(DISTINCT host_id) AS hosts,
-         group_concat(DISTINCT COALESCE(language, 'unknown')) AS languages
-    FROM jobs GROUP BY owner ORDER BY jobs DESC, owner;
-
-CREATE VIEW failed_hosts AS
-  SELECT h.name AS host, h.port AS port, r.status AS status, r.reason AS reason,
-         r.attempts AS attempts, r.total_ms AS total_ms, r.scan_id AS scan_id
-    FROM host_results r JOIN hosts h ON h.id = r.host_id
-   WHERE r.scan_id = (SELECT id FROM latest_scan) AND r.status NOT IN ('ok', 'partial')
-   ORDER BY r.status, h.name, h.port;
 )sql";
+
+const std::string& schema_v1() {
+  static const std::string sql = join_statements({
+      scans_and_hosts_v1,
+      table_definition(host_results_template, "host_results", check(host_statuses_v1), ""),
+      host_results_indexes,
+      unreadable_paths_v1,
+      table_definition(cron_sources_template, "cron_sources",
+                       "CHECK (kind IN ('user', 'system', 'cron.d'))", ""),
+      cron_sources_indexes,
+      table_definition(entries_template, "entries", check(entry_kinds_v1), ""),
+      entries_by_source_index,
+      latest_scan_view,
+      all_jobs_view("", ""),
+      jobs_view,
+      jobs_by_language_view(""),
+      jobs_by_owner_view(""),
+      failed_hosts_view,
+  });
+  return sql;
+}
 
 // Version 2: which digger-scan wrote each scan, and fleet-wide duplicates (same job on many
 // hosts), which the fingerprint index makes cheap.
-constexpr std::string_view schema_v2 = R"sql(
-ALTER TABLE scans ADD COLUMN digger_version TEXT NOT NULL DEFAULT '';
-CREATE INDEX entries_by_fingerprint ON entries (fingerprint) WHERE fingerprint IS NOT NULL;
-CREATE VIEW duplicate_jobs AS
-  SELECT fingerprint,
-         COUNT(DISTINCT host_id)   AS hosts,
-         COUNT(*)                  AS jobs,
-         MIN(schedule)             AS schedule,
-         MIN(command)              AS command,
-         group_concat(DISTINCT host) AS host_names
-    FROM jobs WHERE fingerprint IS NOT NULL
-   GROUP BY fingerprint HAVING COUNT(DISTINCT host_id) > 1
-   ORDER BY hosts DESC, fingerprint;
-)sql";
+const std::string& schema_v2() {
+  static const std::string sql = join_statements({
+      "ALTER TABLE scans ADD COLUMN digger_version TEXT NOT NULL DEFAULT '';",
+      entries_by_fingerprint_index,
+      duplicate_jobs_view,
+  });
+  return sql;
+}
 
 const std::array<Migration, 9> all_migrations{{
     {1, "first release: scans, hosts, host_results, cron_sources, entries, report views",
-     schema_v1},
-    {2, "scans.digger_version, entries_by_fingerprint index, duplicate_jobs view", schema_v2},
+     schema_v1()},
+    {2, "scans.digger_version, entries_by_fingerprint index, duplicate_jobs view", schema_v2()},
     {3,
      "hidden batches: more source kinds, sources.package, entry verdicts and flags, programs, "
      "hosts' inspection_note, hidden_jobs view",

@@ -1,7 +1,9 @@
 #pragma once
 
 // Internal to the catalog: migration steps too long to sit in schema.cpp's list. Released steps
-// are never edited (docs/catalog.md, "Schema versions and migrations").
+// are never edited (docs/catalog.md, "Schema versions and migrations"): a step is made of the
+// table and view definitions in schema_tables.hpp, which keep every statement SQLite stores
+// exactly as released.
 
 #include <string_view>
 

@@ -1,4 +1,5 @@
 #include "schema_steps.hpp"
+#include "schema_tables.hpp"
 
 namespace digger::catalog {
 
@@ -11,58 +12,30 @@ namespace {
 // the rename from re-checking the views that read host_results while it is missing; they name
 // the table, so they read the new one. The CHECK is an OR chain (see schema_v3.cpp: an IN list
 // costs the writer two temporary b-trees per row).
-constexpr std::string_view schema_v4 = R"sql(
-PRAGMA legacy_alter_table = ON;
-CREATE TABLE host_results_v4 (
-  id                   INTEGER PRIMARY KEY,
-  scan_id              INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
-  host_id              INTEGER NOT NULL REFERENCES hosts (id),
-  recorded_at          TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-  status               TEXT    NOT NULL CHECK (status = 'ok' OR status = 'partial' OR
+constexpr std::string_view host_statuses_v4 = R"sql(status = 'ok' OR status = 'partial' OR
                          status = 'unreachable' OR status = 'timeout' OR
                          status = 'hostkey-mismatch' OR status = 'auth-failed' OR
                          status = 'permission-denied' OR status = 'protocol-error' OR
                          status = 'bastion-unreachable' OR status = 'bastion-hostkey' OR
                          status = 'bastion-auth' OR status = 'forwarding-refused' OR
-                         status = 'target-open-timeout'),
-  reason               TEXT,
-  address              TEXT,
-  login_user           TEXT,
-  attempts             INTEGER NOT NULL DEFAULT 1,
-  connect_ms           INTEGER NOT NULL DEFAULT 0,
-  handshake_ms         INTEGER NOT NULL DEFAULT 0,
-  auth_ms              INTEGER NOT NULL DEFAULT 0,
-  command_ms           INTEGER NOT NULL DEFAULT 0,
-  total_ms             INTEGER NOT NULL DEFAULT 0,
-  hostname             BLOB,
-  os_id                BLOB,
-  os_version           BLOB,
-  timezone             BLOB,
-  cron_daemon          BLOB,
-  host_key_type        TEXT,
-  host_key_fingerprint TEXT,
-  stderr_excerpt       BLOB,
-  output_truncated     INTEGER NOT NULL DEFAULT 0 CHECK (output_truncated IN (0, 1)),
-  jobs                 INTEGER NOT NULL DEFAULT 0,
-  inspection_note      BLOB,
-  UNIQUE (scan_id, host_id)
-);
-INSERT INTO host_results_v4
-  SELECT id, scan_id, host_id, recorded_at, status, reason, address, login_user, attempts,
-         connect_ms, handshake_ms, auth_ms, command_ms, total_ms, hostname, os_id, os_version,
-         timezone, cron_daemon, host_key_type, host_key_fingerprint, stderr_excerpt,
-         output_truncated, jobs, inspection_note
-    FROM host_results;
-DROP TABLE host_results;
-ALTER TABLE host_results_v4 RENAME TO host_results;
-CREATE INDEX host_results_by_host ON host_results (host_id, scan_id);
-PRAGMA legacy_alter_table = OFF;
-)sql";
+                         status = 'target-open-timeout')sql";
+
+// Version 3 added it to the old table (ALTER TABLE puts it after jobs too).
+constexpr std::string_view inspection_note_column = ",\n  inspection_note      BLOB";
 
 } // namespace
 
 std::string_view schema_v4_sql() {
-  return schema_v4;
+  static const std::string sql = rebuild_table_sql({
+      .table = "host_results",
+      .scratch = "host_results_v4",
+      .table_template = host_results_template,
+      .rule = check(host_statuses_v4),
+      .more_columns = inspection_note_column,
+      .indexes = host_results_indexes,
+      .views_read_it = true,
+  });
+  return sql;
 }
 
 } // namespace digger::catalog

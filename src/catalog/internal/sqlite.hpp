@@ -92,6 +92,13 @@ public:
     return bind(parameter_index(name), value);
   }
   int parameter_index(std::string_view name) const;
+  // Binds `values` to ?1, ?2, ... in order.
+  template <class... Values>
+  Statement& bind_all(const Values&... values) {
+    [[maybe_unused]] int index = 0;
+    (bind(++index, values), ...);
+    return *this;
+  }
 
   // From now on text and blobs are bound without a copy: the caller keeps every bound value
   // alive until the statement has been stepped and reset (run() does both). For hot INSERTs.

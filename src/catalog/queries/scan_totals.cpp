@@ -1,37 +1,37 @@
 #include "digger/catalog/queries/scan_totals.hpp"
 
 #include "catalog_access.hpp"
+#include "rows.hpp"
 
 namespace digger::catalog {
 namespace {
 
 Counts counts(Database& db, std::string_view sql, std::int64_t scan_id) {
-  auto statement = db.prepare(sql);
-  statement.bind(1, scan_id);
-  Counts out;
-  while (statement.step()) {
-    out.emplace_back(statement.column_text(0), statement.column_int(1));
-  }
-  return out;
+  return collect_rows(
+      db, sql,
+      [](const Statement& row) { return std::pair(row.column_text(0), row.column_int(1)); },
+      scan_id);
 }
 
 std::int64_t count(Database& db, std::string_view sql, std::int64_t scan_id) {
-  auto statement = db.prepare(sql);
-  statement.bind(1, scan_id);
-  return statement.step() ? statement.column_int(0) : 0;
+  std::int64_t total = 0;
+  for_each_row(
+      db, sql, [&](const Statement& row) { total = row.column_int(0); }, scan_id);
+  return total;
+}
+
+FailedHost read_failed_host(const Statement& row) {
+  FailedHost host;
+  ColumnReader(row).read(host.name, host.port, host.status, host.reason);
+  return host;
 }
 
 std::vector<FailedHost> failed_hosts(Database& db, std::int64_t scan_id) {
-  auto failed = db.prepare("SELECT h.name, h.port, r.status, r.reason FROM host_results r "
-                           "JOIN hosts h ON h.id = r.host_id WHERE r.scan_id = ?1 AND "
-                           "r.status <> 'ok' ORDER BY r.status, h.name, h.port");
-  failed.bind(1, scan_id);
-  std::vector<FailedHost> hosts;
-  while (failed.step()) {
-    hosts.push_back({failed.column_text(0), static_cast<int>(failed.column_int(1)),
-                     failed.column_text(2), failed.column_text(3)});
-  }
-  return hosts;
+  return collect_rows(db,
+                      "SELECT h.name, h.port, r.status, r.reason FROM host_results r "
+                      "JOIN hosts h ON h.id = r.host_id WHERE r.scan_id = ?1 AND "
+                      "r.status <> 'ok' ORDER BY r.status, h.name, h.port",
+                      read_failed_host, scan_id);
 }
 
 } // namespace
