@@ -1,12 +1,14 @@
-// Any bytes as a cron log line (traditional, RFC 3339), a journal JSON object or a mail
-// spool's filtered headers: no crash, no leak, no hang; attribution over what parsed keeps its
-// invariants.
+// Any bytes as a cron log line (traditional, RFC 3339), a journal JSON object, a mail
+// spool's filtered headers or systemd's timer table: no crash, no leak, no hang; attribution over
+// what parsed keeps its invariants.
 
 #include "digger/evidence/attribution.hpp"
 #include "digger/evidence/log_key.hpp"
 #include "digger/evidence/log_line.hpp"
 #include "digger/evidence/mail_headers.hpp"
+#include "digger/evidence/timer_list.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -66,6 +68,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(counted.size() == entries.size());
   for (const auto& c : counted) {
     check(c.mails <= static_cast<std::int64_t>(mails.size()));
+  }
+  // The same bytes as `systemctl list-timers`: at most one timer per line, each named *.timer.
+  const auto timers = parse_timer_list(text, 3600);
+  check(timers.size() <= static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  for (const auto& timer : timers) {
+    check(timer.unit.ends_with(".timer") && timer.unit.size() <= text.size());
   }
   return 0;
 }

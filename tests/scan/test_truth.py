@@ -41,6 +41,26 @@ with tempfile.TemporaryDirectory() as tmp:
                         "'symbolic link to %' and loaded_by_daemon = 0").fetchone()[0]
     if not links:
         problems.append("the shadowlink symlink was not recorded")
+    # Does it run: every job of a healthy host has a run verdict, whatever its source (cron
+    # lines from the log, run-parts scripts from their line, timers from systemd's table); at
+    # jobs get theirs when the report loads (waiting), so the catalog has none for them.
+    healthy = {(t["address"], t["port"]) for t in truth["hosts"] if t["fault"] is None}
+    unjudged = {}
+    for name, port, kind in con.execute(
+            "select h.name, h.port, s.kind from entries e join cron_sources s on s.id = e.source_id "
+            "join host_results r on r.id = s.host_result_id join hosts h on h.id = r.host_id "
+            "left join entry_runs x on x.entry_id = e.id "
+            "where e.kind = 'job' and s.kind != 'at' and x.entry_id is null").fetchall():
+        if (scanlab.as_text(name), port) in healthy:
+            unjudged[kind] = unjudged.get(kind, 0) + 1
+    if unjudged:
+        problems.append(f"jobs with no run verdict, by source kind: {unjudged}")
+    judged_kinds = {k for (k,) in con.execute(
+        "select distinct s.kind from entry_runs x join entries e on e.id = x.entry_id "
+        "join cron_sources s on s.id = e.source_id")}
+    for kind in ("user", "cron.d", "run-parts", "timer"):
+        if kind not in judged_kinds:
+            problems.append(f"no job of kind {kind} has a run verdict: the lab lost that source")
     # File names like "$(touch digger-lab-pwned)" are data: nothing on any host ran them.
     for top in ("/root", "/home", "/tmp", "/dev/shm/digger-lab"):
         for dirpath, _dirs, files in os.walk(top):
