@@ -1,7 +1,7 @@
 # The remote scripts (src/collect/remote/*.sh, docs/collector.md) are compiled into the library:
 # each becomes ${CMAKE_BINARY_DIR}/generated/remote/NAME.sh.inc, a raw string literal that
 # src/collect/*.cpp #includes. Only CMake itself runs (cmake/embed_script.cmake).
-set(DIGGER_REMOTE_SCRIPTS collector supervisor_runtime inspect inspect_read)
+set(DIGGER_REMOTE_SCRIPTS collector supervisor_runtime may inspect inspect_read)
 
 function(digger_embed_remote_scripts target)
   set(outputs)

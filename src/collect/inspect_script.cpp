@@ -25,19 +25,18 @@ namespace {
 // that it is a regular file with the device:inode checked above, else replaces it by
 // /dev/null, and then reads only through /dev/fd/N (the same open file on Linux, whatever the
 // name points to by then): `head -c 128 -v | od` for the first bytes, `sha256sum`, `grep -F
-// -abo -m 1` for the Go magic and `od -j -N` for each Go build info blob. Its text ("F ok|bad ID MODE SIZE" per
-// file, then H hex, S sums, B fd length hex per blob, A fd length hex per app source,
-// "E blobs-left") is framed as one READ
-// record per batch by the child once the "E" line shows the batch finished; it tells the
-// parent on fd 3 how many batches it finished, and the parent notes the rest. Bytes
-// counted against the budget before any read: the head, plus the size of each file hashed (up
-// to 64 MiB) and grepped (executables of 64 KiB to 256 MiB); when the budget is short a file
-// loses its Go grep, then its hash, then its head, with a NOTE and a final BUDGET record.
-// Targets and users live in numbered variables (p_1, u_1 ...); commands over many of them
-// are built by `eval` from variable references only, never from their values. Nothing found
-// is ever executed. It must not contain a single quote: it travels inside '...'.
-// The script is src/collect/remote/inspect.sh, the child reader inspect_read.sh (both embedded
-// at build time, cmake/remote_scripts.cmake).
+// -abo -m 1` for the Go magic and `od -j -N` for each Go build info blob. Its text ("F ok|bad ID
+// MODE SIZE" per file, then H hex, S sums, B fd length hex per blob, A fd length hex per app
+// source, "E blobs-left") is framed as one READ record per batch by the child once the "E" line
+// shows the batch finished; it tells the parent on fd 3 how many batches it finished, and the
+// parent notes the rest. Bytes counted against the budget before any read: the head, plus the size
+// of each file hashed (up to 64 MiB) and grepped (executables of 64 KiB to 256 MiB); when the
+// budget is short a file loses its Go grep, then its hash, then its head, with a NOTE and a final
+// BUDGET record. Targets and users live in numbered variables (p_1, u_1 ...); commands over many of
+// them are built by `eval` from variable references only, never from their values. Nothing found is
+// ever executed. It must not contain a single quote: it travels inside '...'. The script is
+// src/collect/remote/inspect.sh, the child reader inspect_read.sh (both embedded at build time,
+// cmake/remote_scripts.cmake).
 constexpr std::string_view body =
 #include "remote/inspect.sh.inc"
     ;
@@ -57,9 +56,15 @@ std::string double_quoted(std::string_view text) {
   return out + '"';
 }
 
+// The permission rule the collector shares (src/collect/remote/may.sh).
+constexpr std::string_view permission_rule =
+#include "remote/may.sh.inc"
+    ;
+
 // The child reader travels in the variable rd, assigned before the script's own text.
 const std::string& script() {
-  static const std::string text = "rd=" + double_quoted(reader) + "\n" + std::string(body);
+  static const std::string text =
+      "rd=" + double_quoted(reader) + "\n" + std::string(permission_rule) + std::string(body);
   return text;
 }
 

@@ -39,9 +39,14 @@ constexpr std::string_view supervisor_runtime =
 #include "remote/supervisor_runtime.sh.inc"
     ;
 
+// The permission rule both remote scripts share (src/collect/remote/may.sh).
+constexpr std::string_view permission_rule =
+#include "remote/may.sh.inc"
+    ;
+
 const std::string& script() {
-  static const std::string text =
-      shell_preamble(collector_paths()) + std::string(supervisor_runtime) + std::string(body);
+  static const std::string text = shell_preamble(collector_paths()) + std::string(permission_rule) +
+                                  std::string(supervisor_runtime) + std::string(body);
   return text;
 }
 

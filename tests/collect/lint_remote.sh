@@ -15,9 +15,10 @@ case $check in
     # supervisor_runtime.sh: functions the collector calls, using its variables.
     { grep -E "^supervisor_(paths|logs)=" "$tmp/collector.pre"
       printf "%s\n" "nl=x oifs=x small=1 to=" "export nl oifs small to"; } > "$tmp/supervisor_runtime.pre"
-    # The collector, as sent: behind the preamble and those functions.
-    cat "$dir/supervisor_runtime.sh" >> "$tmp/collector.pre"
-    echo 'rd="exec sh"' > "$tmp/inspect.pre"
+    # The collector, as sent: behind the preamble and those functions (may.sh first).
+    cat "$dir/may.sh" "$dir/supervisor_runtime.sh" >> "$tmp/collector.pre"
+    { echo 'rd="exec sh"'; cat "$dir/may.sh"; } > "$tmp/inspect.pre"
+    : > "$tmp/may.pre"
     : > "$tmp/inspect_read.pre"
     for f in "$dir"/*.sh; do
       name=${f##*/}; name=${name%.sh}

@@ -101,19 +101,6 @@ facts() {
   # shellcheck disable=SC2034 # id: read by queue through eval
   { mo=$((0x$1)); sz=$4; id=$6; }
 }
-may() {
-  [ "$1" = 0 ] && return 0
-  # shellcheck disable=SC2086 # stat's fields, split on purpose
-  { set -f; set -- "$1" "$2" "$3" $4; set +f; }
-  case $4 in ""|*[!0-9a-f]*) return 1 ;; esac
-  case $5 in ""|*[!0-9]*) return 1 ;; esac
-  mm=$((0x$4))
-  if [ "$1" = "$5" ]; then [ $(((mm >> 6) & $3)) -ne 0 ]; return; fi
-  for g in $2; do
-    [ "$g" = "$6" ] && { [ $(((mm >> 3) & $3)) -ne 0 ]; return; }
-  done
-  [ $((mm & $3)) -ne 0 ]
-}
 # Every run-as user but root, once for the whole visit (un_K): the first lookup asks `id -u`
 # and `id -G` for all of them at once (GNU id takes several names, one line each). BusyBox id,
 # or a name id does not know (its line would be missing), leaves them unset: resolve then asks
@@ -158,25 +145,16 @@ resolve() {
   case $uid in ""|*[!0-9]*) uid= ;; esac
   case $gids in *[!0-9\ ]*) gids= ;; esac
 }
-readable() {
-  resolve "$2"
-  [ -n "$uid" ] || { note "$p" "run-as user $2 unknown on the host"; return 2; }
+# Whether run-as user $3 could reach target $2 (the search bit of every directory above it)
+# and, when $1 is read, read it (a file written by a redirection need not be readable).
+reach() {
+  resolve "$3"
+  [ -n "$uid" ] || { note "$p" "run-as user $3 unknown on the host"; return 2; }
   [ "$uid" = 0 ] && return 0
-  eval "dp=\$deep_$1"
-  [ -z "$dp" ] || { note "$p" "directories above not checked for $2"; return 2; }
-  r=$s; first; f=$l
-  may "$uid" "$gids" 4 "$f" || return 1
-  while [ -n "$r" ]; do first; may "$uid" "$gids" 1 "$l" || return 1; done
-}
-# Whether run-as user $2 could reach target $1: the search bit of every directory above it (a
-# file written by a redirection need not be readable).
-searchable() {
-  resolve "$2"
-  [ -n "$uid" ] || { note "$p" "run-as user $2 unknown on the host"; return 2; }
-  [ "$uid" = 0 ] && return 0
-  eval "dp=\$deep_$1"
-  [ -z "$dp" ] || { note "$p" "directories above not checked for $2"; return 2; }
+  eval "dp=\$deep_$2"
+  [ -z "$dp" ] || { note "$p" "directories above not checked for $3"; return 2; }
   r=$s; first
+  [ "$1" != read ] || may "$uid" "$gids" 4 "$l" || return 1
   while [ -n "$r" ]; do first; may "$uid" "$gids" 1 "$l" || return 1; done
 }
 # An output file: its PROG record (whose mtime is the freshness hint) only when a run-as user
@@ -185,7 +163,7 @@ stamp() {
   ok=; us=$u
   while [ -n "$us" ]; do
     w=${us%%,*}; case $us in *,*) us=${us#*,} ;; *) us= ;; esac
-    searchable "$j" "$w"
+    reach search "$j" "$w"
     case $? in 0) ok=1 ;; 1) printf "DENIED 2\n"; seg "$p"; seg "$w" ;; esac
   done
   if [ -n "$ok" ]; then
@@ -231,7 +209,7 @@ content() {
   ok=; us=$u
   while [ -n "$us" ]; do
     w=${us%%,*}; case $us in *,*) us=${us#*,} ;; *) us= ;; esac
-    readable "$j" "$w"
+    reach read "$j" "$w"
     case $? in 0) ok=1 ;; 1) printf "DENIED 2\n"; seg "$p"; seg "$w" ;; esac
   done
   [ -n "$ok" ] || { note "$p" "not read: no run-as user of its jobs can read it"; return; }

@@ -1,24 +1,12 @@
 # supervisord at run time (docs/workers.md): the configurations running supervisords were
 # started with (-c PATH) and the tail of supervisord's own log. Functions only, put between the
 # path preamble and collector.sh (src/collect/script.cpp), which calls svprocs and svlog; they
-# use its helpers (seg, note, slow, inlist, tmo, same) and variables (nl, oifs, small, to). It
+# use its helpers (seg, note, slow, inlist, tmo, same, and may from may.sh) and variables (nl, oifs, small, to). It
 # travels inside '...' like the collector: no single quote but in comments.
 # supervisord started with a configuration of its own (-c PATH, docs/workers.md): found in the
 # process list, read only when that process could read it itself (its uid and groups against
 # the search bit of every directory and the file mode, no link anywhere on the path), once,
 # untrusted (dd, no link followed), and voided when it is not the file checked.
-svmay() {
-  [ "$1" = 0 ] && return 0
-  # shellcheck disable=SC2086 # stat fields, split on purpose
-  { set -f; set -- "$1" "$2" "$3" $4; set +f; }
-  case $4 in ""|*[!0-9a-f]*) return 1 ;; esac
-  mm=$((0x$4))
-  if [ "$1" = "$5" ]; then [ $(((mm >> 6) & $3)) -ne 0 ]; return; fi
-  for g in $2; do
-    [ "$g" = "$6" ] && { [ $(((mm >> 3) & $3)) -ne 0 ]; return; }
-  done
-  [ $((mm & $3)) -ne 0 ]
-}
 svok() {
   svwhy="not read: not an absolute path without . or .. or an empty component"
   case $1 in /*) ;; *) return 1 ;; esac
@@ -35,9 +23,9 @@ svok() {
   for l in $so; do
     k=$((k + 1)); IFS=$oifs
     if [ $k -lt "$sc" ]; then
-      case $l in *" directory") svmay "$vu" "$vg" 1 "$l" || break ;; *) break ;; esac
+      case $l in *" directory") may "$vu" "$vg" 1 "$l" || break ;; *) break ;; esac
     else
-      case $l in *" regular file"|*" regular empty file") svmay "$vu" "$vg" 4 "$l" && vr= ;; esac
+      case $l in *" regular file"|*" regular empty file") may "$vu" "$vg" 4 "$l" && vr= ;; esac
       svid=${l#* * * }; svid=${svid%% *}
     fi
   done

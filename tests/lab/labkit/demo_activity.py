@@ -117,6 +117,18 @@ def _runs(host, fire_times, now):
     return sorted(runs)
 
 
+def _extra_runs(text, host, fire_times, now, user="www-data"):
+    runs = []
+    for line in text.splitlines():
+        fields = line.split(None, 5)
+        if len(fields) < 6 or line.startswith("#"):
+            continue
+        times = [at for at in fire_times(" ".join(fields[:5]), host.get("timezone")) if at <= now]
+        for at in times[-MAX_RUNS_PER_JOB:]:
+            runs.append((at, user, logged_command(fields[5])))
+    return runs
+
+
 def _log_line(at, pid, user, command, cronie):
     # rsyslog's RSYSLOG_FileFormat (Debian 12) and cronie's ident; both carry the offset.
     stamp = at.isoformat(timespec="microseconds")
@@ -124,8 +136,10 @@ def _log_line(at, pid, user, command, cronie):
     return "%s demo %s[%d]: (%s) CMD (%s)\n" % (stamp, ident, pid, user, command)
 
 
-def plant_cron_logs(lab_dir, digger, now=None):
-    """A cron log on every healthy host; returns {host name: lines written}."""
+def plant_cron_logs(lab_dir, digger, now=None, extra=None):
+    """A cron log on every healthy host; returns {host name: lines written}. `extra`: {host
+    name: crontab text} of lines planted after the fleet was generated (a Laravel app's
+    scheduler), logged as www-data's user crontab runs them."""
     now = now or datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     fire_times = FireTimes(digger, now - datetime.timedelta(hours=WINDOW_HOURS))
     with open(os.path.join(lab_dir, "truth.json")) as f:
@@ -134,8 +148,10 @@ def plant_cron_logs(lab_dir, digger, now=None):
     for host in hosts:
         cronie = host["cron_daemon"] == "cronie"
         path = os.path.join(host_dir(lab_dir, host), "var-log", "cron" if cronie else "syslog")
+        runs = _runs(host, fire_times, now) + _extra_runs((extra or {}).get(host["name"], ""),
+                                                          host, fire_times, now)
         lines = [_log_line(at, 1000 + i, user, command, cronie)
-                 for i, (at, user, command) in enumerate(_runs(host, fire_times, now))]
+                 for i, (at, user, command) in enumerate(sorted(runs))]
         with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
             f.writelines(lines)
         os.chmod(path, 0o640)  # root and adm only, as on a real host: the scan needs --sudo
