@@ -6,6 +6,7 @@
 #include "digger/timing/describe.hpp"
 #include "digger/timing/heat_map.hpp"
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <array>

@@ -5,6 +5,7 @@
 #include "digger/timing/describe.hpp"
 #include "digger/timing/next_runs.hpp"
 
+#include <date/tz.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 

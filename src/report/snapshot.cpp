@@ -4,6 +4,7 @@
 #include "digger/timing/calendar_spec.hpp"
 #include "digger/timing/next_runs.hpp"
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>

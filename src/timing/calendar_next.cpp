@@ -6,6 +6,8 @@
 
 #include "digger/timing/calendar_spec.hpp"
 
+#include <date/tz.h>
+
 namespace digger::timing {
 namespace {
 

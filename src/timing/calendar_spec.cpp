@@ -5,6 +5,7 @@
 #include "digger/timing/calendar_spec.hpp"
 
 #include <climits>
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>

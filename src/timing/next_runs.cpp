@@ -1,5 +1,6 @@
 #include "digger/timing/next_runs.hpp"
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -1,5 +1,7 @@
 #include "wall_match.hpp"
 
+#include <date/tz.h>
+
 #include <bit>
 
 namespace digger::timing {

@@ -2,6 +2,7 @@
 #include "digger/timing/next_runs.hpp"
 
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 using namespace digger::crontab;
 using namespace digger::timing;

@@ -1,6 +1,7 @@
 #include "digger/timing/next_runs.hpp"
 
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include <string>
 #include <vector>

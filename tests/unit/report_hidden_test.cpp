@@ -7,6 +7,7 @@
 #include "digger/report/view.hpp"
 
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 #include <nlohmann/json.hpp>
 
 #include "catalog_test_support.hpp"

@@ -5,8 +5,6 @@
 
 #include "digger/catalog/records.hpp"
 
-#include <date/tz.h>
-
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +14,11 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+// Howard Hinnant's date: only the zone type is named here (its users include <date/tz.h>).
+namespace date {
+class time_zone;
+} // namespace date
 
 namespace digger::report {
 

@@ -2,13 +2,16 @@
 
 #include "digger/util/result.hpp"
 
-#include <date/tz.h>
-
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+// Howard Hinnant's date: only the zone type is named here (its users include <date/tz.h>).
+namespace date {
+class time_zone;
+} // namespace date
 
 namespace digger::timing {
 

@@ -3,14 +3,17 @@
 #include "digger/crontab/schedule.hpp"
 #include "digger/util/result.hpp"
 
-#include <date/tz.h>
-
 #include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+// Howard Hinnant's date: only the zone type is named here (its users include <date/tz.h>).
+namespace date {
+class time_zone;
+} // namespace date
 
 namespace digger::timing {
 
