@@ -1,6 +1,7 @@
 #include "digger/crontab/schedule.hpp"
 
 #include "digger/util/enum_names.hpp"
+#include "digger/util/runs.hpp"
 
 #include <fmt/format.h>
 
@@ -164,18 +165,12 @@ constexpr util::EnumNames<Field, Field::day_of_week> field_names{
 
 std::string render_runs(const std::vector<int>& values, std::string_view range_separator) {
   std::string out;
-  size_t i = 0;
-  while (i < values.size()) {
-    size_t j = i;
-    while (j + 1 < values.size() && values[j + 1] == values[j] + 1) {
-      ++j;
-    }
+  for (const auto& run : util::consecutive_runs(values)) {
     if (!out.empty()) {
       out += ',';
     }
-    out += j > i ? fmt::format("{}{}{}", values[i], range_separator, values[j])
-                 : fmt::format("{}", values[i]);
-    i = j + 1;
+    out += run.last > run.first ? fmt::format("{}{}{}", run.first, range_separator, run.last)
+                                : fmt::format("{}", run.first);
   }
   return out;
 }

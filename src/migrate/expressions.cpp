@@ -3,6 +3,7 @@
 #include "digger/migrate/days.hpp"
 #include "digger/migrate/field_syntax.hpp"
 #include "digger/migrate/target_spec.hpp"
+#include "digger/util/runs.hpp"
 
 #include <fmt/format.h>
 
@@ -60,21 +61,16 @@ std::string render_systemd_weekdays(const DayRule& rule) {
     }
   }
   std::string out;
-  size_t i = 0;
-  while (i < monday_first.size()) {
-    size_t j = i;
-    while (j + 1 < monday_first.size() && monday_first[j + 1] == monday_first[j] + 1) {
-      ++j;
-    }
+  for (const auto& run : util::consecutive_runs(monday_first)) {
     if (!out.empty()) {
       out += ',';
     }
-    out += names[static_cast<size_t>(monday_first[i])];
-    if (j > i) {
-      out +=
-          fmt::format("{}{}", j == i + 1 ? "," : "..", names[static_cast<size_t>(monday_first[j])]);
+    out += names[static_cast<size_t>(run.first)];
+    if (run.last > run.first) {
+      // Two days are a list, not a range: "Mon,Tue".
+      out += fmt::format("{}{}", run.last == run.first + 1 ? "," : "..",
+                         names[static_cast<size_t>(run.last)]);
     }
-    i = j + 1;
   }
   return out;
 }
