@@ -41,6 +41,16 @@ void write_more(TableWriter& w, std::size_t total, std::size_t limit, std::strin
   }
 }
 
+// A section's blank line and heading, then "none" when it has no rows; returns has_rows.
+bool open_section(TableWriter& w, std::string_view title, bool has_rows) {
+  w.blank();
+  w.heading(title);
+  if (!has_rows) {
+    w.line("  none");
+  }
+  return has_rows;
+}
+
 // Does it run: the cron log's verdicts over the listed jobs (docs/evidence.md); "" when no
 // listed job was judged (other sources, or a catalog from before run evidence).
 std::string runs_summary(const ReportView& view) {
@@ -100,10 +110,7 @@ void write_header(TableWriter& w, const ReportView& view, bool full) {
 
 void write_languages(TableWriter& w, std::string_view title, const std::vector<LanguageCount>& rows,
                      bool with_hidden, std::size_t limit) {
-  w.blank();
-  w.heading(title);
-  if (rows.empty()) {
-    w.line("  none");
+  if (!open_section(w, title, !rows.empty())) {
     return;
   }
   w.line(fmt::format("  {} {:>7} {:>6} {:>7}{}", w.cell("LANGUAGE", 20), "JOBS", "HOSTS", "OWNERS",
@@ -119,10 +126,7 @@ void write_languages(TableWriter& w, std::string_view title, const std::vector<L
 
 void write_owners(TableWriter& w, std::string_view title, const std::vector<OwnerCount>& rows,
                   bool with_hidden, std::size_t limit) {
-  w.blank();
-  w.heading(title);
-  if (rows.empty()) {
-    w.line("  none");
+  if (!open_section(w, title, !rows.empty())) {
     return;
   }
   w.line(fmt::format("  {} {:>7} {:>6}{}  {}", w.cell("OWNER", 20), "JOBS", "HOSTS",
@@ -152,10 +156,9 @@ void write_top_hosts(TableWriter& w, const ReportView& view, std::size_t limit) 
   std::stable_sort(rows.begin(), rows.end(), [by_hidden](const auto& a, const auto& b) {
     return by_hidden ? a.second.first > b.second.first : a.second.second > b.second.second;
   });
-  w.blank();
-  w.heading(by_hidden ? "Hosts with the most hidden batches" : "Hosts with the most jobs");
-  if (rows.empty()) {
-    w.line("  none");
+  const std::string_view title =
+      by_hidden ? "Hosts with the most hidden batches" : "Hosts with the most jobs";
+  if (!open_section(w, title, !rows.empty())) {
     return;
   }
   w.line(fmt::format("  {} {:>7} {:>7}", w.cell("HOST", 24), "HIDDEN", "JOBS"));
@@ -169,11 +172,8 @@ void write_top_hosts(TableWriter& w, const ReportView& view, std::size_t limit) 
 
 // Failed hosts with their whole reason: wrapped on a terminal, never cut.
 void write_failed(TableWriter& w, const ReportView& view, std::size_t limit) {
-  w.blank();
-  w.heading(fmt::format("Hosts that could not be scanned ({})", view.failed_hosts.size()));
-  if (view.failed_hosts.empty()) {
-    w.line("  none");
-  }
+  open_section(w, fmt::format("Hosts that could not be scanned ({})", view.failed_hosts.size()),
+               !view.failed_hosts.empty());
   for (std::size_t i = 0; i < shown(view.failed_hosts.size(), limit); ++i) {
     const HostRow& host = *view.failed_hosts[i];
     w.para(fmt::format("  {} {} {}", w.cell(host_label(host), 24), w.cell(host.status, 17),
@@ -184,11 +184,9 @@ void write_failed(TableWriter& w, const ReportView& view, std::size_t limit) {
 }
 
 void write_duplicates(TableWriter& w, const ReportView& view, std::size_t limit) {
-  w.blank();
-  w.heading(
-      fmt::format("Same job on several hosts: one batch run N times ({})", view.duplicates.size()));
-  if (view.duplicates.empty()) {
-    w.line("  none");
+  const std::string title =
+      fmt::format("Same job on several hosts: one batch run N times ({})", view.duplicates.size());
+  if (!open_section(w, title, !view.duplicates.empty())) {
     return;
   }
   w.line(fmt::format("  {:>5}  {} {} {}", "HOSTS", w.cell("OWNER", 10), w.cell("SCHEDULE", 16),
@@ -223,11 +221,8 @@ void write_app_schedulers(TableWriter& w, const ReportView& view, std::size_t li
     w.para("      " + terminal_text(app_scheduler_reason(job)), 6);
   }
   write_more(w, apps.schedulers.size(), limit, "scheduler");
-  w.blank();
-  w.heading(fmt::format("Application tasks, inferred from source ({})", apps.tasks.size()));
-  if (apps.tasks.empty()) {
-    w.line("  none");
-  }
+  open_section(w, fmt::format("Application tasks, inferred from source ({})", apps.tasks.size()),
+               !apps.tasks.empty());
   for (std::size_t i = 0; i < shown(apps.tasks.size(), limit); ++i) {
     const JobRow& job = *apps.tasks[i];
     w.line(fmt::format("  {} {} {} {}", w.cell(host_label(view.host_of(job)), 20),
@@ -324,12 +319,9 @@ void write_jobs(TableWriter& w, const ReportView& view) {
     return;
   }
   bool hidden_part = true;
-  w.blank();
-  w.heading(fmt::format("Hidden batches by {} ({})", terminal_text(view.group_by.name()),
-                        view.totals.hidden));
-  if (view.totals.hidden == 0) {
-    w.line("  none");
-  }
+  const std::string title = fmt::format("Hidden batches by {} ({})",
+                                        terminal_text(view.group_by.name()), view.totals.hidden);
+  open_section(w, title, view.totals.hidden != 0);
   for (const auto& group : view.groups) {
     if (hidden_part && !group.hidden) {
       hidden_part = false;
