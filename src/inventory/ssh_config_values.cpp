@@ -1,5 +1,6 @@
 // Values of ssh_config keywords, as OpenSSH's readconf.c reads them: ProxyJump (parse_jump,
-// parse_ssh_uri, parse_user_host_port), ProxyCommand tokens (ssh.c), time values (convtime).
+// parse_ssh_uri, parse_user_host_port), the %tokens of paths and ProxyCommand (percent_expand),
+// time values (convtime).
 #include "digger/inventory/ssh_config.hpp"
 
 #include <fmt/format.h>
@@ -70,6 +71,48 @@ util::Result<JumpSpec> parse_element(std::string_view element) {
   return spec;
 }
 
+// OpenSSH's percent_expand(): each %x of `text` replaced by `value_of(x)`, %% by '%'. A token
+// `value_of` does not know (nullopt), or a '%' at the end, is an error naming `where`.
+template <class ValueOf>
+util::Result<std::string> percent_expand(std::string_view text, std::string_view where,
+                                         const ValueOf& value_of) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    const char token = i + 1 < text.size() ? text[++i] : '\0';
+    if (token == '%') {
+      out += '%';
+      continue;
+    }
+    const std::optional<std::string> value = value_of(token);
+    if (!value) {
+      return Error{token == '\0' ? fmt::format("{} ends with '%'", where)
+                                 : fmt::format("unknown token %{} in {}", token, where)};
+    }
+    out += *value;
+  }
+  return out;
+}
+
+// The tokens of the remote end, which paths and ProxyCommand both know: %h %r %p %n.
+std::optional<std::string> remote_token(char token, const TokenValues& values) {
+  switch (token) {
+  case 'h':
+    return values.remote_host;
+  case 'r':
+    return values.remote_user;
+  case 'p':
+    return std::to_string(values.port);
+  case 'n':
+    return values.alias;
+  default:
+    return std::nullopt;
+  }
+}
+
 } // namespace
 
 util::Result<std::vector<JumpSpec>> parse_jump_list(std::string_view value) {
@@ -94,35 +137,34 @@ util::Result<std::vector<JumpSpec>> parse_jump_list(std::string_view value) {
 
 util::Result<std::string> expand_proxy_command(std::string_view command,
                                                const TokenValues& values) {
+  return percent_expand(command, "ProxyCommand",
+                        [&values](char token) { return remote_token(token, values); });
+}
+
+util::Result<std::string> expand_path(std::string_view path, const LocalEnvironment& environment,
+                                      const TokenValues& values) {
+  const std::string where = fmt::format("'{}'", path);
   std::string out;
-  for (size_t i = 0; i < command.size(); ++i) {
-    if (command[i] != '%') {
-      out += command[i];
-      continue;
-    }
-    char token = i + 1 < command.size() ? command[++i] : '\0';
-    switch (token) {
-    case '%':
-      out += '%';
-      break;
-    case 'h':
-      out += values.remote_host;
-      break;
-    case 'p':
-      out += std::to_string(values.port);
-      break;
-    case 'r':
-      out += values.remote_user;
-      break;
-    case 'n':
-      out += values.alias;
-      break;
-    default:
-      return Error{token == '\0' ? std::string("ProxyCommand ends with '%'")
-                                 : fmt::format("unknown token %{} in ProxyCommand", token)};
-    }
+  if (path == "~" || path.starts_with("~/")) {
+    out = environment.home;
+    path.remove_prefix(1);
   }
-  return out;
+  auto expanded = percent_expand(path, where, [&](char token) -> std::optional<std::string> {
+    switch (token) {
+    case 'd':
+      return environment.home;
+    case 'u':
+      return environment.user;
+    case 'l':
+      return environment.hostname;
+    default:
+      return remote_token(token, values);
+    }
+  });
+  if (!expanded) {
+    return expanded;
+  }
+  return out + *expanded;
 }
 
 std::optional<std::chrono::seconds> parse_ssh_duration(std::string_view text) {
