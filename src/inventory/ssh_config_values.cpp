@@ -71,11 +71,34 @@ util::Result<JumpSpec> parse_element(std::string_view element) {
   return spec;
 }
 
-// OpenSSH's percent_expand(): each %x of `text` replaced by `value_of(x)`, %% by '%'. A token
-// `value_of` does not know (nullopt), or a '%' at the end, is an error naming `where`.
-template <class ValueOf>
+// The value of %`token`: the remote end's %h %r %p %n, which paths and ProxyCommand both know,
+// and with `local` (paths) the local %d %u %l; nullopt for a token not known there.
+std::optional<std::string> token_value(char token, const TokenValues& values,
+                                       const LocalEnvironment* local) {
+  switch (token) {
+  case 'h':
+    return values.remote_host;
+  case 'r':
+    return values.remote_user;
+  case 'p':
+    return std::to_string(values.port);
+  case 'n':
+    return values.alias;
+  case 'd':
+    return local ? std::optional<std::string>(local->home) : std::nullopt;
+  case 'u':
+    return local ? std::optional<std::string>(local->user) : std::nullopt;
+  case 'l':
+    return local ? std::optional<std::string>(local->hostname) : std::nullopt;
+  default:
+    return std::nullopt;
+  }
+}
+
+// OpenSSH's percent_expand(): each %x of `text` replaced by its token_value, %% by '%'. An
+// unknown token, or a '%' at the end, is an error naming `where`.
 util::Result<std::string> percent_expand(std::string_view text, std::string_view where,
-                                         const ValueOf& value_of) {
+                                         const TokenValues& values, const LocalEnvironment* local) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '%') {
@@ -87,7 +110,7 @@ util::Result<std::string> percent_expand(std::string_view text, std::string_view
       out += '%';
       continue;
     }
-    const std::optional<std::string> value = value_of(token);
+    const std::optional<std::string> value = token_value(token, values, local);
     if (!value) {
       return Error{token == '\0' ? fmt::format("{} ends with '%'", where)
                                  : fmt::format("unknown token %{} in {}", token, where)};
@@ -95,22 +118,6 @@ util::Result<std::string> percent_expand(std::string_view text, std::string_view
     out += *value;
   }
   return out;
-}
-
-// The tokens of the remote end, which paths and ProxyCommand both know: %h %r %p %n.
-std::optional<std::string> remote_token(char token, const TokenValues& values) {
-  switch (token) {
-  case 'h':
-    return values.remote_host;
-  case 'r':
-    return values.remote_user;
-  case 'p':
-    return std::to_string(values.port);
-  case 'n':
-    return values.alias;
-  default:
-    return std::nullopt;
-  }
 }
 
 } // namespace
@@ -137,8 +144,7 @@ util::Result<std::vector<JumpSpec>> parse_jump_list(std::string_view value) {
 
 util::Result<std::string> expand_proxy_command(std::string_view command,
                                                const TokenValues& values) {
-  return percent_expand(command, "ProxyCommand",
-                        [&values](char token) { return remote_token(token, values); });
+  return percent_expand(command, "ProxyCommand", values, nullptr);
 }
 
 util::Result<std::string> expand_path(std::string_view path, const LocalEnvironment& environment,
@@ -149,18 +155,7 @@ util::Result<std::string> expand_path(std::string_view path, const LocalEnvironm
     out = environment.home;
     path.remove_prefix(1);
   }
-  auto expanded = percent_expand(path, where, [&](char token) -> std::optional<std::string> {
-    switch (token) {
-    case 'd':
-      return environment.home;
-    case 'u':
-      return environment.user;
-    case 'l':
-      return environment.hostname;
-    default:
-      return remote_token(token, values);
-    }
-  });
+  auto expanded = percent_expand(path, where, values, &environment);
   if (!expanded) {
     return expanded;
   }
