@@ -338,6 +338,15 @@ void write_jobs(TableWriter& w, const ReportView& view) {
   }
 }
 
+// What both renderings end with, `limit` rows each: workers, failed hosts, duplicates and the
+// in-app schedulers.
+void write_closing_sections(TableWriter& w, const ReportView& view, std::size_t limit) {
+  write_workers(w, view, limit);
+  write_failed(w, view, limit);
+  write_duplicates(w, view, limit);
+  write_app_schedulers(w, view, limit);
+}
+
 std::string render_full(const ReportView& view, const TableStyle& style) {
   TableWriter w(style);
   write_header(w, view, true);
@@ -350,10 +359,7 @@ std::string render_full(const ReportView& view, const TableStyle& style) {
     write_languages(w, "Jobs per language (all listed jobs)", view.by_language, true, all_rows);
     write_owners(w, "Jobs per owner (all listed jobs)", view.by_owner, true, all_rows);
   }
-  write_workers(w, view, all_rows);
-  write_failed(w, view, all_rows);
-  write_duplicates(w, view, all_rows);
-  write_app_schedulers(w, view, all_rows);
+  write_closing_sections(w, view, all_rows);
   return w.take();
 }
 
@@ -369,10 +375,7 @@ std::string render_summary(const ReportView& view, const TableStyle& style) {
     write_owners(w, "Jobs per owner", view.by_owner, false, summary_rows);
   }
   write_top_hosts(w, view, summary_rows);
-  write_workers(w, view, summary_rows);
-  write_failed(w, view, summary_rows);
-  write_duplicates(w, view, summary_rows);
-  write_app_schedulers(w, view, summary_rows);
+  write_closing_sections(w, view, summary_rows);
   w.blank();
   w.para(fmt::format("Every job ({}): `digger-scan report --full`, or a page to browse: "
                      "`digger-scan report --format html -o report.html`.",
