@@ -32,11 +32,14 @@ constexpr std::string_view no_value = "(none)";     // a host without the label 
 using Labels = std::vector<std::pair<std::string_view, std::string>>;
 using Series = std::map<Labels, std::int64_t>;
 
-std::string escape_help(std::string_view text) {
+// The exposition format's escapes: backslash and newline, and in a label value the double quote.
+std::string escaped(std::string_view text, bool label_value) {
   std::string out;
   for (char c : text) {
     if (c == '\\') {
       out += "\\\\";
+    } else if (c == '"' && label_value) {
+      out += "\\\"";
     } else if (c == '\n') {
       out += "\\n";
     } else {
@@ -48,7 +51,7 @@ std::string escape_help(std::string_view text) {
 
 void write_family(std::string& out, std::string_view name, std::string_view help,
                   const Series& series) {
-  out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, escape_help(help), name);
+  out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, escaped(help, false), name);
   for (const auto& [labels, value] : series) {
     out += name;
     if (!labels.empty()) {
@@ -355,19 +358,7 @@ void write_changes(std::string& out, const Diff& diff, const PrometheusLimits& l
 } // namespace
 
 std::string prometheus_escape_label_value(std::string_view value) {
-  std::string out;
-  for (char c : valid_utf8(value)) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return escaped(valid_utf8(value), true);
 }
 
 std::string render_prometheus(const ReportView& view, const Diff* since_previous,
