@@ -14,4 +14,13 @@ std::string default_db_path() {
   return catalog::default_catalog_path;
 }
 
+void add_db_option(CLI::App& command, std::string& db) {
+  command.add_option("--db", db, "Catalog file")->capture_default_str();
+}
+
+void add_scan_option(CLI::App& command, std::string& scan) {
+  command.add_option("--scan", scan, "Scan id, or 'latest' (newest complete scan)")
+      ->capture_default_str();
+}
+
 } // namespace digger::cli

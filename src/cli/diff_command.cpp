@@ -91,7 +91,7 @@ void add_diff_command(CLI::App& app, Action& action) {
   auto options = std::make_shared<DiffOptions>();
   CLI::App* diff = app.add_subcommand(
       "diff", "Compare two scans: jobs added, removed, changed, moved; exit 1 if anything changed");
-  diff->add_option("--db", options->db, "Catalog file")->capture_default_str();
+  add_db_option(*diff, options->db);
   diff->add_option("--from", options->from,
                    "Older scan: id, or a date (newest complete scan on or before it); default: "
                    "the newest complete scan at least 7 days older than --to, else the one "

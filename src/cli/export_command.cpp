@@ -261,9 +261,8 @@ void add_export_command(CLI::App& app, Action& action) {
   cmd->add_option("--target", options->target, migrate::target_help("Target scheduler"))
       ->required()
       ->check(CLI::IsMember(migrate::target_choices()));
-  cmd->add_option("--db", options->db, "Catalog file")->capture_default_str();
-  cmd->add_option("--scan", options->scan, "Scan id, or 'latest' (newest complete scan)")
-      ->capture_default_str();
+  add_db_option(*cmd, options->db);
+  add_scan_option(*cmd, options->scan);
   cmd->add_option("--filter", options->filter,
                   "Terms ANDed, as for `report`: KEY=VALUE, KEY!=VALUE, KEY~SUBSTRING");
   cmd->add_flag("--all", options->all,

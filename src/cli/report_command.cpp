@@ -126,9 +126,8 @@ void add_report_command(CLI::App& app, Action& action) {
   auto options = std::make_shared<ReportOptions>();
   CLI::App* report =
       app.add_subcommand("report", "Report the cron jobs of a scan from the catalog (no network)");
-  report->add_option("--db", options->db, "Catalog file")->capture_default_str();
-  report->add_option("--scan", options->scan, "Scan id, or 'latest' (newest complete scan)")
-      ->capture_default_str();
+  add_db_option(*report, options->db);
+  add_scan_option(*report, options->scan);
   report->add_option("--group-by", options->group_by, "language, owner, host or label:KEY")
       ->capture_default_str();
   report->add_option("--filter", options->filter,

@@ -50,7 +50,7 @@ int run_hosts(const ListOptions& options) {
 CLI::App* add_list(CLI::App& app, const char* name, const char* help,
                    std::shared_ptr<ListOptions> options) {
   CLI::App* command = app.add_subcommand(name, help);
-  command->add_option("--db", options->db, "Catalog file")->capture_default_str();
+  add_db_option(*command, options->db);
   command->add_option("--format", options->format, "Output format")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();

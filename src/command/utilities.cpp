@@ -1,6 +1,7 @@
 // Name tables: which programs are system utilities, which only prepare or guard the real
 // work in a chain, and which consume the output of a pipe.
 #include "digger/command/runtime.hpp"
+#include "digger/util/enum_names.hpp"
 
 #include <string_view>
 #include <unordered_set>
@@ -74,6 +75,9 @@ const NameSet& utilities() {
   return names;
 }
 
+constexpr util::EnumNames<Language, Language::unknown> language_names{
+    {"shell", "python", "php", "perl", "ruby", "javascript", "java", "go", "binary", "unknown"}};
+
 } // namespace
 
 bool is_helper_command(std::string_view name) {
@@ -87,29 +91,7 @@ bool is_known_utility(std::string_view name) {
 }
 
 std::string_view language_name(Language language) {
-  switch (language) {
-  case Language::shell:
-    return "shell";
-  case Language::python:
-    return "python";
-  case Language::php:
-    return "php";
-  case Language::perl:
-    return "perl";
-  case Language::ruby:
-    return "ruby";
-  case Language::javascript:
-    return "javascript";
-  case Language::java:
-    return "java";
-  case Language::go:
-    return "go";
-  case Language::binary:
-    return "binary";
-  case Language::unknown:
-    break;
-  }
-  return "unknown";
+  return language_names.name_of(language, "unknown");
 }
 
 } // namespace digger::command

@@ -3,6 +3,8 @@
 
 #include "digger/crontab/crontab.hpp"
 
+#include "digger/util/enum_names.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,22 +15,15 @@
 
 namespace digger::crontab {
 
+namespace {
+
+constexpr util::EnumNames<LineKind, LineKind::invalid> line_kind_names{
+    {"job", "env", "disabled-job", "comment", "blank", "invalid"}};
+
+} // namespace
+
 std::string_view line_kind_name(LineKind kind) {
-  switch (kind) {
-  case LineKind::job:
-    return "job";
-  case LineKind::env:
-    return "env";
-  case LineKind::disabled_job:
-    return "disabled-job";
-  case LineKind::comment:
-    return "comment";
-  case LineKind::blank:
-    return "blank";
-  case LineKind::invalid:
-    return "invalid";
-  }
-  return "invalid";
+  return line_kind_names.name_of(kind, "invalid");
 }
 
 namespace {

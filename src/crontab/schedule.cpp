@@ -1,5 +1,8 @@
 #include "digger/crontab/schedule.hpp"
 
+#include "digger/util/enum_names.hpp"
+#include "digger/util/runs.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -155,64 +158,25 @@ std::bitset<N> narrow(const std::bitset<64>& bits) {
   return out;
 }
 
+constexpr util::EnumNames<Field, Field::day_of_week> field_names{
+    {"minute", "hour", "day-of-month", "month", "day-of-week"}};
+
 } // namespace
 
 std::string render_runs(const std::vector<int>& values, std::string_view range_separator) {
   std::string out;
-  size_t i = 0;
-  while (i < values.size()) {
-    size_t j = i;
-    while (j + 1 < values.size() && values[j + 1] == values[j] + 1) {
-      ++j;
-    }
+  for (const auto& run : util::consecutive_runs(values)) {
     if (!out.empty()) {
       out += ',';
     }
-    out += j > i ? fmt::format("{}{}{}", values[i], range_separator, values[j])
-                 : fmt::format("{}", values[i]);
-    i = j + 1;
+    out += run.last > run.first ? fmt::format("{}{}{}", run.first, range_separator, run.last)
+                                : fmt::format("{}", run.first);
   }
   return out;
 }
 
 std::string_view field_name(Field field) {
-  switch (field) {
-  case Field::minute:
-    return "minute";
-  case Field::hour:
-    return "hour";
-  case Field::day_of_month:
-    return "day-of-month";
-  case Field::month:
-    return "month";
-  case Field::day_of_week:
-    return "day-of-week";
-  }
-  return "field";
-}
-
-std::string_view macro_name(Macro macro) {
-  switch (macro) {
-  case Macro::none:
-    return "";
-  case Macro::reboot:
-    return "@reboot";
-  case Macro::yearly:
-    return "@yearly";
-  case Macro::annually:
-    return "@annually";
-  case Macro::monthly:
-    return "@monthly";
-  case Macro::weekly:
-    return "@weekly";
-  case Macro::daily:
-    return "@daily";
-  case Macro::midnight:
-    return "@midnight";
-  case Macro::hourly:
-    return "@hourly";
-  }
-  return "";
+  return field_names.name_of(field, "field");
 }
 
 util::Result<FieldValue> parse_field(Field field, std::string_view text) {
@@ -275,6 +239,15 @@ Schedule build_macro_schedule(const KnownMacro& k) {
 }
 
 } // namespace
+
+std::string_view macro_name(Macro macro) {
+  for (const auto& known : known_macros) {
+    if (known.macro == macro) {
+      return known.name;
+    }
+  }
+  return ""; // Macro::none
+}
 
 util::Result<Schedule> schedule_from_macro(std::string_view word) {
   // Built once: the crontab parser calls this for every macro line.

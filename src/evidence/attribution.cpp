@@ -1,6 +1,7 @@
 #include "digger/evidence/attribution.hpp"
 
 #include "digger/evidence/log_key.hpp"
+#include "digger/util/enum_names.hpp"
 
 #include <fmt/format.h>
 
@@ -79,30 +80,17 @@ std::string window_text(const Coverage& coverage) {
   return fmt::format("{} from {} to {}", coverage.source, day(*coverage.from), day(*coverage.to));
 }
 
+constexpr util::EnumNames<Verdict, Verdict::log_unreadable> verdict_names{
+    {"running", "ambiguous", "no-evidence", "log-unreadable"}};
+
 } // namespace
 
 std::string_view verdict_name(Verdict verdict) {
-  switch (verdict) {
-  case Verdict::running:
-    return "running";
-  case Verdict::ambiguous:
-    return "ambiguous";
-  case Verdict::no_evidence:
-    return "no-evidence";
-  case Verdict::log_unreadable:
-    return "log-unreadable";
-  }
-  return "no-evidence";
+  return verdict_names.name_of(verdict, "no-evidence");
 }
 
 std::optional<Verdict> verdict_from_name(std::string_view name) {
-  for (const auto v :
-       {Verdict::running, Verdict::ambiguous, Verdict::no_evidence, Verdict::log_unreadable}) {
-    if (verdict_name(v) == name) {
-      return v;
-    }
-  }
-  return std::nullopt;
+  return verdict_names.value_of(name);
 }
 
 bool fires_at(const crontab::Schedule& s, const LocalTime& t) {

@@ -1,5 +1,7 @@
 #include "digger/evidence/log_line.hpp"
 
+#include "digger/util/enum_names.hpp"
+
 #include <array>
 #include <charconv>
 
@@ -231,32 +233,14 @@ void read_job_pid(LogEvent& event) {
   }
 }
 
+constexpr util::EnumNames<EventKind, EventKind::other> event_kind_names{
+    {"CMD", "CMDEND", "CMDOUT", "END", "MAIL", "no-mta", "job-failed", "anacron-started",
+     "anacron-terminated", "other"}};
+
 } // namespace
 
 std::string_view event_kind_name(EventKind kind) {
-  switch (kind) {
-  case EventKind::cmd:
-    return "CMD";
-  case EventKind::cmd_end:
-    return "CMDEND";
-  case EventKind::cmd_out:
-    return "CMDOUT";
-  case EventKind::end:
-    return "END";
-  case EventKind::mail:
-    return "MAIL";
-  case EventKind::no_mta:
-    return "no-mta";
-  case EventKind::job_failed:
-    return "job-failed";
-  case EventKind::anacron_started:
-    return "anacron-started";
-  case EventKind::anacron_terminated:
-    return "anacron-terminated";
-  case EventKind::other:
-    return "other";
-  }
-  return "other";
+  return event_kind_names.name_of(kind, "other");
 }
 
 std::optional<LogEvent> parse_cron_message(std::string_view ident, std::string_view message) {

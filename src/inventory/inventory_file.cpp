@@ -2,6 +2,7 @@
 
 #include "digger/inventory/ansible.hpp"
 #include "digger/util/ascii.hpp"
+#include "digger/util/enum_names.hpp"
 #include "digger/util/lines.hpp"
 
 #include <fmt/format.h>
@@ -44,38 +45,17 @@ bool is_yaml_line(std::string_view line) {
          line.substr(0, colon).find('.') == std::string_view::npos;
 }
 
+constexpr util::EnumNames<InventoryFormat, InventoryFormat::ansible_json> format_names{
+    {"auto", "plain", "ansible-ini", "ansible-yaml", "ansible-json"}};
+
 } // namespace
 
 std::optional<InventoryFormat> format_from_name(std::string_view name) {
-  static const std::array<std::pair<std::string_view, InventoryFormat>, 5> names = {{
-      {"auto", InventoryFormat::automatic},
-      {"plain", InventoryFormat::plain},
-      {"ansible-ini", InventoryFormat::ansible_ini},
-      {"ansible-yaml", InventoryFormat::ansible_yaml},
-      {"ansible-json", InventoryFormat::ansible_json},
-  }};
-  for (const auto& [text, format] : names) {
-    if (text == name) {
-      return format;
-    }
-  }
-  return std::nullopt;
+  return format_names.value_of(name);
 }
 
 std::string_view format_name(InventoryFormat format) {
-  switch (format) {
-  case InventoryFormat::automatic:
-    return "auto";
-  case InventoryFormat::plain:
-    return "plain";
-  case InventoryFormat::ansible_ini:
-    return "ansible-ini";
-  case InventoryFormat::ansible_yaml:
-    return "ansible-yaml";
-  case InventoryFormat::ansible_json:
-    return "ansible-json";
-  }
-  return "plain";
+  return format_names.name_of(format, "plain");
 }
 
 std::string_view format_description(InventoryFormat format) {

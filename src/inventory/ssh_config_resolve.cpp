@@ -5,8 +5,6 @@
 #include "digger/util/ascii.hpp"
 #include "digger/util/glob.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cctype>
 
@@ -169,53 +167,6 @@ void Resolver::apply(const ConfigItem& item) {
 ResolvedHost resolve(const SshConfig& config, std::string_view host_alias,
                      const std::optional<std::string>& explicit_user) {
   return Resolver(config, host_alias, explicit_user).run();
-}
-
-util::Result<std::string> expand_path(std::string_view path, const LocalEnvironment& environment,
-                                      const TokenValues& values) {
-  const std::string_view original = path;
-  std::string out;
-  if (path == "~" || path.rfind("~/", 0) == 0) {
-    out = environment.home;
-    path.remove_prefix(1);
-  }
-  for (size_t i = 0; i < path.size(); ++i) {
-    if (path[i] != '%') {
-      out += path[i];
-      continue;
-    }
-    char token = i + 1 < path.size() ? path[++i] : '\0';
-    switch (token) {
-    case '%':
-      out += '%';
-      break;
-    case 'd':
-      out += environment.home;
-      break;
-    case 'u':
-      out += environment.user;
-      break;
-    case 'l':
-      out += environment.hostname;
-      break;
-    case 'h':
-      out += values.remote_host;
-      break;
-    case 'r':
-      out += values.remote_user;
-      break;
-    case 'p':
-      out += std::to_string(values.port);
-      break;
-    case 'n':
-      out += values.alias;
-      break;
-    default:
-      return util::Error{token == '\0' ? fmt::format("'{}' ends with '%'", original)
-                                       : fmt::format("unknown token %{} in '{}'", token, original)};
-    }
-  }
-  return out;
 }
 
 } // namespace digger::inventory

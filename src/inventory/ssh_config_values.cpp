@@ -1,5 +1,6 @@
 // Values of ssh_config keywords, as OpenSSH's readconf.c reads them: ProxyJump (parse_jump,
-// parse_ssh_uri, parse_user_host_port), ProxyCommand tokens (ssh.c), time values (convtime).
+// parse_ssh_uri, parse_user_host_port), the %tokens of paths and ProxyCommand (percent_expand),
+// time values (convtime).
 #include "digger/inventory/ssh_config.hpp"
 
 #include <fmt/format.h>
@@ -70,6 +71,55 @@ util::Result<JumpSpec> parse_element(std::string_view element) {
   return spec;
 }
 
+// The value of %`token`: the remote end's %h %r %p %n, which paths and ProxyCommand both know,
+// and with `local` (paths) the local %d %u %l; nullopt for a token not known there.
+std::optional<std::string> token_value(char token, const TokenValues& values,
+                                       const LocalEnvironment* local) {
+  switch (token) {
+  case 'h':
+    return values.remote_host;
+  case 'r':
+    return values.remote_user;
+  case 'p':
+    return std::to_string(values.port);
+  case 'n':
+    return values.alias;
+  case 'd':
+    return local ? std::optional<std::string>(local->home) : std::nullopt;
+  case 'u':
+    return local ? std::optional<std::string>(local->user) : std::nullopt;
+  case 'l':
+    return local ? std::optional<std::string>(local->hostname) : std::nullopt;
+  default:
+    return std::nullopt;
+  }
+}
+
+// OpenSSH's percent_expand(): each %x of `text` replaced by its token_value, %% by '%'. An
+// unknown token, or a '%' at the end, is an error naming `where`.
+util::Result<std::string> percent_expand(std::string_view text, std::string_view where,
+                                         const TokenValues& values, const LocalEnvironment* local) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    const char token = i + 1 < text.size() ? text[++i] : '\0';
+    if (token == '%') {
+      out += '%';
+      continue;
+    }
+    const std::optional<std::string> value = token_value(token, values, local);
+    if (!value) {
+      return Error{token == '\0' ? fmt::format("{} ends with '%'", where)
+                                 : fmt::format("unknown token %{} in {}", token, where)};
+    }
+    out += *value;
+  }
+  return out;
+}
+
 } // namespace
 
 util::Result<std::vector<JumpSpec>> parse_jump_list(std::string_view value) {
@@ -94,35 +144,22 @@ util::Result<std::vector<JumpSpec>> parse_jump_list(std::string_view value) {
 
 util::Result<std::string> expand_proxy_command(std::string_view command,
                                                const TokenValues& values) {
+  return percent_expand(command, "ProxyCommand", values, nullptr);
+}
+
+util::Result<std::string> expand_path(std::string_view path, const LocalEnvironment& environment,
+                                      const TokenValues& values) {
+  const std::string where = fmt::format("'{}'", path);
   std::string out;
-  for (size_t i = 0; i < command.size(); ++i) {
-    if (command[i] != '%') {
-      out += command[i];
-      continue;
-    }
-    char token = i + 1 < command.size() ? command[++i] : '\0';
-    switch (token) {
-    case '%':
-      out += '%';
-      break;
-    case 'h':
-      out += values.remote_host;
-      break;
-    case 'p':
-      out += std::to_string(values.port);
-      break;
-    case 'r':
-      out += values.remote_user;
-      break;
-    case 'n':
-      out += values.alias;
-      break;
-    default:
-      return Error{token == '\0' ? std::string("ProxyCommand ends with '%'")
-                                 : fmt::format("unknown token %{} in ProxyCommand", token)};
-    }
+  if (path == "~" || path.starts_with("~/")) {
+    out = environment.home;
+    path.remove_prefix(1);
   }
-  return out;
+  auto expanded = percent_expand(path, where, values, &environment);
+  if (!expanded) {
+    return expanded;
+  }
+  return out + *expanded;
 }
 
 std::optional<std::chrono::seconds> parse_ssh_duration(std::string_view text) {

@@ -261,61 +261,56 @@ constexpr std::string_view aws_day_detail =
 constexpr std::string_view ssm_secret_store =
     "the SSM SecureString parameter /digger/<job>/<NAME> (fetched on the host by the SSM "
     "command with aws ssm get-parameter; the instance role needs ssm:GetParameter)";
-constexpr std::string_view disabled_schedule =
-    "every schedule is created with \"State\": \"DISABLED\"";
+
+// What every AWS row shares: the day fields' detail, mail, UTC and the CloudFormation layout.
+constexpr TargetSpec aws_row(TargetSpec spec) {
+  spec.day_and_detail = aws_day_detail;
+  spec.mail_route = aws_mail;
+  spec.default_zone = "UTC";
+  spec.layout = add_cloudformation;
+  return spec;
+}
+
+// What the rows started by a Scheduler schedule share besides (Scheduler itself and Batch).
+constexpr TargetSpec scheduler_row(TargetSpec spec) {
+  spec.takes_one_off = true; // at(yyyy-mm-ddThh:mm:ss)
+  spec.random_delay = RandomDelay::capped_at_1440;
+  spec.repeated_hour = RepeatedHour::once;
+  spec.enable = enable_schedules;
+  spec.disabled_as = "every schedule is created with \"State\": \"DISABLED\"";
+  return aws_row(spec);
+}
 
 } // namespace
 
-const TargetSpec eventbridge_target = {
+const TargetSpec eventbridge_target = scheduler_row({
     .name = "eventbridge",
     .summary = "EventBridge Scheduler, commands through SSM Run Command",
     .names = scheduler_names,
-    .takes_one_off = true, // at(yyyy-mm-ddThh:mm:ss)
-    .day_and_detail = aws_day_detail,
-    .mail_route = aws_mail,
-    .random_delay = RandomDelay::capped_at_1440,
-    .default_zone = "UTC",
-    .repeated_hour = RepeatedHour::once,
     .build = build_scheduler,
-    .layout = add_cloudformation,
-    .enable = enable_schedules,
-    .disabled_as = disabled_schedule,
     .secret_store = ssm_secret_store,
-};
+});
 
-const TargetSpec eventbridge_rule_target = {
+const TargetSpec eventbridge_rule_target = aws_row({
     .name = "eventbridge-rule",
     .summary = "EventBridge scheduled rules, UTC only",
     .names = scheduler_names,
-    .day_and_detail = aws_day_detail,
-    .mail_route = aws_mail,
     .random_delay = RandomDelay::impossible,
-    .default_zone = "UTC",
     .repeated_hour = RepeatedHour::not_applicable,
     .build = build_rule,
-    .layout = add_cloudformation,
     .enable = enable_rules,
     .disabled_as = "every rule is created with \"State\": \"DISABLED\"",
     .secret_store = ssm_secret_store,
     .notes = rule_notes,
-};
+});
 
-const TargetSpec batch_target = {
+const TargetSpec batch_target = scheduler_row({
     .name = "batch",
     .summary = "AWS Batch job definitions started by EventBridge Scheduler",
     .names = {128, "-_", false}, // job definition: up to 128, [A-Za-z0-9_-]
-    .takes_one_off = true,       // at(yyyy-mm-ddThh:mm:ss)
-    .day_and_detail = aws_day_detail,
-    .mail_route = aws_mail,
-    .random_delay = RandomDelay::capped_at_1440,
-    .default_zone = "UTC",
-    .repeated_hour = RepeatedHour::once,
     .build = build_batch,
-    .layout = add_cloudformation,
-    .enable = enable_schedules,
-    .disabled_as = disabled_schedule,
     .secret_store = "the SSM SecureString parameter /digger/<job>/<NAME>, injected by "
                     "containerProperties.secrets (the execution role needs ssm:GetParameters)",
-};
+});
 
 } // namespace digger::migrate

@@ -7,6 +7,7 @@
 #include "digger/secrets/secrets.hpp"
 #include "digger/timing/next_runs.hpp"
 #include "digger/units/run_parts.hpp"
+#include "digger/util/enum_names.hpp"
 
 #include <fmt/format.h>
 
@@ -232,18 +233,13 @@ std::chrono::sys_seconds parse_utc(const std::string& text) {
   return std::chrono::sys_seconds{};
 }
 
+constexpr util::EnumNames<ExportStatus, ExportStatus::not_convertible> export_status_names{
+    {"converted", "needs-secret", "not-convertible"}};
+
 } // namespace
 
 std::string_view export_status_name(ExportStatus status) {
-  switch (status) {
-  case ExportStatus::converted:
-    return "converted";
-  case ExportStatus::needs_secret:
-    return "needs-secret";
-  case ExportStatus::not_convertible:
-    return "not-convertible";
-  }
-  return "not-convertible";
+  return export_status_names.name_of(status, "not-convertible");
 }
 
 std::string not_exported_reason(const ExportedJob& job) {

@@ -3,6 +3,7 @@
 #include "digger/migrate/days.hpp"
 #include "digger/migrate/field_syntax.hpp"
 #include "digger/migrate/target_spec.hpp"
+#include "digger/util/runs.hpp"
 
 #include <fmt/format.h>
 
@@ -36,6 +37,26 @@ std::vector<int> dow_values(const DayRule& rule) {
   return values_of(rule.dow, 0, 6);
 }
 
+// A schedule in a five-field cron dialect's `syntax`: "minute hour", the day of month and the
+// month; each dialect writes the weekday and combines the day fields its own way.
+struct FiveFields {
+  DayRule days;
+  std::string head;
+  std::string dom;
+  std::string month;
+};
+
+FiveFields five_fields(const crontab::Schedule& schedule, const FieldSyntax& syntax) {
+  const TimeFields t = time_fields(schedule);
+  FiveFields out;
+  out.days = resolve_days(schedule);
+  out.head = fmt::format("{} {}", render_field(t.minutes, 0, 59, syntax),
+                         render_field(t.hours, 0, 23, syntax));
+  out.dom = render_field(dom_values(out.days), 1, 31, syntax);
+  out.month = render_field(t.months, 1, 12, syntax);
+  return out;
+}
+
 std::string render_cron_dow(const DayRule& rule) {
   return render_field(dow_values(rule), 0, 6, cron_syntax);
 }
@@ -60,21 +81,16 @@ std::string render_systemd_weekdays(const DayRule& rule) {
     }
   }
   std::string out;
-  size_t i = 0;
-  while (i < monday_first.size()) {
-    size_t j = i;
-    while (j + 1 < monday_first.size() && monday_first[j + 1] == monday_first[j] + 1) {
-      ++j;
-    }
+  for (const auto& run : util::consecutive_runs(monday_first)) {
     if (!out.empty()) {
       out += ',';
     }
-    out += names[static_cast<size_t>(monday_first[i])];
-    if (j > i) {
-      out +=
-          fmt::format("{}{}", j == i + 1 ? "," : "..", names[static_cast<size_t>(monday_first[j])]);
+    out += names[static_cast<size_t>(run.first)];
+    if (run.last > run.first) {
+      // Two days are a list, not a range: "Mon,Tue".
+      out += fmt::format("{}{}", run.last == run.first + 1 ? "," : "..",
+                         names[static_cast<size_t>(run.last)]);
     }
-    i = j + 1;
   }
   return out;
 }
@@ -113,69 +129,54 @@ std::optional<Lost> schedule_problem(const crontab::Schedule& schedule, Target t
 }
 
 std::vector<std::string> eventbridge_expressions(const crontab::Schedule& schedule) {
-  const TimeFields t = time_fields(schedule);
-  const DayRule days = resolve_days(schedule);
-  const std::string head = fmt::format("{} {}", render_field(t.minutes, 0, 59, eventbridge_syntax),
-                                       render_field(t.hours, 0, 23, eventbridge_syntax));
-  const std::string month = render_field(t.months, 1, 12, eventbridge_syntax);
-  auto expression = [&](const std::string& dom, const std::string& dow) {
-    return fmt::format("cron({} {} {} {} *)", head, dom, month, dow);
+  const FiveFields f = five_fields(schedule, eventbridge_syntax);
+  auto expression = [&f](const std::string& dom, const std::string& dow) {
+    return fmt::format("cron({} {} {} {} *)", f.head, dom, f.month, dow);
   };
-  const std::string dom = render_field(dom_values(days), 1, 31, eventbridge_syntax);
-  switch (days.kind) {
+  switch (f.days.kind) {
   case DayKind::dom_only:
-    return {expression(dom, "?")};
+    return {expression(f.dom, "?")};
   case DayKind::dow_only:
-    return {expression("?", render_eventbridge_dow(days))};
+    return {expression("?", render_eventbridge_dow(f.days))};
   case DayKind::dom_or_dow:
-    return {expression(dom, "?"), expression("?", render_eventbridge_dow(days))};
+    return {expression(f.dom, "?"), expression("?", render_eventbridge_dow(f.days))};
   default:
     return {expression("*", "?")};
   }
 }
 
 std::vector<std::string> jenkins_lines(const crontab::Schedule& schedule) {
-  const TimeFields t = time_fields(schedule);
-  const DayRule days = resolve_days(schedule);
-  const std::string head = fmt::format("{} {}", render_field(t.minutes, 0, 59, cron_syntax),
-                                       render_field(t.hours, 0, 23, cron_syntax));
-  const std::string month = render_field(t.months, 1, 12, cron_syntax);
-  const std::string dom = render_field(dom_values(days), 1, 31, cron_syntax);
-  auto line = [&](const std::string& d, const std::string& w) {
-    return fmt::format("{} {} {} {}", head, d, month, w);
+  const FiveFields f = five_fields(schedule, cron_syntax);
+  auto line = [&f](const std::string& d, const std::string& w) {
+    return fmt::format("{} {} {} {}", f.head, d, f.month, w);
   };
-  switch (days.kind) {
+  switch (f.days.kind) {
   case DayKind::dom_only:
-    return {line(dom, "*")};
+    return {line(f.dom, "*")};
   case DayKind::dow_only:
-    return {line("*", render_cron_dow(days))};
+    return {line("*", render_cron_dow(f.days))};
   case DayKind::dom_and_dow: // Jenkins ANDs every field (CronTab.check)
-    return {line(dom, render_cron_dow(days))};
+    return {line(f.dom, render_cron_dow(f.days))};
   case DayKind::dom_or_dow:
-    return {line(dom, "*"), line("*", render_cron_dow(days))};
+    return {line(f.dom, "*"), line("*", render_cron_dow(f.days))};
   default:
     return {line("*", "*")};
   }
 }
 
 std::string kubernetes_schedule(const crontab::Schedule& schedule) {
-  const TimeFields t = time_fields(schedule);
-  const DayRule days = resolve_days(schedule);
-  const std::string head = fmt::format("{} {}", render_field(t.minutes, 0, 59, cron_syntax),
-                                       render_field(t.hours, 0, 23, cron_syntax));
-  const std::string month = render_field(t.months, 1, 12, cron_syntax);
-  const std::string dom = render_field(dom_values(days), 1, 31, cron_syntax);
+  const FiveFields f = five_fields(schedule, cron_syntax);
   // robfig ANDs the day fields when one of them is a plain '*' and ORs them otherwise; a
   // restricted field is never rendered as '*' (a '*/n' step carries no star bit there).
-  switch (days.kind) {
+  switch (f.days.kind) {
   case DayKind::dom_only:
-    return fmt::format("{} {} {} *", head, dom, month);
+    return fmt::format("{} {} {} *", f.head, f.dom, f.month);
   case DayKind::dow_only:
-    return fmt::format("{} * {} {}", head, month, render_cron_dow(days));
+    return fmt::format("{} * {} {}", f.head, f.month, render_cron_dow(f.days));
   case DayKind::dom_or_dow:
-    return fmt::format("{} {} {} {}", head, dom, month, render_cron_dow(days));
+    return fmt::format("{} {} {} {}", f.head, f.dom, f.month, render_cron_dow(f.days));
   default:
-    return fmt::format("{} * {} *", head, month);
+    return fmt::format("{} * {} *", f.head, f.month);
   }
 }
 

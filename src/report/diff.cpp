@@ -1,6 +1,7 @@
 #include "digger/report/diff.hpp"
 
 #include "digger/timing/next_runs.hpp"
+#include "digger/util/enum_names.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -249,6 +250,12 @@ HostDiff compare_host(const HostRow* before, const std::vector<const JobRow*>& b
   return host;
 }
 
+constexpr util::EnumNames<JobChange::Kind, JobChange::Kind::migrated> change_names{
+    {"added", "removed", "schedule-changed", "command-changed", "migrated"}};
+
+constexpr util::EnumNames<HostDiff::State, HostDiff::State::unknown> host_state_names{
+    {"compared", "new", "gone", "unknown"}};
+
 } // namespace
 
 void count_changes(Diff& diff) {
@@ -285,33 +292,11 @@ void count_changes(Diff& diff) {
 }
 
 std::string_view change_name(JobChange::Kind kind) {
-  switch (kind) {
-  case JobChange::Kind::added:
-    return "added";
-  case JobChange::Kind::removed:
-    return "removed";
-  case JobChange::Kind::schedule_changed:
-    return "schedule-changed";
-  case JobChange::Kind::command_changed:
-    return "command-changed";
-  case JobChange::Kind::migrated:
-    return "migrated";
-  }
-  return "";
+  return change_names.name_of(kind);
 }
 
 std::string_view host_state_name(HostDiff::State state) {
-  switch (state) {
-  case HostDiff::State::compared:
-    return "compared";
-  case HostDiff::State::added:
-    return "new";
-  case HostDiff::State::gone:
-    return "gone";
-  case HostDiff::State::unknown:
-    return "unknown";
-  }
-  return "";
+  return host_state_names.name_of(state);
 }
 
 bool Diff::anything_changed() const {

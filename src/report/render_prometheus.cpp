@@ -32,11 +32,14 @@ constexpr std::string_view no_value = "(none)";     // a host without the label 
 using Labels = std::vector<std::pair<std::string_view, std::string>>;
 using Series = std::map<Labels, std::int64_t>;
 
-std::string escape_help(std::string_view text) {
+// The exposition format's escapes: backslash and newline, and in a label value the double quote.
+std::string escaped(std::string_view text, bool label_value) {
   std::string out;
   for (char c : text) {
     if (c == '\\') {
       out += "\\\\";
+    } else if (c == '"' && label_value) {
+      out += "\\\"";
     } else if (c == '\n') {
       out += "\\n";
     } else {
@@ -48,7 +51,7 @@ std::string escape_help(std::string_view text) {
 
 void write_family(std::string& out, std::string_view name, std::string_view help,
                   const Series& series) {
-  out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, escape_help(help), name);
+  out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, escaped(help, false), name);
   for (const auto& [labels, value] : series) {
     out += name;
     if (!labels.empty()) {
@@ -110,30 +113,37 @@ std::vector<const JobRow*> counted_jobs(const ReportView& view) {
   return jobs;
 }
 
-void write_jobs(std::string& out, const std::vector<const JobRow*>& jobs,
-                const PrometheusLimits& limits) {
-  // (verdict, language, owner) of each job, bounded once.
+// Counts by (`label`, language, owner) of each row, bounded once; languages and owners beyond
+// the limits' most frequent ones are folded together.
+template <class Row, class LabelOf>
+Series by_language_and_owner(const std::vector<const Row*>& rows, std::string_view label,
+                             const LabelOf& label_of, const PrometheusLimits& limits) {
   std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> counts;
   std::map<std::string, std::int64_t> owners, languages;
-  for (const JobRow* job : jobs) {
-    auto language = bounded(job->language, limits.value_bytes);
-    auto owner = bounded(job->owner, limits.value_bytes);
+  for (const Row* row : rows) {
+    auto language = bounded(row->language, limits.value_bytes);
+    auto owner = bounded(row->owner, limits.value_bytes);
     ++languages[language];
     ++owners[owner];
-    ++counts[{verdict_of(*job), std::move(language), std::move(owner)}];
+    ++counts[{label_of(*row), std::move(language), std::move(owner)}];
   }
   const auto kept_owners = top_values(owners, limits.owners);
   const auto kept_languages = top_values(languages, limits.languages);
   Series series;
   for (const auto& [key, count] : counts) {
-    const auto& [verdict, language, owner] = key;
-    series[{{"verdict", verdict},
+    const auto& [value, language, owner] = key;
+    series[{{label, value},
             {"language", fold(language, kept_languages)},
             {"owner", fold(owner, kept_owners)}}] += count;
   }
+  return series;
+}
+
+void write_jobs(std::string& out, const std::vector<const JobRow*>& jobs,
+                const PrometheusLimits& limits) {
   write_family(out, "digger_jobs",
                "Jobs of the scan by verdict (hidden, managed, unknown), language and owner.",
-               series);
+               by_language_and_owner(jobs, "verdict", verdict_of, limits));
 }
 
 // Does it run (docs/evidence.md). Written only when some job has a verdict, so catalogs from
@@ -176,28 +186,13 @@ void write_workers(std::string& out, const ReportView& view, const PrometheusLim
   if (view.workers.empty()) {
     return;
   }
-  std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> counts;
-  std::map<std::string, std::int64_t> owners, languages;
-  for (const WorkerRow* worker : view.workers) {
-    auto language = bounded(worker->language, limits.value_bytes);
-    auto owner = bounded(worker->owner, limits.value_bytes);
-    ++languages[language];
-    ++owners[owner];
-    ++counts[{bounded(worker->manager, limits.value_bytes), std::move(language), std::move(owner)}];
-  }
-  const auto kept_owners = top_values(owners, limits.owners);
-  const auto kept_languages = top_values(languages, limits.languages);
-  Series series;
-  for (const auto& [key, count] : counts) {
-    const auto& [manager, language, owner] = key;
-    series[{{"manager", manager},
-            {"language", fold(language, kept_languages)},
-            {"owner", fold(owner, kept_owners)}}] += count;
-  }
+  const auto manager_of = [&limits](const WorkerRow& worker) {
+    return bounded(worker.manager, limits.value_bytes);
+  };
   write_family(out, "digger_workers",
                "Long-running workers (Supervisor programs, systemd services) by manager, "
                "language and owner.",
-               series);
+               by_language_and_owner(view.workers, "manager", manager_of, limits));
   write_crash_loops(out, view);
 }
 
@@ -363,19 +358,7 @@ void write_changes(std::string& out, const Diff& diff, const PrometheusLimits& l
 } // namespace
 
 std::string prometheus_escape_label_value(std::string_view value) {
-  std::string out;
-  for (char c : valid_utf8(value)) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return escaped(valid_utf8(value), true);
 }
 
 std::string render_prometheus(const ReportView& view, const Diff* since_previous,

@@ -41,6 +41,16 @@ void write_more(TableWriter& w, std::size_t total, std::size_t limit, std::strin
   }
 }
 
+// A section's blank line and heading, then "none" when it has no rows; returns has_rows.
+bool open_section(TableWriter& w, std::string_view title, bool has_rows) {
+  w.blank();
+  w.heading(title);
+  if (!has_rows) {
+    w.line("  none");
+  }
+  return has_rows;
+}
+
 // Does it run: the run verdicts of the listed jobs (docs/evidence.md); "" when no
 // listed job was judged (other sources, or a catalog from before run evidence).
 std::string runs_summary(const ReportView& view) {
@@ -101,10 +111,7 @@ void write_header(TableWriter& w, const ReportView& view, bool full) {
 
 void write_languages(TableWriter& w, std::string_view title, const std::vector<LanguageCount>& rows,
                      bool with_hidden, std::size_t limit) {
-  w.blank();
-  w.heading(title);
-  if (rows.empty()) {
-    w.line("  none");
+  if (!open_section(w, title, !rows.empty())) {
     return;
   }
   w.line(fmt::format("  {} {:>7} {:>6} {:>7}{}", w.cell("LANGUAGE", 20), "JOBS", "HOSTS", "OWNERS",
@@ -120,10 +127,7 @@ void write_languages(TableWriter& w, std::string_view title, const std::vector<L
 
 void write_owners(TableWriter& w, std::string_view title, const std::vector<OwnerCount>& rows,
                   bool with_hidden, std::size_t limit) {
-  w.blank();
-  w.heading(title);
-  if (rows.empty()) {
-    w.line("  none");
+  if (!open_section(w, title, !rows.empty())) {
     return;
   }
   w.line(fmt::format("  {} {:>7} {:>6}{}  {}", w.cell("OWNER", 20), "JOBS", "HOSTS",
@@ -153,10 +157,9 @@ void write_top_hosts(TableWriter& w, const ReportView& view, std::size_t limit) 
   std::stable_sort(rows.begin(), rows.end(), [by_hidden](const auto& a, const auto& b) {
     return by_hidden ? a.second.first > b.second.first : a.second.second > b.second.second;
   });
-  w.blank();
-  w.heading(by_hidden ? "Hosts with the most hidden batches" : "Hosts with the most jobs");
-  if (rows.empty()) {
-    w.line("  none");
+  const std::string_view title =
+      by_hidden ? "Hosts with the most hidden batches" : "Hosts with the most jobs";
+  if (!open_section(w, title, !rows.empty())) {
     return;
   }
   w.line(fmt::format("  {} {:>7} {:>7}", w.cell("HOST", 24), "HIDDEN", "JOBS"));
@@ -170,11 +173,8 @@ void write_top_hosts(TableWriter& w, const ReportView& view, std::size_t limit) 
 
 // Failed hosts with their whole reason: wrapped on a terminal, never cut.
 void write_failed(TableWriter& w, const ReportView& view, std::size_t limit) {
-  w.blank();
-  w.heading(fmt::format("Hosts that could not be scanned ({})", view.failed_hosts.size()));
-  if (view.failed_hosts.empty()) {
-    w.line("  none");
-  }
+  open_section(w, fmt::format("Hosts that could not be scanned ({})", view.failed_hosts.size()),
+               !view.failed_hosts.empty());
   for (std::size_t i = 0; i < shown(view.failed_hosts.size(), limit); ++i) {
     const HostRow& host = *view.failed_hosts[i];
     w.para(fmt::format("  {} {} {}", w.cell(host_label(host), 24), w.cell(host.status, 17),
@@ -185,11 +185,9 @@ void write_failed(TableWriter& w, const ReportView& view, std::size_t limit) {
 }
 
 void write_duplicates(TableWriter& w, const ReportView& view, std::size_t limit) {
-  w.blank();
-  w.heading(
-      fmt::format("Same job on several hosts: one batch run N times ({})", view.duplicates.size()));
-  if (view.duplicates.empty()) {
-    w.line("  none");
+  const std::string title =
+      fmt::format("Same job on several hosts: one batch run N times ({})", view.duplicates.size());
+  if (!open_section(w, title, !view.duplicates.empty())) {
     return;
   }
   w.line(fmt::format("  {:>5}  {} {} {}", "HOSTS", w.cell("OWNER", 10), w.cell("SCHEDULE", 16),
@@ -224,11 +222,8 @@ void write_app_schedulers(TableWriter& w, const ReportView& view, std::size_t li
     w.para("      " + terminal_text(app_scheduler_reason(job)), 6);
   }
   write_more(w, apps.schedulers.size(), limit, "scheduler");
-  w.blank();
-  w.heading(fmt::format("Application tasks, inferred from source ({})", apps.tasks.size()));
-  if (apps.tasks.empty()) {
-    w.line("  none");
-  }
+  open_section(w, fmt::format("Application tasks, inferred from source ({})", apps.tasks.size()),
+               !apps.tasks.empty());
   for (std::size_t i = 0; i < shown(apps.tasks.size(), limit); ++i) {
     const JobRow& job = *apps.tasks[i];
     w.line(fmt::format("  {} {} {} {}", w.cell(host_label(view.host_of(job)), 20),
@@ -325,12 +320,9 @@ void write_jobs(TableWriter& w, const ReportView& view) {
     return;
   }
   bool hidden_part = true;
-  w.blank();
-  w.heading(fmt::format("Hidden batches by {} ({})", terminal_text(view.group_by.name()),
-                        view.totals.hidden));
-  if (view.totals.hidden == 0) {
-    w.line("  none");
-  }
+  const std::string title = fmt::format("Hidden batches by {} ({})",
+                                        terminal_text(view.group_by.name()), view.totals.hidden);
+  open_section(w, title, view.totals.hidden != 0);
   for (const auto& group : view.groups) {
     if (hidden_part && !group.hidden) {
       hidden_part = false;
@@ -347,6 +339,15 @@ void write_jobs(TableWriter& w, const ReportView& view) {
   }
 }
 
+// What both renderings end with, `limit` rows each: workers, failed hosts, duplicates and the
+// in-app schedulers.
+void write_closing_sections(TableWriter& w, const ReportView& view, std::size_t limit) {
+  write_workers(w, view, limit);
+  write_failed(w, view, limit);
+  write_duplicates(w, view, limit);
+  write_app_schedulers(w, view, limit);
+}
+
 std::string render_full(const ReportView& view, const TableStyle& style) {
   TableWriter w(style);
   write_header(w, view, true);
@@ -359,10 +360,7 @@ std::string render_full(const ReportView& view, const TableStyle& style) {
     write_languages(w, "Jobs per language (all listed jobs)", view.by_language, true, all_rows);
     write_owners(w, "Jobs per owner (all listed jobs)", view.by_owner, true, all_rows);
   }
-  write_workers(w, view, all_rows);
-  write_failed(w, view, all_rows);
-  write_duplicates(w, view, all_rows);
-  write_app_schedulers(w, view, all_rows);
+  write_closing_sections(w, view, all_rows);
   return w.take();
 }
 
@@ -378,10 +376,7 @@ std::string render_summary(const ReportView& view, const TableStyle& style) {
     write_owners(w, "Jobs per owner", view.by_owner, false, summary_rows);
   }
   write_top_hosts(w, view, summary_rows);
-  write_workers(w, view, summary_rows);
-  write_failed(w, view, summary_rows);
-  write_duplicates(w, view, summary_rows);
-  write_app_schedulers(w, view, summary_rows);
+  write_closing_sections(w, view, summary_rows);
   w.blank();
   w.para(fmt::format("Every job ({}): `digger-scan report --full`, or a page to browse: "
                      "`digger-scan report --format html -o report.html`.",

@@ -1,5 +1,7 @@
 #include "digger/report/view.hpp"
 
+#include "digger/util/enum_names.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -134,30 +136,21 @@ void find_duplicates(ReportView& view, const Snapshot& snapshot,
                    [](const Duplicate& a, const Duplicate& b) { return a.hosts > b.hosts; });
 }
 
+// The label kind is written "label:KEY".
+constexpr util::EnumNames<GroupBy::Kind, GroupBy::Kind::label> group_by_names{
+    {"language", "owner", "host", "label"}};
+
 } // namespace
 
 std::string GroupBy::name() const {
-  switch (kind) {
-  case Kind::language:
-    return "language";
-  case Kind::owner:
-    return "owner";
-  case Kind::host:
-    return "host";
-  case Kind::label:
-    return "label:" + label;
-  }
-  return {};
+  const std::string_view kind_name = group_by_names.name_of(kind);
+  return kind == Kind::label ? fmt::format("{}:{}", kind_name, label) : std::string(kind_name);
 }
 
 util::Result<GroupBy> parse_group_by(std::string_view text) {
   GroupBy group_by;
-  if (text == "language") {
-    group_by.kind = GroupBy::Kind::language;
-  } else if (text == "owner") {
-    group_by.kind = GroupBy::Kind::owner;
-  } else if (text == "host") {
-    group_by.kind = GroupBy::Kind::host;
+  if (const auto kind = group_by_names.value_of(text); kind && *kind != GroupBy::Kind::label) {
+    group_by.kind = *kind;
   } else if (text.starts_with("label:") && text.size() > 6) {
     group_by.kind = GroupBy::Kind::label;
     group_by.label = std::string(text.substr(6));

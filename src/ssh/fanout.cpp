@@ -6,6 +6,7 @@
 #include "digger/ssh/pacer.hpp"
 #include "digger/ssh/resolver.hpp"
 #include "digger/ssh/session.hpp"
+#include "digger/util/enum_names.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -259,36 +260,15 @@ std::size_t concurrency_cap(std::size_t open_files, std::size_t workers) {
   return open_files > 2 * reserve ? open_files - reserve : std::max<std::size_t>(1, open_files / 2);
 }
 
+constexpr util::EnumNames<Status, Status::target_open_timeout> status_names{
+    {"ok", "unreachable", "timeout", "hostkey-mismatch", "hostkey-unknown", "auth-failed",
+     "protocol-error", "bastion-unreachable", "bastion-hostkey", "bastion-auth",
+     "forwarding-refused", "target-open-timeout"}};
+
 } // namespace
 
 std::string_view status_name(Status status) {
-  switch (status) {
-  case Status::ok:
-    return "ok";
-  case Status::unreachable:
-    return "unreachable";
-  case Status::timeout:
-    return "timeout";
-  case Status::hostkey_mismatch:
-    return "hostkey-mismatch";
-  case Status::hostkey_unknown:
-    return "hostkey-unknown";
-  case Status::auth_failed:
-    return "auth-failed";
-  case Status::bastion_unreachable:
-    return "bastion-unreachable";
-  case Status::bastion_hostkey:
-    return "bastion-hostkey";
-  case Status::bastion_auth:
-    return "bastion-auth";
-  case Status::forwarding_refused:
-    return "forwarding-refused";
-  case Status::target_open_timeout:
-    return "target-open-timeout";
-  case Status::protocol_error:
-    break;
-  }
-  return "protocol-error";
+  return status_names.name_of(status, "protocol-error");
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #include "digger/ssh/session.hpp"
 
 #include "digger/ssh/wire.hpp"
+#include "digger/util/enum_names.hpp"
 
 #include <fmt/format.h>
 #include <libssh2.h>
@@ -50,36 +51,15 @@ std::pair<std::vector<std::string>, int> target_known_hosts_keys(const Target& t
                           target.known_hosts_port);
 }
 
+constexpr util::EnumNames<Phase, Phase::done> phase_names{
+    {"name resolution", "channel through the bastion", "retry backoff", "connect", "handshake",
+     "authentication", "channel open", "exec", "follow-up input", "command output", "close",
+     "done"}};
+
 } // namespace
 
 std::string_view phase_name(Phase phase) {
-  switch (phase) {
-  case Phase::resolving:
-    return "name resolution";
-  case Phase::tunnel:
-    return "channel through the bastion";
-  case Phase::backoff:
-    return "retry backoff";
-  case Phase::connecting:
-    return "connect";
-  case Phase::handshake:
-    return "handshake";
-  case Phase::auth:
-    return "authentication";
-  case Phase::channel_open:
-    return "channel open";
-  case Phase::exec:
-    return "exec";
-  case Phase::writing:
-    return "follow-up input";
-  case Phase::reading:
-    return "command output";
-  case Phase::closing:
-    return "close";
-  case Phase::done:
-    break;
-  }
-  return "done";
+  return phase_names.name_of(phase, "done");
 }
 
 HostSession::HostSession(std::size_t index, const Target& target, WorkerContext& context,

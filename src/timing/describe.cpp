@@ -1,6 +1,7 @@
 #include "digger/timing/describe.hpp"
 
 #include "digger/timing/next_runs.hpp"
+#include "digger/util/runs.hpp"
 
 #include <fmt/format.h>
 
@@ -70,20 +71,14 @@ std::string join_words(const std::vector<std::string>& words, const char* conjun
 // "1 through 7, 10 and 15": runs of three or more consecutive values become ranges.
 std::string list_phrase(const Values& values, const Namer& name, const char* conjunction = "and") {
   std::vector<std::string> words;
-  std::size_t i = 0;
-  while (i < values.size()) {
-    std::size_t j = i;
-    while (j + 1 < values.size() && values[j + 1] == values[j] + 1) {
-      ++j;
-    }
-    if (j - i >= 2) {
-      words.push_back(fmt::format("{} through {}", name(values[i]), name(values[j])));
+  for (const auto& run : util::consecutive_runs(values)) {
+    if (run.last - run.first >= 2) {
+      words.push_back(fmt::format("{} through {}", name(run.first), name(run.last)));
     } else {
-      for (std::size_t k = i; k <= j; ++k) {
-        words.push_back(name(values[k]));
+      for (int value = run.first; value <= run.last; ++value) {
+        words.push_back(name(value));
       }
     }
-    i = j + 1;
   }
   return join_words(words, conjunction);
 }

@@ -89,30 +89,31 @@ public:
   }
 
   std::int64_t integer(std::string_view key, const ExpansionTable& table, std::int64_t fallback) {
-    const auto text = get(key, table);
-    if (!text) {
-      return fallback;
-    }
-    const auto value = supervisor_integer(*text);
-    if (!value) {
-      fail(fmt::format("invalid literal for int() with base 10: '{}'", text->substr(0, 40)));
-    }
-    return value.value_or(fallback);
+    return typed(key, table, fallback, supervisor_integer,
+                 "invalid literal for int() with base 10");
   }
 
   bool boolean(std::string_view key, const ExpansionTable& table, bool fallback) {
+    return typed(key, table, fallback, supervisor_boolean, "not a valid boolean value");
+  }
+
+private:
+  // The option read by `parse` (a datatypes.* reader); `fallback` when it is absent, or when it
+  // is invalid, which fails the section with supervisord's `complaint` and the value.
+  template <class T>
+  T typed(std::string_view key, const ExpansionTable& table, T fallback,
+          std::optional<T> (*parse)(std::string_view), std::string_view complaint) {
     const auto text = get(key, table);
     if (!text) {
       return fallback;
     }
-    const auto value = supervisor_boolean(*text);
+    const auto value = parse(*text);
     if (!value) {
-      fail(fmt::format("not a valid boolean value: '{}'", text->substr(0, 40)));
+      fail(fmt::format("{}: '{}'", complaint, text->substr(0, 40)));
     }
     return value.value_or(fallback);
   }
 
-private:
   const IniDocument& doc_;
   std::span<const std::string> files_;
   const IniSection& section_;

@@ -2,6 +2,7 @@
 #include "digger/units/supervisor_values.hpp"
 
 #include "digger/util/ascii.hpp"
+#include "digger/util/result.hpp"
 
 #include <fmt/format.h>
 
@@ -20,17 +21,19 @@ using detail::py_strip;
 // dict_of_key_value_pairs splits an environment= value into.
 class Shlex {
 public:
+  using Token = std::optional<std::string>; // nullopt: the end of the text
+
   explicit Shlex(std::string_view text) : text_(text) {}
 
-  // The next token; nullopt at the end. Sets `error` for an unclosed quote.
-  std::optional<std::string> next(std::string& error) {
+  // The next token; nullopt at the end, an error for an unclosed quote.
+  util::Result<Token> next() {
     std::string token;
     while (at_ < text_.size()) {
       const char c = text_[at_];
       if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
         ++at_;
         if (!token.empty()) {
-          return token;
+          return Token(std::move(token));
         }
       } else if (c == '#') {
         skip_line(); // a comment; in a word, the word goes on after the line (non-POSIX shlex)
@@ -43,16 +46,16 @@ public:
           ++at_;
           continue;
         }
-        return quoted(c, error);
+        return quoted(c);
       } else {
         if (!token.empty()) {
-          return token;
+          return Token(std::move(token));
         }
         ++at_;
-        return std::string(1, c);
+        return Token(std::string(1, c));
       }
     }
-    return token.empty() ? std::nullopt : std::optional<std::string>(token);
+    return token.empty() ? Token() : Token(std::move(token));
   }
 
 private:
@@ -66,16 +69,16 @@ private:
     at_ = newline == std::string_view::npos ? text_.size() : newline + 1;
   }
 
-  std::optional<std::string> quoted(char quote, std::string& error) {
+  // The quoted string at the cursor, quotes included.
+  util::Result<Token> quoted(char quote) {
     const auto close = text_.find(quote, at_ + 1);
     if (close == std::string_view::npos) {
-      error = "No closing quotation";
       at_ = text_.size();
-      return std::nullopt;
+      return util::Error{"No closing quotation"};
     }
     std::string token(text_.substr(at_, close + 1 - at_));
     at_ = close + 1;
-    return token;
+    return Token(std::move(token));
   }
 
   std::string_view text_;
@@ -162,11 +165,16 @@ KeyValues supervisor_key_values(std::string_view text) {
   KeyValues out;
   Shlex lexer(text);
   std::vector<std::string> tokens;
-  while (auto token = lexer.next(out.error)) {
-    tokens.push_back(std::move(*token));
-  }
-  if (!out.error.empty()) {
-    return out;
+  while (true) {
+    auto token = lexer.next();
+    if (!token) {
+      out.error = token.error();
+      return out;
+    }
+    if (!token->has_value()) {
+      break;
+    }
+    tokens.push_back(std::move(**token));
   }
   for (std::size_t i = 0; i < tokens.size(); i += 4) {
     if (i + 3 > tokens.size() || tokens[i + 1] != "=") {
