@@ -4,40 +4,34 @@
 
 #include <catch2/catch.hpp>
 
+#include "collect_fixture.hpp"
+
 using namespace digger::collect;
 
 namespace {
 
-CronSource file(SourceKind kind, std::string path, std::string content, std::uint32_t mode = 0644) {
-  CronSource source;
-  source.kind = kind;
-  source.path = std::move(path);
-  source.owner = source.file_owner = "root";
-  source.mode = mode;
-  source.size = static_cast<std::int64_t>(content.size());
-  source.content = std::move(content);
-  return source;
-}
+using test::source_file;
 
 // /etc/crontab runs cron.hourly at :17; the journal shows two of its runs. One file of the
 // directory is one run-parts skips (a dot in its name); two timers, one systemd lists.
 HostSnapshot debian_host() {
   HostSnapshot snap;
   snap.facts.cron_daemon = "vixie";
-  snap.sources.push_back(file(SourceKind::system_crontab, "/etc/crontab",
-                              "17 * * * * root cd / && run-parts --report /etc/cron.hourly\n"));
   snap.sources.push_back(
-      file(SourceKind::run_parts, "/etc/cron.hourly/report", "#!/bin/sh\nexit 0\n", 0755));
+      source_file(SourceKind::system_crontab, "/etc/crontab",
+                  "17 * * * * root cd / && run-parts --report /etc/cron.hourly\n"));
   snap.sources.push_back(
-      file(SourceKind::run_parts, "/etc/cron.hourly/old.bak", "#!/bin/sh\nexit 0\n", 0755));
-  snap.sources.push_back(file(SourceKind::systemd_unit, "/etc/systemd/system/backup.timer",
-                              "[Timer]\nOnCalendar=daily\n"));
-  snap.sources.push_back(file(SourceKind::systemd_unit, "/etc/systemd/system/backup.service",
-                              "[Service]\nExecStart=/usr/local/bin/backup\n"));
-  snap.sources.push_back(file(SourceKind::systemd_unit, "/etc/systemd/system/sweep.timer",
-                              "[Timer]\nOnBootSec=15min\n"));
-  snap.sources.push_back(file(SourceKind::systemd_unit, "/etc/systemd/system/sweep.service",
-                              "[Service]\nExecStart=/opt/sweep\n"));
+      source_file(SourceKind::run_parts, "/etc/cron.hourly/report", "#!/bin/sh\nexit 0\n", 0755));
+  snap.sources.push_back(
+      source_file(SourceKind::run_parts, "/etc/cron.hourly/old.bak", "#!/bin/sh\nexit 0\n", 0755));
+  snap.sources.push_back(source_file(SourceKind::systemd_unit, "/etc/systemd/system/backup.timer",
+                                     "[Timer]\nOnCalendar=daily\n"));
+  snap.sources.push_back(source_file(SourceKind::systemd_unit, "/etc/systemd/system/backup.service",
+                                     "[Service]\nExecStart=/usr/local/bin/backup\n"));
+  snap.sources.push_back(source_file(SourceKind::systemd_unit, "/etc/systemd/system/sweep.timer",
+                                     "[Timer]\nOnBootSec=15min\n"));
+  snap.sources.push_back(source_file(SourceKind::systemd_unit, "/etc/systemd/system/sweep.service",
+                                     "[Service]\nExecStart=/opt/sweep\n"));
   snap.extra_facts.emplace_back("clock", "+0000 1732510000");
   snap.journal =
       R"j({"__REALTIME_TIMESTAMP":"1732501020000000","SYSLOG_IDENTIFIER":"CRON","MESSAGE":"(root) CMD (cd / && run-parts --report /etc/cron.hourly)"})j"

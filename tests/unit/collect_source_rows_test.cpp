@@ -6,64 +6,56 @@
 #include <algorithm>
 #include <string>
 
+#include "collect_fixture.hpp"
+
 using namespace digger;
 using namespace digger::collect;
 
 namespace {
 
-CronSource file(SourceKind kind, std::string path, std::string content, std::uint32_t mode = 0644,
-                std::string owner = "root") {
-  CronSource source;
-  source.kind = kind;
-  source.path = std::move(path);
-  source.owner = owner;
-  source.file_owner = owner;
-  source.uid = owner == "root" ? 0 : 1000;
-  source.mode = mode;
-  source.size = static_cast<std::int64_t>(content.size());
-  source.content = std::move(content);
-  return source;
-}
+using test::source_file;
 
 // A Debian host: /etc/crontab runs cron.daily unless anacron exists, anacron runs it too.
 HostSnapshot debian_host() {
   HostSnapshot snap;
   snap.facts.cron_daemon = "vixie";
-  snap.sources.push_back(file(SourceKind::system_crontab, "/etc/crontab",
-                              "SHELL=/bin/sh\n"
-                              "17 * * * * root cd / && run-parts --report /etc/cron.hourly\n"
-                              "25 6 * * * root test -x /usr/sbin/anacron || ( cd / && run-parts "
-                              "--report /etc/cron.daily )\n"));
-  snap.sources.push_back(file(SourceKind::anacrontab, "/etc/anacrontab",
-                              "SHELL=/bin/sh\nMAILTO=ops@example.com\n"
-                              "1\t5\tcron.daily\trun-parts --report /etc/cron.daily\n"));
   snap.sources.push_back(
-      file(SourceKind::run_parts, "/etc/cron.daily/logrotate", "#!/bin/sh\nlogrotate x\n", 0755));
+      source_file(SourceKind::system_crontab, "/etc/crontab",
+                  "SHELL=/bin/sh\n"
+                  "17 * * * * root cd / && run-parts --report /etc/cron.hourly\n"
+                  "25 6 * * * root test -x /usr/sbin/anacron || ( cd / && run-parts "
+                  "--report /etc/cron.daily )\n"));
+  snap.sources.push_back(source_file(SourceKind::anacrontab, "/etc/anacrontab",
+                                     "SHELL=/bin/sh\nMAILTO=ops@example.com\n"
+                                     "1\t5\tcron.daily\trun-parts --report /etc/cron.daily\n"));
+  snap.sources.push_back(source_file(SourceKind::run_parts, "/etc/cron.daily/logrotate",
+                                     "#!/bin/sh\nlogrotate x\n", 0755));
   snap.sources.push_back(
-      file(SourceKind::run_parts, "/etc/cron.daily/old.bak", "#!/bin/sh\nexit 0\n", 0755));
-  snap.sources.push_back(file(SourceKind::run_parts, "/etc/cron.hourly/report",
-                              "#!/usr/bin/env python3\nprint(1)\n", 0755));
-  snap.sources.push_back(file(SourceKind::cron_d, "/etc/cron.d/php",
-                              "09,39 * * * * root [ -x /usr/lib/php/sessionclean ] && "
-                              "/usr/lib/php/sessionclean\n"));
-  snap.sources.push_back(file(SourceKind::user_crontab, "/var/spool/cron/crontabs/alice",
-                              "#Ansible: nightly export\n"
-                              "0 2 * * * /home/alice/export.sh\n"
-                              "30 1 * * * mysqldump -pS3cretPass shop > /tmp/shop.sql\n"
-                              "PGPASSWORD=hunter2\n"
-                              "# digger: migrated to jenkins web-alice-settle\n"
-                              "#0 4 * * * /opt/billing/settle\n"
-                              "5 4 * * * /opt/billing/settle --daily\n",
-                              0600, "alice"));
-  snap.sources.push_back(file(SourceKind::systemd_unit, "/etc/systemd/system/backup.timer",
-                              "[Timer]\nOnCalendar=daily\nOnCalendar=Sat *-*-* 12:00\n"
-                              "Persistent=true\n"));
-  snap.sources.push_back(file(SourceKind::systemd_unit, "/etc/systemd/system/backup.service",
-                              "[Service]\nUser=backup\nExecStart=-/usr/local/bin/backup --all\n"));
-  snap.sources.push_back(file(SourceKind::systemd_unit, "/etc/systemd/system/sweep.timer",
-                              "[Timer]\nOnBootSec=15min\nOnUnitActiveSec=1h\n"));
-  snap.sources.push_back(file(SourceKind::systemd_unit, "/etc/systemd/system/sweep.service",
-                              "[Service]\nExecStart=/opt/sweep/sweep\n"));
+      source_file(SourceKind::run_parts, "/etc/cron.daily/old.bak", "#!/bin/sh\nexit 0\n", 0755));
+  snap.sources.push_back(source_file(SourceKind::run_parts, "/etc/cron.hourly/report",
+                                     "#!/usr/bin/env python3\nprint(1)\n", 0755));
+  snap.sources.push_back(source_file(SourceKind::cron_d, "/etc/cron.d/php",
+                                     "09,39 * * * * root [ -x /usr/lib/php/sessionclean ] && "
+                                     "/usr/lib/php/sessionclean\n"));
+  snap.sources.push_back(source_file(SourceKind::user_crontab, "/var/spool/cron/crontabs/alice",
+                                     "#Ansible: nightly export\n"
+                                     "0 2 * * * /home/alice/export.sh\n"
+                                     "30 1 * * * mysqldump -pS3cretPass shop > /tmp/shop.sql\n"
+                                     "PGPASSWORD=hunter2\n"
+                                     "# digger: migrated to jenkins web-alice-settle\n"
+                                     "#0 4 * * * /opt/billing/settle\n"
+                                     "5 4 * * * /opt/billing/settle --daily\n",
+                                     0600, "alice"));
+  snap.sources.push_back(source_file(SourceKind::systemd_unit, "/etc/systemd/system/backup.timer",
+                                     "[Timer]\nOnCalendar=daily\nOnCalendar=Sat *-*-* 12:00\n"
+                                     "Persistent=true\n"));
+  snap.sources.push_back(
+      source_file(SourceKind::systemd_unit, "/etc/systemd/system/backup.service",
+                  "[Service]\nUser=backup\nExecStart=-/usr/local/bin/backup --all\n"));
+  snap.sources.push_back(source_file(SourceKind::systemd_unit, "/etc/systemd/system/sweep.timer",
+                                     "[Timer]\nOnBootSec=15min\nOnUnitActiveSec=1h\n"));
+  snap.sources.push_back(source_file(SourceKind::systemd_unit, "/etc/systemd/system/sweep.service",
+                                     "[Service]\nExecStart=/opt/sweep/sweep\n"));
   snap.enabled_units.push_back(
       {"/etc/systemd/system/timers.target.wants/backup.timer", "/etc/systemd/system/backup.timer"});
   snap.package_owners.push_back({"/etc/cron.d/php", "php8.2-common"});
