@@ -45,6 +45,12 @@ function(digger_stage name)
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     target_compile_options(${target} PRIVATE -fno-semantic-interposition)
   endif()
+  if(DIGGER_FUZZ AND name IN_LIST DIGGER_FUZZ_STAGES)
+    # libFuzzer's coverage feedback for the fuzzers that link this stage (fuzz/CMakeLists.txt).
+    # Elsewhere (the tests' executables, the layer check's shared objects) the ASan runtime
+    # defines the instrumentation's hooks as empty functions, so they link and run as before.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
   set_property(TARGET ${target} PROPERTY DIGGER_STAGE_DEPS "${ARG_STAGES}")
   set_property(GLOBAL APPEND PROPERTY DIGGER_STAGES ${name})
 
