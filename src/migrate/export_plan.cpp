@@ -26,10 +26,6 @@ bool is_shell_name(std::string_view name) {
          });
 }
 
-bool is_crontab_kind(std::string_view kind) {
-  return kind == "user" || kind == "system" || kind == "cron.d";
-}
-
 // The jobs as cron reads them: the env and job lines of a file, parsed by the crontab parser
 // exactly as `convert` does, so %, -n, macros and env lines mean what they mean to cron (the
 // catalog's own columns hold neither the env in effect nor MAILTO or SHELL). Jobs come sorted
@@ -61,9 +57,9 @@ private:
       }
     }
     crontab::ParseOptions options;
-    options.flavor = source.source_kind == "user" ? crontab::CrontabFlavor::user
-                                                  : crontab::CrontabFlavor::system;
-    options.privileged_owner = source.source_kind != "user" || source.owner == "root";
+    const bool user_crontab = source.source_traits.grammar == "user";
+    options.flavor = user_crontab ? crontab::CrontabFlavor::user : crontab::CrontabFlavor::system;
+    options.privileged_owner = !user_crontab || source.owner == "root";
     parsed_ = crontab::parse_crontab(text, options);
   }
 
@@ -180,14 +176,14 @@ std::vector<Lost> secret_losses(crontab::Job& job, const std::vector<std::string
 
 // The cron job behind a selected job, with where it comes from.
 util::Result<SourceJob> read_job(const ExportJob& source, FileReader& reader) {
-  if (!is_crontab_kind(source.source_kind)) {
+  if (!source.source_traits.crontab()) {
     return read_source_job(source);
   }
   crontab::Job parsed;
   DIGGER_TRY_ASSIGN(parsed, reader.job(source));
   SourceJob out{std::move(parsed), {}};
   out.context.host = source.host;
-  out.context.owner = source.source_kind == "user" ? source.owner : "root";
+  out.context.owner = source.source_traits.grammar == "user" ? source.owner : "root";
   out.context.host_zone = source.host_zone;
   return out;
 }
@@ -281,6 +277,7 @@ std::vector<ExportJob> export_candidates(const report::Snapshot& snapshot,
     job.host_zone = host.timezone;
     job.owner = row.owner;
     job.source_kind = row.source_kind;
+    job.source_traits = row.source_traits;
     job.file = row.file;
     job.line = row.line;
     job.schedule = row.schedule.raw;
@@ -324,7 +321,7 @@ Selection select_jobs(std::vector<ExportJob> candidates, bool all, bool include_
         // it runs inside the application's scheduler, which its `artisan schedule:run` line
         // runs every minute: exporting that line keeps it; exporting the task too doubles it
         skip = "laravel-task";
-      } else if (job.source_kind != "run-parts" && job.source_kind != "timer" &&
+      } else if (job.source_traits.clock != "inherited" && job.source_traits.clock != "systemd" &&
                  !units::run_parts_directories(job.command).empty()) {
         // its scripts are jobs of their own (kind run-parts), exported one by one: exporting
         // the line too would run each script twice
@@ -350,7 +347,7 @@ Selection select_jobs(std::vector<ExportJob> candidates, bool all, bool include_
 void keep_partial_timers(ExportPlan& plan) {
   std::map<SourceKey, size_t> converted;
   for (const auto& job : plan.jobs) {
-    if (job.job.source_kind == "timer" && job.status == ExportStatus::converted) {
+    if (job.job.source_traits.clock == "systemd" && job.status == ExportStatus::converted) {
       ++converted[{job.job.host, job.job.port, job.job.file}];
     }
   }

@@ -245,16 +245,17 @@ util::Result<SourceJob> at_job(const ExportJob& source) {
 }
 
 util::Result<SourceJob> job_of_kind(const ExportJob& source) {
-  if (source.source_kind == "anacrontab") {
+  const auto& clock = source.source_traits.clock; // what the job's schedule is written for
+  if (clock == "anacron") {
     return anacron_job(source.file_lines, source.line);
   }
-  if (source.source_kind == "run-parts") {
+  if (clock == "inherited") {
     return run_parts_job(source);
   }
-  if (source.source_kind == "timer") {
+  if (clock == "systemd") {
     return timer_job(source);
   }
-  if (source.source_kind == "at") {
+  if (clock == "once") {
     return at_job(source);
   }
   return util::Error{fmt::format("jobs from '{}' sources are not exported", source.source_kind)};

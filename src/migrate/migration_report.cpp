@@ -137,17 +137,17 @@ std::vector<CutoverStep> cutover_plan(const ExportPlan& plan) {
     }
     CutoverStep step{i, plan.target->enable(exported.conversion), "", {}, ""};
     const ExportJob& job = exported.job;
-    if (job.source_kind == "run-parts") {
+    if (job.source_traits.clock == "inherited") {
       // run-parts skips a file that is not executable (both flavours)
       step.disable = fmt::format("chmod a-x -- {}", shell_quote(job.file));
-    } else if (job.source_kind == "at") {
+    } else if (job.source_traits.clock == "once") {
       // atrm takes the job number atd gave it; the spool file's name holds it.
       const auto name = at_job_name(job.file);
       if (!name) {
         continue;
       }
       step.disable = fmt::format("atrm {}", name->number);
-    } else if (job.source_kind == "timer") {
+    } else if (job.source_traits.clock == "systemd") {
       const auto slash = job.file.find_last_of('/');
       step.disable =
           fmt::format("systemctl disable --now -- {}",

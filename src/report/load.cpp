@@ -96,6 +96,7 @@ JobRow job_row(catalog::ScanJobRow&& row, const HostIndex& host_index, bool deta
   job.file = std::move(row.path);
   job.line = row.line_number;
   job.source_kind = std::move(row.source_kind);
+  job.source_traits = {std::move(row.source_grammar), std::move(row.source_clock)};
   job.loaded_by_daemon = row.loaded_by_daemon;
   job.fingerprint = std::move(row.fingerprint);
   job.verdict = std::move(row.verdict);

@@ -273,7 +273,7 @@ std::string when_text(const JobRow& job) {
   if (!s.cron_tz.empty()) {
     when += " (CRON_TZ=" + terminal_text(s.cron_tz) + ")";
   }
-  if (job.source_kind != "user" && job.source_kind != "system" && job.source_kind != "cron.d") {
+  if (!job.source_traits.crontab()) { // not a crontab line: say what it is
     when += " [" + job.source_kind + "]";
   }
   return when;

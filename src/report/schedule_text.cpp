@@ -74,13 +74,13 @@ std::string_view run_parts_directory(std::string_view file) {
 std::string schedule_text(const JobRow& job) {
   const auto& s = job.schedule;
   const bool anacron = s.normalized.starts_with("anacron ");
-  if (job.source_kind == "timer") {
+  if (job.source_traits.clock == "systemd") {
     return s.trigger.empty() ? "timer: " + s.raw : fmt::format("timer: {}={}", s.trigger, s.raw);
   }
-  if (job.source_kind == "anacrontab" && anacron) {
+  if (job.source_traits.clock == "anacron" && anacron) {
     return anacron_text(s.normalized);
   }
-  if (job.source_kind == "run-parts") {
+  if (job.source_traits.clock == "inherited") { // a run-parts script
     return fmt::format("run-parts {} ({})", run_parts_directory(job.file),
                        anacron ? anacron_text(s.normalized) : cron_time(s.raw));
   }

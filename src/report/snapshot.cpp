@@ -90,16 +90,16 @@ bool JobRow::has_flag(std::string_view flag) const {
 }
 
 ScheduleClock schedule_clock(const JobRow& job) {
-  if (job.source_kind == "at") {
+  if (job.source_traits.clock == "once") {
     return ScheduleClock::once;
   }
-  if (job.source_kind == "timer") {
+  if (job.source_traits.clock == "systemd") {
     return job.schedule.trigger == "OnCalendar" ? ScheduleClock::systemd_calendar
                                                 : ScheduleClock::systemd_monotonic;
   }
   // anacrontab lines, and run-parts scripts whose directory anacron runs, carry anacron's
   // normal form (docs/catalog.md#anacrontab); their schedule text is not cron fields.
-  if (job.source_kind == "anacrontab" || job.schedule.normalized.starts_with("anacron ")) {
+  if (job.source_traits.clock == "anacron" || job.schedule.normalized.starts_with("anacron ")) {
     return ScheduleClock::anacron;
   }
   return ScheduleClock::cron;

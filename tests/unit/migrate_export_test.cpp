@@ -11,6 +11,8 @@
 #include <memory>
 #include <set>
 
+#include "source_kind_fixture.hpp"
+
 using namespace digger;
 using namespace digger::migrate;
 
@@ -22,7 +24,7 @@ ExportJob crontab_job(std::string host, std::string owner, std::vector<std::stri
   job.host = std::move(host);
   job.owner = std::move(owner);
   job.host_zone = std::move(zone);
-  job.source_kind = "user";
+  digger::report::test::set_source_kind(job, "user");
   job.file = "/var/spool/cron/crontabs/" + job.owner;
   job.line = static_cast<int>(lines.size());
   std::vector<CrontabLine> file;
@@ -74,9 +76,9 @@ TEST_CASE("export selection skips managed, migrated, not-loaded and run-parts li
   jobs[4].verdict = "hidden";
   jobs[4].loaded_by_daemon = false;
   jobs[5].verdict = "hidden";
-  jobs[5].source_kind = "timer"; // exported like any other hidden job
+  digger::report::test::set_source_kind(jobs[5], "timer"); // exported like any other hidden job
   jobs[6].verdict = "hidden";
-  jobs[6].source_kind = "system";
+  digger::report::test::set_source_kind(jobs[6], "system");
   jobs[6].command = "cd / && run-parts --report /etc/cron.daily"; // its scripts are jobs
   for (size_t i = 0; i < jobs.size(); ++i) {
     jobs[i].line = static_cast<int>(i + 1);
@@ -203,7 +205,7 @@ TEST_CASE("export names are unique across jobs and jobs of other kinds are not f
   auto a = crontab_job("web-01", "root", {"0 1 * * * /opt/run.sh a"});
   auto b = crontab_job("web-01", "root", {"0 2 * * * /opt/run.sh b"});
   auto timer = a;
-  timer.source_kind = "timer";
+  digger::report::test::set_source_kind(timer, "timer");
   timer.raw_line = "OnCalendar=*-*-* 02:00:30"; // seconds: no cron form
   auto orphan = a;
   orphan.file_lines = std::make_shared<const std::vector<CrontabLine>>(
@@ -221,7 +223,7 @@ TEST_CASE("export names are unique across jobs and jobs of other kinds are not f
 TEST_CASE("an at job becomes a run-once schedule where the target has one",
           "[migrate][export][at]") {
   auto at = crontab_job("web-01", "deploy", {"/usr/bin/python3 /opt/x.py"});
-  at.source_kind = "at";
+  digger::report::test::set_source_kind(at, "at");
   at.file = "/var/spool/cron/atjobs/a0000701cabf56"; // job 7, 2027-03-01 02:30 UTC
   at.line = 1;
   at.command = "/usr/bin/python3 /opt/x.py";

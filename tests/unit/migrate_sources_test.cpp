@@ -7,6 +7,8 @@
 
 #include <memory>
 
+#include "source_kind_fixture.hpp"
+
 using namespace digger;
 using namespace digger::migrate;
 
@@ -55,7 +57,7 @@ TEST_CASE("anacron lines become a daily, weekly or monthly job with catch-up",
           "[migrate][sources]") {
   ExportJob job;
   job.host = "web-01";
-  job.source_kind = "anacrontab";
+  digger::report::test::set_source_kind(job, "anacrontab");
   job.file = "/etc/anacrontab";
   job.line = 5; // lines 3 and 4 were a comment and a blank: the catalog keeps neither
   job.normalized_schedule = "anacron period=7d delay=10m";

@@ -10,6 +10,8 @@
 
 #include <sstream>
 
+#include "source_kind_fixture.hpp"
+
 using namespace digger;
 using namespace digger::report;
 
@@ -22,7 +24,7 @@ JobRow task(const std::string& schedule, const std::string& command, int line) {
   job.command = command;
   job.file = "/srv/shop/app/Console/Kernel.php";
   job.line = line;
-  job.source_kind = "laravel-task";
+  digger::report::test::set_source_kind(job, "laravel-task");
   job.schedule_origin = job.file + ":" + std::to_string(line);
   job.verdict = "hidden";
   job.flags = {"inferred-from-source"};
@@ -40,7 +42,7 @@ Snapshot fleet(std::vector<JobRow> tasks) {
   parent.command = "cd /srv/shop && php artisan schedule:run";
   parent.file = "/etc/cron.d/shop";
   parent.line = 1;
-  parent.source_kind = "cron.d";
+  digger::report::test::set_source_kind(parent, "cron.d");
   parent.verdict = "hidden";
   parent.flags = {"app-scheduler-expanded"};
   parent.verdict_reasons = {"app scheduler: 2 Laravel task(s) read from the source of /srv/shop"};

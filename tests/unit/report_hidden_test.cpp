@@ -12,6 +12,7 @@
 
 #include "catalog_test_support.hpp"
 #include "report_fixture.hpp"
+#include "source_kind_fixture.hpp"
 
 using namespace digger;
 using namespace digger::report;
@@ -123,7 +124,7 @@ TEST_CASE("calendar timers and cron jobs get next runs; anacron and monotonic ti
   monotonic.schedule.raw = "5min";
   CHECK(next_run_of(monotonic, std::chrono::sys_seconds{}, *utc).empty());
   lookalike.schedule.raw = "@daily";
-  lookalike.source_kind = "user";
+  digger::report::test::set_source_kind(lookalike, "user");
   CHECK(next_run_of(lookalike, std::chrono::sys_seconds{}, *utc) == "1970-01-02T00:00:00+00:00");
 }
 

@@ -16,6 +16,7 @@
 
 #include "catalog_test_support.hpp"
 #include "report_fixture.hpp"
+#include "source_kind_fixture.hpp"
 
 using namespace digger;
 using namespace digger::report;
@@ -47,7 +48,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 JobRow job(std::string kind, std::string raw, std::string normalized, std::string file = "") {
   JobRow row;
-  row.source_kind = std::move(kind);
+  digger::report::test::set_source_kind(row, kind);
   row.schedule.raw = std::move(raw);
   row.schedule.normalized = std::move(normalized);
   row.file = std::move(file);

@@ -36,9 +36,10 @@ using CrontabLines = std::map<SourceKey, FileLines>;
 struct ExportJob {
   std::string host;
   int port = 22;
-  std::string host_zone;   // the host's zone; "" = unknown
-  std::string owner;       // the run-as account (user column, else the crontab's owner)
-  std::string source_kind; // user, system, cron.d, anacrontab, run-parts, timer
+  std::string host_zone;              // the host's zone; "" = unknown
+  std::string owner;                  // the run-as account (user column, else the crontab's owner)
+  std::string source_kind;            // user, system, cron.d, anacrontab, run-parts, timer
+  report::SourceTraits source_traits; // its crontab grammar and clock (report::JobRow)
   std::string file;
   int line = 0;
   std::string schedule;            // as written

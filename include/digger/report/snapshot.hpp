@@ -62,6 +62,15 @@ struct ProgramInfo {
   std::string sha256;
 };
 
+// What the catalog's source_kinds table says of a job's kind (docs/catalog.md#sources): the
+// crontab grammar its lines follow ("user", "system"; "" when not a crontab) and the clock its
+// schedules are written for ("cron", "anacron", "systemd", "inherited": a run-parts script,
+// "once": an at job). Decisions read these, not the kind's name.
+struct SourceTraits {
+  std::string grammar, clock;
+  bool crontab() const { return !grammar.empty(); }
+};
+
 struct JobRow {
   std::size_t host = 0; // index into Snapshot::hosts
   std::string owner;
@@ -74,6 +83,7 @@ struct JobRow {
   int line = 0;
   // user, system, cron.d, anacrontab, run-parts, timer (docs/catalog.md#sources)
   std::string source_kind;
+  SourceTraits source_traits;
   bool loaded_by_daemon = true;
   std::string fingerprint;
   std::int64_t same_job_hosts = 1; // hosts of the scan that run this fingerprint

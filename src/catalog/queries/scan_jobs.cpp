@@ -17,7 +17,7 @@ std::string trimmed(std::string text) {
 
 // The columns every reader wants, then the details (a report's, not a count's), then
 // entry_runs' (run_columns.hpp) from job_run_first on.
-constexpr int job_run_first = 22;
+constexpr int job_run_first = 24;
 
 const std::string& jobs_sql() {
   static const std::string sql = fmt::format(
@@ -25,9 +25,11 @@ const std::string& jobs_sql() {
       "e.cron_tz, e.command, e.language, s.path, e.line_number, s.kind, s.loaded_by_daemon, "
       "e.fingerprint, e.kind, e.verdict, e.managed_by, "
       "CASE WHEN s.kind = 'timer' THEN substr(e.raw, 1, instr(e.raw, '=') - 1) END, "
-      "e.description, e.evidence, e.target, e.verdict_reasons, e.flags, e.schedule_origin, {} "
+      "k.crontab, k.clock, e.description, e.evidence, e.target, e.verdict_reasons, e.flags, "
+      "e.schedule_origin, {} "
       "FROM host_results r JOIN cron_sources s ON s.host_result_id = r.id "
-      "JOIN entries e ON e.source_id = s.id LEFT JOIN entry_runs x ON x.entry_id = e.id WHERE "
+      "JOIN entries e ON e.source_id = s.id LEFT JOIN entry_runs x ON x.entry_id = e.id "
+      "LEFT JOIN source_kinds k ON k.name = s.kind WHERE "
       "r.scan_id = ?1 AND (e.kind = 'job' OR "
       "(e.kind = 'disabled-job' AND e.verdict = 'migrated'))",
       run_columns("x"));
@@ -40,7 +42,8 @@ ScanJobRow read_job(const Statement& row, bool details) {
   ColumnReader columns(row);
   columns.read(job.host_id, job.owner, job.schedule_text, job.normalized_schedule, job.cron_tz,
                job.command, job.language, job.path, job.line_number, job.source_kind,
-               job.loaded_by_daemon, job.fingerprint, kind, job.verdict, job.managed_by, timer_key);
+               job.loaded_by_daemon, job.fingerprint, kind, job.verdict, job.managed_by, timer_key,
+               job.source_grammar, job.source_clock);
   if (details) {
     columns.read(job.description, job.evidence, job.target, job.verdict_reasons, job.flags,
                  job.schedule_origin);

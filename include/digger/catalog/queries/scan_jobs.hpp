@@ -24,6 +24,7 @@ struct ScanJobRow {
   std::string path;     // the source file
   int line_number = 0;
   std::string source_kind;
+  std::string source_grammar, source_clock; // the kind's row of source_kinds: crontab, clock
   bool loaded_by_daemon = true;
   std::string fingerprint;
   std::string verdict;
