@@ -5,6 +5,8 @@
 // timestamp whose PASSED cell, right before UNIT, ends in "ago".
 #include "digger/evidence/timer_list.hpp"
 
+#include "digger/util/words.hpp"
+
 #include <charconv>
 
 #include "civil_time.hpp"
@@ -13,21 +15,6 @@ namespace digger::evidence {
 namespace {
 
 constexpr std::size_t max_rows = 10'000;
-
-std::vector<std::string_view> words_of(std::string_view line) {
-  std::vector<std::string_view> words;
-  std::size_t pos = 0;
-  while (pos < line.size()) {
-    const auto start = line.find_first_not_of(" \t", pos);
-    if (start == std::string_view::npos) {
-      break;
-    }
-    const auto end = std::min(line.find_first_of(" \t", start), line.size());
-    words.push_back(line.substr(start, end - start));
-    pos = end;
-  }
-  return words;
-}
 
 bool digits(std::string_view text, int& out) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -56,7 +43,7 @@ std::optional<int> zone_offset(std::string_view zone, std::optional<int> host_of
 }
 
 std::optional<TimerState> parse_row(std::string_view line, std::optional<int> utc_offset) {
-  const auto words = words_of(line);
+  const auto words = util::blank_words(line);
   std::size_t unit = 0;
   while (unit < words.size() && !words[unit].ends_with(".timer")) {
     ++unit;
