@@ -8,12 +8,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 #include "local_shell.hpp"
@@ -341,11 +343,12 @@ TEST_CASE("a symlink flipped to a root-only file never ships its bytes",
   fs::create_symlink(dir.path / "ok.sh", link);
   // Flip the link between the two as fast as the shell can, for as long as the runs take. The
   // loop also ends once its directory is gone (ok.sh no longer found), so a failed or
-  // interrupted test never leaves it spinning behind.
+  // interrupted test never leaves it spinning behind; a finished one waits for its `stopped`
+  // (the directory cannot be removed while the loop still makes links in it).
   std::string flipper =
       fmt::format("cd '{}' && while [ -e ok.sh ] && [ ! -e stop ]; do ln -sfn secret link.new && "
                   "mv -fT link.new link; "
-                  "ln -sfn ok.sh link.new && mv -fT link.new link; done",
+                  "ln -sfn ok.sh link.new && mv -fT link.new link; done; : > stopped",
                   dir.path.string());
   std::string start = fmt::format("( {} ) >/dev/null 2>&1 &", flipper);
   REQUIRE(std::system(start.c_str()) == 0);
@@ -363,6 +366,10 @@ TEST_CASE("a symlink flipped to a root-only file never ships its bytes",
     }
   }
   write_file(dir.path / "stop", "", fs::perms::owner_all);
+  for (int wait = 0; wait < 500 && !fs::exists(dir.path / "stopped"); ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(fs::exists(dir.path / "stopped"));
   INFO("runs that read ok.sh: " << read);
 }
 
