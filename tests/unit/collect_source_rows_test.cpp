@@ -13,6 +13,8 @@ using namespace digger::collect;
 
 namespace {
 
+using test::record_of;
+using test::source;
 using test::source_file;
 
 // A Debian host: /etc/crontab runs cron.daily unless anacron exists, anacron runs it too.
@@ -83,13 +85,6 @@ HostSnapshot debian_host() {
   return snap;
 }
 
-const catalog::SourceRow& source(const catalog::HostRecord& record, std::string_view path) {
-  auto it = std::find_if(record.sources.begin(), record.sources.end(),
-                         [&](const auto& s) { return s.path == path; });
-  REQUIRE(it != record.sources.end());
-  return *it;
-}
-
 const catalog::EntryRow& entry(const catalog::SourceRow& row, int line) {
   auto it = std::find_if(row.entries.begin(), row.entries.end(),
                          [&](const auto& e) { return e.line_number == line; });
@@ -99,13 +94,6 @@ const catalog::EntryRow& entry(const catalog::SourceRow& row, int line) {
 
 bool has_flag(const catalog::EntryRow& row, std::string_view flag) {
   return std::find(row.flags.begin(), row.flags.end(), flag) != row.flags.end();
-}
-
-catalog::HostRecord record_of(const HostSnapshot& snap) {
-  catalog::HostRecord record;
-  record.name = "web-01";
-  add_snapshot(record, snap);
-  return record;
 }
 
 } // namespace

@@ -9,10 +9,15 @@
 #include <algorithm>
 #include <string>
 
+#include "collect_fixture.hpp"
+
 using namespace digger;
 using namespace digger::collect;
 
 namespace {
+
+using test::record_of;
+using test::source;
 
 std::string seg(std::string_view bytes) {
   return std::to_string(bytes.size()) + "\n" + std::string(bytes) + "\n";
@@ -45,20 +50,6 @@ std::string output(std::string_view log_note) {
          file_record("/srv/other.conf", custom_conf) + "SVLOG 4\n" +
          seg("/var/log/supervisor/supervisord.log") + seg(log_note) + seg("100") +
          seg(log_note.empty() ? log_tail : "") + "END 1\n" + seg("0");
-}
-
-catalog::HostRecord record_of(const HostSnapshot& snap) {
-  catalog::HostRecord record;
-  record.name = "web-01";
-  add_snapshot(record, snap);
-  return record;
-}
-
-const catalog::SourceRow& source(const catalog::HostRecord& record, std::string_view path) {
-  auto it = std::find_if(record.sources.begin(), record.sources.end(),
-                         [&](const auto& s) { return s.path == path; });
-  REQUIRE(it != record.sources.end());
-  return *it;
 }
 
 } // namespace

@@ -8,36 +8,18 @@
 #include <algorithm>
 #include <string>
 
+#include "collect_fixture.hpp"
+
 using namespace digger;
 using namespace digger::collect;
 
 namespace {
 
+using test::record_of;
+using test::source;
+
 CronSource conf(std::string path, std::string content) {
-  CronSource source;
-  source.kind = SourceKind::supervisor;
-  source.path = std::move(path);
-  source.owner = "root";
-  source.file_owner = "root";
-  source.uid = 0;
-  source.mode = 0644;
-  source.size = static_cast<std::int64_t>(content.size());
-  source.content = std::move(content);
-  return source;
-}
-
-catalog::HostRecord record_of(const HostSnapshot& snap) {
-  catalog::HostRecord record;
-  record.name = "web-01";
-  add_snapshot(record, snap);
-  return record;
-}
-
-const catalog::SourceRow& source(const catalog::HostRecord& record, std::string_view path) {
-  auto it = std::find_if(record.sources.begin(), record.sources.end(),
-                         [&](const auto& s) { return s.path == path; });
-  REQUIRE(it != record.sources.end());
-  return *it;
+  return test::source_file(SourceKind::supervisor, std::move(path), std::move(content));
 }
 
 constexpr std::string_view debian_main =
